@@ -1,0 +1,107 @@
+"""The ``planner`` command: thin. Parse arguments, call the pipeline, print.
+
+Every command catches :class:`~planner.errors.PlannerError` and prints it as a table in the
+chosen language, exiting with code 2 for bad input and no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner.errors import InfeasibleError, InputError, Lang, PlannerError
+
+app = typer.Typer(
+    help="Perencana patroli Warkop Kamtibmas Polres Trenggalek. "
+    "(Warkop Kamtibmas patrol planner; use --lang en for English.)",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_DATASET = Path("data/demo")
+
+LangOpt = Annotated[str, typer.Option("--lang", help="id (Bahasa Indonesia) atau en (English)")]
+DatasetArg = Annotated[
+    Path, typer.Argument(help="Folder dataset (default: data/demo)", show_default=True)
+]
+
+EXIT_OK = 0
+EXIT_MUST_VISIT = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("id", "en"):
+        err_console.print(f"--lang: 'id' atau 'en' (got {value!r})")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return value  # type: ignore[return-value]
+
+
+def print_input_error(exc: InputError, lang: Lang) -> None:
+    """Print every problem of an InputError as one table."""
+    heads = (
+        ("Berkas", "Baris", "Kolom", "Ditemukan", "Yang diharapkan")
+        if lang == "id"
+        else ("File", "Row", "Column", "Found", "Expected")
+    )
+    table = Table(title=exc.summary(lang), show_lines=False, title_justify="left")
+    for h in heads:
+        table.add_column(h, overflow="fold")
+    for p in exc.problems:
+        table.add_row(
+            p.file,
+            "" if p.row is None else str(p.row),
+            p.column or "",
+            p.value_text(),
+            p.expected(lang),
+        )
+    err_console.print(table)
+
+
+def guarded(func: F) -> F:
+    """Turn PlannerErrors into a clear message and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang: Lang = kwargs.get("lang", "id") if kwargs.get("lang") in ("id", "en") else "id"
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            print_input_error(exc, lang)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except InfeasibleError as exc:
+            err_console.print(f"[bold red]{exc.render(lang)}[/]")
+            raise typer.Exit(EXIT_INFEASIBLE) from None
+        except PlannerError as exc:
+            err_console.print(f"[bold red]{exc.render(lang)}[/]")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            err_console.print("Dibatalkan." if lang == "id" else "Cancelled.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- commands
+# Each command below is a thin wrapper. Keep logic in the modules it calls.
+
+
+def main() -> None:  # pragma: no cover - console-script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
