@@ -11,20 +11,33 @@ Sections: ``general``, ``kerawanan``, ``incidents``, ``rotation``, ``kinds``, ``
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from planner.errors import InputError, Lang, Problem, msg
+from planner.errors import InputError, Lang, Problem, ProblemCollector, msg
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
 class GeneralSettings(_Section):
+    """General settings."""
+
     lang: Lang = "id"
     """Language of everything a person reads: ``id`` (Bahasa Indonesia) or ``en``."""
     metric_crs: str | None = None
@@ -38,6 +51,7 @@ class KerawananSettings(_Section):
     levels: dict[str, float] = Field(
         default_factory=lambda: {"rendah": 1.0, "sedang": 2.0, "tinggi": 3.5, "sangat_tinggi": 5.0}
     )
+    """Weight of each kerawanan level (the kerawanan component of a venue)."""
 
     @field_validator("levels")
     @classmethod
@@ -51,6 +65,8 @@ class KerawananSettings(_Section):
 
 
 class IncidentSettings(_Section):
+    """Recent incidents near a venue: severity, decay with age, and reach in space."""
+
     categories: dict[str, float] = Field(
         default_factory=lambda: {
             "curanmor": 3.0,
@@ -67,13 +83,32 @@ class IncidentSettings(_Section):
         }
     )
     """Severity of each incident category (an incident's own ``severity`` column overrides)."""
+    default_severity: float = Field(1.0, ge=0)
+    """Severity of an incident whose category is not listed and that has no severity."""
     half_life_days: float = Field(14.0, gt=0)
+    """An incident's weight halves every this many days."""
     radius_m: float = Field(1000.0, gt=0)
+    """Incidents farther than this from a venue do not count for it."""
     kernel: Literal["gaussian", "linear", "uniform"] = "linear"
+    """How the weight falls with distance d inside the radius r: ``linear`` 1 - d/r,
+    ``gaussian`` exp(-2 (d/r)^2), ``uniform`` 1."""
     lookback_days: float = Field(90.0, gt=0)
+    """Incidents older than this (before the night's start) are ignored."""
+    cap: float = Field(10.0, gt=0)
+    """The most the incident component can reach (``inf`` for no cap)."""
+
+    @field_validator("categories")
+    @classmethod
+    def _severities(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, w in v.items():
+            if w < 0:
+                raise ValueError(f"severity of {k!r} must be >= 0")
+        return v
 
 
 class RotationSettings(_Section):
+    """Staleness: venues not visited for longer than the target gain priority, up to a cap."""
+
     target_days: float = Field(7.0, gt=0)
     """A venue should be visited about this often; staler venues gain priority."""
     cap: float = Field(2.0, ge=0)
@@ -81,13 +116,28 @@ class RotationSettings(_Section):
 
 
 class KindSettings(_Section):
+    """Venue kinds: a priority multiplier and the default dwell time of a visit."""
+
     weights: dict[str, float] = Field(
         default_factory=lambda: {"angkringan": 1.0, "warkop": 1.0, "kafe": 1.2}
     )
+    """Priority multiplier of each venue kind (a busy kafe reaches more people)."""
+    default_weight: float = Field(1.0, ge=0)
+    """Multiplier of a kind that is not listed."""
     dwell_min: dict[str, float] = Field(
         default_factory=lambda: {"angkringan": 20.0, "warkop": 25.0, "kafe": 30.0}
     )
+    """Default minutes spent at a venue of each kind (never below 10)."""
     default_dwell_min: float = Field(25.0, ge=10)
+    """Dwell time of a kind that is not listed."""
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, w in v.items():
+            if w < 0:
+                raise ValueError(f"weight of {k!r} must be >= 0")
+        return v
 
     @field_validator("dwell_min")
     @classmethod
@@ -99,30 +149,116 @@ class KindSettings(_Section):
 
 
 class WeightSettings(_Section):
-    """Weights of the components in the priority formula (see risk.py and the README)."""
+    """Weights of the components in the priority formula: priority = directive_factor *
+    kind * (kerawanan * K + incidents * I + rotation * R + history.report_weight * P)."""
 
     kerawanan: float = Field(1.0, ge=0)
+    """Weight of the kerawanan component K."""
     incidents: float = Field(1.0, ge=0)
+    """Weight of the incident component I."""
     rotation: float = Field(1.0, ge=0)
-    reports: float = Field(1.0, ge=0)
+    """Weight of the staleness component R."""
+    report_desa_share: float = Field(0.5, ge=0, le=1)
+    """A community report tied only to a desa counts this share for every venue of the desa."""
+    report_not_police: float = Field(0.5, ge=0, le=1)
+    """A community report that is not a police matter counts this share."""
+
+
+DirectiveAction = Literal["boost", "exclude", "must_visit"]
 
 
 class Directive(BaseModel):
-    """A time-boxed order from command (dinamika terkini)."""
+    """A time-boxed order from command (dinamika terkini).
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    Active on every night whose date (WIB) lies in ``[from, to]``, both dates included. The
+    targets given (``desa``, ``desa_code``, ``kecamatan``, ``venue_id``, ``polygon``) must all
+    match a venue; with none given a boost applies everywhere. Overlapping boosts multiply.
+    """
 
-    from_: str = Field(alias="from")
-    to: str
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+    )
+
+    from_: dt.date = Field(alias="from")
+    """First night (date in WIB) on which the directive holds."""
+    to: dt.date
+    """Last night (date in WIB) on which the directive holds, inclusive."""
     reason: str = ""
-    action: Literal["boost", "exclude", "must_visit"] = "boost"
+    """Shown in the reasons: "Atensi: Pilkades (1–10 Des)"."""
+    action: DirectiveAction = "boost"
+    """``boost`` multiplies the priority; ``exclude`` / ``must_visit`` tonight."""
     factor: float = Field(1.0, ge=0)
+    """Multiplier of a boost (below 1 lowers the priority)."""
     desa: str | None = None
+    """Target desa by name or code (ambiguous names need ``kecamatan`` or the code)."""
     desa_code: str | None = None
+    """Target desa by code."""
     kecamatan: str | None = None
-    venue_id: str | None = None
+    """Target kecamatan by name."""
+    venue_id: str | tuple[str, ...] | None = None
+    """Target venue id, or a list of ids."""
     polygon: str | None = None
+    """Target area: a polygon file (GeoJSON/GeoPackage/Shapefile), relative to the dataset."""
     category: str | None = None
+    """Boost only incidents of this category (near the target venues) by ``factor``."""
+
+    @field_validator("to")
+    @classmethod
+    def _not_before_from(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("from_")
+        if start is not None and v < start:
+            raise ValueError(f"'to' ({v}) is before 'from' ({start})")
+        return v
+
+    @field_validator("category")
+    @classmethod
+    def _category_boost_only(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is not None and info.data.get("action", "boost") != "boost":
+            raise ValueError("a category applies only to action = 'boost'")
+        return v
+
+    @model_validator(mode="after")
+    def _needs_target(self) -> Directive:
+        if self.action != "boost" and not self.has_target:
+            raise ValueError(f"action {self.action!r} needs a target (venue_id, desa, ...)")
+        return self
+
+    @property
+    def has_target(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.desa, self.desa_code, self.kecamatan, self.venue_id, self.polygon)
+        )
+
+    @property
+    def venue_ids(self) -> tuple[str, ...] | None:
+        if self.venue_id is None:
+            return None
+        return (self.venue_id,) if isinstance(self.venue_id, str) else tuple(self.venue_id)
+
+    def active_on(self, date: dt.date) -> bool:
+        """True when the night of ``date`` (WIB) lies in ``[from, to]``, both included."""
+        return self.from_ <= date <= self.to
+
+
+def check_settings(settings: Settings, *, source: str = "planner.toml") -> None:
+    """Checks across sections that a single field cannot make (every problem at once).
+
+    A directive's ``category`` must be a key of ``incidents.categories``.
+    """
+    bag = ProblemCollector(source)
+    known = settings.incidents.categories
+    for i, d in enumerate(settings.directives):
+        if d.category is not None and d.category not in known:
+            bag.add(
+                column=f"directives[{i}].category",
+                value=d.category,
+                expected=msg(
+                    "kategori dari incidents.categories: " + ", ".join(sorted(known)),
+                    "a category of incidents.categories: " + ", ".join(sorted(known)),
+                ),
+            )
+    bag.raise_if_any()
 
 
 class ProfileSettings(_Section):
@@ -241,7 +377,7 @@ def _key(loc: tuple[Any, ...]) -> str:
 def settings_from_dict(data: dict[str, Any], *, source: str = "planner.toml") -> Settings:
     """Validate a settings mapping; every problem is reported with its key."""
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -257,6 +393,8 @@ def settings_from_dict(data: dict[str, Any], *, source: str = "planner.toml") ->
                 Problem(source, None, key, found if not isinstance(found, dict) else "…", expected)
             )
         raise InputError(problems) from None
+    check_settings(settings, source=source)
+    return settings
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -271,3 +409,96 @@ def load_settings(path: Path | None) -> Settings:
             [Problem(path.name, None, None, str(exc), msg("berkas TOML yang valid", "valid TOML"))]
         ) from None
     return settings_from_dict(data, source=path.name)
+
+
+# ------------------------------------------------------------------ default planner.toml
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+_DIRECTIVE_EXAMPLE = """\
+# Directives from command (dinamika terkini): a list of [[directives]] tables. Each holds on the
+# nights from `from` to `to` (dates in WIB, both included). Overlapping boosts multiply.
+# [[directives]]
+# from = 2026-12-01
+# to = 2026-12-10
+# kecamatan = "Durenan"        # or desa / desa_code / venue_id / polygon = "areas/pasar.geojson"
+# action = "boost"             # boost | exclude | must_visit
+# factor = 2.0
+# reason = "Pilkades"
+# category = "curanmor"        # optional: boost only incidents of this category
+"""
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _comment(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return ["# " + line.strip() if line.strip() else "#" for line in text.strip().splitlines()]
+
+
+def _emit_table(lines: list[str], path: str, model: BaseModel) -> None:
+    lines.append("")
+    lines.extend(_comment((type(model).__doc__ or "").strip().split("\n\n")[0]))
+    lines.append(f"[{path}]")
+    later: list[tuple[str, Any, str | None]] = []
+    for name, field in type(model).model_fields.items():
+        key = field.alias or name
+        value = getattr(model, name)
+        if isinstance(value, BaseModel | dict):
+            later.append((key, value, field.description))
+            continue
+        lines.extend(_comment(field.description))
+        if value is None:
+            lines.append(f"# {_toml_key(key)} = (not set)")
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, value, doc in later:
+        sub = f"{path}.{_toml_key(key)}"
+        if isinstance(value, BaseModel):
+            _emit_table(lines, sub, value)
+        elif value and all(isinstance(v, BaseModel) for v in value.values()):
+            for k, v in value.items():
+                _emit_table(lines, f"{sub}.{_toml_key(k)}", v)
+        else:
+            lines.append("")
+            lines.extend(_comment(doc))
+            lines.append(f"[{sub}]")
+            lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+
+
+def default_settings_toml() -> str:
+    """A commented ``planner.toml`` holding every default; it parses back to ``Settings()``.
+
+    The demo generator writes it as ``data/demo/planner.toml``; docs/settings.md explains each
+    key at length.
+    """
+    defaults = Settings()
+    lines = [
+        "# planner.toml: weights and settings of the Warkop Kamtibmas patrol planner.",
+        "# Every key below shows its default; delete a key to keep the default.",
+        "# Each key is explained in docs/settings.md.",
+    ]
+    for name in type(defaults).model_fields:
+        if name == "directives":
+            lines.append("")
+            lines.extend(_DIRECTIVE_EXAMPLE.rstrip("\n").splitlines())
+            continue
+        _emit_table(lines, name, getattr(defaults, name))
+    return "\n".join(lines) + "\n"
