@@ -319,6 +319,8 @@ class RoutingSettings(_Section):
 
 
 class HistorySettings(_Section):
+    """The visit log (history.py): agencies, report categories, follow-ups, the store file."""
+
     agencies: list[str] = Field(
         default_factory=lambda: [
             "Pemerintah Desa",
@@ -339,6 +341,35 @@ class HistorySettings(_Section):
     report_half_life_days: float = Field(7.0, gt=0)
     report_weight: float = Field(1.0, ge=0)
     followup_due_days: int = Field(14, ge=1)
+    """A referral or police follow-up is overdue this many days after the visit (unless the
+    visit sheet gives its own ``batas_waktu``)."""
+    report_lookback_days: float = Field(28.0, gt=0)
+    """How far back community reports are read for tonight's scores."""
+    visit_window: str = "16:00-08:00"
+    """Imported visit times must lie inside this window of the night (WIB)."""
+    store: str = "history.sqlite"
+    """The visit-log SQLite file, relative to the dataset folder."""
+
+    @field_validator("visit_window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        # config may not import domain (same layer); this mirrors domain.parse_window's form
+        m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*", v)
+        if not m or int(m[1]) > 23 or int(m[3]) > 23 or int(m[2]) > 59 or int(m[4]) > 59:
+            raise ValueError("a window like 16:00-08:00")
+        start, end = (int(m[1]) * 60 + int(m[2]), int(m[3]) * 60 + int(m[4]))
+        if (start - 720) % 1440 >= (end - 720) % 1440:  # night clock: noon to noon
+            raise ValueError("the window must run forward from noon, like 16:00-08:00")
+        return v
+
+    @field_validator("agencies", "report_categories")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        if not v or any(not str(x).strip() for x in v):
+            raise ValueError("a non-empty list of non-empty names is needed")
+        if len({x.casefold() for x in v}) != len(v):
+            raise ValueError("names must be unique (ignoring case)")
+        return v
 
 
 class Settings(_Section):
