@@ -316,6 +316,13 @@ class RoutingSettings(_Section):
     times this many minutes)."""
     max_stops_per_squad: int | None = Field(None, ge=1)
     max_per_desa: int | None = Field(None, ge=1)
+    solution_limit: int = Field(2000, ge=1)
+    """Search budget of the reproducible mode: stop after this many solutions (routing.py)."""
+    metaheuristic: Literal["gls", "ils", "tabu", "sa", "greedy"] = "gls"
+    """Local-search metaheuristic: guided local search, iterated local search with SISR
+    ruin-and-recreate, tabu search, simulated annealing, or plain descent."""
+    first_solution: Literal["greedy", "ortools"] = "greedy"
+    """First solution: our greedy insertion heuristic, or OR-Tools' cheapest insertion."""
 
 
 class HistorySettings(_Section):

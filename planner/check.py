@@ -1,0 +1,330 @@
+"""Independent feasibility checker of a :class:`~planner.domain.Plan`.
+
+Never trusts the solver: every time, leg and total is recomputed from the compiled
+:class:`~planner.problem.NightProblem` (its matrices, windows, dwell and shifts). This module
+does not import ``routing`` and shares none of its code, so a bug in one is caught by the other.
+
+Rules (``Violation.rule``):
+
+``unknown_squad``      a route for a squad that is not in the problem (or listed twice)
+``wrong_station``      a route that starts elsewhere than the squad's station
+``unknown_venue``      a stop at an id that is not a venue of the problem
+``visited_twice``      a venue in more than one stop
+``outside_area``       a venue visited by a squad not allowed there (jurisdiction)
+``start_before_shift`` a route leaving its station before the shift starts
+``past_shift``         a route back at the station after the shift ends
+``wrong_time``         a leg's travel, distance, arrival, departure or the return that does not
+                       match the matrices, or a visit that starts before the squad arrives
+``outside_window``     a visit starting before the venue opens or after its latest start
+                       (close − dwell)
+``max_stops``          more stops than ``max_stops``
+``max_per_desa``       more venues of one desa than ``max_per_desa``
+``must_visit_missing`` a must-visit venue not in the plan (``plan.unmet_must_visit`` says why)
+``wrong_totals``       a stop's priority, the plan's total priority, a visited venue also listed
+                       as dropped, or the totals in ``plan.meta["totals"]`` that do not match
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from planner.domain import Plan
+from planner.errors import PlannerError, msg
+from planner.problem import NightProblem, plan_totals
+
+RULES = (
+    "unknown_squad",
+    "wrong_station",
+    "unknown_venue",
+    "visited_twice",
+    "outside_area",
+    "start_before_shift",
+    "past_shift",
+    "wrong_time",
+    "outside_window",
+    "max_stops",
+    "max_per_desa",
+    "must_visit_missing",
+    "wrong_totals",
+)
+
+_DIST_TOL_M = 0.5  # distances travel through JSON rounded to 0.1 m
+_PRIO_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: which rule, which squad and venue (if any), and what was found."""
+
+    rule: str
+    squad_id: str | None
+    venue_id: str | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = "/".join(x for x in (self.squad_id, self.venue_id) if x)
+        return f"[{self.rule}] {where}: {self.detail}" if where else f"[{self.rule}] {self.detail}"
+
+
+class PlanViolationError(PlannerError):
+    """A plan that breaks at least one rule (carries every violation)."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        n = len(violations)
+        lines = "\n".join("  - " + str(v) for v in violations[:50])
+        super().__init__(
+            msg(
+                f"Rencana melanggar {n} aturan:\n{lines}",
+                f"The plan breaks {n} rule(s):\n{lines}",
+            )
+        )
+
+
+def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
+    """Every rule the plan breaks, recomputed from the problem (empty list: feasible).
+
+    See the module docstring for the rules. Times must match the matrices exactly (integer
+    seconds); distances within 0.5 m.
+    """
+    out: list[Violation] = []
+
+    def bad(rule: str, squad: str | None, venue: str | None, detail: str) -> None:
+        out.append(Violation(rule, squad, venue, detail))
+
+    squad_ix = {sid: k for k, sid in enumerate(problem.squad_ids)}
+    node_ix = {nid: i for i, nid in enumerate(problem.node_ids)}
+    seen_squads: set[str] = set()
+    visits: Counter[str] = Counter()
+    per_desa: Counter[int] = Counter()
+
+    for route in plan.routes:
+        sid = route.squad_id
+        k = squad_ix.get(sid)
+        if k is None or sid in seen_squads:
+            bad("unknown_squad", sid, None, "squad not in the problem or planned twice")
+            for s in route.stops:
+                visits[s.venue_id] += 1
+            continue
+        seen_squads.add(sid)
+        t = problem.travel_s[problem.squad_profile[k]]
+        d = problem.dist_m[problem.squad_profile[k]]
+        home = int(problem.start_node[k])
+        end = int(problem.end_node[k])
+        if route.station_id != problem.node_ids[home]:
+            bad(
+                "wrong_station",
+                sid,
+                None,
+                f"starts at {route.station_id}, expected {problem.node_ids[home]}",
+            )
+        shift0, shift1 = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
+        if route.depart_s < shift0:
+            bad("start_before_shift", sid, None, f"leaves at {route.depart_s} < shift {shift0}")
+        if problem.max_stops is not None and len(route.stops) > problem.max_stops:
+            bad("max_stops", sid, None, f"{len(route.stops)} stops > {problem.max_stops}")
+        prev = home
+        clock = route.depart_s
+        ok_chain = True
+        for s in route.stops:
+            vid = s.venue_id
+            visits[vid] += 1
+            node = node_ix.get(vid)
+            if node is None or node < problem.n_depots:
+                bad("unknown_venue", sid, vid, "not a venue of tonight's problem")
+                ok_chain = False
+                continue
+            if not problem.allowed[k, node]:
+                bad("outside_area", sid, vid, "squad may not visit this venue")
+            g = int(problem.desa_group[node])
+            if g >= 0:
+                per_desa[g] += 1
+            leg = int(t[prev, node])
+            if ok_chain:
+                if s.travel_s != leg:
+                    bad("wrong_time", sid, vid, f"leg travel {s.travel_s} s, matrix says {leg} s")
+                if abs(s.dist_m - float(d[prev, node])) > _DIST_TOL_M:
+                    bad("wrong_time", sid, vid, f"leg {s.dist_m} m, matrix says {d[prev, node]} m")
+                if s.arrival_s != clock + leg:
+                    bad(
+                        "wrong_time",
+                        sid,
+                        vid,
+                        f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
+                        f"{clock} + travel {leg})",
+                    )
+            if s.start_s < s.arrival_s:
+                bad("wrong_time", sid, vid, f"starts at {s.start_s} before arriving {s.arrival_s}")
+            dwell = int(problem.dwell_s[node])
+            if s.departure_s != s.start_s + dwell:
+                bad(
+                    "wrong_time",
+                    sid,
+                    vid,
+                    f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}",
+                )
+            lo, hi = int(problem.open_s[node]), int(problem.latest_start_s[node])
+            if not lo <= s.start_s <= hi:
+                bad("outside_window", sid, vid, f"starts at {s.start_s}, window [{lo}, {hi}]")
+            if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
+                bad(
+                    "wrong_totals",
+                    sid,
+                    vid,
+                    f"priority {s.priority}, problem says {problem.prize[node]}",
+                )
+            prev, clock, ok_chain = node, s.departure_s, True
+        back = int(t[prev, end])
+        if route.return_travel_s != back:
+            bad(
+                "wrong_time",
+                sid,
+                None,
+                f"return travel {route.return_travel_s} s, matrix says {back} s",
+            )
+        if abs(route.return_dist_m - float(d[prev, end])) > _DIST_TOL_M:
+            bad("wrong_time", sid, None, f"return {route.return_dist_m} m, matrix {d[prev, end]} m")
+        if route.return_s != clock + back:
+            bad("wrong_time", sid, None, f"back at {route.return_s}, expected {clock + back}")
+        if max(route.return_s, clock + back) > shift1:
+            bad(
+                "past_shift",
+                sid,
+                None,
+                f"back at {max(route.return_s, clock + back)} > shift end {shift1}",
+            )
+
+    for vid, c in visits.items():
+        if c > 1:
+            bad("visited_twice", None, vid, f"visited {c} times")
+    if problem.max_per_desa is not None:
+        for g, c in per_desa.items():
+            if c > problem.max_per_desa:
+                bad(
+                    "max_per_desa",
+                    None,
+                    None,
+                    f"desa {problem.desa_codes[g]}: {c} venues > {problem.max_per_desa}",
+                )
+    for node in range(problem.n_depots, problem.n_nodes):
+        if problem.must_visit[node] and visits[problem.node_ids[node]] == 0:
+            bad("must_visit_missing", None, problem.node_ids[node], "must-visit venue not planned")
+    for vid, _why in problem.unmet_must_visit:
+        if visits[vid] == 0:
+            bad("must_visit_missing", None, vid, "must-visit venue pruned: " + _why)
+
+    # totals
+    if abs(plan.total_priority - problem.total_priority) > _PRIO_TOL:
+        bad(
+            "wrong_totals",
+            None,
+            None,
+            f"total priority {plan.total_priority}, problem says {problem.total_priority}",
+        )
+    both = {d.venue_id for d in plan.dropped} & set(visits)
+    for vid in sorted(both):
+        bad("wrong_totals", None, vid, "both visited and listed as dropped")
+    stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
+    if isinstance(stated, dict):
+        _check_totals(stated, plan, problem, bad)
+    return out
+
+
+def _check_totals(stated: dict[str, Any], plan: Plan, problem: NightProblem, bad: Any) -> None:
+    # recomputed here from the stops (plan_totals only sums what the plan says)
+    truth = plan_totals(plan, problem)
+    for key, value in stated.items():
+        if key not in truth:
+            continue
+        want = truth[key]
+        tol = 0.5 if key == "dist_m" else 1e-5
+        try:
+            wrong = abs(float(value) - float(want)) > tol
+        except (TypeError, ValueError):
+            wrong = True
+        if wrong:
+            bad("wrong_totals", None, None, f"totals.{key} = {value}, recomputed {want}")
+
+
+def assert_feasible(
+    plan: Plan, problem: NightProblem, *, allow_unmet_must_visit: bool = False
+) -> None:
+    """Raise :class:`PlanViolationError` with every violation if the plan breaks a rule.
+
+    With ``allow_unmet_must_visit``, a missing must-visit is accepted when the plan declares
+    it in ``plan.unmet_must_visit`` (the planner could not serve it and says why).
+    """
+    found = verify(plan, problem)
+    if allow_unmet_must_visit:
+        declared = {vid for vid, _ in plan.unmet_must_visit}
+        found = [
+            v for v in found if not (v.rule == "must_visit_missing" and v.venue_id in declared)
+        ]
+    if found:
+        raise PlanViolationError(found)
+
+
+def verify_structure(plan: Plan) -> list[Violation]:
+    """The checks possible without the problem: each route's times run forward, no venue twice,
+    no venue both visited and dropped, totals add up."""
+    out: list[Violation] = []
+    visits: Counter[str] = Counter()
+    for r in plan.routes:
+        clock = r.depart_s
+        for s in r.stops:
+            visits[s.venue_id] += 1
+            if s.arrival_s != clock + s.travel_s:
+                out.append(
+                    Violation(
+                        "wrong_time",
+                        r.squad_id,
+                        s.venue_id,
+                        "arrival ≠ previous departure + travel",
+                    )
+                )
+            if not s.arrival_s <= s.start_s <= s.departure_s:
+                out.append(
+                    Violation(
+                        "wrong_time", r.squad_id, s.venue_id, "needs arrival ≤ start ≤ departure"
+                    )
+                )
+            clock = s.departure_s
+        if r.return_s != clock + r.return_travel_s:
+            out.append(
+                Violation("wrong_time", r.squad_id, None, "return ≠ last departure + travel")
+            )
+    for vid, c in visits.items():
+        if c > 1:
+            out.append(Violation("visited_twice", None, vid, f"visited {c} times"))
+    for vid in sorted({d.venue_id for d in plan.dropped} & set(visits)):
+        out.append(Violation("wrong_totals", None, vid, "both visited and listed as dropped"))
+    stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
+    if isinstance(stated, dict):
+        checks = {
+            "collected": plan.collected,
+            "visits": plan.visits,
+            "travel_s": sum(r.travel_s for r in plan.routes),
+        }
+        for key, want in checks.items():
+            if key in stated and abs(float(stated[key]) - float(want)) > 1e-5:
+                out.append(
+                    Violation(
+                        "wrong_totals",
+                        None,
+                        None,
+                        f"totals.{key} = {stated[key]}, recomputed {want}",
+                    )
+                )
+    return out
+
+
+__all__ = [
+    "RULES",
+    "PlanViolationError",
+    "Violation",
+    "assert_feasible",
+    "verify",
+    "verify_structure",
+]

@@ -1,0 +1,567 @@
+"""Night routing with OR-Tools: a compiled :class:`NightProblem` in, a :class:`SolveResult` out.
+
+This is the only module that imports ``ortools``. The model is a team orienteering problem with
+time windows (TOPTW) on OR-Tools' routing library (``pywrapcp``):
+
+* one vehicle per squad, from its station back to its station, with the travel-time matrix of
+  its own vehicle profile (several squads may share a station);
+* a time dimension whose transit from node i to j is ``travel_s[i, j] + dwell_s[i]``; the
+  cumul at a venue is the *start* of the visit, bounded by ``[open_s, latest_start_s]``; the
+  cumul at the start and end of a route by the squad's shift; slack is waiting;
+* every venue is optional (a disjunction) at its integer penalty ``priority × exchange rate``;
+  a must-visit venue gets a penalty larger than any possible plan cost, so an impossible
+  must-visit shows up as a named dropped venue rather than an infeasible solve;
+* jurisdiction via ``VehicleVar(index).SetValues([-1, *allowed])`` (``SetAllowedVehiclesForIndex``
+  fails from Python in 9.15); at most ``max_stops`` venues per squad (a count dimension); at
+  most ``max_per_desa`` venues per desa (a sum of ``ActiveVar`` per desa);
+* arc costs are travel seconds, so the objective is *seconds of driving + penalties of the
+  venues left out*: a venue is visited when its priority pays for the detour.
+
+Search: a first solution from our own greedy insertion heuristic (priority per minute used, the
+time-window "max shift" test of Vansteenwegen et al.), handed to OR-Tools with
+``ReadAssignmentFromRoutes``, then a metaheuristic (guided local search by default) under a
+wall-time limit; in reproducible mode under a solution budget (single-threaded OR-Tools is
+deterministic under a fixed budget), with the wall-time limit kept as a safety net.
+
+Every result is re-verified by :func:`planner.check.verify` before it is returned.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from planner.check import verify
+from planner.config import Settings
+from planner.domain import Dropped, Plan, Route, Stop
+from planner.problem import NightProblem, SolveResult, SolveStatus
+
+Metaheuristic = Literal["gls", "ils", "tabu", "sa", "greedy"]
+
+_STATUS_NAMES = dict((v, k) for k, v in routing_enums_pb2.RoutingSearchStatus.Value.items())
+
+
+# ------------------------------------------------------------------ constructive heuristic
+
+
+class _RouteState:
+    """One squad's route during greedy insertion, with its earliest schedule."""
+
+    __slots__ = (
+        "arr",
+        "close",
+        "dep",
+        "dwell",
+        "end",
+        "k",
+        "maxshift",
+        "nodes",
+        "opn",
+        "start",
+        "t",
+        "wait",
+    )
+
+    def __init__(self, problem: NightProblem, k: int) -> None:
+        self.k = k
+        self.t = problem.travel(k)
+        self.opn = problem.open_s
+        self.close = problem.latest_start_s
+        self.dwell = problem.dwell_s
+        self.end = int(problem.shift_end_s[k])
+        self.nodes = [int(problem.start_node[k]), int(problem.end_node[k])]
+        self.start = int(problem.shift_start_s[k])
+        self.recompute()
+
+    def recompute(self) -> None:
+        nodes = self.nodes
+        m = len(nodes)
+        arr = np.zeros(m, dtype=np.int64)
+        st = np.zeros(m, dtype=np.int64)
+        arr[0] = st[0] = self.start
+        dep = np.zeros(m, dtype=np.int64)
+        dep[0] = self.start
+        for i in range(1, m):
+            arr[i] = dep[i - 1] + self.t[nodes[i - 1], nodes[i]]
+            st[i] = max(arr[i], self.opn[nodes[i]]) if i < m - 1 else arr[i]
+            dep[i] = st[i] + (self.dwell[nodes[i]] if i < m - 1 else 0)
+        wait = st - arr
+        ms = np.zeros(m, dtype=np.int64)
+        ms[m - 1] = self.end - arr[m - 1]
+        for i in range(m - 2, 0, -1):
+            ms[i] = min(self.close[nodes[i]] - st[i], wait[i + 1] + ms[i + 1])
+        self.arr, self.dep, self.wait, self.maxshift = arr, dep, wait, ms
+
+    def insertion(self, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each candidate node: feasible?, best position, time used, added travel."""
+        nodes = np.asarray(self.nodes)
+        a, b = nodes[:-1], nodes[1:]
+        t = self.t
+        t_av = t[np.ix_(a, cand)]  # P × C
+        t_vb = t[np.ix_(cand, b)].T  # P × C
+        arr_v = self.dep[:-1, None] + t_av
+        st_v = np.maximum(arr_v, self.opn[cand][None, :])
+        ok = st_v <= self.close[cand][None, :]
+        new_arr_b = st_v + self.dwell[cand][None, :] + t_vb
+        shift = new_arr_b - self.arr[1:, None]
+        ok &= (shift - self.wait[1:, None]) <= self.maxshift[1:, None]
+        added = t_av + t_vb - t[a, b][:, None]
+        used = np.where(ok, np.maximum(shift, 1), np.iinfo(np.int64).max)
+        pos = np.argmin(used, axis=0)
+        cols = np.arange(len(cand))
+        return ok.any(axis=0), pos, used[pos, cols], added[pos, cols]
+
+    def insert(self, pos: int, node: int) -> None:
+        self.nodes.insert(pos + 1, node)
+        self.recompute()
+
+
+def greedy_routes(
+    problem: NightProblem,
+    *,
+    seed: int = 0,
+    alpha: float = 1.0,
+    noise: float = 0.0,
+) -> list[list[int]]:
+    """A first solution by greedy insertion, as node lists (without the depots) per squad.
+
+    Must-visit venues first (least time used first), then repeatedly the venue and squad with
+    the best ``penalty**alpha / time used`` whose insertion is feasible (windows, shift, area,
+    ``max_stops``, ``max_per_desa``) and pays for its added travel. ``noise`` (with ``seed``)
+    perturbs the ratios by up to that fraction, for diversified restarts.
+    """
+    rng = np.random.default_rng(seed)
+    k_n = problem.n_squads
+    venues = np.arange(problem.n_depots, problem.n_nodes)
+    routes = [_RouteState(problem, k) for k in range(k_n)]
+    if len(venues) == 0 or k_n == 0:
+        return [[] for _ in range(k_n)]
+    unrouted = np.ones(problem.n_nodes, dtype=bool)
+    unrouted[: problem.n_depots] = False
+    desa_count: dict[int, int] = {}
+    cap = problem.max_per_desa
+    pen = problem.penalty.astype(np.float64)
+    jitter = 1.0 + noise * rng.random(problem.n_nodes)
+
+    def open_mask() -> np.ndarray:
+        mask = unrouted.copy()
+        if cap is not None:
+            for g, c in desa_count.items():
+                if c >= cap:
+                    mask &= problem.desa_group != g
+        return mask
+
+    for phase in ("must", "rest"):
+        base = problem.must_visit if phase == "must" else np.ones(problem.n_nodes, dtype=bool)
+        score = np.full((k_n, problem.n_nodes), -np.inf)
+        best_pos = np.zeros((k_n, problem.n_nodes), dtype=np.int64)
+
+        def refresh(
+            k: int,
+            score: np.ndarray = score,
+            best_pos: np.ndarray = best_pos,
+            base: np.ndarray = base,
+            phase: str = phase,
+        ) -> None:
+            score[k] = -np.inf
+            r = routes[k]
+            if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
+                return
+            cand = np.flatnonzero(open_mask() & base & problem.allowed[k])
+            if len(cand) == 0:
+                return
+            feas, pos, used, added = r.insertion(cand)
+            if phase == "must":
+                val = -used.astype(np.float64)
+            else:
+                gain_ok = (pen[cand] - added > 0) | problem.must_visit[cand]
+                feas &= gain_ok
+                val = (pen[cand] ** alpha) / used * jitter[cand]
+            val = np.where(feas, val, -np.inf)
+            score[k, cand] = val
+            best_pos[k, cand] = pos
+
+        for k in range(k_n):
+            refresh(k)
+        while True:
+            flat = int(np.argmax(score))
+            k, v = divmod(flat, problem.n_nodes)
+            if not np.isfinite(score[k, v]):
+                break
+            routes[k].insert(int(best_pos[k, v]), v)
+            unrouted[v] = False
+            score[:, v] = -np.inf
+            g = int(problem.desa_group[v])
+            refresh_all = False
+            if cap is not None and g >= 0:
+                desa_count[g] = desa_count.get(g, 0) + 1
+                refresh_all = desa_count[g] >= cap
+                if refresh_all:
+                    score[:, problem.desa_group == g] = -np.inf
+            refresh(k)
+    return [r.nodes[1:-1] for r in routes]
+
+
+# ------------------------------------------------------------------ schedule and plan
+
+
+def _schedule(problem: NightProblem, k: int, nodes: Sequence[int]) -> Route:
+    """The earliest schedule of a node sequence, leaving the station just in time."""
+    t = problem.travel(k)
+    d = problem.distance(k)
+    s0 = int(problem.start_node[k])
+    s1 = int(problem.end_node[k])
+    clock = int(problem.shift_start_s[k])
+    prev = s0
+    raw = []
+    for v in nodes:
+        arrival = clock + int(t[prev, v])
+        start = max(arrival, int(problem.open_s[v]))
+        departure = start + int(problem.dwell_s[v])
+        raw.append((v, arrival, start, departure, int(t[prev, v]), float(d[prev, v])))
+        clock, prev = departure, v
+    # leave later by the first stop's waiting: same starts, no idle wait at the first venue
+    delay = raw[0][2] - raw[0][1] if raw else 0
+    stops = []
+    for i, (v, arrival, start, departure, leg, dist) in enumerate(raw):
+        if i == 0:
+            arrival += delay
+        stops.append(
+            Stop(
+                venue_id=problem.node_ids[v],
+                arrival_s=arrival,
+                start_s=start,
+                departure_s=departure,
+                travel_s=leg,
+                dist_m=dist,
+                priority=float(problem.prize[v]),
+            )
+        )
+    back = int(t[prev, s1])
+    return Route(
+        squad_id=problem.squad_ids[k],
+        station_id=problem.node_ids[s0],
+        depart_s=int(problem.shift_start_s[k]) + delay,
+        return_s=clock + back,
+        stops=tuple(stops),
+        return_travel_s=back,
+        return_dist_m=float(d[prev, s1]),
+    )
+
+
+def _make_plan(
+    problem: NightProblem, node_routes: Sequence[Sequence[int]], meta: dict[str, Any]
+) -> Plan:
+    routes = tuple(_schedule(problem, k, nodes) for k, nodes in enumerate(node_routes))
+    visited = {v for nodes in node_routes for v in nodes}
+    states = [_RouteState(problem, k) for k in range(problem.n_squads)]
+    for k, nodes in enumerate(node_routes):
+        states[k].nodes[1:1] = list(nodes)
+        states[k].recompute()
+    desa_count: dict[int, int] = {}
+    for v in visited:
+        g = int(problem.desa_group[v])
+        desa_count[g] = desa_count.get(g, 0) + 1
+    dropped = list(problem.dropped)
+    unmet = list(problem.unmet_must_visit)
+    for v in problem.venue_nodes:
+        if v in visited:
+            continue
+        g = int(problem.desa_group[v])
+        fits = False
+        desa_full = (
+            problem.max_per_desa is not None
+            and g >= 0
+            and desa_count.get(g, 0) >= problem.max_per_desa
+        )
+        if not desa_full:
+            for k in np.flatnonzero(problem.allowed[:, v]):
+                r = states[k]
+                if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
+                    continue
+                if r.insertion(np.array([v]))[0][0]:
+                    fits = True
+                    break
+        reason = "not_worth" if fits and not problem.must_visit[v] else "no_fit"
+        dropped.append(Dropped(problem.node_ids[v], reason, float(problem.prize[v])))
+        if problem.must_visit[v]:
+            unmet.append((problem.node_ids[v], "no_fit"))
+    return Plan(
+        night=problem.night,
+        routes=routes,
+        dropped=tuple(dropped),
+        total_priority=problem.total_priority,
+        unmet_must_visit=tuple(unmet),
+        meta=meta,
+    )
+
+
+def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> int:
+    """Objective of node routes: travel seconds plus the penalties of unvisited venues."""
+    travel = 0
+    visited: set[int] = set()
+    for k, nodes in enumerate(node_routes):
+        t = problem.travel(k)
+        seq = [int(problem.start_node[k]), *nodes, int(problem.end_node[k])]
+        if nodes:
+            travel += int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
+        visited.update(nodes)
+    missed = [v for v in problem.venue_nodes if v not in visited]
+    return travel + int(problem.penalty[missed].sum())
+
+
+# ------------------------------------------------------------------ the OR-Tools model
+
+
+def _search_parameters(
+    *,
+    metaheuristic: Metaheuristic,
+    time_limit_s: float,
+    solution_limit: int | None,
+) -> Any:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    fss = routing_enums_pb2.FirstSolutionStrategy
+    lsm = routing_enums_pb2.LocalSearchMetaheuristic
+    params.first_solution_strategy = fss.PARALLEL_CHEAPEST_INSERTION
+    if metaheuristic == "ils":
+        params.use_iterated_local_search = True
+        rr = params.iterated_local_search_parameters.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        rr.ruin_strategies.add().sisr.SetInParent()
+        rs = rr.ruin_strategies[0].sisr
+        rs.max_removed_sequence_size = 10
+        rs.avg_num_removed_visits = 10
+        rs.bypass_factor = 0.01
+        params.local_search_metaheuristic = lsm.GREEDY_DESCENT
+    else:
+        params.local_search_metaheuristic = {
+            "gls": lsm.GUIDED_LOCAL_SEARCH,
+            "tabu": lsm.TABU_SEARCH,
+            "sa": lsm.SIMULATED_ANNEALING,
+            "greedy": lsm.GREEDY_DESCENT,
+        }[metaheuristic]
+    params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    params.log_search = False
+    return params
+
+
+def solve(
+    problem: NightProblem,
+    settings: Settings,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    reproducible: bool | None = None,
+    metaheuristic: Metaheuristic | None = None,
+    first_solution: Literal["greedy", "ortools"] | None = None,
+    verify_result: bool = True,
+) -> SolveResult:
+    """Choose which venues each squad visits, in what order and when.
+
+    Parameters
+    ----------
+    problem
+        Tonight's compiled problem.
+    settings
+        ``settings.routing`` gives the defaults of every option below.
+    time_limit_s
+        Wall-time limit of the search (always applied, also in reproducible mode).
+    seed
+        Seeds the diversification of the greedy first solution (OR-Tools' own search is
+        deterministic); seed 0 is the plain greedy.
+    reproducible
+        Stop after ``settings.routing.solution_limit`` solutions instead of at the time limit:
+        identical plans run to run (unless the time limit is hit first, which ``stats``
+        records as ``budget_hit = "time"``).
+    metaheuristic
+        ``"gls"`` (guided local search), ``"ils"`` (iterated local search with SISR
+        ruin-and-recreate), ``"tabu"``, ``"sa"`` or ``"greedy"`` (descent only).
+    first_solution
+        ``"greedy"``: our insertion heuristic; ``"ortools"``: OR-Tools' parallel cheapest
+        insertion.
+    verify_result
+        Run :func:`planner.check.verify` on the plan (on by default; a violation other than
+        a missing must-visit means a bug and raises ``AssertionError``).
+
+    Returns
+    -------
+    SolveResult
+        ``status`` is ``"feasible"``, ``"must_visit_unmet"`` (see ``plan.unmet_must_visit``)
+        or ``"no_solution"``.
+    """
+    t0 = time.perf_counter()
+    rcfg = settings.routing
+    time_limit_s = float(rcfg.time_limit_s if time_limit_s is None else time_limit_s)
+    seed = int(rcfg.seed if seed is None else seed)
+    reproducible = bool(rcfg.reproducible if reproducible is None else reproducible)
+    metaheuristic = metaheuristic or rcfg.metaheuristic
+    first_solution = first_solution or rcfg.first_solution
+    stats: dict[str, Any] = {
+        "metaheuristic": metaheuristic,
+        "first_solution": first_solution,
+        "time_limit_s": time_limit_s,
+        "seed": seed,
+        "reproducible": reproducible,
+        "n_venues": len(problem.venue_nodes),
+        "n_squads": problem.n_squads,
+    }
+    node_routes: list[list[int]] | None = None
+    if problem.n_squads == 0 or len(problem.venue_nodes) == 0:
+        node_routes = [[] for _ in range(problem.n_squads)]
+        stats["solver_status"] = "TRIVIAL"
+    else:
+        node_routes = _solve_ortools(
+            problem,
+            time_limit_s=max(0.01, time_limit_s - (time.perf_counter() - t0)),
+            seed=seed,
+            solution_limit=rcfg.solution_limit if reproducible else None,
+            metaheuristic=metaheuristic,
+            first_solution=first_solution,
+            stats=stats,
+        )
+    wall_s = time.perf_counter() - t0
+    stats["wall_s"] = round(wall_s, 3)
+    if node_routes is None:
+        empty = [[] for _ in range(problem.n_squads)]
+        plan = _make_plan(problem, empty, {"solver": stats})
+        return SolveResult("no_solution", plan_cost(problem, empty), wall_s, plan, stats)
+    plan = _make_plan(problem, node_routes, {"solver": stats})
+    if verify_result:
+        bad = [v for v in verify(plan, problem) if v.rule != "must_visit_missing"]
+        if bad:
+            raise AssertionError(
+                "the solver returned a plan the checker rejects: "
+                + "; ".join(v.detail for v in bad[:5])
+            )
+    status: SolveStatus = "must_visit_unmet" if plan.unmet_must_visit else "feasible"
+    return SolveResult(status, plan_cost(problem, node_routes), wall_s, plan, stats)
+
+
+def _solve_ortools(
+    problem: NightProblem,
+    *,
+    time_limit_s: float,
+    seed: int,
+    solution_limit: int | None,
+    metaheuristic: Metaheuristic,
+    first_solution: str,
+    stats: dict[str, Any],
+) -> list[list[int]] | None:
+    t_build = time.perf_counter()
+    n = problem.n_nodes
+    k_n = problem.n_squads
+    starts = [int(x) for x in problem.start_node]
+    ends = [int(x) for x in problem.end_node]
+    manager = pywrapcp.RoutingIndexManager(n, k_n, starts, ends)
+    model = pywrapcp.RoutingModel(manager)
+    solver = model.solver()
+
+    # per profile: arc cost = travel; time transit = travel + dwell at the from-node
+    cost_cb: dict[int, int] = {}
+    time_cb: dict[int, int] = {}
+    for p in sorted({int(x) for x in problem.squad_profile}):
+        t = problem.travel_s[p]
+        cost_cb[p] = model.RegisterTransitMatrix(t.tolist())
+        time_cb[p] = model.RegisterTransitMatrix((t + problem.dwell_s[:, None]).tolist())
+    for k in range(k_n):
+        model.SetArcCostEvaluatorOfVehicle(cost_cb[int(problem.squad_profile[k])], k)
+    horizon = int(max(problem.shift_end_s.max(), problem.latest_start_s.max())) + 1
+    model.AddDimensionWithVehicleTransits(
+        [time_cb[int(problem.squad_profile[k])] for k in range(k_n)],
+        horizon,
+        horizon,
+        False,
+        "time",
+    )
+    time_dim = model.GetDimensionOrDie("time")
+    for k in range(k_n):
+        lo, hi = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
+        time_dim.CumulVar(model.Start(k)).SetRange(lo, hi)
+        time_dim.CumulVar(model.End(k)).SetRange(lo, hi)
+
+    # optional venues, jurisdiction, windows
+    big = (
+        int(problem.penalty.sum())
+        + int((problem.shift_end_s - problem.shift_start_s).clip(min=0).sum())
+        + 1
+    )
+    depots_as_ends = set(starts) | set(ends)
+    for node in range(n):
+        if node in depots_as_ends:
+            continue
+        idx = manager.NodeToIndex(node)
+        allowed = [int(k) for k in np.flatnonzero(problem.allowed[:, node])]
+        if node < problem.n_depots or not allowed:
+            model.AddDisjunction([idx], 0)
+            model.ActiveVar(idx).SetValue(0)
+            continue
+        pen = big if problem.must_visit[node] else int(problem.penalty[node])
+        model.AddDisjunction([idx], pen)
+        if len(allowed) < k_n:
+            model.VehicleVar(idx).SetValues([-1, *allowed])
+        time_dim.CumulVar(idx).SetRange(
+            int(problem.open_s[node]), int(problem.latest_start_s[node])
+        )
+    if problem.max_stops is not None:
+        unit = [0] * problem.n_depots + [1] * (n - problem.n_depots)
+        cb = model.RegisterUnaryTransitVector(unit)
+        model.AddDimension(cb, 0, int(problem.max_stops), True, "stops")
+    if problem.max_per_desa is not None:
+        groups: dict[int, list[int]] = {}
+        for node in problem.venue_nodes:
+            groups.setdefault(int(problem.desa_group[node]), []).append(node)
+        for members in groups.values():
+            if len(members) > problem.max_per_desa:
+                active = [model.ActiveVar(manager.NodeToIndex(v)) for v in members]
+                solver.Add(solver.Sum(active) <= int(problem.max_per_desa))
+    params = _search_parameters(
+        metaheuristic=metaheuristic,
+        time_limit_s=time_limit_s,
+        solution_limit=solution_limit,
+    )
+    model.CloseModelWithParameters(params)
+    stats["build_s"] = round(time.perf_counter() - t_build, 3)
+
+    initial = None
+    if first_solution == "greedy":
+        t_greedy = time.perf_counter()
+        greedy = greedy_routes(problem, seed=seed, noise=0.1 if seed else 0.0)
+        stats["greedy_s"] = round(time.perf_counter() - t_greedy, 3)
+        stats["greedy_cost"] = plan_cost(problem, greedy)
+        idx_routes = [[manager.NodeToIndex(v) for v in r] for r in greedy]
+        initial = model.ReadAssignmentFromRoutes(idx_routes, True)
+        if initial is None:
+            stats["greedy_rejected"] = True
+    remaining = time_limit_s - (time.perf_counter() - t_build)
+    params.time_limit.FromMilliseconds(max(10, round(remaining * 1000)))
+    t_search = time.perf_counter()
+    if initial is not None:
+        solution = model.SolveFromAssignmentWithParameters(initial, params)
+    else:
+        solution = model.SolveWithParameters(params)
+    search_s = time.perf_counter() - t_search
+    stats["search_s"] = round(search_s, 3)
+    stats["solver_status"] = _STATUS_NAMES.get(model.status(), str(model.status()))
+    stats["budget_hit"] = "time" if search_s >= remaining * 0.98 else "solutions"
+    if solution is None:
+        return None
+    stats["ortools_objective"] = int(solution.ObjectiveValue())
+    out: list[list[int]] = []
+    for k in range(k_n):
+        nodes = []
+        idx = solution.Value(model.NextVar(model.Start(k)))
+        while not model.IsEnd(idx):
+            nodes.append(manager.IndexToNode(idx))
+            idx = solution.Value(model.NextVar(idx))
+        out.append(nodes)
+    return out
+
+
+__all__ = ["Metaheuristic", "SolveResult", "greedy_routes", "plan_cost", "solve"]
