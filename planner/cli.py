@@ -99,6 +99,61 @@ def guarded(func: F) -> F:
 # Each command below is a thin wrapper. Keep logic in the modules it calls.
 
 
+# ---- validate (owner: sources) ----------------------------------------------------------
+
+
+@app.command("validate")
+@guarded
+def validate_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="squads.toml lain / another roster file")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="ringkasan sebagai JSON")] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Periksa folder dataset dan tampilkan ringkasan. (Validate a dataset folder.)"""
+    import json
+
+    from planner.sources import load_dataset, summarize
+
+    lg = _lang(lang)
+    summary = summarize(load_dataset(dataset, roster=roster))
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    en = lg == "en"
+    title = f"Dataset {dataset}: OK" if en else f"Dataset {dataset}: valid"
+    totals = Table(title=title, title_justify="left")
+    totals.add_column("What" if en else "Data")
+    totals.add_column("Count" if en else "Jumlah", justify="right")
+    rows = [
+        ("Desa/kelurahan", summary["desa"]),
+        ("Kecamatan", summary["kecamatan"]),
+        ("Venues" if en else "Tempat (warkop)", summary["venues"]),
+        ("  active" if en else "  aktif", summary["venues_active"]),
+        ("Incidents" if en else "Kejadian", summary["incidents"]),
+        ("Stations" if en else "Kantor (Polres/Polsek)", summary["stations"]),
+        ("Squads" if en else "Regu", summary["squads"]),
+        ("  officers" if en else "  personel", summary["members"]),
+    ]
+    for label, n in rows:
+        totals.add_row(label, str(n))
+    if summary["incidents"]:
+        span = f"{summary['incidents_from']} … {summary['incidents_to']}"
+        totals.add_row("Incident dates" if en else "Rentang kejadian", span)
+    totals.add_row("Road network" if en else "Jaringan jalan", summary["roads"] or "—")
+    console.print(totals)
+    per_kec = Table(
+        title="Venues per kecamatan" if en else "Tempat per kecamatan", title_justify="left"
+    )
+    per_kec.add_column("Kecamatan")
+    per_kec.add_column("Venues" if en else "Tempat", justify="right")
+    for kec, n in summary["venues_per_kecamatan"].items():
+        per_kec.add_row(kec, str(n))
+    console.print(per_kec)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 

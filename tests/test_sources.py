@@ -660,3 +660,69 @@ def test_real_trenggalek_desa_with_levels(tmp_path: Path) -> None:
     # without kerawanan the real file is reported, naming the column
     probs = problems_of(lambda: read_desa(SHARED / "desa.geojson"))
     assert [(p.file, p.column) for p in probs] == [("desa.geojson", "kerawanan")]
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def _validate_args(*args: str) -> list[str]:
+    """``validate`` args; while the app has a single command Typer runs it without its name."""
+    import click
+    import typer.main
+
+    from planner.cli import app
+
+    is_group = isinstance(typer.main.get_command(app), click.Group)
+    return ["validate", *args] if is_group else list(args)
+
+
+def test_cli_validate_prints_summary(dataset_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    result = CliRunner().invoke(app, _validate_args(str(dataset_dir)))
+    assert result.exit_code == 0, result.output
+    assert "Tempat per kecamatan" in result.output and "Pogalan" in result.output
+    en = CliRunner().invoke(app, _validate_args(str(dataset_dir), "--lang", "en"))
+    assert en.exit_code == 0 and "Venues per kecamatan" in en.output
+    js = CliRunner().invoke(app, _validate_args(str(dataset_dir), "--json"))
+    assert js.exit_code == 0
+    import json
+
+    assert json.loads(js.stdout)["venues_per_kecamatan"] == {"Pogalan": 3, "Trenggalek": 2}
+
+
+def test_cli_validate_bad_dataset_exits_2_with_table(dataset_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    write_venues(dataset_dir, ["V1,A,warkop,111.71,-8.06,18:00,02:00,,,,,"])
+    before = folder_hash(dataset_dir)
+    result = CliRunner().invoke(app, _validate_args(str(dataset_dir)))
+    assert result.exit_code == 2
+    out = result.output
+    assert "Traceback" not in out
+    assert "Berkas" in out and "venues.csv" in out and "tertukar" in out
+    en = CliRunner().invoke(app, _validate_args(str(dataset_dir), "--lang", "en"))
+    assert en.exit_code == 2 and "swapped" in en.output and "Expected" in en.output
+    assert folder_hash(dataset_dir) == before
+
+
+def test_cli_validate_subprocess_has_no_traceback(dataset_dir: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (dataset_dir / "squads.toml").write_text(SQUADS.replace('"19:00-02:00"', '"02:00-19:00"'))
+    proc = subprocess.run(
+        [sys.executable, "-m", "planner.cli", *_validate_args(str(dataset_dir), "--lang", "en")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "squads.toml" in proc.stderr and "squad[1].shift" in proc.stderr
