@@ -154,6 +154,54 @@ def validate_cmd(
     console.print(per_kec)
 
 
+# ---- demo (owner: demo) ----------------------------------------------------------------------
+
+
+@app.command("demo")
+@guarded
+def demo_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="folder tujuan / output folder (default: data/demo)")
+    ] = DEFAULT_DATASET,
+    seed: Annotated[int, typer.Option("--seed", help="seed acak / random seed")] = 1,
+    venues: Annotated[
+        int, typer.Option("--venues", min=1, help="jumlah tempat / number of venues")
+    ] = 1500,
+    force: Annotated[
+        bool, typer.Option("--force", help="ganti folder yang tidak kosong / replace a folder")
+    ] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Buat dataset demo Trenggalek sintetis. (Generate the synthetic demo dataset.)"""
+    from planner.demo import write_demo
+
+    lg = _lang(lang)
+    done = write_demo(out, seed=seed, n_venues=venues, force=force)
+    c = done.counts
+    en = lg == "en"
+    table = Table(
+        title=(
+            f"Demo dataset written to {done.out} (seed {done.seed}, {done.elapsed_s:.1f} s)"
+            if en
+            else f"Dataset demo ditulis ke {done.out} (seed {done.seed}, {done.elapsed_s:.1f} dtk)"
+        ),
+        title_justify="left",
+    )
+    table.add_column("What" if en else "Data")
+    table.add_column("Count" if en else "Jumlah", justify="right")
+    kinds = ", ".join(f"{k} {n}" for k, n in c.venues_by_kind.items())
+    for label, value in (
+        ("Desa/kelurahan", f"{c.desa} ({c.kecamatan} kecamatan)"),
+        ("Venues" if en else "Tempat", f"{c.venues} ({kinds})"),
+        ("Incidents" if en else "Kejadian", str(c.incidents)),
+        ("Stations" if en else "Kantor (Polres/Polsek)", str(c.stations)),
+        ("Squads" if en else "Regu", str(c.squads)),
+        ("Road nodes / edges" if en else "Simpul / ruas jalan", f"{c.road_nodes} / {c.road_edges}"),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 
