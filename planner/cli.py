@@ -202,6 +202,79 @@ def demo_cmd(
     console.print(table)
 
 
+# ---- network (owner: network) ------------------------------------------------------------------
+
+network_app = typer.Typer(
+    help="Jaringan jalan: unduh atau impor ke GraphML. (Road network: fetch or import.)",
+    no_args_is_help=True,
+)
+app.add_typer(network_app, name="network")
+
+
+def _print_import_report(report: Any, lang: Lang) -> None:
+    en = lang == "en"
+    table = Table(
+        title=(f"Road network written to {report.out}" if en else f"Jaringan jalan ditulis ke {report.out}"),
+        title_justify="left",
+    )  # fmt: skip
+    table.add_column("")
+    table.add_column("Kept" if en else "Dipakai", justify="right")
+    table.add_column("Dropped" if en else "Dibuang", justify="right")
+    nodes, edges = ("Nodes", "Edges") if en else ("Simpul", "Ruas")
+    table.add_row(nodes, f"{report.nodes_kept:,}", f"{report.nodes_dropped:,}")
+    table.add_row(edges, f"{report.edges_kept:,}", f"{report.edges_dropped:,}")
+    table.add_row("km", f"{report.length_km_kept:,.1f}", f"{report.length_km_dropped:,.1f}")
+    console.print(table)
+    if report.pieces_dropped:
+        console.print(
+            f"{report.pieces_dropped} disconnected piece(s) dropped (only the largest strongly "
+            "connected part is kept)."
+            if en
+            else f"{report.pieces_dropped} potongan jaringan yang terpisah dibuang (hanya bagian "
+            "terbesar yang saling terhubung yang dipakai)."
+        )
+
+
+@network_app.command("import")
+@guarded
+def network_import_cmd(
+    src: Annotated[Path, typer.Argument(help=".graphml, .osm, .osm.bz2 atau .osm.pbf")],
+    out: Annotated[Path, typer.Option("--out", help="GraphML keluaran / output GraphML")] = Path(
+        "roads.graphml"
+    ),
+    lang: LangOpt = "id",
+) -> None:
+    """Ubah berkas jalan ke GraphML dataset. (Convert a road file to the dataset's GraphML.)"""
+    from planner.network import import_network
+
+    lg = _lang(lang)
+    _print_import_report(import_network(src, out), lg)
+
+
+@network_app.command("fetch")
+@guarded
+def network_fetch_cmd(
+    place: Annotated[
+        str,
+        typer.Option("--place", help='mis. "Kabupaten Trenggalek, Jawa Timur, Indonesia"'),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="GraphML keluaran / output GraphML")] = Path(
+        "roads.graphml"
+    ),
+    lang: LangOpt = "id",
+) -> None:
+    """Unduh jaringan jalan dari OpenStreetMap (butuh internet). (Download from OSM.)"""
+    import tempfile
+
+    from planner.network import fetch_network, import_network, save_graphml
+
+    lg = _lang(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "download.graphml"
+        save_graphml(fetch_network(place), raw)
+        _print_import_report(import_network(raw, out), lg)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 
