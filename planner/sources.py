@@ -275,11 +275,12 @@ def load_dataset(
     roads_found = find_file(root, ROAD_FILES)
     roads = roads_found[0] if roads_found else None
     if roster is not None:
-        roster_path: Path | None = Path(roster)
-        if not roster_path.is_file():
+        given = Path(roster)
+        roster_path: Path | None = given
+        if not given.is_file():
             bag.add(
-                file=str(roster_path),
-                value=str(roster_path),
+                file=str(given),
+                value=str(given),
                 expected=msg("berkas roster yang ada", "an existing roster file"),
             )
             roster_path = None
@@ -668,7 +669,7 @@ def _read_any(path: Path, bag: ProblemCollector, *, geo_ok: bool) -> _Table | No
 def _apply_aliases(table: _Table, aliases: Mapping[str, str]) -> None:
     cols = list(table.data.columns)
     present = set(cols)
-    renames = {}
+    renames: dict[str, str] = {}
     for c in cols:
         target = aliases.get(c)
         if target and target not in present and target not in renames.values():
@@ -772,10 +773,10 @@ def _duplicates(bag: ProblemCollector, table: _Table, column: str) -> None:
     for i, v in enumerate(s):
         if v and v not in first_row:
             first_row[v] = int(table.rows[i])
-    for i in np.flatnonzero(dup.to_numpy()):
-        v = s.iloc[i]
+    for k in np.flatnonzero(dup.to_numpy()):
+        v = s.iloc[k]
         bag.add(
-            row=int(table.rows[i]),
+            row=int(table.rows[k]),
             column=column,
             value=v,
             expected=msg(
@@ -865,11 +866,11 @@ def _coords(
     lat_out = ok & (np.abs(lat) > 90)
     lon_out = ok & (np.abs(lon) > 180)
     swapped = ok & lat_out & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
-    for i in np.flatnonzero(swapped):
+    for k in np.flatnonzero(swapped):
         bag.add(
-            row=int(table.rows[i]),
+            row=int(table.rows[k]),
             column="lat",
-            value=f"lat={slat.iloc[i]}, lon={slon.iloc[i]}",
+            value=f"lat={slat.iloc[k]}, lon={slon.iloc[k]}",
             expected=msg(
                 "lintang dan bujur tertukar: lat adalah lintang (-90..90, Trenggalek ≈ -8), "
                 "lon adalah bujur (Trenggalek ≈ 111,7); tukar kedua kolom",
@@ -1113,7 +1114,7 @@ def _read_venues(
     sdays = _col(table, "closed_days")
     closed: list[frozenset[int]] = [frozenset()] * n
     day_cache: dict[str, frozenset[int] | None] = {}
-    for i, text in enumerate(sdays):
+    for r, text in enumerate(sdays):
         if not text:
             continue
         if text not in day_cache:
@@ -1123,9 +1124,9 @@ def _read_venues(
                 day_cache[text] = None
         days = day_cache[text]
         if days is None:
-            good[i] = False
+            good[r] = False
             bag.add(
-                row=int(table.rows[i]),
+                row=int(table.rows[r]),
                 column="closed_days",
                 value=text,
                 expected=msg(
@@ -1136,7 +1137,7 @@ def _read_venues(
                 ),
             )
         else:
-            closed[i] = days
+            closed[r] = days
 
     lat, lon, ok = _coords(bag, table, missing)
     good &= ok
