@@ -907,7 +907,7 @@ def plan_to_json(
                 "depart_s": r.depart_s,
                 "return_s": r.return_s,
                 "return_travel_s": r.return_travel_s,
-                "return_dist_m": round(r.return_dist_m, 1),
+                "return_dist_m": r.return_dist_m,
                 "stops": [
                     {
                         "venue_id": s.venue_id,
@@ -915,7 +915,7 @@ def plan_to_json(
                         "start_s": s.start_s,
                         "departure_s": s.departure_s,
                         "travel_s": s.travel_s,
-                        "dist_m": round(s.dist_m, 1),
+                        "dist_m": s.dist_m,
                         "priority": s.priority,
                     }
                     for s in r.stops

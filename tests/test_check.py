@@ -1,0 +1,214 @@
+"""Tests of check.verify: a valid plan passes; each hand-broken plan is rejected by its rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from planner.check import PlanViolationError, assert_feasible, verify, verify_structure
+from planner.config import Settings
+from planner.domain import Dropped, Plan, Route, Stop
+from planner.problem import NightProblem, plan_totals, synthetic_problem
+from planner.routing import solve
+
+H = 3600
+FAST = Settings().with_overrides(
+    routing={"time_limit_s": 1.0, "reproducible": True, "solution_limit": 200}
+)
+
+
+@pytest.fixture(scope="module")
+def problem() -> NightProblem:
+    xy = [(0, 0), (4000, 0), (1000, 0), (2000, 0), (3000, 0), (0, 1500), (0, 2500), (5000, 500)]
+    allowed = np.ones((2, 6), dtype=bool)
+    allowed[0, 5] = False  # V6 only for R2
+    return synthetic_problem(
+        xy,
+        n_depots=2,
+        squads=[(0, 0, 3 * H), (1, 0, 3 * H)],
+        windows_s=[(0, 2 * H), (0, 2 * H), (H, 2 * H), (0, 2 * H), (0, 2 * H), (0, 2 * H)],
+        prize=[3, 4, 5, 2, 6, 3],
+        dwell_s=600,
+        allowed=allowed,
+        desa=["A", "A", "B", "B", "C", "C"],
+        must_visit=[False, False, False, False, False, True],
+        max_stops=4,
+        max_per_desa=2,
+    )
+
+
+@pytest.fixture(scope="module")
+def plan(problem: NightProblem) -> Plan:
+    res = solve(problem, FAST)
+    assert res.status == "feasible"
+    assert sum(len(r.stops) >= 2 for r in res.plan.routes) == 2
+    return replace(res.plan, meta={"totals": plan_totals(res.plan, problem)})
+
+
+def _rules(plan: Plan, problem: NightProblem) -> set[str]:
+    return {v.rule for v in verify(plan, problem)}
+
+
+def _with_route(plan: Plan, k: int, route: Route) -> Plan:
+    routes = list(plan.routes)
+    routes[k] = route
+    return replace(plan, routes=tuple(routes))
+
+
+def _shift_stop(stop: Stop, delta: int) -> Stop:
+    return replace(
+        stop,
+        arrival_s=stop.arrival_s + delta,
+        start_s=stop.start_s + delta,
+        departure_s=stop.departure_s + delta,
+    )
+
+
+def test_valid_plan_passes(plan: Plan, problem: NightProblem) -> None:
+    assert verify(plan, problem) == []
+    assert verify_structure(plan) == []
+    assert_feasible(plan, problem)
+
+
+def test_unknown_squad(plan: Plan, problem: NightProblem) -> None:
+    bad = _with_route(plan, 0, replace(plan.routes[0], squad_id="R9"))
+    assert "unknown_squad" in _rules(bad, problem)
+
+
+def test_wrong_station(plan: Plan, problem: NightProblem) -> None:
+    bad = _with_route(plan, 0, replace(plan.routes[0], station_id="S1"))
+    assert "wrong_station" in _rules(bad, problem)
+
+
+def test_unknown_venue(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    stops = (replace(r.stops[0], venue_id="NOPE"), *r.stops[1:])
+    assert "unknown_venue" in _rules(_with_route(plan, 0, replace(r, stops=stops)), problem)
+
+
+def test_visited_twice(plan: Plan, problem: NightProblem) -> None:
+    r0, r1 = plan.routes
+    dup = replace(r1.stops[0], venue_id=r0.stops[0].venue_id)
+    bad = _with_route(plan, 1, replace(r1, stops=(dup, *r1.stops[1:])))
+    assert "visited_twice" in _rules(bad, problem)
+
+
+def test_outside_area(plan: Plan, problem: NightProblem) -> None:
+    # move R2's whole route (which includes V6, R2-only) to R1: R1 may not visit V6
+    r0, r1 = plan.routes
+    assert "V6" in [s.venue_id for s in r1.stops]
+    bad = replace(
+        plan,
+        routes=(
+            replace(r1, squad_id="R1", station_id="S0"),
+            replace(r0, squad_id="R2", station_id="S1"),
+        ),
+    )
+    assert "outside_area" in _rules(bad, problem)
+
+
+def test_start_before_shift(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    bad = _with_route(plan, 0, replace(r, depart_s=r.depart_s - 10 * H))
+    assert "start_before_shift" in _rules(bad, problem)
+
+
+def test_past_shift(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    late = 3 * H - r.return_s + 1  # everything later by enough to end 1 s past the shift
+    stops = tuple(_shift_stop(s, late) for s in r.stops)
+    wait_first = replace(stops[0], arrival_s=r.stops[0].arrival_s)
+    bad_route = replace(r, stops=(wait_first, *stops[1:]), return_s=r.return_s + late)
+    rules = _rules(_with_route(plan, 0, bad_route), problem)
+    assert "past_shift" in rules
+
+
+def test_wrong_time_arrival(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    s = r.stops[1]
+    fast = replace(s, arrival_s=s.arrival_s - 60, start_s=s.start_s, departure_s=s.departure_s)
+    bad = _with_route(plan, 0, replace(r, stops=(r.stops[0], fast, *r.stops[2:])))
+    assert "wrong_time" in _rules(bad, problem)
+
+
+def test_wrong_time_dwell_cut_short(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    s = r.stops[0]
+    short = replace(s, departure_s=s.departure_s - 120)
+    bad = _with_route(plan, 0, replace(r, stops=(short, *r.stops[1:])))
+    assert "wrong_time" in _rules(bad, problem)
+
+
+def test_wrong_time_leg(plan: Plan, problem: NightProblem) -> None:
+    r = plan.routes[0]
+    bad = _with_route(plan, 0, replace(r, return_travel_s=r.return_travel_s + 5))
+    assert "wrong_time" in _rules(bad, problem)
+
+
+def test_outside_window(plan: Plan, problem: NightProblem) -> None:
+    # V3 opens at 1 h: start it (and arrive) at 10 minutes past shift start instead
+    k = next(i for i, r in enumerate(plan.routes) if "V3" in [s.venue_id for s in r.stops])
+    r = plan.routes[k]
+    stops = list(r.stops)
+    i = [s.venue_id for s in stops].index("V3")
+    s = stops[i]
+    early = s.start_s - (problem.open_s[problem.node_of("V3")] - 1)
+    stops[i] = replace(
+        s,
+        start_s=s.start_s - early,
+        arrival_s=min(s.arrival_s, s.start_s - early),
+        departure_s=s.departure_s - early,
+    )
+    rules = _rules(_with_route(plan, k, replace(r, stops=tuple(stops))), problem)
+    assert "outside_window" in rules
+
+
+def test_max_stops(plan: Plan, problem: NightProblem) -> None:
+    assert "max_stops" in _rules(plan, problem.replace(max_stops=1))
+
+
+def test_max_per_desa(plan: Plan, problem: NightProblem) -> None:
+    one = problem.replace(desa_group=[-1, -1] + [0] * 6, desa_codes=("A",))
+    assert "max_per_desa" in _rules(plan, one)
+
+
+def test_must_visit_missing(plan: Plan, problem: NightProblem) -> None:
+    k = next(i for i, r in enumerate(plan.routes) if "V6" in [s.venue_id for s in r.stops])
+    r = plan.routes[k]
+    bad = _with_route(plan, k, replace(r, stops=tuple(s for s in r.stops if s.venue_id != "V6")))
+    assert "must_visit_missing" in _rules(bad, problem)
+    with pytest.raises(PlanViolationError):
+        assert_feasible(bad, problem)
+
+
+def test_wrong_totals(plan: Plan, problem: NightProblem) -> None:
+    assert "wrong_totals" in _rules(replace(plan, total_priority=plan.total_priority + 1), problem)
+    totals = dict(plan.meta["totals"])  # type: ignore[arg-type]
+    totals["collected"] = totals["collected"] + 2
+    assert "wrong_totals" in _rules(replace(plan, meta={"totals": totals}), problem)
+    vid = plan.routes[0].stops[0].venue_id
+    both = replace(plan, dropped=(*plan.dropped, Dropped(vid, "not_worth", 1.0)))
+    assert "wrong_totals" in _rules(both, problem)
+    r = plan.routes[0]
+    rich = replace(r.stops[0], priority=r.stops[0].priority + 1)
+    assert "wrong_totals" in _rules(
+        _with_route(plan, 0, replace(r, stops=(rich, *r.stops[1:]))), problem
+    )
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.integers(0, 1), st.integers(-600, 600).filter(lambda d: d != 0))
+def test_any_time_shift_of_a_stop_is_caught(
+    plan: Plan, problem: NightProblem, k: int, delta: int
+) -> None:
+    """Moving one visit in time (keeping its own arrival/start/departure consistent) breaks
+    the chain of legs: the checker must notice."""
+    r = plan.routes[k]
+    stops = list(r.stops)
+    stops[0] = _shift_stop(stops[0], delta)
+    assert verify(_with_route(plan, k, replace(r, stops=tuple(stops))), problem) != []

@@ -1,0 +1,378 @@
+"""Tests of routing.solve: optimality on tiny problems (brute force), the operational rules."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from planner.check import verify
+from planner.config import Settings
+from planner.domain import Night, Squad, Window
+from planner.problem import NightProblem, build_problem, synthetic_problem
+from planner.routing import greedy_routes, plan_cost, solve
+
+FAST = Settings().with_overrides(
+    routing={"time_limit_s": 1.0, "reproducible": True, "solution_limit": 400}
+)
+H = 3600
+
+
+# ---------------------------------------------------------------- brute force
+
+
+def _route_time_ok(p: NightProblem, k: int, seq: tuple[int, ...]) -> int | None:
+    """Travel of the route if feasible (earliest schedule), else None."""
+    t = p.travel(k)
+    clock = int(p.shift_start_s[k])
+    prev = int(p.start_node[k])
+    travel = 0
+    for v in seq:
+        if not p.allowed[k, v]:
+            return None
+        clock += int(t[prev, v])
+        travel += int(t[prev, v])
+        clock = max(clock, int(p.open_s[v]))
+        if clock > p.latest_start_s[v]:
+            return None
+        clock += int(p.dwell_s[v])
+        prev = v
+    back = int(t[prev, p.end_node[k]])
+    if clock + back > p.shift_end_s[k]:
+        return None
+    return travel + back if seq else 0
+
+
+def brute_force(p: NightProblem) -> int:
+    """Minimum of travel + penalties of unvisited venues over every plan (2 squads)."""
+    venues = list(p.venue_nodes)
+    best: list[dict[frozenset[int], int]] = []
+    for k in range(p.n_squads):
+        table: dict[frozenset[int], int] = {}
+        for r in range(len(venues) + 1):
+            for subset in itertools.combinations(venues, r):
+                if p.max_stops is not None and r > p.max_stops:
+                    continue
+                key = frozenset(subset)
+                for perm in itertools.permutations(subset):
+                    cost = _route_time_ok(p, k, perm)
+                    if cost is not None and cost < table.get(key, math.inf):
+                        table[key] = cost
+        best.append(table)
+    total_pen = int(p.penalty[venues].sum())
+    opt = math.inf
+    assert p.n_squads == 2
+    for s0, c0 in best[0].items():
+        for s1, c1 in best[1].items():
+            if s0 & s1:
+                continue
+            served = s0 | s1
+            if p.max_per_desa is not None:
+                groups = [int(p.desa_group[v]) for v in served]
+                if any(groups.count(g) > p.max_per_desa for g in set(groups)):
+                    continue
+            cost = c0 + c1 + total_pen - int(p.penalty[list(served)].sum())
+            opt = min(opt, cost)
+    return int(opt)
+
+
+@st.composite
+def tiny_problems(draw: st.DrawFn) -> NightProblem:
+    nv = draw(st.integers(3, 7))
+    shared = draw(st.booleans())
+    n_dep = 1 if shared else 2
+    coords = draw(
+        st.lists(
+            st.tuples(st.integers(0, 8000), st.integers(0, 8000)),
+            min_size=nv + n_dep,
+            max_size=nv + n_dep,
+        )
+    )
+    windows = []
+    for _ in range(nv):
+        a = draw(st.integers(0, 3 * H))
+        w = draw(st.integers(10 * 60, 3 * H))
+        windows.append((a, a + w))
+    prize = draw(st.lists(st.integers(1, 9), min_size=nv, max_size=nv))
+    allowed = np.array(
+        draw(st.lists(st.lists(st.booleans(), min_size=nv, max_size=nv), min_size=2, max_size=2))
+    )
+    allowed[0] |= ~allowed[1]  # every venue allowed for somebody
+    return synthetic_problem(
+        coords,
+        n_depots=n_dep,
+        squads=[(0, 0, 3 * H), (n_dep - 1, H, 4 * H)],
+        windows_s=windows,
+        dwell_s=draw(st.sampled_from([600, 1200, 1800])),
+        prize=prize,
+        allowed=allowed,
+        exchange_rate_min=draw(st.sampled_from([1.0, 5.0, 20.0])),
+        speed_mps=8.0,
+        max_stops=draw(st.sampled_from([None, 2, 3])),
+    )
+
+
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_objective_equals_brute_force_optimum(p: NightProblem) -> None:
+    res = solve(p, FAST)
+    assert verify(res.plan, p) == []
+    assert res.objective == plan_cost(
+        p, [[p.node_of(s.venue_id) for s in r.stops] for r in res.plan.routes]
+    )
+    assert res.objective == brute_force(p)
+
+
+def test_brute_force_optimum_with_desa_cap_and_sharing_station() -> None:
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 6000, (9, 2))
+    p = synthetic_problem(
+        xy,
+        n_depots=1,
+        squads=[(0, 0, 3 * H), (0, 0, 3 * H)],
+        prize=[5, 3, 4, 6, 2, 7, 3, 5],
+        desa=["A", "A", "A", "B", "B", "C", "C", "C"],
+        max_per_desa=2,
+        dwell_s=900,
+        speed_mps=6.0,
+    )
+    res = solve(p, FAST)
+    assert verify(res.plan, p) == []
+    assert res.objective == brute_force(p)
+    visited = res.plan.visited_ids()
+    assert len(visited) > 0
+    for d in "ABC":
+        n = sum(1 for v in visited if p.desa_codes[p.desa_group[p.node_of(v)]] == d)
+        assert n <= 2
+
+
+def test_greedy_is_feasible_and_not_better_than_solver() -> None:
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 10000, (42, 2))
+    p = synthetic_problem(
+        xy,
+        n_depots=2,
+        squads=[(0, 0, 3 * H), (1, 0, 3 * H), (0, H, 4 * H)],
+        prize=rng.integers(1, 9, 40).tolist(),
+        windows_s=[(int(a), int(a) + 2 * H) for a in rng.integers(0, 2 * H, 40)],
+        dwell_s=900,
+    )
+    g = greedy_routes(p)
+    res = solve(p, FAST)
+    assert verify(res.plan, p) == []
+    assert res.stats["greedy_cost"] == plan_cost(p, g)
+    assert res.objective <= plan_cost(p, g)
+    assert not res.stats.get("greedy_rejected")
+
+
+def test_reproducible_mode_gives_identical_plans() -> None:
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(0, 10000, (32, 2))
+    p = synthetic_problem(
+        xy,
+        n_depots=1,
+        squads=[(0, 0, 3 * H), (0, 0, 3 * H)],
+        prize=rng.integers(1, 9, 31).tolist(),
+        dwell_s=900,
+    )
+    s = Settings().with_overrides(
+        routing={"time_limit_s": 20.0, "reproducible": True, "solution_limit": 300}
+    )
+    a = solve(p, s)
+    b = solve(p, s)
+    assert a.stats["budget_hit"] == "solutions"
+    assert a.plan.routes == b.plan.routes
+    assert a.plan.dropped == b.plan.dropped
+    assert a.objective == b.objective
+
+
+# ---------------------------------------------------------------- builder + solve, real rules
+
+NIGHT = Night.parse("2025-03-05")  # a Wednesday (weekday 2)
+
+
+def _night_inputs(
+    venues: list[dict[str, object]],
+    squads: list[Squad],
+    *,
+    xy: dict[str, tuple[float, float]],
+    must: set[str] = frozenset(),  # type: ignore[assignment]
+    excluded: set[str] = frozenset(),  # type: ignore[assignment]
+    speed_mps: float = 10.0,
+) -> dict[str, object]:
+    ids = list(xy)
+    pts = np.array([xy[i] for i in ids])
+    dist = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(axis=2))
+    travel = np.ceil(dist / speed_mps).astype(np.int64)
+    vdf = pd.DataFrame(venues)
+    vdf["dwell_min"] = vdf.get("dwell_min", 20.0)
+    scores = pd.DataFrame(
+        {
+            "venue_id": vdf["venue_id"],
+            "priority": vdf["priority"],
+            "must_visit": vdf["venue_id"].isin(must),
+            "excluded": vdf["venue_id"].isin(excluded),
+        }
+    )
+    stations = pd.DataFrame(
+        {"station_id": ["POLRES", "PS_A"], "kecamatan": ["Trenggalek", "Karangan"]}
+    )
+    return {
+        "night": NIGHT,
+        "venues": vdf,
+        "scores": scores,
+        "squads": tuple(squads),
+        "stations": stations,
+        "node_ids": ids,
+        "travel_s": {"mobil": travel, "motor": travel},
+        "dist_m": {"mobil": dist, "motor": dist},
+        "unreachable": {},
+        "settings": FAST,
+    }
+
+
+def _venue(vid: str, kec: str, windows: tuple[Window, ...], prio: float = 3.0) -> dict[str, object]:
+    return {
+        "venue_id": vid,
+        "kecamatan": kec,
+        "desa_code": f"{kec[:3]}-1",
+        "windows": windows,
+        "priority": prio,
+        "active": True,
+        "closed_days": frozenset(),
+    }
+
+
+LATE = (Window(600, 840),)  # 22:00-02:00, across midnight
+EVENING = (Window(360, 600),)  # 18:00-22:00
+R_POLRES = Squad("R1", "POLRES", 6, Window(420, 900), "mobil")  # 19:00-03:00, anywhere
+R_POLSEK = Squad("R2", "PS_A", 5, Window(420, 900), "motor", area=("Karangan",))
+
+
+def test_midnight_windows_are_respected() -> None:
+    xy = {"POLRES": (0, 0), "PS_A": (5000, 0), "V1": (1000, 0), "V2": (2000, 500), "V3": (0, 3000)}
+    venues = [
+        _venue("V1", "Trenggalek", LATE),
+        _venue("V2", "Trenggalek", (Window(700, 780),)),  # 23:40-01:00
+        _venue("V3", "Trenggalek", EVENING),
+    ]
+    p = build_problem(**_night_inputs(venues, [R_POLRES], xy=xy))  # type: ignore[arg-type]
+    res = solve(p, FAST)
+    assert res.status == "feasible"
+    assert verify(res.plan, p) == []
+    stops = {s.venue_id: s for s in res.plan.routes[0].stops}
+    assert set(stops) == {"V1", "V2", "V3"}
+    assert stops["V1"].start_s >= 600 * 60 and stops["V1"].departure_s <= 840 * 60
+    assert stops["V2"].start_s >= 700 * 60 and stops["V2"].departure_s <= 780 * 60
+    assert stops["V3"].departure_s <= 600 * 60
+    order = [s.venue_id for s in res.plan.routes[0].stops]
+    assert order.index("V3") < order.index("V2")
+
+
+def test_jurisdiction_two_squads_sharing_a_station() -> None:
+    xy = {"POLRES": (0, 0), "PS_A": (9000, 0), "V1": (500, 0), "V2": (600, 300), "V3": (900, 0)}
+    a = Squad("A", "POLRES", 6, Window(420, 600), "mobil", area=("Trenggalek",))
+    b = Squad("B", "POLRES", 6, Window(420, 600), "motor", area=("Karangan",))
+    venues = [
+        _venue("V1", "Trenggalek", EVENING),
+        _venue("V2", "Karangan", EVENING),
+        _venue("V3", "Karangan", EVENING),
+    ]
+    p = build_problem(**_night_inputs(venues, [a, b], xy=xy))  # type: ignore[arg-type]
+    assert p.n_depots == 1
+    res = solve(p, FAST)
+    assert verify(res.plan, p) == []
+    assert [s.venue_id for s in res.plan.route("A").stops] == ["V1"]
+    assert sorted(s.venue_id for s in res.plan.route("B").stops) == ["V2", "V3"]
+    assert res.plan.route("A").station_id == res.plan.route("B").station_id == "POLRES"
+
+
+def test_must_visit_feasible_is_visited_even_if_not_worth_it() -> None:
+    xy = {"POLRES": (0, 0), "PS_A": (9000, 0), "NEAR": (300, 0), "FAR": (-15000, 0)}
+    venues = [_venue("NEAR", "Trenggalek", LATE), _venue("FAR", "Trenggalek", LATE, prio=0.1)]
+    inputs = _night_inputs(venues, [R_POLRES], xy=xy)
+    p_free = build_problem(**inputs)  # type: ignore[arg-type]
+    free = solve(p_free, FAST)
+    assert "FAR" not in free.plan.visited_ids()
+    assert {d.venue_id: d.reason for d in free.plan.dropped}["FAR"] == "not_worth"
+    p = build_problem(**_night_inputs(venues, [R_POLRES], xy=xy, must={"FAR"}))  # type: ignore[arg-type]
+    res = solve(p, FAST)
+    assert res.status == "feasible"
+    assert set(res.plan.visited_ids()) == {"NEAR", "FAR"}
+    assert verify(res.plan, p) == []
+
+
+@pytest.mark.parametrize(
+    ("venue", "where", "reason"),
+    [
+        (_venue("X", "Trenggalek", (Window(1000, 1200),)), (100, 0), "closed"),
+        (_venue("X", "Panggul", LATE), (100, 0), "outside_area"),
+        (_venue("X", "Trenggalek", LATE), (400000, 0), "unreachable"),
+    ],
+)
+def test_must_visit_infeasible_says_which_and_why(
+    venue: dict[str, object], where: tuple[float, float], reason: str
+) -> None:
+    xy = {"POLRES": (0, 0), "PS_A": (9000, 0), "OK": (200, 0), "X": where}
+    venues = [_venue("OK", "Trenggalek", LATE), venue]
+    sq = Squad("R1", "POLRES", 6, Window(420, 900), "mobil", area=("Trenggalek", "Karangan"))
+    p = build_problem(**_night_inputs(venues, [sq], xy=xy, must={"X"}))  # type: ignore[arg-type]
+    res = solve(p, FAST)
+    assert res.status == "must_visit_unmet"
+    assert res.plan.unmet_must_visit == (("X", reason),)
+    assert res.plan.visited_ids() == ["OK"]
+    rules = {v.rule for v in verify(res.plan, p)}
+    assert rules == {"must_visit_missing"}
+
+
+def test_must_visit_that_cannot_fit_with_another_is_reported() -> None:
+    # two must-visits with the same short window far apart: only one can be served
+    xy = {"POLRES": (0, 0), "PS_A": (9000, 0), "A": (3000, 0), "B": (-3000, 0)}
+    short = (Window(480, 520),)  # 20:00-20:40, dwell 20 min
+    venues = [_venue("A", "Trenggalek", short), _venue("B", "Trenggalek", short)]
+    p = build_problem(**_night_inputs(venues, [R_POLRES], xy=xy, must={"A", "B"}))  # type: ignore[arg-type]
+    res = solve(p, FAST)
+    assert res.status == "must_visit_unmet"
+    assert len(res.plan.visited_ids()) == 1
+    (missing,) = res.plan.unmet_must_visit
+    assert missing[1] == "no_fit"
+
+
+def test_excluded_venues_are_left_out() -> None:
+    xy = {"POLRES": (0, 0), "PS_A": (9000, 0), "V1": (500, 0), "V2": (700, 0)}
+    venues = [_venue("V1", "Trenggalek", LATE, prio=9), _venue("V2", "Trenggalek", LATE)]
+    p = build_problem(**_night_inputs(venues, [R_POLRES], xy=xy, excluded={"V1"}))  # type: ignore[arg-type]
+    res = solve(p, FAST)
+    assert res.plan.visited_ids() == ["V2"]
+    assert ("V1", "excluded") in {(d.venue_id, d.reason) for d in res.plan.dropped}
+    assert res.plan.total_priority == pytest.approx(3.0)
+
+
+def test_max_stops_per_squad() -> None:
+    rng = np.random.default_rng(5)
+    p = synthetic_problem(
+        rng.uniform(0, 3000, (13, 2)),
+        n_depots=1,
+        squads=[(0, 0, 4 * H), (0, 0, 4 * H)],
+        prize=[5] * 12,
+        dwell_s=600,
+        max_stops=3,
+    )
+    res = solve(p, FAST)
+    assert verify(res.plan, p) == []
+    assert [len(r.stops) for r in res.plan.routes] == [3, 3]
+
+
+def test_empty_problem() -> None:
+    p = synthetic_problem(
+        [(0, 0)], n_depots=1, squads=[(0, 0, H)], windows_s=[], prize=[], dwell_s=[]
+    )
+    res = solve(p, FAST)
+    assert res.status == "feasible"
+    assert res.plan.visits == 0
