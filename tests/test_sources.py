@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from planner.config import Settings
@@ -727,3 +729,52 @@ def test_cli_validate_subprocess_has_no_traceback(dataset_dir: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "squads.toml" in proc.stderr and "squad[1].shift" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- invariants
+
+_ID_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@given(
+    st.sets(st.integers(0, 6)),
+    st.lists(st.booleans(), min_size=7, max_size=7),
+    st.sampled_from([",", ", ", ";"]),
+)
+def test_closed_days_round_trip(days: set[int], english: list[bool], sep: str) -> None:
+    text = sep.join((_EN_DAYS if english[d] else _ID_DAYS)[d] for d in sorted(days))
+    assert parse_closed_days(text) == frozenset(days)
+    assert parse_closed_days(text.upper()) == frozenset(days)
+
+
+@given(
+    st.floats(-90, 90, allow_nan=False).map(lambda x: round(x, 6)),
+    st.floats(-180, 180, allow_nan=False).map(lambda x: round(x, 6)),
+    st.booleans(),
+)
+def test_decimal_comma_or_point_parse_the_same(lat: float, lon: float, comma: bool) -> None:
+    from planner.sources import _to_float
+
+    def text(x: float) -> str:
+        s = f"{x:.6f}"
+        return s.replace(".", ",") if comma else s
+
+    values, bad = _to_float(pd.Series([text(lat), text(lon), ""]))
+    assert not bad.any()
+    assert values[0] == pytest.approx(lat, abs=1e-9) and values[1] == pytest.approx(lon, abs=1e-9)
+    assert math.isnan(values[2])
+
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.mark.skipif(not (DEMO / "squads.toml").exists(), reason="data/demo not generated yet")
+def test_bundled_demo_validates_quickly() -> None:
+    t0 = time.perf_counter()
+    ds = load_dataset(DEMO)
+    elapsed = time.perf_counter() - t0
+    s = summarize(ds)
+    assert s["desa"] > 0 and s["venues"] > 0 and s["stations"] > 0 and s["squads"] > 0
+    assert ds.venues["desa_code"].ne("").all() and ds.venues["kecamatan"].ne("").all()
+    assert elapsed < 5.0, elapsed
