@@ -287,8 +287,10 @@ def _default_profiles() -> dict[str, ProfileSettings]:
         "track": 12.0,
     }
     motor = {k: v for k, v in base.items()}
-    mobil = {k: v * (0.9 if k in {"residential", "living_street", "service", "track"} else 1.0)
-             for k, v in base.items()}
+    mobil = {
+        k: v * (0.9 if k in {"residential", "living_street", "service", "track"} else 1.0)
+        for k, v in base.items()
+    }
     return {
         "motor": ProfileSettings(speeds_kph=motor, fallback_kph=25, max_kph=60, oneway=True),
         "mobil": ProfileSettings(speeds_kph=mobil, fallback_kph=22, max_kph=70, oneway=True),
@@ -424,9 +426,7 @@ def settings_from_dict(data: dict[str, Any], *, source: str = "planner.toml") ->
             if err["type"] == "extra_forbidden":
                 expected = msg("kunci tidak dikenal; periksa ejaan", "unknown key; check spelling")
             else:
-                expected = msg(
-                    f"nilai yang valid ({err['msg']})", f"a valid value ({err['msg']})"
-                )
+                expected = msg(f"nilai yang valid ({err['msg']})", f"a valid value ({err['msg']})")
             problems.append(
                 Problem(source, None, key, found if not isinstance(found, dict) else "…", expected)
             )
