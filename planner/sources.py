@@ -157,7 +157,7 @@ _FALSE = {"false", "tidak", "n", "no", "0", "salah", "nonaktif", "tidak_aktif", 
 # ---------------------------------------------------------------------------- dataset
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # tables do not compare with ==; identity is what is meant
 class Dataset:
     """A validated dataset folder; every GeoDataFrame is in EPSG:4326 (docs/interfaces.md)."""
 

@@ -160,6 +160,10 @@ def test_load_dataset_reads_every_file(dataset_dir: Path) -> None:
     assert [s.squad_id for s in ds.squads] == ["R01", "R02", "R03"]
     assert ds.roads is None
     assert ds.settings == Settings()
+    assert ds == ds and len({ds}) == 1  # compares by identity, never by its tables
+    assert ds.station("PSK-POG")["kecamatan"] == "Pogalan"
+    with pytest.raises(KeyError):
+        ds.station("NOPE")
 
 
 def test_venue_columns_are_parsed(dataset_dir: Path) -> None:
