@@ -21,7 +21,8 @@ One formula (docs/settings.md explains every key)::
     visit to the night's start; a venue never visited gets ``cap``.
 ``P`` reports
     ``sum_r m_r * 2 ** (-age_r / history.report_half_life_days)`` over the community reports made
-    strictly before the night's start: ``m_r`` is 1 for a report about this venue and
+    strictly before the night's start and at most ``history.report_lookback_days`` before it:
+    ``m_r`` is 1 for a report about this venue and
     ``weights.report_desa_share`` for a report tied only to the venue's desa, times
     ``weights.report_not_police`` when it is not a police matter.
 ``W`` kind
@@ -47,7 +48,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -59,6 +60,9 @@ from shapely.geometry.base import BaseGeometry
 from planner.config import Directive, Settings, check_settings
 from planner.domain import WIB, Night
 from planner.errors import InputError, Lang, Problem, ProblemCollector, msg
+
+if TYPE_CHECKING:
+    from planner.sources import Dataset
 
 COMPONENTS = ("kerawanan", "incidents", "rotation", "kind", "reports", "directive_factor")
 """The component columns of :func:`score`, in order."""
@@ -522,7 +526,7 @@ def _reports_component(
     if reports is None or len(reports) == 0 or n == 0:
         return np.zeros(n), none
     age = _age_days(reports["reported_at"].to_numpy(), start)
-    keep = age > 0
+    keep = (age > 0) & (age <= settings.history.report_lookback_days)
     if not keep.any():
         return np.zeros(n), none
     rep = reports.loc[keep].reset_index(drop=True)
@@ -871,12 +875,57 @@ def score(
     )
 
 
-def score_table(scores: pd.DataFrame, venues: pd.DataFrame) -> pd.DataFrame:
+def score_dataset(
+    dataset: Dataset,
+    night: Night,
+    *,
+    night_start: dt.datetime | None = None,
+    lang: Lang | None = None,
+    use_history: bool = True,
+) -> pd.DataFrame:
+    """:func:`score` for a loaded dataset, with its visit log when it has one.
+
+    The last visits and the community reports come from the dataset's history store
+    (``history.default_store_path``) when that file exists; otherwise every venue counts as never
+    visited and there are no reports. Directive polygons resolve against ``dataset.root``.
+    """
+    from planner.history import default_store_path, last_visits, open_store, recent_reports
+
+    settings = dataset.settings
+    start = night_start_of(night, night_start)
+    visits: dict[str, dt.datetime] | None = None
+    reports: pd.DataFrame | None = None
+    path = default_store_path(dataset.root, settings)
+    if use_history and path.exists():
+        with open_store(path) as store:
+            visits = last_visits(store, before=start)
+            reports = recent_reports(
+                store,
+                before=start,
+                days=settings.history.report_lookback_days,
+            )
+    return score(
+        dataset.venues,
+        dataset.desa,
+        dataset.incidents,
+        night,
+        settings,
+        last_visits=visits,
+        reports=reports,
+        lang=lang,
+        night_start=start,
+        root=dataset.root,
+    )
+
+
+def score_table(
+    scores: pd.DataFrame, venues: pd.DataFrame, *, join_reasons: bool = True
+) -> pd.DataFrame:
     """Scores joined with the venue's name, kind, desa and kecamatan, highest priority first.
 
     The table behind ``planner score``. The venue's kind is ``venue_kind`` (``kind`` stays the
-    kind weight), ``reasons`` is joined into one ``"; "``-separated string so it fits a CSV cell,
-    and ties are ordered by ``venue_id``.
+    kind weight), ``reasons`` is joined into one ``"; "``-separated string so it fits a CSV cell
+    (unless ``join_reasons=False``), and ties are ordered by ``venue_id``.
     """
     wanted = {"name": "name", "kind": "venue_kind", "desa": "desa", "kecamatan": "kecamatan"}
     info_cols = [c for c in wanted if c in venues.columns]
@@ -885,7 +934,8 @@ def score_table(scores: pd.DataFrame, venues: pd.DataFrame) -> pd.DataFrame:
     table = scores.reset_index(drop=True).merge(
         info.drop_duplicates("venue_id"), on="venue_id", how="left"
     )
-    table["reasons"] = ["; ".join(r) for r in table["reasons"]]
+    if join_reasons:
+        table["reasons"] = ["; ".join(r) for r in table["reasons"]]
     first = ["venue_id", *(wanted[c] for c in info_cols), "priority"]
     rest = [c for c in table.columns if c not in first]
     table = table[first + rest]
