@@ -275,6 +275,208 @@ def network_fetch_cmd(
         _print_import_report(import_network(raw, out), lg)
 
 
+# ---- score (owner: risk) -------------------------------------------------------------------
+
+
+@app.command("score")
+@guarded
+def score_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="tanggal malam (YYYY-MM-DD, WIB); default: malam ini"),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="jumlah tempat teratas di tabel / rows shown")
+    ] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="semua tempat sebagai JSON")] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="tulis semua tempat ke berkas CSV / write a CSV")
+    ] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Prioritas tiap tempat malam ini beserta alasannya. (Tonight's venue priorities.)"""
+    import json
+
+    from planner.atomic import write_text
+    from planner.domain import Night
+    from planner.errors import Problem, msg
+    from planner.risk import score_dataset, score_table
+    from planner.sources import load_dataset
+
+    lg = _lang(lang)
+    if as_json and csv_path is not None:
+        raise InputError(
+            [Problem("--json/--csv", None, None, "--json --csv", msg("pilih satu", "choose one"))]
+        )
+    try:
+        night = Night.parse(date) if date else Night.tonight()
+    except ValueError:
+        raise InputError(
+            [Problem("--date", None, None, date, msg("tanggal YYYY-MM-DD", "a YYYY-MM-DD date"))]
+        ) from None
+    data = load_dataset(dataset)
+    scores = score_dataset(data, night, lang=lg)
+    table = score_table(scores, data.venues, join_reasons=False)
+    if as_json:
+        typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    if csv_path is not None:
+        write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
+        done = msg("{n} tempat ditulis ke {p}", "{n} venues written to {p}")
+        console.print(done.format(n=len(table), p=csv_path)(lg))
+        return
+    en = lg == "en"
+    shown = table.head(top)
+    title = (
+        f"Top {len(shown)} of {len(table)} venues, night of {night}"
+        if en
+        else f"{len(shown)} teratas dari {len(table)} tempat, malam {night}"
+    )
+    out = Table(title=title, title_justify="left", show_lines=True)
+    for head in ("#", "venue_id", "Name" if en else "Nama", "Kecamatan"):
+        out.add_column(head)
+    out.add_column("Priority" if en else "Prioritas", justify="right")
+    out.add_column("Reasons" if en else "Alasan", overflow="fold")
+    for rank, row in enumerate(shown.itertuples(index=False), start=1):
+        flags = []
+        if row.must_visit:
+            flags.append("MUST VISIT" if en else "WAJIB")
+        if row.excluded:
+            flags.append("EXCLUDED" if en else "DIKECUALIKAN")
+        reasons = "\n".join(row.reasons) if len(row.reasons) else "—"
+        out.add_row(
+            str(rank),
+            str(row.venue_id),
+            str(getattr(row, "name", "")),
+            str(getattr(row, "kecamatan", "")),
+            f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
+            reasons,
+        )
+    console.print(out)
+
+
+# ---- demo (owner: demo) ----------------------------------------------------------------------
+
+
+@app.command("demo")
+@guarded
+def demo_cmd(
+    out: Annotated[
+        Path, typer.Option("--out", help="folder tujuan / output folder (default: data/demo)")
+    ] = DEFAULT_DATASET,
+    seed: Annotated[int, typer.Option("--seed", help="seed acak / random seed")] = 1,
+    venues: Annotated[
+        int, typer.Option("--venues", min=1, help="jumlah tempat / number of venues")
+    ] = 1500,
+    force: Annotated[
+        bool, typer.Option("--force", help="ganti folder yang tidak kosong / replace a folder")
+    ] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Buat dataset demo Trenggalek sintetis. (Generate the synthetic demo dataset.)"""
+    from planner.demo import write_demo
+
+    lg = _lang(lang)
+    done = write_demo(out, seed=seed, n_venues=venues, force=force)
+    c = done.counts
+    en = lg == "en"
+    table = Table(
+        title=(
+            f"Demo dataset written to {done.out} (seed {done.seed}, {done.elapsed_s:.1f} s)"
+            if en
+            else f"Dataset demo ditulis ke {done.out} (seed {done.seed}, {done.elapsed_s:.1f} dtk)"
+        ),
+        title_justify="left",
+    )
+    table.add_column("What" if en else "Data")
+    table.add_column("Count" if en else "Jumlah", justify="right")
+    kinds = ", ".join(f"{k} {n}" for k, n in c.venues_by_kind.items())
+    for label, value in (
+        ("Desa/kelurahan", f"{c.desa} ({c.kecamatan} kecamatan)"),
+        ("Venues" if en else "Tempat", f"{c.venues} ({kinds})"),
+        ("Incidents" if en else "Kejadian", str(c.incidents)),
+        ("Stations" if en else "Kantor (Polres/Polsek)", str(c.stations)),
+        ("Squads" if en else "Regu", str(c.squads)),
+        ("Road nodes / edges" if en else "Simpul / ruas jalan", f"{c.road_nodes} / {c.road_edges}"),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+
+
+# ---- network (owner: network) ------------------------------------------------------------------
+
+network_app = typer.Typer(
+    help="Jaringan jalan: unduh atau impor ke GraphML. (Road network: fetch or import.)",
+    no_args_is_help=True,
+)
+app.add_typer(network_app, name="network")
+
+
+def _print_import_report(report: Any, lang: Lang) -> None:
+    en = lang == "en"
+    table = Table(
+        title=(f"Road network written to {report.out}" if en else f"Jaringan jalan ditulis ke {report.out}"),
+        title_justify="left",
+    )  # fmt: skip
+    table.add_column("")
+    table.add_column("Kept" if en else "Dipakai", justify="right")
+    table.add_column("Dropped" if en else "Dibuang", justify="right")
+    nodes, edges = ("Nodes", "Edges") if en else ("Simpul", "Ruas")
+    table.add_row(nodes, f"{report.nodes_kept:,}", f"{report.nodes_dropped:,}")
+    table.add_row(edges, f"{report.edges_kept:,}", f"{report.edges_dropped:,}")
+    table.add_row("km", f"{report.length_km_kept:,.1f}", f"{report.length_km_dropped:,.1f}")
+    console.print(table)
+    if report.pieces_dropped:
+        console.print(
+            f"{report.pieces_dropped} disconnected piece(s) dropped (only the largest strongly "
+            "connected part is kept)."
+            if en
+            else f"{report.pieces_dropped} potongan jaringan yang terpisah dibuang (hanya bagian "
+            "terbesar yang saling terhubung yang dipakai)."
+        )
+
+
+@network_app.command("import")
+@guarded
+def network_import_cmd(
+    src: Annotated[Path, typer.Argument(help=".graphml, .osm, .osm.bz2 atau .osm.pbf")],
+    out: Annotated[Path, typer.Option("--out", help="GraphML keluaran / output GraphML")] = Path(
+        "roads.graphml"
+    ),
+    lang: LangOpt = "id",
+) -> None:
+    """Ubah berkas jalan ke GraphML dataset. (Convert a road file to the dataset's GraphML.)"""
+    from planner.network import import_network
+
+    lg = _lang(lang)
+    _print_import_report(import_network(src, out), lg)
+
+
+@network_app.command("fetch")
+@guarded
+def network_fetch_cmd(
+    place: Annotated[
+        str,
+        typer.Option("--place", help='mis. "Kabupaten Trenggalek, Jawa Timur, Indonesia"'),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="GraphML keluaran / output GraphML")] = Path(
+        "roads.graphml"
+    ),
+    lang: LangOpt = "id",
+) -> None:
+    """Unduh jaringan jalan dari OpenStreetMap (butuh internet). (Download from OSM.)"""
+    import tempfile
+
+    from planner.network import fetch_network, import_network, save_graphml
+
+    lg = _lang(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "download.graphml"
+        save_graphml(fetch_network(place), raw)
+        _print_import_report(import_network(raw, out), lg)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 
