@@ -243,6 +243,8 @@ def _normalise_graph(G: nx.MultiDiGraph, source: Path) -> nx.MultiDiGraph:
             expected=msg("geometri WKT LINESTRING yang valid", "a valid WKT LINESTRING"),
         )
     bag.raise_if_any()
+    for attr in ("node_default", "edge_default"):  # added by networkx's reader; breaks saving
+        G.graph.pop(attr, None)
     G.graph.setdefault("crs", "epsg:4326")
     return G
 
@@ -440,6 +442,7 @@ class ImportReport:
     pieces_dropped: int
     """Strongly connected pieces other than the largest one."""
     length_km_kept: float
+    """Kilometres of arcs (a two-way road counts once per direction, as osmnx counts)."""
     length_km_dropped: float
 
     @property
