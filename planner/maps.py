@@ -451,10 +451,11 @@ def _base_map(location: tuple[float, float], *, title: str) -> folium.Map:
     fmap = folium.Map(
         location=list(location),
         zoom_start=12,
-        tiles="OpenStreetMap",
+        tiles=None,
         control_scale=True,
         prefer_canvas=False,  # SVG: the direction arrows (text paths) need it
     )
+    folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
     fmap.get_root().title = html.escape(title)  # type: ignore[attr-defined]
     return fmap
 
@@ -579,16 +580,27 @@ def _station_marker(
         icon=icon,
         popup=folium.Popup(popup, max_width=300),
         tooltip=folium.Tooltip(_esc(station.name)),
-        z_index_offset=2000,
+        z_index_offset=0,  # below the stops: a stop next to the station stays tappable
     )
 
 
-def _fit(fmap: folium.Map, latlons: Sequence[tuple[float, float]]) -> None:
+def _fit(
+    fmap: folium.Map,
+    latlons: Sequence[tuple[float, float]],
+    *,
+    top_left_px: tuple[int, int] = (20, 20),
+    bottom_right_px: tuple[int, int] = (20, 20),
+) -> None:
+    """Fit the view to the points, keeping clear of the panels drawn over the map."""
     if not latlons:
         return
     lats = [p[0] for p in latlons]
     lons = [p[1] for p in latlons]
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    fmap.fit_bounds(
+        [[min(lats), min(lons)], [max(lats), max(lons)]],
+        padding_top_left=top_left_px,
+        padding_bottom_right=bottom_right_px,
+    )
 
 
 def _empty_route(squad: Squad, plan: Plan) -> Route:
@@ -916,9 +928,11 @@ def render_overview(
     )
     fmap.get_root().html.add_child(folium.Element(panel))  # type: ignore[attr-defined]
 
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    # Collapsed: expanded it would cover popups near the top; the summary names the colours.
+    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     _add_controls(fmap, lang)
-    _fit(fmap, bounds)
+    # The summary (bottom left) and the legend (bottom right) cover the lower ~250 px.
+    _fit(fmap, bounds, top_left_px=(50, 30), bottom_right_px=(30, 250))
     return str(fmap.get_root().render())
 
 
