@@ -88,26 +88,29 @@ def night_start_of(night: Night, night_start: dt.datetime | None = None) -> dt.d
 
 def _age_days(values: Any, start: dt.datetime) -> np.ndarray:
     """Days from each timestamp to ``start`` (positive = before it); naive times are WIB."""
-    times = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", utc=False)
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        aware = times
-    else:
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    series = series.reset_index(drop=True)
+    if not (
+        isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series)
+    ):
         try:
-            aware = times.dt.tz_localize(WIB)
-        except (TypeError, AttributeError):
-            # a mix of naive and aware values: take each on its own
-            aware = pd.Series(
-                [
-                    pd.NaT
-                    if pd.isna(t)
-                    else (pd.Timestamp(t).tz_localize(WIB) if pd.Timestamp(t).tzinfo is None else t)
-                    for t in values
-                ],
-                dtype=object,
+            series = pd.to_datetime(series, errors="coerce")
+        except (TypeError, ValueError):
+            series = pd.to_datetime(
+                pd.Series([_as_wib_timestamp(t) for t in series], dtype=object), utc=True
             )
-            aware = pd.to_datetime(aware, utc=True)
-    delta = pd.Timestamp(start) - aware
+    if not isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(WIB)
+    delta = pd.Timestamp(start) - series
     return np.asarray(delta.dt.total_seconds(), dtype=float) / _DAY_S
+
+
+def _as_wib_timestamp(value: Any) -> pd.Timestamp:
+    """One timestamp, naive taken as WIB (for columns mixing naive and aware values)."""
+    if value is None or (not isinstance(value, str | dt.datetime) and pd.isna(value)):
+        return pd.NaT
+    t = pd.Timestamp(value)
+    return t.tz_localize(WIB) if t.tzinfo is None else t
 
 
 def format_date_range(start: dt.date, end: dt.date, lang: Lang = "id") -> str:
@@ -441,13 +444,13 @@ def _incident_component(
     empty = _Counts(np.zeros((n, 0), int), np.zeros((n, 0), int), ())
     if incidents is None or len(incidents) == 0 or n == 0:
         return np.zeros(n), empty
-    age = _age_days(incidents["occurred_at"].to_numpy(), start)
+    age = _age_days(incidents["occurred_at"], start)
     keep = np.flatnonzero((age > 0) & (age <= cfg.lookback_days))
     if len(keep) == 0:
         return np.zeros(n), empty
     sub = incidents.iloc[keep]
     age = age[keep]
-    category = np.array([str(c) for c in sub["category"]], dtype=object)
+    category = sub["category"].astype(str).to_numpy(dtype=object)
     sev = (
         pd.to_numeric(sub["severity"], errors="coerce").to_numpy(dtype=float)
         if "severity" in sub.columns
@@ -474,20 +477,22 @@ def _incident_component(
         pv = pj = np.empty(0, dtype=np.intp)
         pk = np.empty(0)
 
-    # incidents linked by venue_id count at full weight for that venue
+    counted = pk > 0
+    # An incident linked to a venue by venue_id counts at full weight there. Rather than look
+    # the linked pairs up among the spatial ones, add each linked pair with the weight the
+    # kernel left out, 1 - k(d): inside the radius the two parts sum to 1, outside it k = 0.
     if "venue_id" in sub.columns:
-        linked_ids = [_str_or_none(v) for v in sub["venue_id"]]
-        lv = pd.Index(ids).get_indexer(pd.Index(linked_ids, dtype=object))
+        linked_ids = sub["venue_id"].astype(object).where(sub["venue_id"].notna(), None)
+        lv = pd.Index(ids).get_indexer(pd.Index(linked_ids.to_numpy(dtype=object), dtype=object))
         lj = np.flatnonzero(lv >= 0)
         lv = lv[lj]
         if len(lj):
-            key_pairs = pv.astype(np.int64) * len(sub) + pj
-            key_linked = lv.astype(np.int64) * len(sub) + lj
-            pk = np.where(np.isin(key_pairs, key_linked), 1.0, pk)
-            new = ~np.isin(key_linked, key_pairs)
-            pv = np.concatenate([pv, lv[new]])
-            pj = np.concatenate([pj, lj[new]])
-            pk = np.concatenate([pk, np.ones(int(new.sum()))])
+            dist = np.hypot(*(xy[lv] - inc_xy[lj]).T)
+            k_left = kernel_weight(np.nan_to_num(dist, nan=np.inf), cfg.radius_m, cfg.kernel)
+            pv = np.concatenate([pv, lv])
+            pj = np.concatenate([pj, lj])
+            pk = np.concatenate([pk, 1.0 - k_left])
+            counted = np.concatenate([counted, k_left == 0])  # count each incident once
 
     contrib = base[pj] * pk
     for cat, factor, vmask in category_boosts:
@@ -495,9 +500,8 @@ def _incident_component(
         contrib = np.where(hit, contrib * factor, contrib)
     value = np.minimum(np.bincount(pv, weights=contrib, minlength=n), cfg.cap)
 
-    codes, names = pd.factorize(pd.Series(category))
+    codes, names = pd.factorize(pd.Series(category), sort=True)  # sorted: ties read A→Z
     ncat = len(names)
-    counted = pk > 0
     recent = counted & (age[pj] <= min(cfg.half_life_days, cfg.lookback_days))
     flat_all = pv[counted] * ncat + codes[pj[counted]]
     flat_recent = pv[recent] * ncat + codes[pj[recent]]
@@ -525,7 +529,7 @@ def _reports_component(
     none = _ReportCounts(np.zeros(n, int), np.zeros(n, int), [None] * n, [None] * n)
     if reports is None or len(reports) == 0 or n == 0:
         return np.zeros(n), none
-    age = _age_days(reports["reported_at"].to_numpy(), start)
+    age = _age_days(reports["reported_at"], start)
     keep = (age > 0) & (age <= settings.history.report_lookback_days)
     if not keep.any():
         return np.zeros(n), none
@@ -587,7 +591,7 @@ def _rotation_days(
         return days
     series = last_visits if isinstance(last_visits, pd.Series) else pd.Series(dict(last_visits))
     keys = pd.Index([str(k) for k in series.index], dtype=object)
-    age = _age_days(series.to_numpy(), start)
+    age = _age_days(series, start)
     idx = pd.Index(ids).get_indexer(keys)
     ok = (idx >= 0) & np.isfinite(age)
     days[idx[ok]] = np.maximum(age[ok], 0.0)
