@@ -154,6 +154,258 @@ def validate_cmd(
     console.print(per_kec)
 
 
+# ---- plan (owner: pipeline) ------------------------------------------------------------------
+
+
+def _parse_night(date: str | None, lang: Lang) -> Any:
+    from planner.domain import Night
+    from planner.errors import InputError, Problem, msg
+
+    if date is None:
+        from planner.pipeline import default_night
+
+        return default_night()
+    try:
+        return Night.parse(date)
+    except ValueError:
+        raise InputError(
+            [
+                Problem(
+                    "--date", None, "--date", date, msg("tanggal YYYY-MM-DD", "a date YYYY-MM-DD")
+                )
+            ]
+        ) from None
+
+
+def _squad_table(summary: dict[str, Any], lang: Lang) -> Table:
+    id_ = lang == "id"
+    table = Table(
+        title=(
+            f"Rencana patroli malam {summary['date']}"
+            if id_
+            else f"Patrol plan, night of {summary['date']}"
+        ),
+        title_justify="left",
+    )
+    heads = (
+        (
+            "Regu",
+            "Jam dinas",
+            "Kunjungan",
+            "Prioritas",
+            "km",
+            "Berangkat",
+            "Kunjungan terakhir selesai",
+            "Kembali",
+        )
+        if id_
+        else ("Squad", "Shift", "Visits", "Priority", "km", "Leave", "Last visit ends", "Back")
+    )
+    for i, h in enumerate(heads):
+        table.add_column(h, justify="right" if i in (2, 3, 4) else "left")
+    for s in summary["squads"]:
+        table.add_row(
+            s["name"], s["shift"], str(s["visits"]), f"{s['priority']:.1f}", f"{s['km']:.1f}",
+            s["depart"], s["last_visit_end"] or "—", s["return"],
+        )  # fmt: skip
+    return table
+
+
+@app.command("plan")
+@guarded
+def plan_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Tanggal malam (YYYY-MM-DD, WIB); default: malam ini"),
+    ] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Daftar regu lain (squads.toml)")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Batas waktu solver (detik)")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Benih acak (hasil dapat diulang)")
+    ] = None,
+    reproducible: Annotated[
+        bool,
+        typer.Option(
+            "--reproducible", help="Anggaran pencarian tetap: rencana identik setiap kali"
+        ),
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Folder keluaran (default: maps/)")] = Path(
+        "maps"
+    ),
+    export_problem: Annotated[
+        Path | None, typer.Option("--export-problem", help="Tulis NightProblem ke JSON")
+    ] = None,
+    lang: LangOpt = "id",
+    quiet: Annotated[bool, typer.Option("--quiet", help="Hanya tampilkan kesalahan")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Ringkasan untuk mesin (JSON)")] = False,
+) -> None:
+    """Rencanakan rute patroli malam ini dan tulis peta, lembar rute dan ekspor.
+
+    (Plan tonight's routes and write maps, route sheets and exports.)
+    """
+    import json as _json
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from planner import outputs, pipeline, reports
+    from planner.atomic import write_text
+
+    lg = _lang(lang)
+    night = _parse_night(date, lg)
+    names = {
+        "load": ("Membaca data", "Loading data"),
+        "score": ("Menghitung prioritas", "Scoring venues"),
+        "network": ("Memuat jaringan jalan", "Loading road network"),
+        "matrix": ("Menghitung waktu tempuh", "Computing travel times"),
+        "compile": ("Menyusun model", "Compiling the model"),
+        "solve": ("Mencari rute (OR-Tools)", "Solving routes (OR-Tools)"),
+        "check": ("Memeriksa kelayakan", "Checking feasibility"),
+        "legs": ("Menggambar rute di jalan", "Drawing legs along roads"),
+        "write": ("Menulis peta dan lembar rute", "Writing maps and sheets"),
+    }
+    show = not (quiet or json_out)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err_console, disable=not show, transient=False,
+    ) as progress:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def hook(phase: str, event: str, seconds: float) -> None:
+            label = names.get(phase, (phase, phase))[0 if lg == "id" else 1]
+            if event == "start":
+                tasks[phase] = progress.add_task(label, total=1)
+            else:
+                progress.update(tasks[phase], completed=1, description=f"{label} ✓")
+
+        result = pipeline.plan_night(
+            dataset, night, roster=roster, time_limit_s=time_limit, seed=seed,
+            reproducible=reproducible or None, lang=lg, on_phase=hook,
+        )  # fmt: skip
+        hook("write", "start", 0.0)
+        folder = outputs.night_folder(out, result)
+        files = outputs.write_night(result, folder, lang=lg)
+        if export_problem is not None:
+            write_text(export_problem, _json.dumps(result.problem.to_json(), ensure_ascii=False))
+        hook("write", "end", 0.0)
+    summary = reports.summary(result, files=files)
+    if json_out:
+        console.print_json(_json.dumps(summary, ensure_ascii=False))
+    elif not quiet:
+        console.print(_squad_table(summary, lg))
+        share = summary["share"] * 100
+        if lg == "id":
+            console.print(
+                f"{summary['visits']} kunjungan, prioritas {summary['priority_collected']:.1f} dari "
+                f"{summary['priority_total']:.1f} ({share:.0f}%), {summary['km']:.0f} km. "
+                f"Peta: {folder / 'index.html'}"
+            )
+        else:
+            console.print(
+                f"{summary['visits']} visits, priority {summary['priority_collected']:.1f} of "
+                f"{summary['priority_total']:.1f} ({share:.0f}%), {summary['km']:.0f} km. "
+                f"Map: {folder / 'index.html'}"
+            )
+    if result.plan.unmet_must_visit:
+        for venue_id, why in result.plan.unmet_must_visit:
+            err_console.print(
+                f"[bold yellow]{'Wajib dikunjungi tetapi tidak dapat dijadwalkan' if lg == 'id' else 'Must-visit venue could not be planned'}: {venue_id} — {why}[/]"
+            )
+        raise typer.Exit(EXIT_MUST_VISIT)
+    if result.status == "no_solution":
+        err_console.print(
+            "[bold red]"
+            + ("Tidak ada rencana yang layak." if lg == "id" else "No feasible plan.")
+            + "[/]"
+        )
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+# ---- score (owner: risk) -------------------------------------------------------------------
+
+
+@app.command("score")
+@guarded
+def score_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="tanggal malam (YYYY-MM-DD, WIB); default: malam ini"),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="jumlah tempat teratas di tabel / rows shown")
+    ] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="semua tempat sebagai JSON")] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="tulis semua tempat ke berkas CSV / write a CSV")
+    ] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Prioritas tiap tempat malam ini beserta alasannya. (Tonight's venue priorities.)"""
+    import json
+
+    from planner.atomic import write_text
+    from planner.domain import Night
+    from planner.errors import Problem, msg
+    from planner.risk import score_dataset, score_table
+    from planner.sources import load_dataset
+
+    lg = _lang(lang)
+    if as_json and csv_path is not None:
+        raise InputError(
+            [Problem("--json/--csv", None, None, "--json --csv", msg("pilih satu", "choose one"))]
+        )
+    try:
+        night = Night.parse(date) if date else Night.tonight()
+    except ValueError:
+        raise InputError(
+            [Problem("--date", None, None, date, msg("tanggal YYYY-MM-DD", "a YYYY-MM-DD date"))]
+        ) from None
+    data = load_dataset(dataset)
+    scores = score_dataset(data, night, lang=lg)
+    table = score_table(scores, data.venues, join_reasons=False)
+    if as_json:
+        typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    if csv_path is not None:
+        write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
+        done = msg("{n} tempat ditulis ke {p}", "{n} venues written to {p}")
+        console.print(done.format(n=len(table), p=csv_path)(lg))
+        return
+    en = lg == "en"
+    shown = table.head(top)
+    title = (
+        f"Top {len(shown)} of {len(table)} venues, night of {night}"
+        if en
+        else f"{len(shown)} teratas dari {len(table)} tempat, malam {night}"
+    )
+    out = Table(title=title, title_justify="left", show_lines=True)
+    for head in ("#", "venue_id", "Name" if en else "Nama", "Kecamatan"):
+        out.add_column(head)
+    out.add_column("Priority" if en else "Prioritas", justify="right")
+    out.add_column("Reasons" if en else "Alasan", overflow="fold")
+    for rank, row in enumerate(shown.itertuples(index=False), start=1):
+        flags = []
+        if row.must_visit:
+            flags.append("MUST VISIT" if en else "WAJIB")
+        if row.excluded:
+            flags.append("EXCLUDED" if en else "DIKECUALIKAN")
+        reasons = "\n".join(row.reasons) if len(row.reasons) else "—"
+        out.add_row(
+            str(rank),
+            str(row.venue_id),
+            str(getattr(row, "name", "")),
+            str(getattr(row, "kecamatan", "")),
+            f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
+            reasons,
+        )
+    console.print(out)
+
+
 # ---- demo (owner: demo) ----------------------------------------------------------------------
 
 
@@ -273,87 +525,6 @@ def network_fetch_cmd(
         raw = Path(tmp) / "download.graphml"
         save_graphml(fetch_network(place), raw)
         _print_import_report(import_network(raw, out), lg)
-
-
-# ---- score (owner: risk) -------------------------------------------------------------------
-
-
-@app.command("score")
-@guarded
-def score_cmd(
-    dataset: DatasetArg = DEFAULT_DATASET,
-    date: Annotated[
-        str | None,
-        typer.Option("--date", help="tanggal malam (YYYY-MM-DD, WIB); default: malam ini"),
-    ] = None,
-    top: Annotated[
-        int, typer.Option("--top", min=1, help="jumlah tempat teratas di tabel / rows shown")
-    ] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="semua tempat sebagai JSON")] = False,
-    csv_path: Annotated[
-        Path | None, typer.Option("--csv", help="tulis semua tempat ke berkas CSV / write a CSV")
-    ] = None,
-    lang: LangOpt = "id",
-) -> None:
-    """Prioritas tiap tempat malam ini beserta alasannya. (Tonight's venue priorities.)"""
-    import json
-
-    from planner.atomic import write_text
-    from planner.domain import Night
-    from planner.errors import Problem, msg
-    from planner.risk import score_dataset, score_table
-    from planner.sources import load_dataset
-
-    lg = _lang(lang)
-    if as_json and csv_path is not None:
-        raise InputError(
-            [Problem("--json/--csv", None, None, "--json --csv", msg("pilih satu", "choose one"))]
-        )
-    try:
-        night = Night.parse(date) if date else Night.tonight()
-    except ValueError:
-        raise InputError(
-            [Problem("--date", None, None, date, msg("tanggal YYYY-MM-DD", "a YYYY-MM-DD date"))]
-        ) from None
-    data = load_dataset(dataset)
-    scores = score_dataset(data, night, lang=lg)
-    table = score_table(scores, data.venues, join_reasons=False)
-    if as_json:
-        typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
-        return
-    if csv_path is not None:
-        write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
-        done = msg("{n} tempat ditulis ke {p}", "{n} venues written to {p}")
-        console.print(done.format(n=len(table), p=csv_path)(lg))
-        return
-    en = lg == "en"
-    shown = table.head(top)
-    title = (
-        f"Top {len(shown)} of {len(table)} venues, night of {night}"
-        if en
-        else f"{len(shown)} teratas dari {len(table)} tempat, malam {night}"
-    )
-    out = Table(title=title, title_justify="left", show_lines=True)
-    for head in ("#", "venue_id", "Name" if en else "Nama", "Kecamatan"):
-        out.add_column(head)
-    out.add_column("Priority" if en else "Prioritas", justify="right")
-    out.add_column("Reasons" if en else "Alasan", overflow="fold")
-    for rank, row in enumerate(shown.itertuples(index=False), start=1):
-        flags = []
-        if row.must_visit:
-            flags.append("MUST VISIT" if en else "WAJIB")
-        if row.excluded:
-            flags.append("EXCLUDED" if en else "DIKECUALIKAN")
-        reasons = "\n".join(row.reasons) if len(row.reasons) else "—"
-        out.add_row(
-            str(rank),
-            str(row.venue_id),
-            str(getattr(row, "name", "")),
-            str(getattr(row, "kecamatan", "")),
-            f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
-            reasons,
-        )
-    console.print(out)
 
 
 def main() -> None:  # pragma: no cover - console-script entry

@@ -1,0 +1,233 @@
+"""The one place where the steps of a night are composed.
+
+``plan_night`` runs load → score → network → matrix → compile → solve → check and returns a
+:class:`NightResult`; ``write_outputs`` renders and writes the night's files. The CLI and the
+notebooks both call these; nothing else wires the modules together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import LineString
+
+from planner import check, network, risk, routing
+from planner.config import Settings
+from planner.domain import WIB, Night, Plan, Squad
+from planner.errors import Lang, PlannerError, msg
+from planner.problem import NightProblem, SolveResult, build_problem
+from planner.sources import Dataset, load_dataset
+
+PhaseHook = Callable[[str, str, float], None]
+"""``hook(phase, event, seconds)``: event is ``"start"`` or ``"end"`` (seconds spent)."""
+
+PHASES = ("load", "score", "matrix", "compile", "solve", "check", "legs")
+
+
+@dataclass(frozen=True)
+class NightResult:
+    """Everything known about a planned night; renderers read it, nothing changes it."""
+
+    night: Night
+    dataset: Dataset
+    settings: Settings
+    squads: tuple[Squad, ...]
+    scores: pd.DataFrame
+    problem: NightProblem
+    result: SolveResult
+    legs: Mapping[str, Sequence[LineString]]
+    timings: dict[str, float] = field(default_factory=dict)
+    lang: Lang = "id"
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def status(self) -> str:
+        return self.result.status
+
+
+class _Timer:
+    def __init__(self, hook: PhaseHook | None) -> None:
+        self.hook = hook
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        if self.hook:
+            self.hook(name, "start", 0.0)
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - t0
+            self.timings[name] = self.timings.get(name, 0.0) + spent
+            if self.hook:
+                self.hook(name, "end", spent)
+
+
+def night_start(night: Night, squads: Sequence[Squad]) -> dt.datetime:
+    """The start of tonight's patrols: the earliest shift start (incidents after it don't count)."""
+    first = min((s.shift.start_min for s in squads), default=0)
+    return night.at(first)
+
+
+def plan_night(
+    dataset: Dataset | Path | str,
+    night: Night,
+    *,
+    roster: Path | None = None,
+    settings: Settings | None = None,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    reproducible: bool | None = None,
+    lang: Lang | None = None,
+    on_phase: PhaseHook | None = None,
+) -> NightResult:
+    """Plan one night end to end.
+
+    Parameters
+    ----------
+    dataset
+        A loaded :class:`~planner.sources.Dataset` or the path of a dataset folder.
+    night
+        The night to plan.
+    roster
+        Another ``squads.toml`` than the dataset's own.
+    settings
+        Settings to use instead of the dataset's ``planner.toml``.
+    time_limit_s, seed, reproducible
+        Override ``settings.routing``.
+    lang
+        Language of the reasons (default ``settings.general.lang``).
+    on_phase
+        Called at the start and end of every phase (progress display, benchmarks).
+    """
+    timer = _Timer(on_phase)
+    with timer.phase("load"):
+        if isinstance(dataset, Dataset):
+            ds = dataset
+            if roster is not None or settings is not None:
+                ds = load_dataset(ds.root, roster=roster, settings=settings or ds.settings)
+        else:
+            ds = load_dataset(Path(dataset), roster=roster, settings=settings)
+        cfg = ds.settings
+        lang = lang or cfg.general.lang
+        squads = ds.squads
+        if not squads:
+            raise PlannerError(
+                msg("Tidak ada regu di daftar regu malam ini.", "No squads in tonight's roster.")
+            )
+        start = night_start(night, squads)
+
+    with timer.phase("score"):
+        # The visit log (<dataset>/history.sqlite), when there is one, feeds rotation and the
+        # community-report component; only what happened before tonight's start counts.
+        scores = risk.score_dataset(ds, night, night_start=start, lang=lang)
+
+    with timer.phase("matrix"):
+        # Loads the road network only when the matrices are not cached yet.
+        if ds.roads is None:
+            raise PlannerError(
+                msg(
+                    f"Folder {ds.root} tidak berisi jaringan jalan (roads.graphml / .osm / .osm.pbf).",
+                    f"{ds.root} has no road network (roads.graphml / .osm / .osm.pbf).",
+                )
+            )
+        station_ids = [str(s) for s in ds.stations["station_id"]]
+        matrices = network.build_matrices(
+            ds.roads,
+            _points(ds),
+            station_ids,
+            sorted({s.vehicle for s in squads}),
+            cfg,
+            ds.root / cfg.network.cache_dir,
+        )
+
+    with timer.phase("compile"):
+        problem = build_problem(
+            night=night,
+            venues=ds.venues,
+            scores=scores,
+            squads=squads,
+            stations=ds.stations,
+            node_ids=list(matrices.ids),
+            travel_s=matrices.travel_s,
+            dist_m=matrices.dist_m,
+            unreachable={k: v[0] for k, v in matrices.unreachable.items()},
+            settings=cfg,
+        )
+
+    with timer.phase("solve"):
+        result = routing.solve(
+            problem, cfg, time_limit_s=time_limit_s, seed=seed, reproducible=reproducible,
+            verify_result=False,
+        )  # fmt: skip
+
+    with timer.phase("check"):
+        violations = [
+            v for v in check.verify(result.plan, problem) if v.rule != "must_visit_missing"
+        ]
+        if violations:
+            raise check.PlanViolationError(violations)
+
+    with timer.phase("legs"):
+        legs = {
+            route.squad_id: _route_legs(matrices, squads, route) for route in result.plan.routes
+        }
+
+    return NightResult(
+        night=night,
+        dataset=ds,
+        settings=cfg,
+        squads=squads,
+        scores=scores,
+        problem=problem,
+        result=result,
+        legs=legs,
+        timings=timer.timings,
+        lang=lang,
+    )
+
+
+def _points(ds: Dataset) -> Any:
+    """Stations, then every venue, as one id + geometry table.
+
+    All venues go into the matrix, not only tonight's candidates: the matrix then depends on
+    the dataset alone, so its cache serves every night (the builder prunes per night).
+    """
+    import geopandas as gpd
+
+    frame = pd.concat(
+        [
+            ds.stations[["station_id", "geometry"]].rename(columns={"station_id": "id"}),
+            ds.venues[["venue_id", "geometry"]].rename(columns={"venue_id": "id"}),
+        ],
+        ignore_index=True,
+    )
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _route_legs(matrices: Any, squads: Sequence[Squad], route: Any) -> list[LineString]:
+    squad = next(s for s in squads if s.squad_id == route.squad_id)
+    ids = [route.station_id, *(s.venue_id for s in route.stops), route.station_id]
+    if len(ids) == 2:
+        return []
+    return [network.leg_geometry(matrices, squad.vehicle, a, b) for a, b in itertools.pairwise(ids)]
+
+
+def default_night() -> Night:
+    """Tonight in WIB."""
+    return Night.tonight(dt.datetime.now(WIB))
+
+
+__all__ = ["PHASES", "NightResult", "default_night", "night_start", "plan_night"]
