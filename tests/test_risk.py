@@ -266,7 +266,7 @@ def test_linked_incident_counts_once_at_full_weight() -> None:
     assert plain["incidents"].iloc[0] == pytest.approx(0.6, abs=1e-9)
     assert linked["incidents"].iloc[0] == pytest.approx(1.0, abs=1e-9)  # not 1.6
     assert linked["incidents"].iloc[1] == pytest.approx(0.9, abs=1e-9)  # V2 still by distance
-    assert "1 kejadian dalam 14 hari terakhir (lainnya)" in linked["reasons"].iloc[0]
+    assert "1 kejadian dalam 90 hari terakhir (lainnya)" in linked["reasons"].iloc[0]
     far = run([{**near, "dx": 5000, "venue_id": "V1"}], cfg)  # linked, 5 km away
     assert far["incidents"].iloc[0] == pytest.approx(1.0, abs=1e-9)
     assert far["incidents"].iloc[1] == 0.0
