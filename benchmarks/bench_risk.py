@@ -132,7 +132,7 @@ def naive_incidents(
                     continue
                 k = 1.0 - d / cfg.radius_m  # the default linear kernel
             total += sev * 2.0 ** (-age / cfg.half_life_days) * k
-        out.append(min(total, cfg.cap))
+        out.append(cfg.cap * (1.0 - math.exp(-total / cfg.cap)))
     return out
 
 

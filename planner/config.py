@@ -95,7 +95,7 @@ class IncidentSettings(_Section):
     lookback_days: float = Field(90.0, gt=0)
     """Incidents older than this (before the night's start) are ignored."""
     cap: float = Field(10.0, gt=0)
-    """The most the incident component can reach (``inf`` for no cap)."""
+    """Soft cap c of the incident component: c * (1 - exp(-sum / c)) (``inf``: no cap)."""
 
     @field_validator("categories")
     @classmethod

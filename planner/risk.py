@@ -8,7 +8,9 @@ One formula (docs/settings.md explains every key)::
     ``kerawanan.levels[level]`` of the venue's own ``kerawanan`` when set, else of its desa; 0
     for a venue outside every desa.
 ``I`` incidents
-    ``min(incidents.cap, sum_j s_j * 2 ** (-age_j / half_life_days) * k(d_ij))`` over the
+    ``c * (1 - exp(-S / c))`` with ``c = incidents.cap`` (a soft cap: about ``S`` while ``S`` is
+    small, never above ``c``, and still growing so hot spots stay ordered; ``S`` itself when
+    ``c`` is ``inf``), where ``S = sum_j s_j * 2 ** (-age_j / half_life_days) * k(d_ij)`` over the
     incidents j that happened *strictly before the night's start* and at most
     ``lookback_days`` before it. ``s_j`` is the incident's severity (its ``severity`` column, else
     its category's severity, else ``default_severity``), ``d_ij`` the distance in a metric CRS and
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +181,14 @@ def kernel_weight(dist_m: np.ndarray, radius_m: float, kernel: str) -> np.ndarra
     else:
         w = 1.0 - d / radius_m
     return np.where(inside, np.maximum(w, 0.0), 0.0)
+
+
+def soft_cap(raw: np.ndarray, cap: float) -> np.ndarray:
+    """``cap * (1 - exp(-raw / cap))``: close to ``raw`` when small, increasing, below ``cap``."""
+    raw = np.asarray(raw, dtype=float)
+    if math.isinf(cap):
+        return raw
+    return cap * -np.expm1(-raw / cap)
 
 
 @functools.lru_cache(maxsize=32)
@@ -498,7 +509,7 @@ def _incident_component(
     for cat, factor, vmask in category_boosts:
         hit = (category[pj] == cat) & vmask[pv]
         contrib = np.where(hit, contrib * factor, contrib)
-    value = np.minimum(np.bincount(pv, weights=contrib, minlength=n), cfg.cap)
+    value = soft_cap(np.bincount(pv, weights=contrib, minlength=n), cfg.cap)
 
     codes, names = pd.factorize(pd.Series(category), sort=True)  # sorted: ties read A→Z
     ncat = len(names)

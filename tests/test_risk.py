@@ -176,9 +176,11 @@ def test_hand_computed_tiny_fixture() -> None:
     d1 = 3.0 * 2 ** (-0.5 / 14)
     d2 = 2.5 * 0.5
     d3 = 1.5 * 2 ** (-7 / 14)
-    i_v1 = d1 * (1 - 200 / 1000) + d2 * (1 - 600 / 1000)
-    i_v2 = d1 * (1 - 300 / 1000) + d2 * (1 - math.hypot(500, 600) / 1000)
-    i_v3 = d3 * 1.0
+    s_v1 = d1 * (1 - 200 / 1000) + d2 * (1 - 600 / 1000)
+    s_v2 = d1 * (1 - 300 / 1000) + d2 * (1 - math.hypot(500, 600) / 1000)
+    s_v3 = d3 * 1.0
+    # the soft cap c * (1 - exp(-S / c)) with c = 10
+    i_v1, i_v2, i_v3 = (10 * (1 - math.exp(-x / 10)) for x in (s_v1, s_v2, s_v3))
     # kerawanan: D1 tinggi 3.5, D2 rendah 1.0; rotation: V1 never (cap 2), V2 14 days
     # ((14 - 7) / 7 = 1), V3 1 day (0); kinds kafe 1.2; Pilkades doubles Durenan (V1, V2).
     expected = [
@@ -241,7 +243,7 @@ def test_kernels(kernel: str, at_300: float) -> None:
     assert w[0] == 1.0
     assert w[1] == pytest.approx(at_300, abs=1e-12)
     assert w[3] == 0.0
-    cfg = make_settings(incidents={"kernel": kernel, "half_life_days": 1e9})
+    cfg = make_settings(incidents={"kernel": kernel, "half_life_days": 1e9, "cap": math.inf})
     one = [{"dx": 800, "dy": 0, "occurred_at": wib(2026, 12, 6, 0, 0), "category": "lainnya"}]
     out = run(one, cfg)
     # V2 is 300 m from the incident, V1 800 m, V3 2200 m (beyond the radius)
@@ -252,7 +254,13 @@ def test_kernels(kernel: str, at_300: float) -> None:
 def test_incident_cap_and_lookback() -> None:
     many = [{"dx": 0, "dy": 0, "occurred_at": wib(2026, 12, 6, 0, 0), "category": "narkoba"}] * 10
     out = run(many, make_settings(incidents={"cap": 5.0}))
-    assert out["incidents"].iloc[0] == 5.0
+    raw = 10 * 4.0 * 2 ** (-0.5 / 14)  # ten narkoba at V1's door, half a day old
+    assert out["incidents"].iloc[0] == pytest.approx(5.0 * (1 - math.exp(-raw / 5.0)), abs=1e-9)
+    assert 4.9 < out["incidents"].iloc[0] < 5.0
+    eleven = run([*many, many[0]], make_settings(incidents={"cap": 5.0}))
+    assert eleven["incidents"].iloc[0] > out["incidents"].iloc[0]  # still ordered
+    uncapped = run(many, make_settings(incidents={"cap": "inf"}))
+    assert uncapped["incidents"].iloc[0] == pytest.approx(raw, abs=1e-9)
     old = [{"dx": 0, "dy": 0, "occurred_at": wib(2026, 9, 1, 0, 0), "category": "narkoba"}]
     assert run(old)["incidents"].iloc[0] == 0.0  # 96 days > lookback 90
     assert run(old, make_settings(incidents={"lookback_days": 100}))["incidents"].iloc[0] > 0
@@ -260,7 +268,7 @@ def test_incident_cap_and_lookback() -> None:
 
 def test_linked_incident_counts_once_at_full_weight() -> None:
     near = {"dx": 400, "dy": 0, "occurred_at": wib(2026, 12, 6, 11, 0), "category": "lainnya"}
-    cfg = make_settings(incidents={"half_life_days": 1e9})
+    cfg = make_settings(incidents={"half_life_days": 1e9, "cap": math.inf})
     plain = run([near], cfg)
     linked = run([{**near, "venue_id": "V1"}], cfg)
     assert plain["incidents"].iloc[0] == pytest.approx(0.6, abs=1e-9)
@@ -274,7 +282,9 @@ def test_linked_incident_counts_once_at_full_weight() -> None:
 
 def test_unknown_category_uses_default_severity() -> None:
     one = [{"dx": 0, "dy": 0, "occurred_at": wib(2026, 12, 6, 11, 0), "category": "baru"}]
-    cfg = make_settings(incidents={"default_severity": 0.25, "half_life_days": 1e9})
+    cfg = make_settings(
+        incidents={"default_severity": 0.25, "half_life_days": 1e9, "cap": math.inf}
+    )
     assert run(one, cfg)["incidents"].iloc[0] == pytest.approx(0.25, abs=1e-9)
 
 
@@ -576,8 +586,8 @@ def test_category_boost_multiplies_only_that_category_for_its_targets() -> None:
         "category": "curanmor",
         "reason": "Curanmor marak",
     }
-    plain = run(rows)
-    out = run(rows, make_settings(directives=[spike]))
+    plain = run(rows, make_settings(incidents={"cap": math.inf}))
+    out = run(rows, make_settings(incidents={"cap": math.inf}, directives=[spike]))
     curanmor = 3.0 * 2 ** (-1 / 24 / 14)
     assert out["incidents"].iloc[0] == pytest.approx(plain["incidents"].iloc[0] + curanmor)
     assert out["incidents"].iloc[1] == pytest.approx(plain["incidents"].iloc[1])  # not a target
