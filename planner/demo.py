@@ -666,13 +666,17 @@ def _kerawanan(world: _World, rng: np.random.Generator) -> list[str]:
 
 # --------------------------------------------------------------------------- venues
 
-_PEOPLE = _words(
+_MEN = _words(
     "Sarno|Gimin|Paijo|Tukiman|Slamet|Suparman|Wagiman|Karto|Parmin|Sutris|Jarwo|Bejo|Tarno|"
-    "Warsito|Ngadimin|Kasmin|Darto|Gito|Sugeng|Kuwot|Sainem|Marni|Tumini|Painem|Ratmi|Sumi|"
-    "Yanto|Budi|Eko|Agus|Joko|Wahyu|Heru|Didik|Gatot|Bambang|Sri|Yuli|Ninik|Endang|Lilik|"
-    "Puji|Nanang|Mujiono|Supri|Kateno|Pardi|Rohmat|Imam|Katmi|Tumirah|Sardi|Ponidi|Mukidi|"
+    "Warsito|Ngadimin|Kasmin|Darto|Gito|Sugeng|Kuwot|Yanto|Budi|Eko|Agus|Joko|Wahyu|Heru|"
+    "Didik|Gatot|Bambang|Nanang|Mujiono|Supri|Kateno|Pardi|Rohmat|Imam|Sardi|Ponidi|Mukidi|"
     "Giyanto|Sutrisno|Wardoyo|Harno"
 )
+_WOMEN = _words(
+    "Sainem|Marni|Tumini|Painem|Ratmi|Sumi|Sri|Yuli|Ninik|Endang|Lilik|Puji|Katmi|Tumirah|"
+    "Suyati|Warsini|Jumiati|Sulastri"
+)
+_FEMALE_TITLES = ("Bu", "Mbok")
 _WARKOP_TITLES = _words(
     "Warkop Mbah|Warkop Pak|Warkop Bu|Warkop Cak|Warkop Mas|Warung Kopi Mbok|"
     "Warung Kopi Pak|Kedai Kopi Cak|Warkop Lik"
@@ -695,17 +699,27 @@ _KAFE_A = _words(
 _KAFE_B = _words("Senja|Kita|Desa|Malam|Hujan|Jingga|Biru|Kali|Djadoel|Kota")
 
 
+def _person(title: str, pick: Callable[[Sequence[str]], str]) -> str:
+    """A name that fits the title: "Bu"/"Mbok" take a woman's name, "Mbah" either."""
+    last = title.rsplit(" ", 1)[-1]
+    if last in _FEMALE_TITLES:
+        return pick(_WOMEN)
+    return pick(_MEN + _WOMEN) if last == "Mbah" else pick(_MEN)
+
+
 def _venue_name(kind: str, desa: str, kecamatan: str, rng: np.random.Generator) -> str:
     def pick(seq: Sequence[str]) -> str:
         return seq[int(rng.integers(len(seq)))]
 
     if kind == "warkop":
         if rng.random() < 0.7:
-            return f"{pick(_WARKOP_TITLES)} {pick(_PEOPLE)}"
+            title = pick(_WARKOP_TITLES)
+            return f"{title} {_person(title, pick)}"
         return f"Warkop {pick(_WARKOP_WORDS)}"
     if kind == "angkringan":
         if rng.random() < 0.75:
-            return f"{pick(_ANGKRINGAN_TITLES)} {pick(_PEOPLE)}"
+            title = pick(_ANGKRINGAN_TITLES)
+            return f"{title} {_person(title, pick)}"
         return f"Angkringan {pick(_ANGKRINGAN_WORDS)}"
     roll = rng.random()
     if kecamatan == "Watulimo" and roll < 0.2:
@@ -1248,7 +1262,7 @@ real; the desa polygons, kerawanan levels, venues, incidents, roster and roads a
 describe no real place, person or event. Station positions are approximate (kecamatan seats).
 
 Reference date: **{REFERENCE_DATE.isoformat()}** (the demo's "today"): the incidents cover the
-{INCIDENT_DAYS} days before it (WIB); plan nights around it, e.g. `--night {REFERENCE_DATE.isoformat()}`.
+{INCIDENT_DAYS} days before it (WIB); plan nights around it, e.g. `planner plan --date {REFERENCE_DATE.isoformat()}`.
 
 | file | what | count |
 | --- | --- | --- |
