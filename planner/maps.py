@@ -59,7 +59,8 @@ KERAWANAN_COLOURS: dict[str, str] = {
 }
 _UNKNOWN_LEVEL_COLOUR = "#9e9e9e"
 
-#: One colour per squad, in roster order (cool colours: they stay readable on kerawanan fills).
+#: One colour per squad, in roster order: dark, mostly cool colours that stay readable on the
+#: kerawanan fills (20 before they repeat; the demo has 16 squads).
 SQUAD_COLOURS: tuple[str, ...] = (
     "#1565c0",
     "#6a1b9a",
@@ -71,9 +72,20 @@ SQUAD_COLOURS: tuple[str, ...] = (
     "#37474f",
     "#0277bd",
     "#8e24aa",
+    "#00695c",
+    "#5d4037",
+    "#3949ab",
+    "#c2185b",
+    "#455a64",
+    "#1b5e20",
+    "#4527a0",
+    "#006064",
+    "#880e4f",
+    "#212121",
 )
 
 INCIDENT_LOOKBACK_DAYS = 30
+_PANEL_PX = 450  # width of the overview's summary panel (left side)
 _DEG_PER_M = 1.0 / 111_320.0  # metres to degrees of latitude; good enough for simplification
 _COORD_DECIMALS = 5  # ~1 m
 _TILES_ATTR = "© OpenStreetMap"
@@ -98,8 +110,12 @@ _T: dict[str, Msg] = {
     "squads": msg("Regu", "Squads"),
     "squad": msg("Regu", "Squad"),
     "visits": msg("Kunjungan", "Visits"),
-    "first": msg("Pertama", "First"),
-    "last": msg("Terakhir", "Last"),
+    "visits_short": msg("Kunj.", "Visits"),
+    "priority_short": msg("Prior.", "Prio."),
+    "first": msg("Awal", "First"),
+    "last": msg("Akhir", "Last"),
+    "first_long": msg("Tiba di kunjungan pertama", "Arrival at the first visit"),
+    "last_long": msg("Selesai kunjungan terakhir", "End of the last visit"),
     "total": msg("Jumlah", "Total"),
     "unmet": msg("Wajib dikunjungi tetapi tidak terjadwal", "Must-visit venues not planned"),
     "approximate": msg(
@@ -396,6 +412,13 @@ def _squad_label(data: MapData, squad_id: str) -> str:
     for s in data.squads:
         if s.squad_id == squad_id:
             return f"{s.name} ({s.squad_id})" if s.name else s.squad_id
+    return squad_id
+
+
+def _squad_short_label(data: MapData, squad_id: str) -> str:
+    for s in data.squads:
+        if s.squad_id == squad_id:
+            return s.name or s.squad_id
     return squad_id
 
 
@@ -867,7 +890,8 @@ def render_overview(
         rows.append(
             {
                 "colour": colour,
-                "label": label,
+                "label": _squad_short_label(data, route.squad_id),
+                "title": label,
                 "visits": len(route.stops),
                 "priority": _num(route.priority, lang),
                 "km": _num(route.dist_m / 1000.0, lang),
@@ -918,6 +942,7 @@ def render_overview(
         share_text=share_text,
         unmet=unmet,
         approximate=approximate_any,
+        panel_px=_PANEL_PX,
         levels=[
             {
                 "colour": KERAWANAN_COLOURS.get(lv, _UNKNOWN_LEVEL_COLOUR),
@@ -931,8 +956,8 @@ def render_overview(
     # Collapsed: expanded it would cover popups near the top; the summary names the colours.
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     _add_controls(fmap, lang)
-    # The summary (bottom left) and the legend (bottom right) cover the lower ~250 px.
-    _fit(fmap, bounds, top_left_px=(50, 30), bottom_right_px=(30, 250))
+    # Keep the night clear of the summary panel on the left.
+    _fit(fmap, bounds, top_left_px=(_PANEL_PX + 64, 20), bottom_right_px=(60, 20))
     return str(fmap.get_root().render())
 
 
