@@ -776,8 +776,8 @@ def score(
         else:
             must |= mask
             must_by.update((int(v), i) for v in np.flatnonzero(mask))
-        for v in np.flatnonzero(mask):
-            directive_reasons[v].append(label)
+        for vi in np.flatnonzero(mask):
+            directive_reasons[int(vi)].append(label)
     clash = np.flatnonzero(must & excluded)
     if len(clash):
         raise InputError(
@@ -846,13 +846,14 @@ def score(
             text = _report_reason(v, rep_counts, settings, lang)
             if text:
                 out.append(text)
-        if w.kerawanan > 0 and level[v] is not None and levels[level[v]] > lowest:
+        lv = level[v]
+        if w.kerawanan > 0 and lv is not None and levels[lv] > lowest:
             where = own[v] is not None
             out.append(
                 msg(
                     "Lokasi rawan {lv}" if where else "Desa rawan {lv}",
                     "Venue vulnerability: {lv}" if where else "Desa vulnerability: {lv}",
-                ).format(lv=_level_text(str(level[v]), lang))(lang)
+                ).format(lv=_level_text(lv, lang))(lang)
             )
         if w.rotation > 0 and r_comp[v] > 0:
             if np.isinf(days[v]):
