@@ -1315,6 +1315,9 @@ class Router:
 
 def _piece_coords(geom: LineString, f0: float, f1: float) -> np.ndarray:
     lo, hi = (f0, f1) if f0 <= f1 else (f1, f0)
+    if lo == 0.0 and hi == 1.0:  # a whole arc (most of a leg): no substring needed
+        xy = shapely.get_coordinates(geom)
+        return xy[::-1] if f0 > f1 else xy
     if hi - lo <= 0:
         pt = shapely.line_interpolate_point(geom, lo, normalized=True)
         return shapely.get_coordinates(pt)
