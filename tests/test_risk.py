@@ -879,3 +879,29 @@ def test_cli_csv_and_bad_directive(dataset_dir: Path, tmp_path: Path) -> None:
 def test_cli_bad_date(dataset_dir: Path) -> None:
     res = invoke(str(dataset_dir), "--date", "6 Des")
     assert res.exit_code == 2 and "--date" in res.output
+
+
+def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
+    history = pytest.importorskip("planner.history")
+    from planner.risk import score_dataset
+    from planner.sources import load_dataset
+
+    data = load_dataset(dataset_dir)
+    visit = history.VisitIn(
+        night=dt.date(2026, 12, 1),
+        squad_id="R01",
+        venue_id="V1",
+        arrived_at=dt.datetime(2026, 12, 1, 20, 0, tzinfo=WIB),
+        reports=(history.ReportIn(category="curanmor", text="Motor hilang", police_matter=True),),
+    )
+    with history.open_store(history.default_store_path(dataset_dir, data.settings)) as store:
+        history.add_visits(store, [visit], source="test")
+    out = score_dataset(data, Night(dt.date(2026, 12, 6))).set_index("venue_id")
+    assert out.loc["V1", "rotation"] == 0.0  # visited 4.7 days before the start
+    assert out.loc["V2", "rotation"] == 2.0  # never
+    assert out.loc["V1", "reports"] == pytest.approx(2 ** (-(4 + 16 / 24) / 7), abs=1e-9)
+    assert "1 laporan warga soal curanmor minggu ini" in out.loc["V1", "reasons"]
+    before = score_dataset(data, Night(dt.date(2026, 11, 30))).set_index("venue_id")
+    assert before.loc["V1", "rotation"] == 2.0 and before.loc["V1", "reports"] == 0.0
+    plain = score_dataset(data, Night(dt.date(2026, 12, 6)), use_history=False)
+    assert (plain["rotation"] == 2.0).all()
