@@ -364,12 +364,9 @@ class _Roads:
             )
             tree = cKDTree(np.asarray(self.xy)[ids])
         else:
-            if self._tree is None:
-                self._tree_ids = np.flatnonzero(np.asarray(self.linked))
-                self._tree = cKDTree(np.asarray(self.xy)[self._tree_ids])
-            tree, ids = self._tree, self._tree_ids
+            nodes, dists = self.nearest_many(np.array([[x, y]]))
+            return int(nodes[0]), float(dists[0])
         dist, pos = tree.query([x, y])
-        assert ids is not None
         return int(ids[int(pos)]), float(dist)
 
     def nearest_many(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
