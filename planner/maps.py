@@ -626,7 +626,7 @@ def _fit(
     )
 
 
-def _empty_route(squad: Squad, plan: Plan) -> Route:
+def _empty_route(squad: Squad) -> Route:
     return Route(
         squad.squad_id,
         squad.station_id,
@@ -641,7 +641,10 @@ def _empty_route(squad: Squad, plan: Plan) -> Route:
 def _routes_in_order(data: MapData) -> list[Route]:
     """Plan routes in roster order; roster squads without a route get an empty one."""
     by_id = {r.squad_id: r for r in data.plan.routes}
-    out = [by_id.pop(s.squad_id, None) or _empty_route(s, data.plan) for s in data.squads]
+    out: list[Route] = []
+    for squad in data.squads:
+        route = by_id.pop(squad.squad_id, None)
+        out.append(route if route is not None else _empty_route(squad))
     return out + list(by_id.values())
 
 
@@ -984,7 +987,7 @@ def render_squad(
     if route is None:
         if squad is None:
             raise KeyError(squad_id)
-        route = _empty_route(squad, data.plan)
+        route = _empty_route(squad)
     venues = _venues(data)
     stations = _stations(data)
     station = stations[route.station_id]

@@ -245,6 +245,17 @@ class OfflineRouter:
         route.abort()
 
 
+@dataclass
+class OfflinePage:
+    """A page plus what it did: JavaScript errors, console errors, dialogs, network."""
+
+    page: Any
+    router: OfflineRouter
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
 if __name__ == "__main__":  # pragma: no cover - used by scripts/install-browser.sh
     if "--install" in sys.argv:
         try:

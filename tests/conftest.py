@@ -9,7 +9,6 @@ npm registry cannot be reached to fetch Leaflet & co.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,28 +48,17 @@ def chromium() -> Iterator[Any]:
     manager.stop()
 
 
-@dataclass
-class OfflinePage:
-    """A page plus what it did: JavaScript errors, console errors, dialogs, network."""
-
-    page: Any
-    router: bs.OfflineRouter
-    page_errors: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
-def offline_page(chromium: Any, browser_assets: Path) -> Iterator[Callable[..., OfflinePage]]:
+def offline_page(chromium: Any, browser_assets: Path) -> Iterator[Callable[..., bs.OfflinePage]]:
     """Factory: ``offline_page(viewport={"width": 360, "height": 740}, is_mobile=True)``."""
     contexts: list[Any] = []
 
-    def make(**context_options: Any) -> OfflinePage:
+    def make(**context_options: Any) -> bs.OfflinePage:
         context = chromium.new_context(**context_options)
         contexts.append(context)
         router = bs.OfflineRouter(browser_assets).attach(context)
         page = context.new_page()
-        result = OfflinePage(page, router)
+        result = bs.OfflinePage(page, router)
         page.on("pageerror", lambda exc: result.page_errors.append(str(exc)))
         page.on(
             "console",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import browser_support as bs
 import pytest
@@ -29,31 +30,31 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[maps.MapData, lis
     return data, maps.write_maps(data, out, lang="id")
 
 
-def _open(offline: object, path: Path) -> None:
-    page = offline.page  # type: ignore[attr-defined]
+def _open(offline: bs.OfflinePage, path: Path) -> None:
+    page = offline.page
     page.goto(path.as_uri(), wait_until="load")
     page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
 
 
-def _close_popup(page: object) -> None:
+def _close_popup(page: Any) -> None:
     # The close button may sit under a control; what matters is that the popup goes away.
-    page.evaluate("document.querySelector('.leaflet-popup-close-button').click()")  # type: ignore[attr-defined]
-    page.wait_for_selector(".leaflet-popup", state="detached")  # type: ignore[attr-defined]
+    page.evaluate("document.querySelector('.leaflet-popup-close-button').click()")
+    page.wait_for_selector(".leaflet-popup", state="detached")
 
 
-def _assert_clean(offline: object) -> None:
-    assert offline.page_errors == []  # type: ignore[attr-defined]
-    assert offline.console_errors == []  # type: ignore[attr-defined]
-    assert offline.dialogs == []  # type: ignore[attr-defined]  # no alert() from a venue name
-    assert offline.router.refused == []  # type: ignore[attr-defined]  # every asset served
+def _assert_clean(offline: bs.OfflinePage) -> None:
+    assert offline.page_errors == []
+    assert offline.console_errors == []
+    assert offline.dialogs == []  # no alert() from a venue name
+    assert offline.router.refused == []  # every asset served
 
 
 def test_overview_in_chromium(
-    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., object]
+    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., bs.OfflinePage]
 ) -> None:
     data, files = written
     offline = offline_page(viewport={"width": 1366, "height": 800})
-    page = offline.page  # type: ignore[attr-defined]
+    page = offline.page
     _open(offline, files[0])
 
     assert page.evaluate("typeof L") == "object" and page.locator(".leaflet-container").count() == 1
@@ -93,11 +94,11 @@ def test_overview_in_chromium(
     page.wait_for_selector("canvas.leaflet-heatmap-layer", state="detached")
     page.screenshot(path=str(SHOTS / "overview-1366.png"))
     _assert_clean(offline)
-    assert offline.router.tiles > 0  # type: ignore[attr-defined]
+    assert offline.router.tiles > 0
 
 
 def test_squad_map_on_a_phone(
-    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., object]
+    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., bs.OfflinePage]
 ) -> None:
     data, files = written
     squad_file = next(p for p in files if p.name == "regu-R01.html")
@@ -107,7 +108,7 @@ def test_squad_map_on_a_phone(
         is_mobile=True,
         has_touch=True,
     )
-    page = offline.page  # type: ignore[attr-defined]
+    page = offline.page
     _open(offline, squad_file)
 
     route = data.plan.route("R01")
@@ -145,3 +146,68 @@ def test_squad_map_on_a_phone(
     page.screenshot(path=str(SHOTS / "regu-R01-360-row-tapped.png"))
     page.locator(".wk-panel").screenshot(path=str(SHOTS / "regu-R01-360-list.png"))
     _assert_clean(offline)
+
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.mark.slow
+def test_demo_night_maps_in_chromium(
+    tmp_path: Path, offline_page: Callable[..., bs.OfflinePage]
+) -> None:
+    """What `planner plan` writes for the demo opens cleanly and shows the whole plan."""
+    if not (DEMO / "venues.csv").exists():
+        pytest.skip(f"demo dataset not found at {DEMO}")
+    import datetime as dt
+
+    from planner import outputs, pipeline
+    from planner.domain import Night
+
+    result = pipeline.plan_night(DEMO, Night(dt.date(2026, 11, 28)), time_limit_s=3, seed=0)
+    folder = outputs.night_folder(tmp_path, result)
+    written = outputs.write_night(result, folder, lang="id")
+    plan = result.plan
+    assert "index.html" in written
+    for squad in result.squads:
+        assert maps.squad_map_filename(squad.squad_id) in written
+    assert written["index.html"].stat().st_size < 5_000_000
+    venue_names = dict(
+        zip(result.dataset.venues["venue_id"], result.dataset.venues["name"], strict=True)
+    )
+
+    offline = offline_page(viewport={"width": 1366, "height": 800})
+    page = offline.page
+    _open(offline, written["index.html"])
+    routes = [r for r in plan.routes if r.stops]
+    assert page.locator("path.route-line").count() == len(routes)
+    assert page.locator(".stop-marker").count() == plan.visits
+    # Markers are in plan order: the first squad's first stop opens its venue's popup.
+    page.locator(".stop-marker").first.dispatch_event("click")
+    page.wait_for_selector(".leaflet-popup-content")
+    first = next(r for r in _roster_order(result) if r.stops).stops[0]
+    assert venue_names[first.venue_id] in page.locator(".leaflet-popup-content").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _close_popup(page)
+    page.screenshot(path=str(SHOTS / "demo-overview-1366.png"))
+    _assert_clean(offline)
+
+    busiest = max(plan.routes, key=lambda r: len(r.stops))
+    squad_file = written[maps.squad_map_filename(busiest.squad_id)]
+    assert squad_file.stat().st_size < 1_000_000
+    phone = offline_page(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    _open(phone, squad_file)
+    assert phone.page.locator(".stop-marker").count() == len(busiest.stops)
+    assert phone.page.locator(".wk-stop[data-marker]").count() == len(busiest.stops)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.page.screenshot(path=str(SHOTS / f"demo-{squad_file.stem}-360.png"))
+    _assert_clean(phone)
+
+
+def _roster_order(result: Any) -> list[Any]:
+    by_id = {r.squad_id: r for r in result.plan.routes}
+    return [by_id[s.squad_id] for s in result.squads if s.squad_id in by_id]
