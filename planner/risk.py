@@ -97,8 +97,8 @@ def _age_days(values: Any, start: dt.datetime) -> np.ndarray:
         isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series)
     ):
         try:
-            series = pd.to_datetime(series, errors="coerce")
-        except (TypeError, ValueError):
+            series = pd.to_datetime(series)
+        except (TypeError, ValueError):  # naive and aware mixed, or odd values: one by one
             series = pd.to_datetime(
                 pd.Series([_as_wib_timestamp(t) for t in series], dtype=object), utc=True
             )
@@ -112,7 +112,10 @@ def _as_wib_timestamp(value: Any) -> pd.Timestamp:
     """One timestamp, naive taken as WIB (for columns mixing naive and aware values)."""
     if value is None or (not isinstance(value, str | dt.datetime) and pd.isna(value)):
         return pd.NaT
-    t = pd.Timestamp(value)
+    try:
+        t = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return pd.NaT
     return t.tz_localize(WIB) if t.tzinfo is None else t
 
 

@@ -905,3 +905,15 @@ def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
     assert before.loc["V1", "rotation"] == 2.0 and before.loc["V1", "reports"] == 0.0
     plain = score_dataset(data, Night(dt.date(2026, 12, 6)), use_history=False)
     assert (plain["rotation"] == 2.0).all()
+
+
+def test_last_visits_mixing_naive_aware_and_text() -> None:
+    visits = {
+        "V1": dt.datetime(2026, 11, 22, 12, 0),  # naive = WIB: 14 days
+        "V2": dt.datetime(2026, 11, 22, 5, 0, tzinfo=dt.UTC),  # = 12:00 WIB: 14 days
+        "V3": "2026-11-22 12:00",
+    }
+    out = run([], last_visits=visits)
+    assert list(out["rotation"]) == pytest.approx([1.0, 1.0, 1.0], abs=1e-12)
+    unknown = run([], last_visits={"V9": START, "V1": None})
+    assert list(unknown["rotation"]) == [2.0, 2.0, 2.0]
