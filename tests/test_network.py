@@ -563,7 +563,9 @@ def test_build_matrices_cache_hit_and_invalidation(town: dict[str, Any], tmp_pat
     pts = points({"S": n["A"], "V1": n["B"], "V2": n["C"]})
     cache = tmp_path / ".cache"
     first = nw.build_matrices(road, pts, ["S"], ["mobil"], s, cache)
-    assert not first.from_cache and len(list(cache.glob("*.npz"))) == 1
+    assert not first.from_cache
+    assert len(list(cache.glob("matrices-*.npz"))) == 1
+    assert len(list(cache.glob("roads-*.npz"))) == 1  # the compiled network
     again = nw.build_matrices(road, pts, ["S"], ["mobil"], s, cache)
     assert again.from_cache
     assert again.ids == first.ids
@@ -576,18 +578,45 @@ def test_build_matrices_cache_hit_and_invalidation(town: dict[str, Any], tmp_pat
     # a changed setting, point or network file is a different key
     slower = s.with_overrides(network={"access_kph": 1.8})
     assert not nw.build_matrices(road, pts, ["S"], ["mobil"], slower, cache).from_cache
+    assert len(list(cache.glob("roads-*.npz"))) == 1  # the network was not compiled again
     moved = points({"S": n["A"], "V1": n["D"], "V2": n["C"]})
     assert not nw.build_matrices(road, moved, ["S"], ["mobil"], s, cache).from_cache
+    assert len(list(cache.glob("roads-*.npz"))) == 1
     G2 = town["G"].copy()
     G2.edges["A", "B", 0]["highway"] = "residential"
     nw.save_graphml(G2, road)
     changed = nw.build_matrices(road, pts, ["S"], ["mobil"], s, cache)
     assert not changed.from_cache
+    assert len(list(cache.glob("roads-*.npz"))) == 2
     assert changed.travel_s["mobil"][0, 1] == 2 * first.travel_s["mobil"][0, 1]
     # a damaged cache file is recomputed, not trusted
     for f in cache.glob("*.npz"):
         f.write_bytes(b"garbage")
     assert not nw.build_matrices(road, pts, ["S"], ["mobil"], s, cache).from_cache
+
+
+def test_road_index_cache_round_trip(
+    town: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = test_settings()
+    G = town["G"]
+    G.edges["A", "B", 0]["geometry"] = LineString(
+        [town["nodes"]["A"], at(500, 30), town["nodes"]["B"]]
+    )
+    road = nw.save_graphml(G, tmp_path / "roads.graphml")
+    fresh = nw.load_road_index(road, s, cache_dir=tmp_path / "c")
+    cached = nw.load_road_index(road, s, cache_dir=tmp_path / "c")
+    assert cached.nodes == fresh.nodes and cached.crs == fresh.crs
+    for attr in ("node_xy", "arc_u", "arc_v", "arc_length_m"):
+        assert np.array_equal(getattr(cached, attr), getattr(fresh, attr))
+    for p in ("motor", "mobil"):
+        assert np.array_equal(cached.arc_travel_s[p], fresh.arc_travel_s[p])
+    assert all(a.equals(b) for a, b in zip(cached.arc_geom, fresh.arc_geom, strict=True))
+    assert shapely.get_num_coordinates(cached.arc_geom).max() == 3  # the curved road
+    # only the newest files of a kind are kept
+    monkeypatch.setattr(nw, "CACHE_KEEP", 1)
+    nw.load_road_index(road, s, profiles=["motor"], cache_dir=tmp_path / "c")
+    assert len(list((tmp_path / "c").glob("roads-*.npz"))) == 1
 
 
 def test_travel_matrices_cache_with_network_key(town: dict[str, Any], tmp_path: Path) -> None:
