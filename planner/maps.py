@@ -477,6 +477,7 @@ def _base_map(location: tuple[float, float], *, title: str) -> folium.Map:
         tiles=None,
         control_scale=True,
         prefer_canvas=False,  # SVG: the direction arrows (text paths) need it
+        zoom_snap=0.25,  # fit the night tightly instead of a whole zoom level out
     )
     folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
     fmap.get_root().title = html.escape(title)  # type: ignore[attr-defined]
@@ -1072,7 +1073,8 @@ def render_squad(
     fmap.get_root().html.add_child(folium.Element(panel))  # type: ignore[attr-defined]
     _add_controls(fmap, lang)
     if len(bounds) > 1:
-        _fit(fmap, bounds)
+        # Keep stops out from under the zoom / full-screen / locate buttons (top left).
+        _fit(fmap, bounds, top_left_px=(64, 24), bottom_right_px=(24, 24))
     return str(fmap.get_root().render())
 
 
