@@ -41,6 +41,8 @@ from planner.config import Settings
 from planner.domain import Dropped, Plan, Route, Stop
 from planner.problem import NightProblem, SolveResult, SolveStatus
 
+_BOOL_TRUE = 3  # ortools.util.optional_boolean_pb2.BOOL_TRUE
+
 Metaheuristic = Literal["gls", "ils", "tabu", "sa", "greedy"]
 
 _STATUS_NAMES = dict((v, k) for k, v in routing_enums_pb2.RoutingSearchStatus.Value.items())
@@ -179,7 +181,7 @@ def greedy_routes(
             if phase == "must":
                 val = -used.astype(np.float64)
             else:
-                gain_ok = (pen[cand] - added > 0) | problem.must_visit[cand]
+                gain_ok = (pen[cand] - added >= 0) | problem.must_visit[cand]
                 feas &= gain_ok
                 val = (pen[cand] ** alpha) / used * jitter[cand]
             val = np.where(feas, val, -np.inf)
@@ -328,6 +330,14 @@ def _search_parameters(
     fss = routing_enums_pb2.FirstSolutionStrategy
     lsm = routing_enums_pb2.LocalSearchMetaheuristic
     params.first_solution_strategy = fss.PARALLEL_CHEAPEST_INSERTION
+    # Orienteering needs moves that swap a visit for an unvisited venue in one step: with
+    # plain relocate/make-active, "move a flexible visit, then insert a venue with a tight
+    # window" needs a neutral move first, which descent never takes (found by the
+    # brute-force test).
+    ops = params.local_search_operators
+    ops.use_relocate_and_make_active = _BOOL_TRUE
+    ops.use_exchange_and_make_active = _BOOL_TRUE
+    ops.use_extended_swap_active = _BOOL_TRUE
     if metaheuristic == "ils":
         params.use_iterated_local_search = True
         rr = params.iterated_local_search_parameters.ruin_recreate_parameters
