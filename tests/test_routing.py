@@ -181,7 +181,7 @@ def test_reproducible_mode_gives_identical_plans() -> None:
         dwell_s=900,
     )
     s = Settings().with_overrides(
-        routing={"time_limit_s": 20.0, "reproducible": True, "solution_limit": 300}
+        routing={"time_limit_s": 20.0, "reproducible": True, "solution_limit": 60}
     )
     a = solve(p, s)
     b = solve(p, s)
