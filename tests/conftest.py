@@ -8,6 +8,7 @@ npm registry cannot be reached to fetch Leaflet & co.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ def chromium() -> Iterator[Any]:
     """Headless Debian Chromium driven by Playwright."""
     if bs.chromium_path() is None:
         pytest.skip(
-            f"browser test: Chromium is not installed at {bs.CHROMIUM} "
+            f"browser test: Chromium is not installed at "
+            f"{os.environ.get('PLANNER_CHROMIUM', bs.CHROMIUM)} "
             "(run `bash scripts/install-browser.sh` as root)"
         )
     try:
