@@ -1106,6 +1106,7 @@ def add_visits(
     new = existing = replaced = reports_new = 0
     with store.transaction() as conn:
         todo: list[VisitIn] = []
+        replaced_keys: set[tuple[str, str, str]] = set()
         for v in visits:
             hit = conn.execute(
                 "SELECT visit_id FROM visits WHERE night = ? AND squad_id = ? AND venue_id = ?",
@@ -1118,6 +1119,7 @@ def add_visits(
             elif replace:
                 conn.execute("DELETE FROM visits WHERE visit_id = ?", (hit[0],))
                 replaced += 1
+                replaced_keys.add(v.key)
                 todo.append(v)
             else:
                 bag.add(
@@ -1175,7 +1177,7 @@ def add_visits(
                     ],
                 )
                 reports_new += len(v.reports)
-            new += 1
+            new += v.key not in replaced_keys
             if progress is not None:
                 progress(i + 1, len(todo))
         result = ImportResult(
@@ -1416,24 +1418,34 @@ _REPORT_SELECT = (
 )
 
 
-def _rows_col(rows: list[Any], col: str) -> list[Any]:
-    i = _REPORT_COLUMNS.index(col)
-    return [r[i] for r in rows]
-
-
 def _reports_frame(rows: list[Any]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=_REPORT_COLUMNS)
-    df["reported_at"] = pd.to_datetime(df["reported_at"], format="ISO8601", utc=True).dt.tz_convert(
-        WIB
+    cols = {c: [r[i] for r in rows] for i, c in enumerate(_REPORT_COLUMNS)}
+    df = pd.DataFrame(
+        {
+            "report_id": pd.Series(cols["report_id"], dtype="int64"),
+            "reported_at": pd.to_datetime(
+                pd.Series(cols["reported_at"], dtype=object), format="ISO8601", utc=True
+            ).dt.tz_convert(WIB),
+            # dates as datetime.date; missing text as None (pandas' str dtype would say NaN)
+            "night": pd.Series([_date(x) for x in cols["night"]], dtype=object),
+            "squad_id": pd.Series(cols["squad_id"], dtype=object),
+            "venue_id": pd.Series(cols["venue_id"], dtype=object),
+            "desa_code": pd.Series(cols["desa_code"], dtype=object),
+            "category": pd.Series(cols["category"], dtype=object),
+            "text": pd.Series(cols["text"], dtype=object),
+            "police_matter": pd.Series(cols["police_matter"], dtype=bool),
+            "agency": pd.Series(cols["agency"], dtype=object),
+            "status": pd.Series(cols["status"], dtype=object),
+            "due_date": pd.Series([_date(x) for x in cols["due_date"]], dtype=object),
+            "closed_date": pd.Series([_date(x) for x in cols["closed_date"]], dtype=object),
+            "outcome": pd.Series(cols["outcome"], dtype=object),
+        }
     )
-    df["police_matter"] = df["police_matter"].astype(bool)
-    for col in ("desa_code", "agency"):  # missing stays None (pandas' str dtype would say NaN)
-        df[col] = pd.Series(
-            [None if x is None else str(x) for x in _rows_col(rows, col)], dtype=object
-        )
-    for col in ("night", "due_date", "closed_date"):
-        df[col] = [None if x is None else dt.date.fromisoformat(x) for x in df[col]]
     return df
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
 
 
 def recent_reports(store: HistoryStore, *, before: dt.datetime, days: float) -> pd.DataFrame:
