@@ -1399,10 +1399,10 @@ def _matrices_from_road(
 ) -> Matrices:
     """Add access legs, drop points isolated under any profile, round to int seconds."""
     n = len(snapped.ids)
-    stations = [snapped.ids.index(s) for s in snapped.station_ids]
+    stations = np.array([snapped.ids.index(s) for s in snapped.station_ids], dtype=np.int64)
     unreachable = dict(snapped.unreachable)
     keep = np.ones(n, dtype=bool)
-    if stations:
+    if len(stations):
         st = np.zeros(n, dtype=bool)
         st[stations] = True
         for t, _ in road.values():
@@ -1451,9 +1451,9 @@ CACHE_KEEP = 24
 """How many files of each kind (``matrices-*``, ``roads-*``) a cache folder keeps (newest)."""
 
 
-def _write_npz(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     buf = io.BytesIO()
-    np.savez(buf, **arrays)
+    np.savez(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types the kwargs oddly
     atomic.write_bytes(path, buf.getvalue())
     _prune_cache(path.parent, path.name.split("-", 1)[0])
 
