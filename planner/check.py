@@ -26,13 +26,15 @@ Rules (``Violation.rule``):
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from planner.domain import Plan
-from planner.errors import PlannerError, msg
-from planner.problem import NightProblem, plan_totals
+from planner.errors import InputError, PlannerError, Problem, msg
+from planner.problem import NightProblem, plan_from_json, plan_totals
 
 RULES = (
     "unknown_squad",
@@ -320,11 +322,72 @@ def verify_structure(plan: Plan) -> list[Violation]:
     return out
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of re-checking a saved plan (``planner check``)."""
+
+    plan: Plan
+    violations: tuple[Violation, ...]
+    full: bool
+    """True when checked against the problem; False: only the plan's own consistency."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def only_declared_must_visits(self) -> bool:
+        """Every violation is a must-visit the plan itself declares as unmet."""
+        declared = {vid for vid, _ in self.plan.unmet_must_visit}
+        return bool(self.violations) and all(
+            v.rule == "must_visit_missing" and v.venue_id in declared for v in self.violations
+        )
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        expected = msg("berkas yang ada", "an existing file")
+        raise InputError([Problem(str(path), None, None, str(path), expected)]) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        expected = msg("JSON yang valid", "valid JSON")
+        raise InputError([Problem(str(path), None, None, str(exc), expected)]) from None
+
+
+def check_file(plan_path: Path, problem_path: Path | None = None) -> CheckReport:
+    """Re-verify a saved ``plan.json``.
+
+    The problem comes from ``problem_path`` (a file of ``planner plan --export-problem``), or
+    from the plan itself when it embeds one; without either, only the checks that need no
+    problem run (:func:`verify_structure`).
+
+    Raises
+    ------
+    InputError
+        If a file is missing, not JSON, or not in the documented format.
+    """
+    plan_path = Path(plan_path)
+    data = _read_json(plan_path)
+    plan = plan_from_json(data, file=plan_path.name)
+    problem: NightProblem | None = None
+    if problem_path is not None:
+        problem_path = Path(problem_path)
+        problem = NightProblem.from_json(_read_json(problem_path), file=problem_path.name)
+    elif isinstance(data, dict) and isinstance(data.get("problem"), dict):
+        problem = NightProblem.from_json(data["problem"], file=plan_path.name + ":problem")
+    if problem is None:
+        return CheckReport(plan, tuple(verify_structure(plan)), full=False)
+    return CheckReport(plan, tuple(verify(plan, problem)), full=True)
+
+
 __all__ = [
     "RULES",
+    "CheckReport",
     "PlanViolationError",
     "Violation",
     "assert_feasible",
+    "check_file",
     "verify",
     "verify_structure",
 ]

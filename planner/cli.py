@@ -527,6 +527,57 @@ def network_fetch_cmd(
         _print_import_report(import_network(raw, out), lg)
 
 
+# ---- check (owner: routing/check) -------------------------------------------------------------
+
+
+@app.command("check")
+@guarded
+def check_cmd(
+    plan_file: Annotated[Path, typer.Argument(help="plan.json dari `planner plan`")],
+    problem: Annotated[
+        Path | None,
+        typer.Option("--problem", help="Berkas --export-problem (NightProblem JSON)"),
+    ] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Periksa ulang rencana tersimpan terhadap semua aturan. (Re-verify a saved plan.)"""
+    from rich.markup import escape
+
+    from planner.check import check_file
+
+    lg = _lang(lang)
+    en = lg == "en"
+    report = check_file(plan_file, problem)
+    if not report.full:
+        err_console.print(
+            "No problem given (--problem): only the plan's own consistency was checked."
+            if en
+            else "Tanpa --problem: hanya konsistensi rencana itu sendiri yang diperiksa."
+        )
+    if report.ok:
+        visits = report.plan.visits
+        console.print(
+            f"[bold green]OK[/]: {visits} visits, every rule holds."
+            if en
+            else f"[bold green]OK[/]: {visits} kunjungan, semua aturan terpenuhi."
+        )
+        return
+    table = Table(
+        title=(
+            f"{len(report.violations)} violation(s)"
+            if en
+            else f"{len(report.violations)} pelanggaran"
+        ),
+        title_justify="left",
+    )
+    for head in ("Rule", "Squad", "Venue", "Detail") if en else ("Aturan", "Regu", "Tempat", "Rincian"):
+        table.add_column(head, overflow="fold")
+    for v in report.violations:
+        table.add_row(v.rule, escape(v.squad_id or ""), escape(v.venue_id or ""), escape(v.detail))
+    console.print(table)
+    raise typer.Exit(EXIT_MUST_VISIT if report.only_declared_must_visits else EXIT_INFEASIBLE)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 

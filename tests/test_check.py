@@ -212,3 +212,44 @@ def test_any_time_shift_of_a_stop_is_caught(
     stops = list(r.stops)
     stops[0] = _shift_stop(stops[0], delta)
     assert verify(_with_route(plan, k, replace(r, stops=tuple(stops))), problem) != []
+
+
+# ---------------------------------------------------------------- planner check (CLI)
+
+
+def test_cli_check(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+    from planner.problem import plan_to_json
+
+    runner = CliRunner()
+    good = tmp_path / "plan.json"
+    good.write_text(json.dumps(plan_to_json(plan, problem)))
+    prob = tmp_path / "problem.json"
+    prob.write_text(json.dumps(problem.to_json()))
+    ok = runner.invoke(app, ["check", str(good), "--problem", str(prob), "--lang", "en"])
+    assert ok.exit_code == 0, ok.output
+    assert "every rule holds" in ok.output
+
+    r = plan.routes[0]
+    broken = _with_route(plan, 0, replace(r, return_s=r.return_s + 10 * H))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(plan_to_json(broken, problem, embed_problem=True)))
+    res = runner.invoke(app, ["check", str(bad)])
+    assert res.exit_code == 3
+    assert "past_shift" in res.output and "pelanggaran" in res.output
+
+    structural = runner.invoke(app, ["check", str(good)])  # no problem: structure only
+    assert structural.exit_code == 0
+    assert "--problem" in structural.output
+
+    junk = tmp_path / "junk.json"
+    junk.write_text("{not json")
+    res = runner.invoke(app, ["check", str(junk), "--lang", "en"])
+    assert res.exit_code == 2
+    assert "valid JSON" in res.output
+    missing = runner.invoke(app, ["check", str(tmp_path / "nope.json")])
+    assert missing.exit_code == 2
