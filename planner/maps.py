@@ -86,6 +86,11 @@ SQUAD_COLOURS: tuple[str, ...] = (
 
 INCIDENT_LOOKBACK_DAYS = 30
 _PANEL_PX = 450  # width of the overview's summary panel (left side)
+# Popups of the overview pan clear of the summary panel (left) and the layer control (top right).
+_OVERVIEW_POPUP: dict[str, Any] = {
+    "auto_pan_padding_top_left": (_PANEL_PX + 64, 60),
+    "auto_pan_padding_bottom_right": (60, 20),
+}
 _DEG_PER_M = 1.0 / 111_320.0  # metres to degrees of latitude; good enough for simplification
 _COORD_DECIMALS = 5  # ~1 m
 _TILES_ATTR = "© OpenStreetMap"
@@ -562,6 +567,7 @@ def _stop_marker(
     colour: str,
     popup_html: str,
     size_px: int,
+    popup_options: Mapping[str, Any] | None = None,
 ) -> folium.Marker:
     icon = folium.DivIcon(
         html=f'<div class="wk-num" style="background:{colour}">{number}</div>',
@@ -572,7 +578,7 @@ def _stop_marker(
     return folium.Marker(
         location=(venue.lat, venue.lon),
         icon=icon,
-        popup=folium.Popup(popup_html, max_width=320),
+        popup=folium.Popup(popup_html, max_width=320, **dict(popup_options or {})),
         tooltip=folium.Tooltip(f"{number}. {_esc(venue.name)} · {format_clock_s(stop.arrival_s)}"),
         z_index_offset=1000 + number,
     )
@@ -848,7 +854,7 @@ def render_overview(
             fill_color="#9e9e9e",
             fill_opacity=0.35,
             class_name="dropped-marker",
-            popup=folium.Popup(popup, max_width=320),
+            popup=folium.Popup(popup, max_width=320, **_OVERVIEW_POPUP),
             tooltip=folium.Tooltip(f"{_esc(venue.name)} — {_esc(labels['not_visited'])}"),
         ).add_to(dropped_group)
     dropped_group.add_to(fmap)
@@ -889,6 +895,7 @@ def render_overview(
                 colour=colour,
                 popup_html=popup,
                 size_px=26,
+                popup_options=_OVERVIEW_POPUP,
             ).add_to(group)
         group.add_to(fmap)
         rows.append(
