@@ -46,7 +46,7 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
     for squad in result.squads:
         html = maps.render_squad(data, squad.squad_id, lang=lang)
         files[maps.squad_map_filename(squad.squad_id)] = html.encode()
-    plan_doc = plan_to_json(result.plan, result.problem, result.result)
+    plan_doc = plan_to_json(result.plan, result.problem, result.result, settings=result.settings)
     files["plan.json"] = json.dumps(plan_doc, ensure_ascii=False, indent=1).encode()
     files["routes.geojson"] = reports.routes_geojson(result)
     files[f"rencana-patroli-{date}.csv"] = reports.stops_csv(result)

@@ -1,0 +1,221 @@
+"""End to end: `planner plan` on the demo dataset, in a temporary folder.
+
+One real plan of the demo night is made per test module (the matrices are computed once and
+cached inside the temporary copy of the dataset); the tests then read what it wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from planner import check, outputs, pipeline, reports
+from planner.cli import app
+from planner.domain import Night
+from planner.problem import NightProblem, plan_from_json
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+SCHEMA = REPO / "planner" / "schemas" / "plan-v1.schema.json"
+NIGHT = "2026-12-01"
+runner = CliRunner()
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dst = tmp_path_factory.mktemp("dataset") / "demo"
+    shutil.copytree(DEMO, dst, ignore=shutil.ignore_patterns(".cache", "history.sqlite*"))
+    return dst
+
+
+@pytest.fixture(scope="module")
+def planned(demo_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("maps")
+    problem_file = out / "problem.json"
+    res = runner.invoke(
+        app,
+        [
+            "plan", str(demo_copy), "--date", NIGHT, "--out", str(out), "--time-limit", "4",
+            "--seed", "0", "--export-problem", str(problem_file),
+        ],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    return {"out": out, "folder": out / NIGHT, "output": res.output, "problem": problem_file}
+
+
+@pytest.fixture(scope="module")
+def result(demo_copy: Path, planned: dict[str, Any]) -> pipeline.NightResult:
+    """The same night planned in-process (matrices come from the cache the CLI run wrote)."""
+    return pipeline.plan_night(demo_copy, Night.parse(NIGHT), time_limit_s=2, seed=0)
+
+
+def _squad_ids(folder: Path) -> list[str]:
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    return [r["squad_id"] for r in plan["routes"]]
+
+
+def test_every_file_is_written(planned: dict[str, Any], demo_copy: Path) -> None:
+    folder = planned["folder"]
+    names = {p.name for p in folder.iterdir()}
+    expected = {
+        "index.html", "plan.json", "routes.geojson",
+        f"rencana-patroli-{NIGHT}.csv", f"rencana-patroli-{NIGHT}.html",
+    }  # fmt: skip
+    assert expected <= names
+    roster = (demo_copy / "squads.toml").read_text(encoding="utf-8")
+    squad_ids = re.findall(r'^squad_id\s*=\s*"([^"]+)"', roster, flags=re.M)
+    assert len(squad_ids) == 16
+    assert {f"regu-{s}.html" for s in squad_ids} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    # the summary table is printed in Indonesian
+    assert "kunjungan" in planned["output"]
+
+
+def test_plan_json_matches_its_schema_and_passes_the_checker(planned: dict[str, Any]) -> None:
+    doc = json.loads((planned["folder"] / "plan.json").read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    plan = plan_from_json(doc)
+    problem = NightProblem.from_json(json.loads(planned["problem"].read_text(encoding="utf-8")))
+    assert check.verify(plan, problem) == []
+    assert plan.visits > 50  # 16 squads for a whole night
+
+
+def test_planner_check_accepts_the_saved_plan(planned: dict[str, Any]) -> None:
+    res = runner.invoke(
+        app, ["check", str(planned["folder"] / "plan.json"), "--problem", str(planned["problem"])]
+    )
+    assert res.exit_code == 0, res.output
+
+
+def test_schema_rejects_a_broken_plan(planned: dict[str, Any]) -> None:
+    doc = json.loads((planned["folder"] / "plan.json").read_text(encoding="utf-8"))
+    doc["routes"][0]["stops"] = [{"venue_id": "X"}]
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
+
+
+def test_each_stop_is_in_the_csv_and_the_printable_sheet(planned: dict[str, Any]) -> None:
+    folder = planned["folder"]
+    doc = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    stops = [(r["squad_id"], i + 1, s["venue_id"]) for r in doc["routes"] for i, s in enumerate(r["stops"])]
+    raw = (folder / f"rencana-patroli-{NIGHT}.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["regu"], int(r["urutan"]), r["venue_id"]) for r in rows] == stops
+    assert list(rows[0].keys()) == list(reports.CSV_COLUMNS)
+    html = (folder / f"rencana-patroli-{NIGHT}.html").read_text(encoding="utf-8")
+    pages = re.split(r'<section class="page" data-squad="', html)[1:]
+    by_squad = {p.split('"', 1)[0]: re.findall(r'data-venue="([^"]+)"', p) for p in pages}
+    for squad_id in {s for s, _, _ in stops}:
+        assert by_squad[squad_id] == [v for s, _, v in stops if s == squad_id]
+    assert "Kasat Samapta" in html and "Kanit" in html
+    assert html.count('class="page"') == len(doc["routes"])
+
+
+def test_geojson_loads_in_geopandas(planned: dict[str, Any]) -> None:
+    frame = gpd.read_file(planned["folder"] / "routes.geojson")
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    doc = json.loads((planned["folder"] / "plan.json").read_text(encoding="utf-8"))
+    routes = frame[frame["feature"] == "route"]
+    stops = frame[frame["feature"] == "stop"]
+    assert len(routes) == len(doc["routes"])
+    assert len(stops) == sum(len(r["stops"]) for r in doc["routes"])
+    used = routes[routes["visits"] > 0]
+    assert used.geometry.notna().all()
+    assert set(used.geom_type) <= {"LineString", "MultiLineString"}
+    # Trenggalek: the routes stay inside the regency's bounding box
+    minx, miny, maxx, maxy = used.total_bounds
+    assert 111.3 < minx and maxx < 111.95 and -8.45 < miny and maxy < -7.85
+
+
+def test_json_summary(demo_copy: Path, planned: dict[str, Any], tmp_path: Path) -> None:
+    res = runner.invoke(
+        app,
+        ["plan", str(demo_copy), "--date", NIGHT, "--out", str(tmp_path), "--time-limit", "1", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["date"] == NIGHT
+    assert len(summary["squads"]) == 16
+    assert summary["visits"] == sum(s["visits"] for s in summary["squads"])
+    assert 0 < summary["share"] <= 1
+    assert set(summary["timings_s"]) >= {"load", "score", "matrix", "solve", "check"}
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_a_failure_while_writing_leaves_the_previous_files(
+    result: pipeline.NightResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / NIGHT
+    outputs.write_night(result, folder)
+    before = _fingerprint(folder)
+
+    def boom(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(reports, "route_sheet_html", boom)
+    shifted = dataclasses.replace(result, night=result.night)  # same night, re-planned
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        outputs.write_night(shifted, folder)
+    assert _fingerprint(folder) == before
+
+
+def test_replanning_replaces_files_and_removes_stale_squad_maps(
+    result: pipeline.NightResult, tmp_path: Path
+) -> None:
+    folder = tmp_path / NIGHT
+    folder.mkdir()
+    (folder / "regu-OLD.html").write_text("an earlier roster", encoding="utf-8")
+    written = outputs.write_night(result, folder)
+    assert not (folder / "regu-OLD.html").exists()
+    assert set(written) == {p.name for p in folder.iterdir()}
+
+
+def test_input_strings_are_escaped_in_the_sheet(result: pipeline.NightResult) -> None:
+    first = result.plan.routes[0].stops[0].venue_id if result.plan.routes[0].stops else None
+    first = first or next(s.venue_id for r in result.plan.routes for s in r.stops)
+    venues = result.dataset.venues.copy()
+    venues.loc[venues["venue_id"] == first, "name"] = "<img src=x onerror=alert(1)>"
+    evil = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, venues=venues))
+    html = reports.route_sheet_html(evil)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_bad_input_exits_2_without_traceback_and_keeps_old_maps(
+    demo_copy: Path, planned: dict[str, Any], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad"
+    shutil.copytree(demo_copy, bad, ignore=shutil.ignore_patterns(".cache"))
+    venues = (bad / "venues.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = venues[0].split(",")
+    row = venues[1].split(",")
+    row[header.index("lat")] = "utara"
+    venues[1] = ",".join(row)
+    (bad / "venues.csv").write_text("\n".join(venues) + "\n", encoding="utf-8")
+    out = planned["out"]
+    before = _fingerprint(planned["folder"])
+    res = runner.invoke(app, ["plan", str(bad), "--date", NIGHT, "--out", str(out)])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert "venues.csv" in res.output and "lat" in res.output
+    assert _fingerprint(planned["folder"]) == before
