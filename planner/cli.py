@@ -288,11 +288,12 @@ def plan_cmd(
         )  # fmt: skip
         hook("write", "start", 0.0)
         folder = outputs.night_folder(out, result)
-        files = outputs.write_night(result, folder, lang=lg)
+        write_timings: dict[str, float] = {}
+        files = outputs.write_night(result, folder, lang=lg, timings=write_timings)
         if export_problem is not None:
             write_text(export_problem, _json.dumps(result.problem.to_json(), ensure_ascii=False))
         hook("write", "end", 0.0)
-    summary = reports.summary(result, files=files)
+    summary = reports.summary(result, files=files, extra_timings=write_timings)
     if json_out:
         console.print_json(_json.dumps(summary, ensure_ascii=False))
     elif not quiet:
@@ -576,6 +577,284 @@ def check_cmd(
         table.add_row(v.rule, escape(v.squad_id or ""), escape(v.venue_id or ""), escape(v.detail))
     console.print(table)
     raise typer.Exit(EXIT_MUST_VISIT if report.only_declared_must_visits else EXIT_INFEASIBLE)
+
+
+# ---- visit log, follow-ups, activity report (owner: history) ---------------------------------
+
+visits_app = typer.Typer(
+    help="Log kunjungan regu: impor, templat, tambah. (Visit log: import, template, add.)",
+    no_args_is_help=True,
+)
+app.add_typer(visits_app, name="visits")
+
+HistDatasetOpt = Annotated[
+    Path, typer.Option("--dataset", "-d", help="Folder dataset (default: data/demo)")
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Berkas log kunjungan (default: <dataset>/history.sqlite)"),
+]
+TEMPLATE_OUT = Path("templat-kunjungan.xlsx")
+
+
+def _history_known(dataset: Path, store: Path | None) -> tuple[Any, Any, Path]:
+    """Load the dataset; return it with what imports are validated against and the store."""
+    from planner.history import Known, default_store_path
+    from planner.sources import load_dataset
+
+    ds = load_dataset(dataset)
+    return ds, Known.from_dataset(ds), store or default_store_path(ds.root, ds.settings)
+
+
+def _existing_store(dataset: Path, store: Path | None) -> Path:
+    from planner.config import load_settings
+    from planner.errors import msg
+    from planner.history import default_store_path
+
+    path = store or default_store_path(dataset, load_settings(dataset / "planner.toml"))
+    if not path.exists():
+        raise PlannerError(
+            msg(
+                f"Belum ada log kunjungan di {path}; impor dulu: planner visits import BERKAS",
+                f"No visit log at {path} yet; import first: planner visits import FILE",
+            )
+        )
+    return path
+
+
+def _print_import_result(result: Any, path: Path, lang: Lang) -> None:
+    from rich.markup import escape
+
+    console.print(f"[bold green]OK[/] {escape(result.message(lang))}")
+    console.print(("Log: " if lang == "en" else "Log kunjungan: ") + escape(str(path)))
+
+
+@visits_app.command("import")
+@guarded
+def visits_import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV/XLSX: templat kunjungan atau lembar rencana")],
+    dataset: HistDatasetOpt = DEFAULT_DATASET,
+    store: StoreOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--ganti", "--replace", help="ganti kunjungan yang sudah tercatat berbeda"),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="tanpa progres")] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Impor laporan kunjungan regu, utuh atau tidak sama sekali. (Import a visit sheet.)"""
+    from rich.progress import Progress
+
+    from planner.history import import_file, open_store
+
+    lg = _lang(lang)
+    _, known, path = _history_known(dataset, store)
+    with open_store(path) as st, Progress(console=err_console, disable=quiet) as bar:
+        task = bar.add_task("Menyimpan" if lg == "id" else "Saving", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = import_file(st, file, known, replace=replace, progress=progress)
+    _print_import_result(result, path, lg)
+
+
+@visits_app.command("template")
+@guarded
+def visits_template_cmd(
+    out: Annotated[Path, typer.Argument(help="templat-kunjungan.xlsx atau .csv")] = TEMPLATE_OUT,
+    dataset: HistDatasetOpt = DEFAULT_DATASET,
+    lang: LangOpt = "id",
+) -> None:
+    """Tulis templat laporan kunjungan kosong dengan petunjuk. (Write the visit template.)"""
+    from rich.markup import escape
+
+    from planner.config import load_settings
+    from planner.errors import msg
+    from planner.history import Known, write_template
+
+    lg = _lang(lang)
+    known = Known.from_settings(load_settings(dataset / "planner.toml"), venue_ids=())
+    written = write_template(out, known)
+    done = msg("Templat ditulis: {p} (petunjuk di dalamnya)", "Template written: {p}")
+    console.print(done.format(p=escape(str(written)))(lg))
+
+
+@visits_app.command("add")
+@guarded
+def visits_add_cmd(
+    regu: Annotated[str, typer.Option("--regu", help="kode regu, mis. R01")],
+    venue: Annotated[str, typer.Option("--venue", help="venue_id tempat")],
+    tiba: Annotated[str, typer.Option("--tiba", help="jam tiba, mis. 21:30")],
+    tanggal: Annotated[
+        str | None, typer.Option("--tanggal", help="tanggal malam (default: malam ini)")
+    ] = None,
+    berangkat: Annotated[str, typer.Option("--berangkat", help="jam berangkat")] = "",
+    warga: Annotated[
+        int | None, typer.Option("--warga", min=0, help="perkiraan warga ditemui")
+    ] = None,
+    catatan: Annotated[str, typer.Option("--catatan", help="catatan petugas")] = "",
+    tambahan: Annotated[
+        bool, typer.Option("--tambahan", help="kunjungan di luar rencana / an extra stop")
+    ] = False,
+    kategori: Annotated[str, typer.Option("--kategori", help="kategori laporan warga")] = "",
+    isi: Annotated[str, typer.Option("--isi", help="isi laporan warga")] = "",
+    polisi: Annotated[
+        bool | None, typer.Option("--polisi/--bukan-polisi", help="urusan polisi atau bukan")
+    ] = None,
+    rujuk: Annotated[str, typer.Option("--rujuk", help="instansi tujuan rujukan")] = "",
+    dataset: HistDatasetOpt = DEFAULT_DATASET,
+    store: StoreOpt = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Catat satu kunjungan yang diketik tangan. (Record one visit by hand.)"""
+    from planner.domain import Night
+    from planner.history import add_visit, open_store
+
+    lg = _lang(lang)
+    _, known, path = _history_known(dataset, store)
+    record = {
+        "tanggal": tanggal or str(Night.tonight()),
+        "regu": regu,
+        "venue_id": venue,
+        "tiba": tiba,
+        "berangkat": berangkat,
+        "jumlah_warga": "" if warga is None else str(warga),
+        "sesuai_rencana": "tidak" if tambahan else "ya",
+        "catatan": catatan,
+        "laporan_kategori": kategori,
+        "laporan_isi": isi,
+        "urusan_polisi": "" if polisi is None else ("ya" if polisi else "tidak"),
+        "dirujuk_ke": rujuk,
+    }
+    with open_store(path) as st:
+        result = add_visit(st, record, known, source="visits add")
+    _print_import_result(result, path, lg)
+
+
+@app.command("followups")
+@guarded
+def followups_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    agency: Annotated[
+        str | None, typer.Option("--agency", "--instansi", help="hanya instansi ini")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", "--terlambat", help="hanya yang lewat batas waktu")
+    ] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="tulis tabel ke CSV untuk instansi")
+    ] = None,
+    close: Annotated[
+        int | None, typer.Option("--close", "--selesai", help="tandai laporan nomor ini selesai")
+    ] = None,
+    outcome: Annotated[str, typer.Option("--outcome", "--hasil", help="hasil tindak lanjut")] = "",
+    store: StoreOpt = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Rujukan dan tindak lanjut yang belum selesai, terlama dulu. (Open follow-ups.)"""
+    import datetime as dt
+
+    from rich.markup import escape
+
+    from planner.atomic import write_text
+    from planner.domain import WIB
+    from planner.history import close_report, followups, followups_csv, open_store
+
+    lg = _lang(lang)
+    en = lg == "en"
+    today = dt.datetime.now(WIB).date()
+    with open_store(_existing_store(dataset, store)) as st:
+        if close is not None:
+            close_report(st, close, outcome=outcome, on=today)
+            console.print(f"Report {close} closed." if en else f"Laporan {close} selesai.")
+            return
+        table = followups(st, today=today, agency=agency, overdue=overdue)
+    if csv_path is not None:
+        write_text(csv_path, followups_csv(table))
+        console.print(
+            f"{len(table)} follow-ups written to {escape(str(csv_path))}"
+            if en
+            else f"{len(table)} tindak lanjut ditulis ke {escape(str(csv_path))}"
+        )
+        return
+    out = Table(
+        title=(f"{len(table)} open follow-ups" if en else f"{len(table)} tindak lanjut terbuka"),
+        title_justify="left",
+    )
+    heads = (
+        ("No.", "Night", "Venue", "Category", "Report", "Agency", "Status", "Due", "Days")
+        if en
+        else ("No.", "Malam", "Tempat", "Kategori", "Isi", "Instansi", "Status", "Batas", "Hari")
+    )
+    for head in heads:
+        out.add_column(head, overflow="fold")
+    for r in table.itertuples(index=False):
+        due = "" if r.due_date is None else r.due_date.isoformat()
+        out.add_row(
+            str(r.report_id),
+            r.night.isoformat(),
+            escape(r.venue_id),
+            escape(r.category),
+            escape(r.text),
+            escape(r.agency or ("Police" if en else "Polisi")),
+            r.status,
+            f"[bold red]{due}[/]" if r.overdue else due,
+            str(r.days_open),
+        )
+    console.print(out)
+
+
+@app.command("report")
+@guarded
+def report_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    start: Annotated[
+        str | None, typer.Option("--from", help="malam pertama YYYY-MM-DD (default: 30 hari)")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="malam terakhir YYYY-MM-DD (default: hari ini)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="berkas HTML (default: maps/laporan-...html)")
+    ] = None,
+    store: StoreOpt = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Laporan kegiatan untuk Kapolres, siap cetak A4. (Printable activity report.)"""
+    import datetime as dt
+
+    from rich.markup import escape
+
+    from planner.activity import write_activity_report
+    from planner.domain import WIB
+    from planner.errors import Problem, msg
+    from planner.history import open_store
+    from planner.sources import load_dataset
+
+    lg = _lang(lang)
+    today = dt.datetime.now(WIB).date()
+    dates: dict[str, dt.date | None] = {}
+    for name, text in (("--from", start), ("--to", end)):
+        try:
+            dates[name] = dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            bad = msg("tanggal YYYY-MM-DD", "a YYYY-MM-DD date")
+            raise InputError([Problem(name, None, None, text, bad)]) from None
+    last = dates["--to"] or today
+    first = dates["--from"] or last - dt.timedelta(days=29)
+    path = _existing_store(dataset, store)
+    ds = load_dataset(dataset)
+    target = out or Path("maps") / f"laporan-kegiatan-{first}_{last}.html"
+    with open_store(path) as st:
+        written, summary = write_activity_report(
+            st, ds.venues, target, start=first, end=last, today=today, lang=lg
+        )
+    done = msg(
+        "Laporan ditulis: {p} ({v} kunjungan, {r} laporan warga)",
+        "Report written: {p} ({v} visits, {r} reports)",
+    )
+    console.print(done.format(p=escape(str(written)), v=summary.visits, r=summary.reports)(lg))
 
 
 def main() -> None:  # pragma: no cover - console-script entry

@@ -8,6 +8,7 @@ Ctrl-C, the previous files of that night stay exactly as they were.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from planner import maps, reports
@@ -54,17 +55,29 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
     return files
 
 
-def write_night(result: NightResult, out_dir: Path, *, lang: Lang = "id") -> dict[str, Path]:
+def write_night(
+    result: NightResult,
+    out_dir: Path,
+    *,
+    lang: Lang = "id",
+    timings: dict[str, float] | None = None,
+) -> dict[str, Path]:
     """Render and write the night's files into ``out_dir`` atomically, as one set.
 
+    ``timings``, when given, receives the seconds spent rendering and writing.
     Squad maps of an earlier plan of the same night for squads no longer on the roster are
     removed (after the new files are in place), so the folder shows tonight's plan only.
     """
     out_dir = Path(out_dir)
+    t0 = time.perf_counter()
     files = render_night(result, lang=lang)
+    t1 = time.perf_counter()
     written = replace_all({out_dir / name: data for name, data in files.items()})
     keep = {p.name for p in written}
     for stale in out_dir.glob("regu-*.html"):
         if stale.name not in keep:
             stale.unlink(missing_ok=True)
+    if timings is not None:
+        timings["render"] = t1 - t0
+        timings["write"] = time.perf_counter() - t1
     return {p.name: p for p in written}

@@ -26,7 +26,7 @@ import jinja2
 import shapely
 from shapely.geometry import LineString, mapping
 
-from planner.domain import Plan, Squad, format_clock, format_clock_s
+from planner.domain import Plan, Squad, format_clock_s
 from planner.errors import Lang
 
 if TYPE_CHECKING:
@@ -355,7 +355,12 @@ def squad_summaries(plan: Plan, squads: Sequence[Squad]) -> list[dict[str, Any]]
     return out
 
 
-def summary(result: NightResult, *, files: Mapping[str, Path] | None = None) -> dict[str, Any]:
+def summary(
+    result: NightResult,
+    *,
+    files: Mapping[str, Path] | None = None,
+    extra_timings: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
     """The machine-readable summary of a planned night (``planner plan --json``)."""
     plan = result.plan
     return {
@@ -369,7 +374,9 @@ def summary(result: NightResult, *, files: Mapping[str, Path] | None = None) -> 
         "km": round(sum(r.dist_m for r in plan.routes) / 1000.0, 2),
         "dropped": len(plan.dropped),
         "unmet_must_visit": [{"venue_id": v, "why": why} for v, why in plan.unmet_must_visit],
-        "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+        "timings_s": {
+            k: round(v, 3) for k, v in {**result.timings, **(extra_timings or {})}.items()
+        },
         "files": {k: str(v) for k, v in (files or {}).items()},
     }
 
@@ -377,7 +384,6 @@ def summary(result: NightResult, *, files: Mapping[str, Path] | None = None) -> 
 __all__ = [
     "CSV_COLUMNS",
     "StopRow",
-    "format_clock",
     "night_date_text",
     "route_sheet_html",
     "routes_geojson",
