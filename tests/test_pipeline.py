@@ -233,3 +233,38 @@ def test_bad_input_exits_2_without_traceback_and_keeps_old_maps(
     assert "Traceback" not in res.output
     assert "venues.csv" in res.output and "lat" in res.output
     assert _fingerprint(planned["folder"]) == before
+
+
+@pytest.mark.browser
+def test_route_sheet_prints_to_a4_pages_one_squad_per_page(
+    planned: dict[str, Any], chromium: Any, tmp_path: Path
+) -> None:
+    """Print the route sheet to PDF in headless Chromium, as a planner would before a night."""
+    sheet = planned["folder"] / f"rencana-patroli-{NIGHT}.html"
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.route(
+            "**/*",
+            lambda route: (
+                route.abort() if not route.request.url.startswith("file:") else route.continue_()
+            ),
+        )
+        page.goto(sheet.as_uri())
+        squads = page.eval_on_selector_all("section.page", "els => els.length")
+        # each squad section starts on a new page when printed
+        breaks = page.eval_on_selector_all(
+            "section.page", "els => els.map(e => getComputedStyle(e).breakAfter)"
+        )
+        pdf = page.pdf(format="A4", print_background=True, path=str(tmp_path / "sheet.pdf"))
+    finally:
+        context.close()
+    doc = json.loads((planned["folder"] / "plan.json").read_text(encoding="utf-8"))
+    assert squads == len(doc["routes"])
+    assert breaks[:-1] == ["page"] * (squads - 1)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert squads <= pages <= 3 * squads
+    # A4 portrait in PostScript points
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert box is not None
+    assert abs(float(box.group(1)) - 595.3) < 2 and abs(float(box.group(2)) - 841.9) < 2
