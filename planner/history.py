@@ -33,6 +33,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,7 +82,10 @@ INFO_COLUMNS: tuple[str, ...] = (
     "desa",
     "kecamatan",
     "rencana_tiba",
+    "rencana_mulai",
     "rencana_berangkat",
+    "prioritas",
+    "perhatian",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("tanggal", "regu", "venue_id", "tiba")
 # The columns a squad fills in; a route-sheet row with all of them empty was not visited.
@@ -1290,7 +1294,10 @@ def add_visit(
             ]
         )
     cells = [str(record[c] or "") for c in header]
-    return import_rows(store, header, [(2, cells)], known, file=source, now=now)
+    try:
+        return import_rows(store, header, [(2, cells)], known, file=source, now=now)
+    except InputError as exc:  # one typed record: a spreadsheet row number would confuse
+        raise InputError([dc_replace(p, row=None) for p in exc.problems]) from None
 
 
 def record_plan(
