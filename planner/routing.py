@@ -256,9 +256,19 @@ def _schedule(problem: NightProblem, k: int, nodes: Sequence[int]) -> Route:
     )
 
 
-def _make_plan(
-    problem: NightProblem, node_routes: Sequence[Sequence[int]], meta: dict[str, Any]
+def plan_from_routes(
+    problem: NightProblem,
+    node_routes: Sequence[Sequence[int]],
+    meta: dict[str, Any] | None = None,
 ) -> Plan:
+    """The Plan of node routes (one list of venue nodes per squad, depots left out).
+
+    Each route gets its earliest schedule (leaving the station just in time for the first
+    visit); every unvisited venue is listed as dropped: ``not_worth`` if some allowed squad
+    could still fit it in, else ``no_fit``; unvisited must-visit venues also go to
+    ``unmet_must_visit``. Feasibility is not checked here (``check.verify`` does that).
+    """
+    meta = meta if meta is not None else {}
     routes = tuple(_schedule(problem, k, nodes) for k, nodes in enumerate(node_routes))
     visited = {v for nodes in node_routes for v in nodes}
     states = [_RouteState(problem, k) for k in range(problem.n_squads)]
@@ -440,9 +450,9 @@ def solve(
     stats["wall_s"] = round(wall_s, 3)
     if node_routes is None:
         empty = [[] for _ in range(problem.n_squads)]
-        plan = _make_plan(problem, empty, {"solver": stats})
+        plan = plan_from_routes(problem, empty, {"solver": stats})
         return SolveResult("no_solution", plan_cost(problem, empty), wall_s, plan, stats)
-    plan = _make_plan(problem, node_routes, {"solver": stats})
+    plan = plan_from_routes(problem, node_routes, {"solver": stats})
     if verify_result:
         bad = [v for v in verify(plan, problem) if v.rule != "must_visit_missing"]
         if bad:
@@ -574,4 +584,11 @@ def _solve_ortools(
     return out
 
 
-__all__ = ["Metaheuristic", "SolveResult", "greedy_routes", "plan_cost", "solve"]
+__all__ = [
+    "Metaheuristic",
+    "SolveResult",
+    "greedy_routes",
+    "plan_cost",
+    "plan_from_routes",
+    "solve",
+]

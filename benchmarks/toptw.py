@@ -1,0 +1,215 @@
+"""TOPTW benchmark instances as NightProblems, and a PyVRP adapter for side-by-side runs.
+
+Format and rounding: ``../shared/bench/toptw/README.md``. Travel times are Euclidean distances
+×100 rounded *up* to integers (as in the reference runs): a route feasible in integers is
+feasible with exact distances. Service times, windows and ``Tmax`` are scaled by 100 too. The
+window ``[O, C]`` of a customer bounds the *start* of service, exactly like a NightProblem
+venue window (whose latest start is close − dwell).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from planner.domain import Night
+from planner.problem import NightProblem
+
+SCALE = 100
+ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "toptw"
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    set: str
+    xy: np.ndarray  # (n + 1, 2), depot first
+    service: np.ndarray
+    score: np.ndarray
+    open_: np.ndarray
+    close: np.ndarray
+
+    @property
+    def tmax(self) -> float:
+        return float(self.close[0])
+
+
+def read_instance(path: Path) -> Instance:
+    """Read a KU Leuven TOPTW file (vertex lines = lines with at least 9 numbers)."""
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        parts = line.split()
+        if len(parts) < 9:
+            continue
+        try:
+            nums = [float(x) for x in parts]
+        except ValueError:
+            continue
+        rows.append(nums)
+    rows.sort(key=lambda r: r[0])
+    return Instance(
+        name=Path(path).stem,
+        set=Path(path).parent.name,
+        xy=np.array([[r[1], r[2]] for r in rows]),
+        service=np.array([r[3] for r in rows]),
+        score=np.array([r[4] for r in rows]),
+        open_=np.array([r[-2] for r in rows]),
+        close=np.array([r[-1] for r in rows]),
+    )
+
+
+def to_problem(inst: Instance, m: int, *, score_weight: int | None = None) -> NightProblem:
+    """The instance with ``m`` routes as a NightProblem (one depot, ``m`` identical squads).
+
+    ``penalty = score × score_weight``; by default the weight is larger than any possible
+    total travel (``m × Tmax``), so score comes first and travel only breaks ties.
+    """
+    n = len(inst.xy)
+    d = np.sqrt(((inst.xy[:, None, :] - inst.xy[None, :, :]) ** 2).sum(axis=2))
+    travel = np.ceil(np.round(d * SCALE, 6)).astype(np.int64)
+    tmax = math.ceil(inst.tmax * SCALE)
+    weight = score_weight if score_weight is not None else m * tmax + 1
+    open_s = np.round(inst.open_ * SCALE).astype(np.int64)
+    latest = np.floor(inst.close * SCALE + 1e-6).astype(np.int64)
+    open_s[0], latest[0] = 0, tmax
+    return NightProblem(
+        night=Night.parse("2000-01-01"),
+        node_ids=("depot", *(f"c{i}" for i in range(1, n))),
+        n_depots=1,
+        open_s=open_s,
+        latest_start_s=latest,
+        dwell_s=np.ceil(inst.service * SCALE - 1e-6).astype(np.int64),
+        prize=inst.score,
+        penalty=(inst.score * weight).astype(np.int64),
+        must_visit=np.zeros(n, dtype=bool),
+        allowed=np.hstack([np.zeros((m, 1), dtype=bool), np.ones((m, n - 1), dtype=bool)]),
+        desa_group=np.full(n, -1),
+        desa_codes=(),
+        kecamatan=("",) * n,
+        squad_ids=tuple(f"v{k + 1}" for k in range(m)),
+        start_node=[0] * m,
+        end_node=[0] * m,
+        shift_start_s=[0] * m,
+        shift_end_s=[tmax] * m,
+        squad_profile=[0] * m,
+        profiles=("euclid",),
+        travel_s=travel[None],
+        dist_m=d[None],
+        total_priority=float(inst.score.sum()),
+    )
+
+
+def read_bks(path: Path | None = None) -> dict[tuple[str, str, int], dict[str, str]]:
+    path = path or ROOT / "bks.csv"
+    with open(path, newline="") as fh:
+        return {(r["set"], r["instance"], int(r["m"])): r for r in csv.DictReader(fh)}
+
+
+def read_reference(path: Path | None = None) -> dict[tuple[str, str, int, float], dict[str, str]]:
+    path = path or ROOT / "reference_runs.csv"
+    with open(path, newline="") as fh:
+        return {
+            (r["set"], r["instance"], int(r["m"]), float(r["T"])): r for r in csv.DictReader(fh)
+        }
+
+
+# ---------------------------------------------------------------------------- PyVRP
+
+
+def solve_pyvrp(
+    problem: NightProblem, *, time_limit_s: float, seed: int = 0
+) -> tuple[list[list[int]], float]:
+    """Solve a NightProblem with PyVRP (prize-collecting clients), as node routes per squad.
+
+    Jurisdiction is encoded with one routing profile per squad whose forbidden venues are
+    unreachable (a duration beyond every shift); must-visit venues are required clients.
+    Prizes are the NightProblem penalties, so PyVRP's cost equals our objective.
+    """
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    t0 = time.perf_counter()
+    n = problem.n_nodes
+    nd = problem.n_depots
+    horizon = int(problem.shift_end_s.max()) + 1
+    locations = [pyvrp.Location(float(i), 0.0) for i in range(n)]
+    depots = [
+        pyvrp.Depot(i, tw_early=int(problem.open_s[i]), tw_late=int(problem.latest_start_s[i]))
+        for i in range(nd)
+    ]
+    clients = [
+        pyvrp.Client(
+            v,
+            service_duration=int(problem.dwell_s[v]),
+            tw_early=int(problem.open_s[v]),
+            tw_late=int(problem.latest_start_s[v]),
+            prize=int(problem.penalty[v]),
+            required=bool(problem.must_visit[v]),
+        )
+        for v in range(nd, n)
+    ]
+    # one matrix per distinct (profile, allowed set); identical squads share a vehicle type
+    keys: dict[tuple[int, bytes], int] = {}
+    mats: list[np.ndarray] = []
+    # vehicle type key: (matrix, start, end, tw_early, tw_late)
+    counts: dict[tuple[int, int, int, int, int], int] = {}
+    squad_of_type: dict[tuple[int, int, int, int, int], list[int]] = {}
+    for k in range(problem.n_squads):
+        key = (int(problem.squad_profile[k]), problem.allowed[k].tobytes())
+        if key not in keys:
+            t = np.array(problem.travel(k), dtype=np.int64)
+            forbidden = np.flatnonzero(~problem.allowed[k][nd:]) + nd
+            t[forbidden, :] = horizon
+            t[:, forbidden] = horizon
+            np.fill_diagonal(t, 0)
+            keys[key] = len(mats)
+            mats.append(t)
+        vt = (
+            keys[key],
+            int(problem.start_node[k]),
+            int(problem.end_node[k]),
+            int(problem.shift_start_s[k]),
+            int(problem.shift_end_s[k]),
+        )
+        counts[vt] = counts.get(vt, 0) + 1
+        squad_of_type.setdefault(vt, []).append(k)
+    types = list(counts)
+    vehicle_types = [
+        pyvrp.VehicleType(
+            num_available=counts[vt],
+            start_depot=vt[1],
+            end_depot=vt[2],
+            tw_early=vt[3],
+            tw_late=vt[4],
+            profile=vt[0],
+        )
+        for vt in types
+    ]
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, mats, mats)
+    result = pyvrp.solve(
+        data,
+        stop=MaxRuntime(max(0.01, time_limit_s - (time.perf_counter() - t0))),
+        seed=seed,
+        display=False,
+    )
+    wall = time.perf_counter() - t0
+    routes: list[list[int]] = [[] for _ in range(problem.n_squads)]
+    used = {vt: 0 for vt in types}
+    if not result.is_feasible():
+        return routes, wall
+    for r in result.best.routes():
+        vt = types[r.vehicle_type()]
+        k = squad_of_type[vt][used[vt]]
+        used[vt] += 1
+        routes[k] = [nd + int(a.idx) for a in r if a.is_client()]
+    return routes, wall
+
+
+def score_of(problem: NightProblem, routes: Sequence[Sequence[int]]) -> float:
+    return float(sum(problem.prize[v] for r in routes for v in r))
