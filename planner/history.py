@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from planner.atomic import write_text
+from planner.atomic import write_bytes, write_text
 from planner.config import Settings
 from planner.domain import WIB, Night, Plan, Window, parse_clock, parse_window
 from planner.errors import InputError, Lang, Msg, PlannerError, Problem, ProblemCollector, msg
@@ -797,7 +797,7 @@ def parse_rows(
                     bad(
                         rownum,
                         col,
-                        f"{night} {text}",
+                        when.strftime("%Y-%m-%d %H:%M"),
                         msg("waktu yang sudah lewat", "a time in the past"),
                     )
                     continue
@@ -1728,7 +1728,6 @@ def write_template(path: Path | str, known: Known) -> Path:
             cell.font = Font(bold=True)
         for i, col in enumerate(TEMPLATE_COLUMNS):
             ws.column_dimensions[chr(ord("A") + i)].width = max(12, len(col) + 2)
-            ws.cell(row=1, column=i + 1).number_format = "@"
         ws.freeze_panes = "A2"
         info = wb.create_sheet("petunjuk")
         info.append(["Petunjuk pengisian laporan kunjungan Warkop Kamtibmas"])
@@ -1742,11 +1741,9 @@ def write_template(path: Path | str, known: Known) -> Path:
         info.column_dimensions["A"].width = 20
         info.column_dimensions["B"].width = 18
         info.column_dimensions["C"].width = 100
-        buf = io.BytesIO()
-        wb.save(buf)
-        from planner.atomic import write_bytes
-
-        return write_bytes(path, buf.getvalue())
+        data = io.BytesIO()
+        wb.save(data)
+        return write_bytes(path, data.getvalue())
     if path.suffix.lower() != ".csv":
         raise InputError(
             [
