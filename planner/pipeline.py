@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from shapely.geometry import LineString
@@ -26,10 +26,16 @@ from planner.errors import Lang, PlannerError, msg
 from planner.problem import NightProblem, SolveResult, build_problem
 from planner.sources import Dataset, load_dataset
 
+if TYPE_CHECKING:
+    from planner.history import HistoryStore
+
 PhaseHook = Callable[[str, str, float], None]
 """``hook(phase, event, seconds)``: event is ``"start"`` or ``"end"`` (seconds spent)."""
 
 PHASES = ("load", "score", "matrix", "compile", "solve", "check", "legs")
+
+Solver = Callable[[NightProblem, Settings], SolveResult]
+"""``solver(problem, settings) -> SolveResult``: an alternative to ``routing.solve``."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,10 @@ def plan_night(
     reproducible: bool | None = None,
     lang: Lang | None = None,
     on_phase: PhaseHook | None = None,
+    store: HistoryStore | None = None,
+    draw_legs: bool = True,
+    adjust_scores: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    solver: Solver | None = None,
 ) -> NightResult:
     """Plan one night end to end.
 
@@ -111,6 +121,19 @@ def plan_night(
         Language of the reasons (default ``settings.general.lang``).
     on_phase
         Called at the start and end of every phase (progress display, benchmarks).
+    store
+        Read last visits and community reports from this open visit log instead of the
+        dataset's own (a replay's in-memory log, ``simulate.run``).
+    draw_legs
+        Compute the road geometry of every leg (maps need it; a replay does not, and skipping
+        it avoids loading the road network when the matrices are cached).
+    adjust_scores
+        Called with tonight's scores before compiling; the problem is built from what it
+        returns (``simulate`` randomises priorities with it). ``NightResult.scores`` holds the
+        adjusted scores.
+    solver
+        ``solver(problem, settings) -> SolveResult`` instead of ``routing.solve`` (the manual
+        baseline of ``simulate``); its plan is checked like the optimiser's.
     """
     timer = _Timer(on_phase)
     with timer.phase("load"):
@@ -132,7 +155,9 @@ def plan_night(
     with timer.phase("score"):
         # The visit log (<dataset>/history.sqlite), when there is one, feeds rotation and the
         # community-report component; only what happened before tonight's start counts.
-        scores = risk.score_dataset(ds, night, night_start=start, lang=lang)
+        scores = risk.score_dataset(ds, night, night_start=start, lang=lang, store=store)
+        if adjust_scores is not None:
+            scores = adjust_scores(scores)
 
     with timer.phase("matrix"):
         # Loads the road network only when the matrices are not cached yet.
@@ -168,10 +193,13 @@ def plan_night(
         )
 
     with timer.phase("solve"):
-        result = routing.solve(
-            problem, cfg, time_limit_s=time_limit_s, seed=seed, reproducible=reproducible,
-            verify_result=False,
-        )  # fmt: skip
+        if solver is not None:
+            result = solver(problem, cfg)
+        else:
+            result = routing.solve(
+                problem, cfg, time_limit_s=time_limit_s, seed=seed, reproducible=reproducible,
+                verify_result=False,
+            )  # fmt: skip
 
     with timer.phase("check"):
         violations = [
@@ -180,10 +208,12 @@ def plan_night(
         if violations:
             raise check.PlanViolationError(violations)
 
-    with timer.phase("legs"):
-        legs = {
-            route.squad_id: _route_legs(matrices, squads, route) for route in result.plan.routes
-        }
+    legs: dict[str, list[LineString]] = {}
+    if draw_legs:
+        with timer.phase("legs"):
+            legs = {
+                route.squad_id: _route_legs(matrices, squads, route) for route in result.plan.routes
+            }
 
     return NightResult(
         night=night,

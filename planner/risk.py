@@ -45,6 +45,7 @@ priority is still computed (the routing model drops excluded venues and forces m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
@@ -65,6 +66,7 @@ from planner.domain import WIB, Night
 from planner.errors import InputError, Lang, Problem, ProblemCollector, msg
 
 if TYPE_CHECKING:
+    from planner.history import HistoryStore
     from planner.sources import Dataset
 
 COMPONENTS = ("kerawanan", "incidents", "rotation", "kind", "reports", "directive_factor")
@@ -901,12 +903,14 @@ def score_dataset(
     night_start: dt.datetime | None = None,
     lang: Lang | None = None,
     use_history: bool = True,
+    store: HistoryStore | None = None,
 ) -> pd.DataFrame:
     """:func:`score` for a loaded dataset, with its visit log when it has one.
 
     The last visits and the community reports come from the dataset's history store
     (``history.default_store_path``) when that file exists; otherwise every venue counts as never
     visited and there are no reports. Directive polygons resolve against ``dataset.root``.
+    ``store`` reads them from that open visit log instead (a replay's in-memory log).
     """
     from planner.history import default_store_path, last_visits, open_store, recent_reports
 
@@ -915,11 +919,11 @@ def score_dataset(
     visits: dict[str, dt.datetime] | None = None
     reports: pd.DataFrame | None = None
     path = default_store_path(dataset.root, settings)
-    if use_history and path.exists():
-        with open_store(path) as store:
-            visits = last_visits(store, before=start)
+    if use_history and (store is not None or path.exists()):
+        with contextlib.nullcontext(store) if store is not None else open_store(path) as st:
+            visits = last_visits(st, before=start)
             reports = recent_reports(
-                store,
+                st,
                 before=start,
                 days=settings.history.report_lookback_days,
             )
