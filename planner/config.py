@@ -325,6 +325,9 @@ class RoutingSettings(_Section):
     ruin-and-recreate, tabu search, simulated annealing, or plain descent."""
     first_solution: Literal["greedy", "ortools"] = "greedy"
     """First solution: our greedy insertion heuristic, or OR-Tools' cheapest insertion."""
+    greedy_starts: int = Field(90, ge=1)
+    """Greedy restarts for the first solution (the best is kept; at most a quarter of the time
+    limit outside reproducible mode)."""
 
 
 class HistorySettings(_Section):
