@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -41,6 +42,7 @@ EXIT_OK = 0
 EXIT_MUST_VISIT = 1
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, details in a log file
 
 
 def _lang(value: str) -> Lang:
@@ -60,7 +62,7 @@ def print_input_error(exc: InputError, lang: Lang) -> None:
     table = Table(title=exc.summary(lang), show_lines=False, title_justify="left")
     for h in heads:
         table.add_column(h, overflow="fold")
-    for p in exc.problems:
+    for p in sorted(exc.problems, key=lambda p: (p.file, p.row or 0, p.column or "")):
         table.add_row(
             p.file,
             "" if p.row is None else str(p.row),
@@ -91,8 +93,37 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             err_console.print("Dibatalkan." if lang == "id" else "Cancelled.")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except Exception as exc:  # a bug: keep the details in a log, show a short message
+            log = _write_crash_log(exc)
+            if lang == "id":
+                err_console.print(
+                    f"[bold red]Kesalahan internal (bug): {type(exc).__name__}: {exc}[/]\n"
+                    f"Rincian tersimpan di {log}. Mohon kirimkan berkas itu ke tim pengembang."
+                )
+            else:
+                err_console.print(
+                    f"[bold red]Internal error (a bug): {type(exc).__name__}: {exc}[/]\n"
+                    f"Details were saved to {log}. Please send that file to the developers."
+                )
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _write_crash_log(exc: BaseException) -> Path:
+    """Save the traceback of an unexpected error (atomically) and return the file's path."""
+    import datetime as dt
+    import tempfile
+    import traceback
+
+    from planner.atomic import write_text
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"planner-error-{stamp}.log"
+    text = "".join(traceback.format_exception(exc))
+    return write_text(path, f"planner {' '.join(sys.argv[1:])}\n\n{text}")
 
 
 # ---------------------------------------------------------------- commands
@@ -571,7 +602,9 @@ def check_cmd(
         ),
         title_justify="left",
     )
-    for head in ("Rule", "Squad", "Venue", "Detail") if en else ("Aturan", "Regu", "Tempat", "Rincian"):
+    for head in (
+        ("Rule", "Squad", "Venue", "Detail") if en else ("Aturan", "Regu", "Tempat", "Rincian")
+    ):
         table.add_column(head, overflow="fold")
     for v in report.violations:
         table.add_row(v.rule, escape(v.squad_id or ""), escape(v.venue_id or ""), escape(v.detail))
