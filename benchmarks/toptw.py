@@ -64,17 +64,24 @@ def read_instance(path: Path) -> Instance:
     )
 
 
+DEFAULT_WEIGHT = 10_000
+
+
 def to_problem(inst: Instance, m: int, *, score_weight: int | None = None) -> NightProblem:
     """The instance with ``m`` routes as a NightProblem (one depot, ``m`` identical squads).
 
-    ``penalty = score × score_weight``; by default the weight is larger than any possible
-    total travel (``m × Tmax``), so score comes first and travel only breaks ties.
+    ``penalty = score × score_weight`` (travel is in 1/100 distance units); ``score_weight=0``
+    means lexicographic: larger than any possible total travel (``m × Tmax``). Measured at
+    3 s on the default subset: lexicographic 4.45 % mean gap, 1 000 → 4.76 %, 10 000 → 2.96 %
+    (guided local search works badly when penalties dwarf arc costs).
     """
     n = len(inst.xy)
     d = np.sqrt(((inst.xy[:, None, :] - inst.xy[None, :, :]) ** 2).sum(axis=2))
     travel = np.ceil(np.round(d * SCALE, 6)).astype(np.int64)
     tmax = math.ceil(inst.tmax * SCALE)
-    weight = score_weight if score_weight is not None else m * tmax + 1
+    weight = DEFAULT_WEIGHT if score_weight is None else score_weight
+    if weight == 0:
+        weight = m * tmax + 1
     open_s = np.round(inst.open_ * SCALE).astype(np.int64)
     latest = np.floor(inst.close * SCALE + 1e-6).astype(np.int64)
     open_s[0], latest[0] = 0, tmax
