@@ -26,6 +26,7 @@ import jinja2
 import shapely
 from shapely.geometry import LineString, mapping
 
+from planner import history
 from planner.domain import Plan, Squad, format_clock_s
 from planner.errors import Lang
 
@@ -39,29 +40,14 @@ MONTHS_ID = (
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
 
-CSV_COLUMNS = (
+CSV_COLUMNS: tuple[str, ...] = (
     "tanggal",
     "regu",
-    "urutan",
     "venue_id",
-    "nama",
-    "desa",
-    "kecamatan",
-    "rencana_tiba",
-    "rencana_mulai",
-    "rencana_berangkat",
-    "prioritas",
-    "perhatian",
-    # filled in by the squad after the night:
-    "tiba",
-    "berangkat",
-    "jumlah_warga",
-    "catatan",
-    "laporan_kategori",
-    "laporan_isi",
-    "urusan_polisi",
-    "dirujuk_ke",
+    *history.INFO_COLUMNS,
+    *history.FILL_COLUMNS,  # left empty: the squad fills them in after the night
 )
+"""The route sheet's CSV: what ``planner visits import`` reads back (history's columns)."""
 
 _TEXT: dict[str, dict[str, str]] = {
     "id": {
@@ -256,8 +242,8 @@ def stops_csv(result: NightResult) -> bytes:
             [
                 date,
                 r.squad_id,
-                r.order,
                 r.venue_id,
+                r.order,
                 r.name,
                 r.desa,
                 r.kecamatan,
@@ -266,7 +252,7 @@ def stops_csv(result: NightResult) -> bytes:
                 format_clock_s(r.departure_s),
                 f"{r.priority:.2f}",
                 " | ".join(r.reasons),
-                *([""] * 8),
+                *([""] * len(history.FILL_COLUMNS)),
             ]
         )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

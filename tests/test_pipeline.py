@@ -268,3 +268,49 @@ def test_route_sheet_prints_to_a4_pages_one_squad_per_page(
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert box is not None
     assert abs(float(box.group(1)) - 595.3) < 2 and abs(float(box.group(2)) - 841.9) < 2
+
+
+def test_filled_in_route_sheet_feeds_the_next_night(
+    planned: dict[str, Any], result: pipeline.NightResult, tmp_path: Path
+) -> None:
+    """The squads fill in the CSV; importing it makes those venues fresh in the next scores."""
+    import datetime as dt
+
+    from planner import history, risk
+
+    raw = (planned["folder"] / f"rencana-patroli-{NIGHT}.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw), delimiter=";"))
+    filled = rows[:2]
+    for r in filled:
+        r["tiba"] = r["rencana_mulai"]
+        r["berangkat"] = r["rencana_berangkat"]
+        r["jumlah_warga"] = "7"
+        r["catatan"] = "Warga mengeluhkan lampu jalan mati"
+    sheet = tmp_path / "kembali.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    store = history.open_store(tmp_path / "history.sqlite")
+    try:
+        done = history.import_file(
+            store,
+            sheet,
+            history.Known.from_dataset(result.dataset),
+            now=dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+        )
+        assert done.visits_new == 2
+        assert done.not_visited == len(rows) - 2
+        next_night = Night.parse("2026-12-02")
+        scores = risk.score(
+            result.dataset.venues, result.dataset.desa, result.dataset.incidents, next_night,
+            result.settings,
+            last_visits=history.last_visits(store, before=next_night.at(420)),
+        )  # fmt: skip
+    finally:
+        store.close()
+    rotation = dict(zip(scores["venue_id"], scores["rotation"], strict=True))
+    visited = {r["venue_id"] for r in filled}
+    assert all(rotation[v] == 0 for v in visited)
+    others = [v for v in rotation if v not in visited]
+    assert all(rotation[v] > 0 for v in others[:50])  # never visited: the cap
