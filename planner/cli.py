@@ -890,6 +890,231 @@ def report_cmd(
     console.print(done.format(p=escape(str(written)), v=summary.visits, r=summary.reports)(lg))
 
 
+# ---- simulate, sweep (owner: simulate) --------------------------------------------------------
+
+
+def _metric_table(columns: dict[str, dict[str, float]], lang: Lang) -> Table:
+    """The replay metrics, one column per replay (optimiser, manual baseline, ...)."""
+    en = lang == "en"
+    rows = [
+        ("coverage", "Risk-weighted coverage" if en else "Cakupan berbobot risiko", "pct"),
+        ("coverage_night_min", "  worst night" if en else "  malam terendah", "pct"),
+        ("visits_per_night", "Visits per night" if en else "Kunjungan per malam", "1"),
+        ("km", "Kilometres" if en else "Kilometer", "0"),
+        ("priority_per_km", "Priority per km" if en else "Prioritas per km", "2"),
+        ("desa_7d_share_mean", "Desa reached per 7 nights" if en else "Desa terjangkau per 7 malam", "pct"),
+        ("desa_reached_every_window", "  in every window" if en else "  di setiap jendela", "0"),
+        ("high_gap_max_days", "Rawan venues: longest gap (days)" if en else "Tempat rawan: jeda terpanjang (hari)", "0"),
+        ("high_gap_mean_days", "  mean longest gap" if en else "  rata-rata jeda terpanjang", "1"),
+        ("high_never_visited", "  never visited" if en else "  tak pernah dikunjungi", "0"),
+        ("squad_visits_cv", "Workload: CV of visits per squad" if en else "Beban: KV kunjungan per regu", "2"),
+        ("squad_km_cv", "Workload: CV of km per squad" if en else "Beban: KV km per regu", "2"),
+        ("jaccard_mean", "Predictability (Jaccard)" if en else "Keterdugaan (Jaccard)", "2"),
+        ("wall_s", "Wall time (s)" if en else "Waktu (detik)", "1"),
+    ]  # fmt: skip
+    table = Table(title="Replay" if en else "Simulasi ulang", title_justify="left")
+    table.add_column("Metric" if en else "Ukuran")
+    for name in columns:
+        table.add_column(name, justify="right")
+    for key, label, fmt in rows:
+        cells = []
+        for metrics in columns.values():
+            v = float(metrics[key])
+            cells.append(f"{v * 100:.1f}%" if fmt == "pct" else f"{v:,.{int(fmt)}f}")
+        table.add_row(label, *cells)
+    return table
+
+
+@app.command("simulate")
+@guarded
+def simulate_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="malam pertama YYYY-MM-DD (default: malam-malam terakhir data kejadian)"
+        ),
+    ] = None,
+    nights: Annotated[int, typer.Option("--nights", "--malam", help="jumlah malam")] = 14,
+    baseline: Annotated[
+        bool,
+        typer.Option(
+            "--baseline", help="bandingkan dengan perencana manual / vs. the manual baseline"
+        ),
+    ] = False,
+    jitter: Annotated[
+        float,
+        typer.Option("--jitter", help="acak prioritas ±persen per malam / randomise priorities ±%"),
+    ] = 0.0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", help="detik per malam untuk solver / solver seconds per night"
+        ),
+    ] = 2.0,
+    reproducible: Annotated[
+        bool, typer.Option("--reproducible", help="anggaran solusi, hasil sama setiap kali")
+    ] = False,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="ubah pengaturan: weights.incidents=2 (boleh berulang)"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="folder untuk tabel CSV / folder for the CSV tables"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="ukuran sebagai JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="tanpa progres")] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Simulasikan ulang beberapa minggu malam patroli. (Replay weeks of nights.)"""
+    import datetime as dt
+    import json
+
+    from rich.markup import escape
+    from rich.progress import Progress
+
+    from planner import simulate
+    from planner.errors import Problem, msg
+    from planner.sources import load_dataset
+
+    lg = _lang(lang)
+    problems: list[Problem] = []
+    try:
+        changes = simulate.parse_assignments(overrides or [])
+    except InputError as exc:
+        problems.extend(exc.problems)
+        changes = {}
+    first = None
+    if start is not None:
+        try:
+            first = dt.date.fromisoformat(start)
+        except ValueError:
+            problems.append(
+                Problem(
+                    "--start",
+                    None,
+                    "--start",
+                    start,
+                    msg("tanggal YYYY-MM-DD", "a YYYY-MM-DD date"),
+                )
+            )
+    ds = load_dataset(dataset)
+    try:
+        cfg = simulate.apply_overrides(ds.settings, changes, source="--set")
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    methods: list[simulate.Method] = ["optimizer", "baseline"] if baseline else ["optimizer"]
+    replays = []
+    with Progress(console=err_console, disable=quiet or as_json, transient=True) as bar:
+        for method in methods:
+            label = {"optimizer": "optimasi" if lg == "id" else "optimiser", "baseline": "manual"}
+            task = bar.add_task(label[method], total=nights)
+
+            def tick(done: int, total: int, night: Any, task: Any = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            replays.append(
+                simulate.run(
+                    ds, cfg, first, nights, method=method, jitter_pct=jitter, seed=seed,
+                    time_limit_s=time_limit, reproducible=reproducible or None, on_night=tick,
+                )
+            )  # fmt: skip
+    comparison = simulate.compare(replays[0], replays[1]) if baseline else None
+    if out is not None:
+        simulate.write_tables(replays, out, comparison=comparison)
+    if as_json:
+        payload = {r.method: r.metrics for r in replays}
+        typer.echo(
+            json.dumps({"start": str(replays[0].start), "nights": nights, **payload}, indent=2)
+        )
+        return
+    names = {"optimizer": "optimasi" if lg == "id" else "optimiser", "baseline": "manual"}
+    r0 = replays[0]
+    last = r0.start + dt.timedelta(days=nights - 1)
+    console.print(
+        f"{nights} nights {r0.start} … {last}" + (f", priorities ±{jitter:g}%" if jitter else "")
+        if lg == "en"
+        else f"{nights} malam {r0.start} … {last}"
+        + (f", prioritas diacak ±{jitter:g}%" if jitter else "")
+    )
+    console.print(_metric_table({names[r.method]: r.metrics for r in replays}, lg))
+    if comparison is not None:
+        row = comparison.set_index("metric")
+        gain = (row.at["coverage", "ratio"] - 1) * 100
+        eff = (row.at["priority_per_km", "ratio"] - 1) * 100
+        console.print(
+            f"Optimiser vs manual: coverage {gain:+.1f}%, priority per km {eff:+.1f}%."
+            if lg == "en"
+            else f"Optimasi vs manual: cakupan {gain:+.1f}%, prioritas per km {eff:+.1f}%."
+        )
+    if out is not None:
+        console.print(("Tables: " if lg == "en" else "Tabel: ") + escape(str(out)))
+
+
+@app.command("sweep")
+@guarded
+def sweep_cmd(
+    sweep_file: Annotated[Path, typer.Argument(help="SWEEP.toml (lihat docs/analysis.md)")],
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="scheduler Dask yang ada, mis. tcp://host:8786"),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="pekerja LocalCluster")] = 2,
+    threads: Annotated[
+        bool, typer.Option("--threads", help="pekerja berupa thread, bukan proses")
+    ] = False,
+    serial: Annotated[bool, typer.Option("--serial", help="tanpa Dask, satu per satu")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="folder hasil (default: out di berkas)")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="tanpa progres")] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Jalankan kisi pengaturan × tanggal dengan Dask. (Run a settings sweep on Dask.)"""
+    from rich.markup import escape
+    from rich.progress import Progress
+
+    from planner import sweep
+
+    lg = _lang(lang)
+    spec = sweep.read_sweep(sweep_file)
+    n_tasks = len(sweep.plan_tasks(spec))
+    with Progress(console=err_console, disable=quiet, transient=True) as bar:
+        task = bar.add_task("Sweep", total=n_tasks)
+
+        def tick(done: int, total: int, row: Any) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if serial:
+            table = sweep.run_serial(spec, on_task=tick)
+        else:
+            table = sweep.run_sweep(
+                spec, scheduler=scheduler, n_workers=workers, processes=not threads, on_task=tick
+            )
+    written = sweep.write_results(table, out or spec.out, grid_keys=list(spec.grid), lang=lg)
+    en = lg == "en"
+    summary = Table(
+        title=f"{len(table)} replays" if en else f"{len(table)} simulasi", title_justify="left"
+    )
+    keys = [k for k in spec.grid if k in table.columns]
+    for head in ["Method" if en else "Metode", "Start" if en else "Mulai", *keys, "±%",
+                 "Coverage" if en else "Cakupan", "Jaccard", "Desa/7"]:  # fmt: skip
+        summary.add_column(escape(head))
+    for _, r in table.iterrows():
+        summary.add_row(
+            str(r["method"]), str(r["start"]), *(escape(str(r[k])) for k in keys),
+            f"{r['jitter_pct']:g}", f"{r['coverage'] * 100:.1f}%", f"{r['jaccard_mean']:.2f}",
+            f"{r['desa_7d_share_mean'] * 100:.0f}%",
+        )  # fmt: skip
+    console.print(summary)
+    for p in written:
+        console.print(("Written: " if en else "Ditulis: ") + escape(str(p)))
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     app()
 

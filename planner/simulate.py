@@ -124,9 +124,13 @@ def apply_overrides(
             )
             continue
         node[parts[-1]] = value
+    try:
+        result = settings_from_dict(data, source=source)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return settings_from_dict(data, source=source)
+    return result
 
 
 # ------------------------------------------------------------------------ unpredictability
@@ -796,6 +800,74 @@ def summarize(
     )
 
 
+# ------------------------------------------------------------------------ CLI helpers
+
+
+def parse_assignments(items: Sequence[str], *, source: str = "--set") -> dict[str, Any]:
+    """``["weights.incidents=2", "routing.metaheuristic=gls"]`` → a dict of overrides.
+
+    Values are read as TOML values (numbers, booleans, quoted strings, lists) and fall back to
+    plain text. Every malformed item is reported at once.
+    """
+    import tomllib
+
+    out: dict[str, Any] = {}
+    problems = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    None,
+                    item,
+                    msg(
+                        "KUNCI=NILAI, mis. weights.incidents=2",
+                        "KEY=VALUE, e.g. weights.incidents=2",
+                    ),
+                )
+            )
+            continue
+        try:
+            value: Any = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        out[key.strip()] = value
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def write_tables(
+    replays: Sequence[Replay], out: Path | str, *, comparison: pd.DataFrame | None = None
+) -> list[Path]:
+    """Write the replays' tidy tables as CSV into ``out`` (all files or none).
+
+    ``per_malam.csv`` (per night), ``kunjungan.csv`` (visits), ``per_tempat.csv`` (venues),
+    ``per_regu.csv`` (squads), ``desa_7hari.csv`` (desa reached per 7 nights), each with a
+    ``method`` column, and ``banding.csv`` (the comparison) when given.
+    """
+    from planner.atomic import replace_all
+
+    out = Path(out)
+
+    def cat(attr: str) -> bytes:
+        frames = [getattr(r, attr).assign(method=r.method) for r in replays]
+        return pd.concat(frames, ignore_index=True).to_csv(index=False).encode("utf-8")
+
+    files = {
+        out / "per_malam.csv": cat("per_night"),
+        out / "kunjungan.csv": cat("visits"),
+        out / "per_tempat.csv": cat("per_venue"),
+        out / "per_regu.csv": cat("per_squad"),
+        out / "desa_7hari.csv": cat("desa_weekly"),
+    }
+    if comparison is not None:
+        files[out / "banding.csv"] = comparison.to_csv(index=False).encode("utf-8")
+    return replace_all(files)
+
+
 # ------------------------------------------------------------------------ comparison
 
 COMPARE_METRICS: tuple[tuple[str, bool], ...] = (
@@ -853,7 +925,9 @@ __all__ = [
     "longest_gap_days",
     "manual_plan",
     "night_seed",
+    "parse_assignments",
     "run",
     "summarize",
     "with_settings",
+    "write_tables",
 ]

@@ -304,10 +304,15 @@ def plan_tasks(spec: SweepSpec) -> list[SweepTask]:
         for jitter in spec.jitter_pct:
             variants.append((tuple(overrides.items()), grid_values, jitter))
     if problems:
-        unique = list(dict.fromkeys(problems))
+        seen: set[tuple[str | None, str]] = set()
+        unique = []
+        for p in problems:  # the same bad fixed setting fails every variant: report it once
+            if (p.column, str(p.value)) not in seen:
+                seen.add((p.column, str(p.value)))
+                unique.append(p)
         raise InputError(unique)
-    tasks = []
-    for v, (overrides, grid_values, jitter) in enumerate(variants):
+    tasks: list[SweepTask] = []
+    for v, (pairs, values, jitter) in enumerate(variants):
         for start in spec.starts:
             for method in spec.methods:
                 tasks.append(
@@ -319,8 +324,8 @@ def plan_tasks(spec: SweepSpec) -> list[SweepTask]:
                         nights=spec.nights,
                         method=method,
                         jitter_pct=jitter,
-                        overrides=overrides,
-                        grid_values=grid_values,
+                        overrides=pairs,
+                        grid_values=values,
                         time_limit_s=spec.time_limit_s,
                         reproducible=spec.reproducible,
                         seed=spec.seed,

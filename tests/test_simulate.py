@@ -1,0 +1,389 @@
+"""simulate: replays, metrics, jitter, the manual baseline and the `planner simulate` command.
+
+A small generated Trenggalek dataset (80 venues, three squads) is written once per module; the
+manual baseline is deterministic and fast, so most replays use it. The optimiser replays use
+the reproducible mode with a tiny solution budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from planner import check, pipeline, simulate
+from planner.cli import app
+from planner.config import Settings
+from planner.demo import write_demo
+from planner.domain import Night
+from planner.errors import InputError
+from planner.history import last_visits, open_store
+from planner.problem import synthetic_problem
+from planner.sources import load_dataset
+
+runner = CliRunner()
+START = dt.date(2026, 11, 20)
+
+ROSTER = """
+[[squad]]
+squad_id = "R01"
+station_id = "POLRES"
+members = 6
+shift = "19:00-01:00"
+vehicle = "mobil"
+
+[[squad]]
+squad_id = "PS-TUGU-1"
+station_id = "PS-TUGU"
+members = 5
+shift = "19:00-00:00"
+vehicle = "motor"
+
+[[squad]]
+squad_id = "PS-POGALAN-1"
+station_id = "PS-POGALAN"
+members = 5
+shift = "20:00-01:00"
+vehicle = "motor"
+"""
+
+FAST = {"routing.solution_limit": 2, "routing.time_limit_s": 30.0}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sim") / "kecil"
+    write_demo(root, n_venues=80)
+    (root / "squads.toml").write_text(ROSTER, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base_replay(small: Path) -> simulate.Replay:
+    return simulate.run(small, None, START, 9, method="baseline", keep_plans=True)
+
+
+# ------------------------------------------------------------------ pure helpers
+
+
+def test_longest_gap_examples() -> None:
+    assert simulate.longest_gap_days([0, 7], 14) == 6
+    assert simulate.longest_gap_days([], 5) == 5
+    assert simulate.longest_gap_days(range(5), 5) == 0
+    assert simulate.longest_gap_days([2], 5) == 2
+
+
+@given(st.sets(st.integers(0, 19)), st.integers(1, 20))
+def test_longest_gap_is_the_longest_run_of_unvisited_nights(visited: set[int], nights: int) -> None:
+    seen = {v for v in visited if v < nights}
+    runs = [
+        len(list(g)) for k, g in itertools.groupby(range(nights), key=lambda d: d in seen) if not k
+    ]
+    assert simulate.longest_gap_days(sorted(visited), nights) == max(runs, default=0)
+
+
+def test_jaccard() -> None:
+    assert simulate.jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+    assert simulate.jaccard(set(), set()) is None
+    assert simulate.jaccard({"a"}, {"a"}) == 1.0
+
+
+def test_jitter_is_seeded_bounded_and_keeps_flags() -> None:
+    scores = pd.DataFrame(
+        {
+            "venue_id": [f"V{i}" for i in range(200)],
+            "priority": np.linspace(0.0, 10.0, 200),
+            "must_visit": [i % 7 == 0 for i in range(200)],
+        }
+    )
+    a = simulate.jitter_priorities(scores, 20, seed=5)
+    b = simulate.jitter_priorities(scores, 20, seed=5)
+    c = simulate.jitter_priorities(scores, 20, seed=6)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["priority"].equals(c["priority"])
+    ratio = a["priority"][1:] / scores["priority"][1:]
+    assert ratio.between(0.8, 1.2).all() and ratio.std() > 0.05
+    assert a["must_visit"].equals(scores["must_visit"])
+    assert simulate.jitter_priorities(scores, 0, seed=5) is scores
+    assert scores["priority"].iloc[-1] == 10.0  # the input is not changed
+
+
+def test_night_seeds_differ_per_night_and_base_seed() -> None:
+    nights = [Night(START + dt.timedelta(days=i)) for i in range(30)]
+    seeds = {simulate.night_seed(s, n) for s in (0, 1) for n in nights}
+    assert len(seeds) == 60
+
+
+def test_apply_overrides_and_bad_keys() -> None:
+    base = Settings()
+    cfg = simulate.apply_overrides(base, {"weights.incidents": 2.5, "kerawanan.levels.tinggi": 4})
+    assert cfg.weights.incidents == 2.5 and cfg.kerawanan.levels["tinggi"] == 4
+    assert cfg.weights.rotation == base.weights.rotation
+    with pytest.raises(InputError) as err:
+        simulate.apply_overrides(
+            base, {"weights.incidentz": 1.0, "nosuch.key": 1, "rotation.cap": -1}
+        )
+    cols = {p.column for p in err.value.problems}
+    assert "nosuch.key" in cols and "weights.incidentz" in cols and "rotation.cap" in cols
+
+
+# ------------------------------------------------------------------ manual baseline
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_venues=st.integers(1, 14),
+    n_squads=st.integers(1, 3),
+    seed=st.integers(0, 10_000),
+    max_stops=st.none() | st.integers(1, 4),
+    max_per_desa=st.none() | st.integers(1, 2),
+)
+def test_manual_plan_is_always_feasible(
+    n_venues: int, n_squads: int, seed: int, max_stops: int | None, max_per_desa: int | None
+) -> None:
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 8000, size=(2 + n_venues, 2))
+    opens = rng.integers(25_200, 36_000, size=n_venues)
+    windows = [(int(o), int(o + rng.integers(0, 10_000))) for o in opens]
+    squads = [
+        (int(k % 2), 25_200, 25_200 + int(rng.integers(3_600, 20_000))) for k in range(n_squads)
+    ]
+    problem = synthetic_problem(
+        xy,
+        n_depots=2,
+        squads=squads,
+        windows_s=windows,
+        prize=rng.uniform(0, 5, n_venues).round(2).tolist(),
+        allowed=rng.random((n_squads, n_venues)) < 0.8,
+        must_visit=(rng.random(n_venues) < 0.15).tolist(),
+        desa=[f"D{i % 3}" for i in range(n_venues)],
+        max_stops=max_stops,
+        max_per_desa=max_per_desa,
+    )
+    res = simulate.manual_plan(problem)
+    assert [v for v in check.verify(res.plan, problem) if v.rule != "must_visit_missing"] == []
+    visited = set(res.plan.visited_ids())
+    dropped = {d.venue_id for d in res.plan.dropped}
+    assert visited | dropped == set(problem.node_ids[problem.n_depots :])
+    assert not visited & dropped
+    assert res.status == ("must_visit_unmet" if res.plan.unmet_must_visit else "feasible")
+    missed = [problem.node_of(v) for v in dropped]
+    travel = sum(r.travel_s for r in res.plan.routes if r.stops)
+    assert res.objective == travel + int(problem.penalty[missed].sum())
+
+
+def test_manual_plan_goes_to_the_best_reachable_venue_first() -> None:
+    # one squad, three venues on a line; the far one has the highest priority
+    problem = synthetic_problem(
+        [[0, 0], [1000, 0], [2000, 0], [9000, 0]],
+        n_depots=1,
+        squads=[(0, 25_200, 25_200 + 7_200)],
+        prize=[1.0, 2.0, 5.0],
+        dwell_s=600,
+    )
+    route = simulate.manual_plan(problem).plan.routes[0]
+    assert route.stops[0].venue_id == "V3"
+    assert route.return_s <= 25_200 + 7_200
+
+
+def test_manual_plan_on_a_real_night_passes_the_checker(small: Path) -> None:
+    ds = load_dataset(small)
+    res = pipeline.plan_night(ds, Night(START), solver=simulate.manual_plan, draw_legs=False)
+    assert res.result.stats["solver"] == "manual"
+    assert "legs" not in res.timings and res.legs == {}
+    assert [v for v in check.verify(res.plan, res.problem) if v.rule != "must_visit_missing"] == []
+    assert res.plan.visits > 0
+
+
+# ------------------------------------------------------------------ replay
+
+
+def test_replay_tables_are_consistent(base_replay: simulate.Replay, small: Path) -> None:
+    r = base_replay
+    assert list(r.per_night["night"]) == [START + dt.timedelta(days=i) for i in range(9)]
+    assert (r.per_night["method"] == "baseline").all()
+    # per-night totals agree with the visit and route tables
+    by_night = r.visits.groupby("night").size()
+    assert (
+        by_night.reindex(r.per_night["night"], fill_value=0).tolist()
+        == r.per_night["visits"].tolist()
+    )
+    collected = r.visits.groupby("night")["priority"].sum()
+    assert np.allclose(
+        collected.reindex(r.per_night["night"], fill_value=0), r.per_night["collected"]
+    )
+    assert np.allclose(r.routes.groupby("night")["km"].sum(), r.per_night["km"].to_numpy())
+    assert ((r.per_night["coverage"] > 0) & (r.per_night["coverage"] <= 1)).all()
+    m = r.metrics
+    assert m["coverage"] == pytest.approx(
+        r.per_night["collected"].sum() / r.per_night["total"].sum()
+    )
+    assert r.per_squad["visits"].sum() == m["visits"] == len(r.visits)
+    assert r.per_squad["km"].sum() == pytest.approx(m["km"])
+    assert m["squad_visits_min"] <= m["squad_visits_max"]
+    assert m["squad_visits_cv"] == pytest.approx(
+        r.per_squad["visits"].std(ddof=0) / r.per_squad["visits"].mean()
+    )
+    assert r.per_venue["visits"].sum() == len(r.visits)
+    assert len(r.plans) == 9
+    # a venue is visited at most once a night
+    assert not r.visits.duplicated(["night", "venue_id"]).any()
+
+
+def test_replay_predictability_matches_a_recount(base_replay: simulate.Replay) -> None:
+    r = base_replay
+    values = []
+    for sid in r.per_squad["squad_id"]:
+        mine = r.visits[r.visits["squad_id"] == sid]
+        sets = [set(mine.loc[mine["night"] == n, "venue_id"]) for n in r.per_night["night"]]
+        for a, b in itertools.pairwise(sets):
+            if a | b:
+                values.append(len(a & b) / len(a | b))
+    assert r.metrics["jaccard_mean"] == pytest.approx(float(np.mean(values)))
+    assert 0 <= r.metrics["jaccard_mean"] <= 1
+
+
+def test_replay_gaps_and_desa_reach(base_replay: simulate.Replay) -> None:
+    r = base_replay
+    nights = list(r.per_night["night"])
+    high = r.per_venue[r.per_venue["kerawanan"].isin(simulate.HIGH_LEVELS) & r.per_venue["active"]]
+    assert len(high) and r.metrics["high_venues"] == len(high)
+    for row in high.head(15).itertuples():
+        days = [
+            nights.index(n) for n in r.visits.loc[r.visits["venue_id"] == row.venue_id, "night"]
+        ]
+        assert row.longest_gap_days == simulate.longest_gap_days(days, len(nights))
+    assert r.metrics["high_gap_max_days"] == high["longest_gap_days"].max()
+    # 9 nights: windows end on nights 7, 8 and 9
+    assert sorted(set(r.desa_weekly["window_end"])) == nights[6:]
+    last = r.desa_weekly[r.desa_weekly["window_end"] == nights[-1]]
+    seen = r.visits[r.visits["night"] >= nights[-7]]
+    assert last["desa_reached"].sum() == seen["desa_code"].nunique()
+    assert (r.per_kecamatan["reached_every_window"] <= r.per_kecamatan["desa_total"]).all()
+    assert 0 < r.metrics["desa_7d_share_mean"] <= 1
+
+
+def test_rotation_uses_only_the_replayed_earlier_nights(small: Path) -> None:
+    with open_store(":memory:") as store:
+        r = simulate.run(small, None, START, 3, method="baseline", store=store)
+        nights = {row[0] for row in store.conn.execute("SELECT DISTINCT night FROM visits")}
+        assert nights == {(START + dt.timedelta(days=i)).isoformat() for i in range(3)}
+        # before the second night starts, only the first night's visits are known
+        before = last_visits(store, before=Night(START + dt.timedelta(days=1)).at(420))
+        first = set(r.visits.loc[r.visits["night"] == START, "venue_id"])
+        assert set(before) == first
+
+
+def test_replay_never_sees_future_incidents(small: Path, tmp_path: Path) -> None:
+    import shutil
+
+    other = tmp_path / "future"
+    shutil.copytree(small, other, ignore=shutil.ignore_patterns(".cache"))
+    inc = (other / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    venues = pd.read_csv(other / "venues.csv")
+    lat, lon = venues.loc[0, "lat"], venues.loc[0, "lon"]
+    # a heavy incident on the third night, after that night's patrols started
+    when = "22/11/2026 23:30"
+    extra = [f"INS-F{i},{when},{lat},{lon},narkoba,9.0," for i in range(20)]
+    (other / "incidents.csv").write_text("\n".join(inc + extra) + "\n", encoding="utf-8")
+    a = simulate.run(small, None, START, 3, method="baseline")
+    b = simulate.run(other, None, START, 3, method="baseline")
+    cols = ["visits", "collected", "total", "coverage", "km"]
+    pd.testing.assert_frame_equal(a.per_night[cols], b.per_night[cols])
+    # ...while a fourth night does see it
+    c = simulate.run(other, None, START, 4, method="baseline")
+    d = simulate.run(small, None, START, 4, method="baseline")
+    assert c.per_night["total"].iloc[3] > d.per_night["total"].iloc[3]
+
+
+def test_jittered_replay_is_logged_and_measured_with_true_priorities(
+    small: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="planner.simulate"):
+        r = simulate.run(small, None, START, 2, method="baseline", jitter_pct=30, seed=4)
+    assert (r.per_night["jitter_pct"] == 30).all()
+    seeds = [simulate.night_seed(4, Night(n)) for n in r.per_night["night"]]
+    assert r.per_night["jitter_seed"].tolist() == seeds
+    assert any(str(seeds[0]) in rec.getMessage() for rec in caplog.records)
+    assert not np.allclose(r.visits["priority"], r.visits["priority_used"])
+    plain = simulate.run(small, None, START, 1, method="baseline")
+    assert r.per_night["total"].iloc[0] == pytest.approx(plain.per_night["total"].iloc[0])
+
+
+def test_settings_overrides_change_the_scores(small: Path) -> None:
+    a = simulate.run(small, {"weights.kerawanan": 0.0}, START, 1, method="baseline")
+    b = simulate.run(small, {"weights.kerawanan": 3.0}, START, 1, method="baseline")
+    assert a.settings.weights.kerawanan == 0.0
+    assert b.per_night["total"].iloc[0] > a.per_night["total"].iloc[0]
+    assert len(b.per_squad) == 3  # the roster of the dataset is kept
+
+
+def test_optimizer_replay_is_reproducible_and_compares_with_the_baseline(small: Path) -> None:
+    runs = [
+        simulate.run(small, FAST, START, 2, reproducible=True, time_limit_s=30) for _ in range(2)
+    ]
+    drop = list(simulate.TIMING_METRICS)
+    assert {k: v for k, v in runs[0].metrics.items() if k not in drop} == {
+        k: v for k, v in runs[1].metrics.items() if k not in drop
+    }
+    base = simulate.run(small, FAST, START, 2, method="baseline")
+    table = simulate.compare(runs[0], base)
+    assert list(table.columns) == [
+        "metric", "higher_is_better", "optimizer", "baseline", "difference", "ratio",
+    ]  # fmt: skip
+    row = table.set_index("metric").loc["coverage"]
+    assert row["optimizer"] == pytest.approx(runs[0].metrics["coverage"])
+    assert row["difference"] == pytest.approx(row["optimizer"] - row["baseline"])
+
+
+def test_bad_arguments_raise_input_errors(small: Path) -> None:
+    with pytest.raises(InputError):
+        simulate.run(small, None, START, 0)
+    with pytest.raises(InputError):
+        simulate.run(small, None, "2026-13-01", 1)
+    with pytest.raises(InputError):
+        simulate.run(small, None, START, 1, jitter_pct=150)
+
+
+def test_default_start_ends_on_the_last_incident(small: Path) -> None:
+    ds = load_dataset(small)
+    last = ds.incidents["occurred_at"].max().date()
+    assert simulate.default_start(ds, 7) == last - dt.timedelta(days=6)
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_cli_simulate_prints_metrics_and_baseline(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hasil"
+    res = runner.invoke(
+        app,
+        [
+            "simulate", str(small), "--start", START.isoformat(), "--nights", "2",
+            "--baseline", "--time-limit", "30", "--reproducible", "--set",
+            "routing.solution_limit=2", "--out", str(out),
+        ],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Cakupan" in res.output and "manual" in res.output
+    assert {p.name for p in out.iterdir()} >= {"per_malam.csv", "per_tempat.csv", "banding.csv"}
+    nights = pd.read_csv(out / "per_malam.csv")
+    assert set(nights["method"]) == {"optimizer", "baseline"} and len(nights) == 4
+
+
+def test_cli_simulate_bad_input_exits_2_without_traceback(small: Path) -> None:
+    res = runner.invoke(
+        app,
+        ["simulate", str(small), "--start", "kemarin", "--set", "weights.nope=1", "--lang", "en"],
+    )
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output
+    assert "--start" in res.output and "weights.nope" in res.output
