@@ -416,6 +416,7 @@ def run_sweep(
     n_workers: int = 2,
     processes: bool = True,
     on_task: TaskHook | None = None,
+    connect_timeout_s: float = 10.0,
 ) -> pd.DataFrame:
     """Run the sweep's tasks on Dask and return the results table (one row per task).
 
@@ -431,6 +432,8 @@ def run_sweep(
         (true parallelism for the Python parts of a replay) or threads.
     on_task
         Called as each task finishes.
+    connect_timeout_s
+        How long to try reaching ``scheduler`` before giving up with a clear error.
 
     Returns
     -------
@@ -452,7 +455,7 @@ def run_sweep(
     else:
         cluster = None
         try:
-            client = dd.Client(scheduler, timeout="10s")
+            client = dd.Client(scheduler, timeout=f"{connect_timeout_s}s")
         except (OSError, TimeoutError) as exc:
             raise PlannerError(
                 msg(

@@ -1,0 +1,184 @@
+"""sweep: the sweep file, task expansion, a real 2-worker LocalCluster against serial runs,
+atomic results and the `planner sweep` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planner import sweep
+from planner.cli import app
+from planner.demo import write_demo
+from planner.errors import InputError, PlannerError
+
+pytest.importorskip("dask.distributed")
+pytest.importorskip("pyarrow")
+
+runner = CliRunner()
+
+ROSTER = """
+[[squad]]
+squad_id = "R01"
+station_id = "POLRES"
+members = 6
+shift = "19:00-00:00"
+vehicle = "mobil"
+
+[[squad]]
+squad_id = "PS-TUGU-1"
+station_id = "PS-TUGU"
+members = 5
+shift = "19:00-23:00"
+vehicle = "motor"
+"""
+
+SWEEP = """
+dataset = "kecil"
+starts = [2026-11-20, "2026-11-24"]
+nights = 2
+time_limit_s = 30
+reproducible = true
+methods = ["optimizer", "baseline"]
+out = "hasil"
+
+[settings]
+"routing.solution_limit" = 2
+
+[grid]
+"weights.incidents" = [0.5, 2.0]
+"""
+
+TIMING = ["wall_s", "solve_s_mean", "task_s"]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sweep")
+    write_demo(root / "kecil", n_venues=60)
+    (root / "kecil" / "squads.toml").write_text(ROSTER, encoding="utf-8")
+    (root / "sweep.toml").write_text(SWEEP, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def spec(folder: Path) -> sweep.SweepSpec:
+    return sweep.read_sweep(folder / "sweep.toml")
+
+
+@pytest.fixture(scope="module")
+def serial(spec: sweep.SweepSpec) -> pd.DataFrame:
+    return sweep.run_serial(spec)
+
+
+def test_read_sweep(spec: sweep.SweepSpec, folder: Path) -> None:
+    assert spec.dataset == (folder / "kecil").resolve()
+    assert spec.starts == (dt.date(2026, 11, 20), dt.date(2026, 11, 24))
+    assert spec.methods == ("optimizer", "baseline")
+    assert spec.grid == {"weights.incidents": (0.5, 2.0)}
+    assert spec.out == (folder / "hasil").resolve()
+
+
+def test_bad_sweep_files_report_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'starts = ["2026-02-30"]\nnights = 0\nmethods = ["magic"]\njitter_pct = [200]\n'
+        "colour = 1\n[grid]\nweights = { incidents = [1, 2] }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        sweep.read_sweep(bad)
+    cols = {p.column for p in err.value.problems}
+    assert cols >= {"starts[0]", "nights", "methods", "jitter_pct", "colour", "grid.weights"}
+    assert all(p.file == "bad.toml" for p in err.value.problems)
+    bad.write_text("starts = [\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        sweep.read_sweep(bad)
+    with pytest.raises(InputError):
+        sweep.read_sweep(tmp_path / "missing.toml")
+
+
+def test_tasks_are_the_full_grid(spec: sweep.SweepSpec) -> None:
+    tasks = sweep.plan_tasks(spec)
+    assert len(tasks) == 2 * 2 * 2  # grid values x starts x methods
+    assert [t.index for t in tasks] == list(range(8))
+    assert {dict(t.overrides)["weights.incidents"] for t in tasks} == {0.5, 2.0}
+    assert all(dict(t.overrides)["routing.solution_limit"] == 2 for t in tasks)
+
+
+def test_bad_grid_values_name_the_key(spec: sweep.SweepSpec) -> None:
+    import dataclasses
+
+    broken = dataclasses.replace(
+        spec, grid={"weights.incidents": (1.0, -3.0), "weights.nope": (1,)}
+    )
+    with pytest.raises(InputError) as err:
+        sweep.plan_tasks(broken)
+    cols = {p.column for p in err.value.problems}
+    assert "grid.weights.nope" in cols and "grid.weights.incidents" in cols
+
+
+def test_local_cluster_equals_serial_runs(spec: sweep.SweepSpec, serial: pd.DataFrame) -> None:
+    seen: list[int] = []
+    table = sweep.run_sweep(
+        spec, n_workers=2, processes=True, on_task=lambda done, total, row: seen.append(done)
+    )
+    assert seen == list(range(1, 9))
+    keep = [c for c in serial.columns if c not in TIMING]
+    pd.testing.assert_frame_equal(table[keep], serial[keep])
+    # the grid really changes something, and both methods are there
+    assert set(table["method"]) == {"optimizer", "baseline"}
+    assert table.groupby("weights.incidents")["coverage"].mean().nunique() == 2
+
+
+def test_unreachable_scheduler_is_a_clear_error(spec: sweep.SweepSpec) -> None:
+    with pytest.raises(PlannerError) as err:
+        sweep.run_sweep(spec, scheduler="tcp://127.0.0.1:9", connect_timeout_s=1)
+    assert "127.0.0.1:9" in err.value.render("en")
+
+
+def test_results_are_written_atomically(
+    serial: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "hasil"
+    written = sweep.write_results(serial, out, grid_keys=["weights.incidents"], lang="en")
+    assert sorted(p.name for p in written) == sorted(sweep.RESULT_FILES)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "sweep.parquet"), serial)
+    assert len(pd.read_csv(out / "sweep.csv")) == len(serial)
+    assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sweep, "chart_png", boom)
+    with pytest.raises(RuntimeError):
+        sweep.write_results(serial.head(2), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_cli_sweep_serial(folder: Path, tmp_path: Path) -> None:
+    shutil.copy(folder / "sweep.toml", tmp_path / "sweep.toml")
+    (tmp_path / "sweep.toml").write_text(
+        (folder / "sweep.toml")
+        .read_text(encoding="utf-8")
+        .replace('dataset = "kecil"', f'dataset = "{(folder / "kecil").as_posix()}"')
+        .replace('methods = ["optimizer", "baseline"]', 'methods = ["baseline"]'),
+        encoding="utf-8",
+    )
+    res = runner.invoke(app, ["sweep", str(tmp_path / "sweep.toml"), "--serial", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "4 simulasi" in res.output
+    assert (tmp_path / "hasil" / "sweep.csv").exists()
+
+
+def test_cli_sweep_bad_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "s.toml"
+    bad.write_text("nights = -1\n", encoding="utf-8")
+    res = runner.invoke(app, ["sweep", str(bad), "--lang", "en"])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output and "nights" in res.output
