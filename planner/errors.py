@@ -29,7 +29,7 @@ class Msg:
         return Msg(self.id.format(**kwargs), self.en.format(**kwargs))
 
 
-def msg(id: str, en: str) -> Msg:  # noqa: A002 - "id" is the language code here
+def msg(id: str, en: str) -> Msg:  # "id" is the language code here, not the builtin
     """Build a bilingual message: ``msg("angka", "a number")``."""
     return Msg(id, en)
 
