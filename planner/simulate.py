@@ -71,6 +71,8 @@ HIGH_LEVELS = ("tinggi", "sangat_tinggi")
 WINDOW_NIGHTS = 7
 DEFAULT_NIGHTS = 14
 DEFAULT_TIME_LIMIT_S = 2.0
+NO_SOLUTION_RETRIES = 2
+"""A night whose solve returns no plan is solved again with twice the time limit, this often."""
 NOT_CANDIDATES = frozenset({"excluded", "inactive"})
 """Drop reasons of venues that are not in tonight's total priority (``problem.py``)."""
 
@@ -301,7 +303,8 @@ class Replay:
         The settings used (overrides applied).
     per_night
         One row per night: ``night``, ``method``, ``visits``, ``collected``, ``total``,
-        ``coverage``, ``km``, ``status``, ``jitter_pct``, ``jitter_seed``, ``solve_s``.
+        ``coverage``, ``km``, ``status``, ``jitter_pct``, ``jitter_seed``, ``solve_s``,
+        ``retries`` (solves repeated with a longer limit because none returned a plan).
     visits
         One row per planned visit: ``night``, ``squad_id``, ``order``, ``venue_id``,
         ``desa_code``, ``kecamatan``, ``priority`` (true), ``priority_used`` (after jitter),
@@ -469,6 +472,7 @@ def run(
     }
     night_rows: list[dict[str, Any]] = []
     visit_rows: list[dict[str, Any]] = []
+    retries: list[int] = []
     route_rows: list[dict[str, Any]] = []
     plans: list[Plan] = []
     t_run = time.perf_counter()
@@ -486,18 +490,34 @@ def run(
 
             if jitter_pct:
                 log.info("night %s: priorities jittered ±%s%% (seed %d)", night, jitter_pct, jseed)
-            res = pipeline.plan_night(
-                ds,
-                night,
-                time_limit_s=time_limit_s,
-                seed=seed,
-                reproducible=reproducible,
-                lang=lang,
-                store=log_store,
-                draw_legs=False,
-                adjust_scores=adjust,
-                solver=solver,
-            )
+            limit = time_limit_s
+            for attempt in range(1 + NO_SOLUTION_RETRIES):
+                res = pipeline.plan_night(
+                    ds,
+                    night,
+                    time_limit_s=limit,
+                    seed=seed,
+                    reproducible=reproducible,
+                    lang=lang,
+                    store=log_store,
+                    draw_legs=False,
+                    adjust_scores=adjust,
+                    solver=solver,
+                )
+                if res.status != "no_solution" or res.problem.n_nodes == res.problem.n_depots:
+                    break
+                # A busy machine can use up a short limit before the search returns anything;
+                # an empty night would count as zero coverage, so try again with more time.
+                base_limit = limit if limit is not None else ds.settings.routing.time_limit_s
+                limit = 2.0 * base_limit
+                log.warning(
+                    "night %s: no plan within %s s (attempt %d); retrying with %s s",
+                    night,
+                    base_limit,
+                    attempt + 1,
+                    limit,
+                )
+            retries.append(attempt)
             true_prio = dict(
                 zip(
                     truth["scores"]["venue_id"].astype(str),
@@ -506,6 +526,7 @@ def run(
                 )
             )
             night_rows.append(_night_row(res, true_prio, method, jitter_pct, jseed))
+            night_rows[-1]["retries"] = retries[-1]
             visit_rows.extend(_visit_rows(res.plan, true_prio, ds))
             route_rows.extend(
                 {
@@ -755,6 +776,8 @@ def summarize(
     share_w = (window_totals["desa_reached"] / window_totals["desa_total"]).to_numpy()
     metrics: dict[str, float] = {
         "nights": nights,
+        "nights_no_solution": int((per_night["status"] == "no_solution").sum()),
+        "nights_retried": int((per_night["retries"] > 0).sum()) if "retries" in per_night else 0,
         "coverage": collected / total_prio if total_prio > 0 else 0.0,
         "coverage_night_mean": float(per_night["coverage"].mean()),
         "coverage_night_min": float(per_night["coverage"].min()),

@@ -50,7 +50,7 @@ import pandas as pd
 
 from planner import simulate
 from planner.atomic import replace_all
-from planner.config import load_settings
+from planner.config import RoutingSettings, load_settings
 from planner.errors import InputError, Lang, PlannerError, Problem, ProblemCollector, msg
 from planner.sources import Dataset, load_dataset
 
@@ -343,9 +343,14 @@ def _dataset(root: str) -> Dataset:
 def run_task(task: SweepTask) -> dict[str, Any]:
     """Run one task (on a Dask worker or here) and return its row of the results table."""
     t0 = time.perf_counter()
+    overrides = dict(task.overrides)
+    if "workers" in RoutingSettings.model_fields:
+        # One solver process per task: Dask provides the parallelism, and a (daemonic) Dask
+        # worker cannot start solver processes, so serial and distributed runs must not either.
+        overrides.setdefault("routing.workers", 1)
     replay = simulate.run(
         _dataset(task.dataset),
-        dict(task.overrides),
+        overrides,
         task.start,
         task.nights,
         method=task.method,  # type: ignore[arg-type]

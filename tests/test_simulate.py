@@ -387,3 +387,27 @@ def test_cli_simulate_bad_input_exits_2_without_traceback(small: Path) -> None:
     assert res.exit_code == 2
     assert "Traceback" not in res.output
     assert "--start" in res.output and "weights.nope" in res.output
+
+
+def test_a_night_without_a_plan_is_solved_again_with_more_time(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    real = pipeline.plan_night
+    limits: list[float | None] = []
+
+    def flaky(*args: object, **kwargs: object) -> pipeline.NightResult:
+        limits.append(kwargs.get("time_limit_s"))  # type: ignore[arg-type]
+        res = real(*args, **kwargs)  # type: ignore[arg-type]
+        if len(limits) == 1:  # the first solve "finds nothing"
+            return dataclasses.replace(
+                res, result=dataclasses.replace(res.result, status="no_solution")
+            )
+        return res
+
+    monkeypatch.setattr(pipeline, "plan_night", flaky)
+    r = simulate.run(small, None, START, 2, method="baseline", time_limit_s=1.5)
+    assert limits == [1.5, 3.0, 1.5]
+    assert r.per_night["retries"].tolist() == [1, 0]
+    assert r.metrics["nights_retried"] == 1 and r.metrics["nights_no_solution"] == 0
