@@ -328,6 +328,10 @@ class RoutingSettings(_Section):
     greedy_starts: int = Field(90, ge=1)
     """Greedy restarts for the first solution (the best is kept; at most a quarter of the time
     limit outside reproducible mode)."""
+    workers: int = Field(2, ge=1, le=64)
+    """Searches run in parallel processes with different seeds; the best plan is kept."""
+    decompose: Literal["auto", "always", "never"] = "auto"
+    """Re-optimise two squads at a time (large nights) instead of the whole model at once."""
 
 
 class HistorySettings(_Section):

@@ -166,11 +166,16 @@ def test_greedy_is_feasible_and_not_better_than_solver() -> None:
     best, starts = multistart_greedy(p, starts=FAST.routing.greedy_starts)
     assert starts == FAST.routing.greedy_starts
     assert plan_cost(p, best) <= plan_cost(p, g)
-    res = solve(p, FAST)
+    res = solve(p, FAST.with_overrides(routing={"workers": 1}))
     assert verify(res.plan, p) == []
     assert verify(plan_from_routes(p, g), p) == []
     assert res.stats["greedy_cost"] == plan_cost(p, best)
     assert res.objective <= plan_cost(p, best)
+    # two workers: the first one runs the same search, so the best of two is no worse
+    res2 = solve(p, FAST)
+    assert res2.stats["workers"] == 2
+    assert res2.stats["worker_costs"][0] == res.objective
+    assert res2.objective == min(res2.stats["worker_costs"]) <= res.objective
     assert not res.stats.get("greedy_rejected")
 
 
@@ -193,6 +198,86 @@ def test_reproducible_mode_gives_identical_plans() -> None:
     assert a.plan.routes == b.plan.routes
     assert a.plan.dropped == b.plan.dropped
     assert a.objective == b.objective
+
+
+def _jurisdictions(seed: int, *, max_per_desa: int | None = None) -> NightProblem:
+    """Four squads: two 'Polsek' squads confined to their half, two 'Polres' squads anywhere."""
+    rng = np.random.default_rng(seed)
+    nv = 60
+    xy = rng.uniform(0, 12000, (nv + 3, 2))
+    left = xy[3:, 0] < 6000
+    allowed = np.vstack([left, ~left, np.ones(nv, bool), np.ones(nv, bool)])
+    a = rng.integers(0, 3 * H, nv)
+    return synthetic_problem(
+        xy,
+        n_depots=3,
+        squads=[(0, 0, 4 * H), (1, 0, 4 * H), (2, 0, 4 * H), (2, H, 5 * H)],
+        windows_s=[(int(x), int(x) + 2 * H) for x in a],
+        prize=rng.integers(1, 9, nv).tolist(),
+        dwell_s=900,
+        allowed=allowed,
+        desa=[f"D{i % 12}" for i in range(nv)],
+        max_per_desa=max_per_desa,
+        must_visit=[i == 7 for i in range(nv)],
+    )
+
+
+@pytest.mark.parametrize("max_per_desa", [None, 2])
+def test_decomposition_keeps_every_rule_and_improves_on_the_greedy(
+    max_per_desa: int | None,
+) -> None:
+    p = _jurisdictions(5, max_per_desa=max_per_desa)
+    s = FAST.with_overrides(
+        routing={"decompose": "always", "solution_limit": 200, "workers": 1, "time_limit_s": 20.0}
+    )
+    res = solve(p, s)
+    assert res.stats["decomposed"] is True
+    assert res.stats["lns_iterations"] == 10
+    assert res.stats["budget_hit"] == "solutions"
+    assert verify(res.plan, p) == []
+    assert res.status == "feasible"  # the must-visit venue is served
+    assert res.objective <= res.stats["greedy_cost"]
+    assert res.objective < res.stats["greedy_cost"] or res.stats["lns_accepted"] == 0
+    if max_per_desa is not None:
+        groups = [
+            int(p.desa_group[p.node_of(st.venue_id)]) for r in res.plan.routes for st in r.stops
+        ]
+        assert max(groups.count(g) for g in set(groups)) <= max_per_desa
+
+
+def test_decomposition_is_reproducible_with_two_workers() -> None:
+    p = _jurisdictions(8)
+    s = FAST.with_overrides(
+        routing={"decompose": "always", "solution_limit": 100, "time_limit_s": 20.0}
+    )
+    a = solve(p, s)
+    b = solve(p, s)
+    assert a.stats["workers"] == 2
+    assert a.plan.routes == b.plan.routes
+    assert a.objective == b.objective == min(a.stats["worker_costs"])
+
+
+def test_restricted_problem_maps_back_to_the_same_costs() -> None:
+    from planner.routing import _restrict
+
+    p = _jurisdictions(3)
+    routes = multistart_greedy(p, starts=3)[0]
+    squads = [1, 3]
+    venues = sorted({v for k in squads for v in routes[k]} | {10, 20, 30})
+    sub, nodes = _restrict(p, squads, venues)
+    assert sub.n_squads == 2 and sub.n_depots == p.n_depots
+    local = {int(v): i for i, v in enumerate(nodes)}
+    sub_routes = [[local[v] for v in routes[k]] for k in squads]
+    assert verify(plan_from_routes(sub, sub_routes), sub) == []
+    travel = [
+        plan_cost(sub, [r if i == j else [] for j, r in enumerate(sub_routes)]) for i in range(2)
+    ]
+    missed = int(sub.penalty[sub.n_depots :].sum())
+    for i, k in enumerate(squads):
+        seq = [int(p.start_node[k]), *routes[k], int(p.end_node[k])]
+        own = sum(int(p.travel(k)[a, b]) for a, b in itertools.pairwise(seq)) if routes[k] else 0
+        pen = int(sub.penalty[[local[v] for v in routes[k]]].sum())
+        assert travel[i] == own + missed - pen
 
 
 # ---------------------------------------------------------------- builder + solve, real rules

@@ -1,0 +1,114 @@
+"""Benchmark: the demo night's routing, our OR-Tools solver vs PyVRP on the same problem.
+
+The NightProblem is compiled exactly as ``planner plan`` does (``pipeline.plan_night`` up to
+the solve phase, with the matrix cache of ``data/demo/.cache``), then solved back to back, in
+the same process and under the same conditions:
+
+* by ``routing.solve`` at the default time limit (``settings.routing.time_limit_s``) or
+  ``--time-limit``;
+* by PyVRP (``benchmarks/toptw.py``: prize-collecting clients, jurisdiction as one routing
+  profile per squad) on the same problem at the same limit.
+
+Both plans are re-checked with ``planner.check.verify``. Prints solve time, priority collected
+(and share of tonight's total), visits, the objective (travel seconds + penalties) and the
+ratio ours / PyVRP. Targets (issue 5): solve in at most 30 s, ratio at least 1.00. Timings are
+wall times on a shared 2-core machine: noisy; PyVRP is single-threaded, our solver may use
+both cores (``routing.workers``).
+
+    python benchmarks/bench_demo_night.py [--date 2026-12-01] [--time-limit S] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from toptw import score_of, solve_pyvrp
+
+from planner import pipeline
+from planner.check import verify
+from planner.domain import Night
+from planner.problem import NightProblem, SolveResult
+from planner.routing import plan_cost, plan_from_routes, solve
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def demo_problem(date: str, dataset: Path = REPO / "data" / "demo") -> tuple[NightProblem, object]:
+    """Tonight's compiled problem and settings, built by the pipeline's own steps."""
+    box: dict[str, NightProblem] = {}
+
+    def capture(problem: NightProblem, settings: object) -> SolveResult:
+        box["problem"] = problem
+        empty: list[list[int]] = [[] for _ in range(problem.n_squads)]
+        return SolveResult(
+            "feasible", plan_cost(problem, empty), 0.0, plan_from_routes(problem, empty), {}
+        )
+
+    res = pipeline.plan_night(dataset, Night.parse(date), draw_legs=False, solver=capture)
+    return box["problem"], res.settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--date", default="2026-12-01")
+    ap.add_argument("--time-limit", type=float, default=None, help="default: planner.toml")
+    ap.add_argument("--repeat", type=int, default=1, help="seeds 0..N-1 for both solvers")
+    ap.add_argument("--no-pyvrp", action="store_true")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    problem, settings = demo_problem(args.date)
+    limit = float(args.time_limit or settings.routing.time_limit_s)  # type: ignore[attr-defined]
+    print(
+        f"demo night {args.date}: {len(problem.venue_nodes)} candidate venues, "
+        f"{problem.n_squads} squads, total priority {problem.total_priority:.1f} "
+        f"(compiled in {time.perf_counter() - t0:.1f} s); time limit {limit:g} s"
+    )
+    print(
+        f"{'seed':>4} {'ours s':>7} {'ours prio':>10} {'share':>6} {'visits':>6} "
+        f"{'objective':>10} {'pyvrp s':>7} {'pyvrp prio':>10} {'objective':>10} {'ratio':>6}"
+    )
+    ratios = []
+    times = []
+    for seed in range(args.repeat):
+        t1 = time.perf_counter()
+        res = solve(problem, settings, time_limit_s=limit, seed=seed, verify_result=False)  # type: ignore[arg-type]
+        ours_s = time.perf_counter() - t1
+        bad = verify(res.plan, problem)
+        ours = res.plan.collected if not bad else 0.0
+        times.append(ours_s)
+        line = (
+            f"{seed:>4} {ours_s:7.1f} {ours:10.1f} {ours / problem.total_priority:6.3f} "
+            f"{res.plan.visits:6d} {res.objective:10d}"
+        )
+        if not args.no_pyvrp:
+            routes, py_s = solve_pyvrp(problem, time_limit_s=limit, seed=seed)
+            py_bad = verify(plan_from_routes(problem, routes), problem)
+            py = score_of(problem, routes) if not py_bad else 0.0
+            ratio = ours / py if py else float("nan")
+            ratios.append(ratio)
+            line += f" {py_s:7.1f} {py:10.1f} {plan_cost(problem, routes):10d} {ratio:6.3f}"
+            if py_bad:
+                line += "  PyVRP INFEASIBLE"
+        if bad:
+            line += "  OURS INFEASIBLE: " + "; ".join(v.detail for v in bad[:3])
+        print(line, flush=True)
+    ok_time = max(times) <= 30.0
+    msg = f"solve time max {max(times):.1f} s (target <= 30 s: {'OK' if ok_time else 'NOT MET'})"
+    if ratios:
+        mean = statistics.mean(ratios)
+        msg += f"; mean ratio ours/PyVRP {mean:.4f} (target >= 1.00: "
+        msg += f"{'OK' if mean >= 1.0 else 'NOT MET'})"
+    print(msg)
+    print("wall times on a shared 2-core machine: noisy")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
