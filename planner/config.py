@@ -329,9 +329,11 @@ class RoutingSettings(_Section):
     """Greedy restarts for the first solution (the best is kept; at most a quarter of the time
     limit outside reproducible mode)."""
     workers: int = Field(2, ge=1, le=64)
-    """Searches run in parallel processes with different seeds; the best plan is kept."""
+    """Processes per solve: disjoint parts side by side (decomposed nights) or whole searches
+    with different seeds, the best plan kept."""
     decompose: Literal["auto", "always", "never"] = "auto"
-    """Re-optimise two squads at a time (large nights) instead of the whole model at once."""
+    """Large nights: re-optimise a few squads at a time (and each confined squad alone)
+    instead of the whole model at once."""
 
 
 class HistorySettings(_Section):

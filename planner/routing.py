@@ -23,6 +23,13 @@ time-window "max shift" test of Vansteenwegen et al.), handed to OR-Tools with
 wall-time limit; in reproducible mode under a solution budget (single-threaded OR-Tools is
 deterministic under a fixed budget), with the wall-time limit kept as a safety net.
 
+Large nights (``routing.decompose``): a large-neighbourhood search whose every step is an
+OR-Tools model of a few squads and the venues open to them, solved from the current routes
+(:func:`_restrict`, :func:`_improve_part`), plus a phase where each squad confined to its
+jurisdiction is re-optimised alone. ``routing.workers`` processes (forked; each builds its own
+models, OR-Tools objects cannot be pickled) solve disjoint parts side by side, or, on small
+nights, run whole searches with different seeds (the best wins).
+
 Every result is re-verified by :func:`planner.check.verify` before it is returned.
 """
 
@@ -703,6 +710,8 @@ def _pick_neighbourhood(
     *,
     max_squads: int,
     max_candidates: int,
+    taken_squads: Sequence[int] = (),
+    taken_venues: np.ndarray | None = None,
 ) -> tuple[list[int], list[int]]:
     """Squads to re-optimise together and the venues open to them.
 
@@ -712,13 +721,16 @@ def _pick_neighbourhood(
     chosen routes first, at most ``max_candidates`` of those.
     """
     k_n = problem.n_squads
-    first = int(rng.integers(k_n))
-    chosen = [first]
+    free = [k for k in range(k_n) if k not in set(taken_squads)]
+    if not free:
+        return [], []
+    chosen = [free[int(rng.integers(len(free)))]]
     allowed = problem.allowed.astype(np.int64)
     overlap = allowed @ allowed.T
-    while len(chosen) < min(max_squads, k_n):
+    while len(chosen) < min(max_squads, len(free)):
         w = overlap[chosen].sum(axis=0).astype(np.float64)
         w[chosen] = 0.0
+        w[list(taken_squads)] = 0.0
         if w.sum() <= 0:
             break
         chosen.append(int(rng.choice(k_n, p=w / w.sum())))
@@ -727,6 +739,8 @@ def _pick_neighbourhood(
     for r in routes:
         visited[list(r)] = True
     open_ = problem.allowed[chosen].any(axis=0) & ~visited
+    if taken_venues is not None:
+        open_ &= ~taken_venues
     if problem.max_per_desa is not None:
         count = np.bincount(
             problem.desa_group[visited & (problem.desa_group >= 0)],
@@ -816,23 +830,85 @@ def _lns(
     max_candidates: int,
     stats: dict[str, Any],
     ruin_share: float = 0.5,
+    pool: Any = None,
+    parts: int = 1,
+    single_share: float = 0.0,
+    single_s: float = 1.0,
 ) -> list[list[int]]:
     """Decomposition LNS: re-optimise a few squads at a time with OR-Tools, keep improvements.
 
-    Stops at ``deadline`` (perf_counter) or after ``iterations`` (reproducible mode).
+    Stops at ``deadline`` (perf_counter) or after ``iterations`` (reproducible mode). With a
+    process ``pool``, each round solves ``parts`` disjoint parts (no squad and no venue in
+    common, nor a desa under ``max_per_desa``) in parallel; their improvements add up.
     """
     rng = np.random.default_rng([seed, 7])
+    # one squad alone, under guided local search: a solution budget in reproducible mode
+    single_solutions = None if iterations is None else _LNS_SINGLE_SOLUTIONS
     best = _cost_key(problem, routes)
     it = accepted = 0
-    while True:
+    while pool is not None and parts > 1:
         if iterations is not None and it >= iterations:
             break
         now = time.perf_counter()
         if deadline is not None and now + 0.2 >= deadline:
             break
         limit = slice_s if deadline is None else min(slice_s, deadline - now)
+        tasks = []
+        taken_sq: list[int] = []
+        taken_v = np.zeros(problem.n_nodes, dtype=bool)
+        for _ in range(parts):
+            single = rng.random() < single_share
+            squads, venues = _pick_neighbourhood(
+                problem,
+                routes,
+                rng,
+                max_squads=1 if single else max_squads,
+                max_candidates=max_candidates,
+                taken_squads=taken_sq,
+                taken_venues=taken_v,
+            )
+            if not squads:
+                break
+            taken_sq += squads
+            taken_v[venues] = True
+            if problem.max_per_desa is not None:
+                groups = np.unique(problem.desa_group[venues])
+                taken_v |= np.isin(problem.desa_group, groups[groups >= 0])
+            ruin = int(rng.integers(2**31)) if rng.random() < ruin_share else None
+            if single:
+                task = (routes, squads, venues, min(limit, single_s), single_solutions, "gls")
+            else:
+                task = (routes, squads, venues, limit, slice_solutions, metaheuristic)
+            tasks.append((*task, ruin))
+        it += len(tasks)
+        trial = [list(r) for r in routes]
+        for (_, squads, *_), part in zip(tasks, pool.map(_part_worker, tasks), strict=True):
+            if part is None:
+                continue
+            one = [list(r) for r in routes]
+            for k, r in zip(squads, part, strict=True):
+                one[k] = r
+            if _cost_key(problem, one) < best:
+                for k, r in zip(squads, part, strict=True):
+                    trial[k] = r
+                accepted += 1
+        key = _cost_key(problem, trial)
+        if key < best:
+            routes, best = trial, key
+    while pool is None or parts <= 1:
+        if iterations is not None and it >= iterations:
+            break
+        now = time.perf_counter()
+        if deadline is not None and now + 0.2 >= deadline:
+            break
+        limit = slice_s if deadline is None else min(slice_s, deadline - now)
+        single = rng.random() < single_share
         squads, venues = _pick_neighbourhood(
-            problem, routes, rng, max_squads=max_squads, max_candidates=max_candidates
+            problem,
+            routes,
+            rng,
+            max_squads=1 if single else max_squads,
+            max_candidates=max_candidates,
         )
         it += 1
         part = _improve_part(
@@ -840,9 +916,9 @@ def _lns(
             routes,
             squads,
             venues,
-            time_limit_s=limit,
-            solution_limit=slice_solutions,
-            metaheuristic=metaheuristic,
+            time_limit_s=min(limit, single_s) if single else limit,
+            solution_limit=single_solutions if single else slice_solutions,
+            metaheuristic="gls" if single else metaheuristic,
             ruin_seed=int(rng.integers(2**31)) if rng.random() < ruin_share else None,
         )
         if part is None:
@@ -864,9 +940,21 @@ def _lns(
 
 _DECOMPOSE_MIN_VENUES = 300
 """Decompose (when ``routing.decompose`` is "auto") from this many venues and 3 squads up."""
-_LNS_SQUADS = 2
+_LNS_SQUADS = 3
 _LNS_CANDIDATES = 300
 _LNS_SLICE_S = 2.0
+_LNS_METAHEURISTIC: Metaheuristic = "greedy"
+_LNS_RUIN_SHARE = 0.0
+_LNS_SINGLE_SHARE = 0.0
+_LNS_SINGLE_S = 1.0
+_LNS_SINGLE_SOLUTIONS = 100
+_LNS_FIRST_SHARE = 0.25
+"""With confined squads: LNS for this share of the time left after the greedy, ..."""
+_POLISH_SHARE = 0.7
+"""... then each confined squad alone for this share of the rest (the rest: LNS again)."""
+_POLISH_CANDIDATES = 400
+_PARALLEL_PARTS = True
+"""With several workers and decomposition: disjoint parts in parallel, one search."""
 
 
 def _solve_core(
@@ -880,21 +968,34 @@ def _solve_core(
     greedy_starts: int,
     decompose: str,
     stats: dict[str, Any],
+    pool: Any = None,
+    parts: int = 1,
 ) -> list[list[int]] | None:
     """One search: the whole model under ``metaheuristic``, or the decomposition LNS.
 
-    Decomposition (measured on the demo night, 20 s, one core): greedy, then two squads and
-    their 300 nearest open venues at a time, OR-Tools descent from the current routes, keep
-    improvements: objective 4 778 420 vs 4 782 372 for guided local search on the whole
-    model (PyVRP: 4 777 504). The whole model stays the better choice on TOPTW instances
-    (100-288 venues, 2-4 routes), where a part would be most of the problem anyway.
+    Decomposition (demo night 2026-12-01, 1,464 venues, 16 squads, 20 s, shared 2-core
+    machine, seed 0; objective = travel seconds + penalties, lower is better):
+
+    ====================================================  =========
+    guided local search, whole model (first pass)         4 802 790
+    same without the quadratic active operators           4 782 372
+    LNS, 2 squads + 300 venues, descent, 1 process        4 778 420
+    same, best of 2 processes (portfolio)                 4 776 867
+    same, 2 disjoint parts per round in 2 processes       4 773 334
+    3 squads per part                                     4 770 930
+    + each confined squad alone under GLS (polish)        4 768 053
+    PyVRP 0.14 on the same problem, 20 s                  4 763 334
+    ====================================================  =========
+
+    Not kept (same runs): guided local search inside the parts (4 781 729), ruin before the
+    descent (4 774 971), 4 squads per part (4 778 163), 70-150 candidates with the quadratic
+    operators (4 779 550 - 4 782 774), single-squad GLS parts mixed into the LNS instead of a
+    polish phase (4 775 062). The whole model stays the choice on TOPTW instances (100-288
+    venues, 2-4 routes), where a part would be most of the problem anyway.
     """
+"""
     t0 = time.perf_counter()
-    use_lns = decompose == "always" or (
-        decompose == "auto"
-        and problem.n_squads > _LNS_SQUADS
-        and len(problem.venue_nodes) >= _DECOMPOSE_MIN_VENUES
-    )
+    use_lns = _use_lns(problem, decompose)
     stats["decomposed"] = use_lns
     if not use_lns:
         return _solve_ortools(
@@ -907,30 +1008,83 @@ def _solve_core(
             stats=stats,
             greedy_starts=greedy_starts,
         )
-    greedy, starts = multistart_greedy(
-        problem,
-        seed=seed,
-        starts=greedy_starts,
-        time_budget_s=None if solution_limit is not None else 0.25 * time_limit_s,
-    )
+    budget = None if solution_limit is not None else 0.25 * time_limit_s
+    if pool is not None and parts > 1:
+        # the restarts split over the processes; the best greedy wins (ties: lower seed)
+        share = -(-greedy_starts // parts)
+        found = pool.map(
+            _greedy_worker, [(seed + 1_000_003 * i, share, budget) for i in range(parts)]
+        )
+        greedy = min(found, key=lambda g: plan_cost(problem, g[0]))[0]
+        starts = sum(n for _, n in found)
+    else:
+        greedy, starts = multistart_greedy(
+            problem, seed=seed, starts=greedy_starts, time_budget_s=budget
+        )
     stats["greedy_s"] = round(time.perf_counter() - t0, 3)
     stats["greedy_starts"] = starts
     stats["greedy_cost"] = plan_cost(problem, greedy)
     iterations = None if solution_limit is None else max(1, solution_limit // 20)
+    deadline = t0 + time_limit_s
+    confined = _confined_squads(problem)
+    lns_kw: dict[str, Any] = {
+        "slice_s": _LNS_SLICE_S,
+        "slice_solutions": None,
+        "metaheuristic": _LNS_METAHEURISTIC,
+        "max_squads": _LNS_SQUADS,
+        "max_candidates": _LNS_CANDIDATES,
+        "ruin_share": _LNS_RUIN_SHARE,
+        "pool": pool,
+        "parts": parts,
+        "single_share": _LNS_SINGLE_SHARE,
+        "single_s": _LNS_SINGLE_S,
+    }
+    routes = greedy
+    done = 0
+    lns_stats: dict[str, Any] = {}
+    if confined:
+        # Phases: LNS, then each squad confined to its own jurisdiction alone under guided
+        # local search (it finds the visit-for-venue swaps that descent misses), then LNS.
+        now = time.perf_counter()
+        first = now + _LNS_FIRST_SHARE * max(0.0, deadline - now)
+        routes = _lns(
+            problem,
+            routes,
+            seed=seed,
+            deadline=first,
+            iterations=None if iterations is None else max(1, iterations // 2),
+            stats=lns_stats,
+            **lns_kw,
+        )
+        done = lns_stats["lns_iterations"]
+        accepted = lns_stats["lns_accepted"]
+        t_pol = time.perf_counter()
+        remaining = max(0.0, deadline - t_pol)
+        rounds = -(-len(confined) // max(1, parts))
+        per_squad = _POLISH_SHARE * remaining / rounds
+        routes, gained = _polish(
+            problem,
+            routes,
+            confined,
+            time_limit_s=per_squad,
+            solution_limit=None if iterations is None else _LNS_SINGLE_SOLUTIONS,
+            pool=pool if parts > 1 else None,
+        )
+        stats["polish_s"] = round(time.perf_counter() - t_pol, 3)
+        stats["polish_squads"] = len(confined)
+        stats["polish_gain"] = gained
+        lns_stats = {}
     routes = _lns(
         problem,
-        greedy,
-        seed=seed,
-        deadline=t0 + time_limit_s,
-        iterations=iterations,
-        slice_s=_LNS_SLICE_S,
-        slice_solutions=None,
-        metaheuristic="greedy",
-        max_squads=_LNS_SQUADS,
-        max_candidates=_LNS_CANDIDATES,
-        stats=stats,
-        ruin_share=0.0,
+        routes,
+        seed=seed + 1,
+        deadline=deadline,
+        iterations=None if iterations is None else max(0, iterations - done),
+        stats=lns_stats,
+        **lns_kw,
     )
+    stats["lns_iterations"] = done + lns_stats["lns_iterations"]
+    stats["lns_accepted"] = lns_stats["lns_accepted"] + (accepted if confined else 0)
     stats["budget_hit"] = (
         "solutions" if iterations is not None and stats["lns_iterations"] >= iterations else "time"
     )
@@ -938,7 +1092,113 @@ def _solve_core(
     return routes
 
 
+def _confined_squads(problem: NightProblem) -> list[int]:
+    """Squads allowed at most half of tonight's venues (a Polsek squad in its kecamatan)."""
+    n = len(problem.venue_nodes)
+    counts = problem.allowed.sum(axis=1)
+    return [k for k in range(problem.n_squads) if 0 < counts[k] <= n // 2]
+
+
+def _polish(
+    problem: NightProblem,
+    routes: list[list[int]],
+    squads: Sequence[int],
+    *,
+    time_limit_s: float,
+    solution_limit: int | None,
+    pool: Any,
+) -> tuple[list[list[int]], int]:
+    """Re-optimise each squad alone over every venue open to it (guided local search).
+
+    The parts run in parallel with a ``pool``; each new route is kept when it is still valid
+    next to the routes kept before it (no venue twice, desa caps) and lowers the objective.
+    Returns the routes and the objective gained.
+    """
+    visited = np.zeros(problem.n_nodes, dtype=bool)
+    for r in routes:
+        visited[list(r)] = True
+    tasks = []
+    for k in squads:
+        cand = np.flatnonzero(problem.allowed[k] & ~visited)
+        venues = [*routes[k], *(int(v) for v in cand[:_POLISH_CANDIDATES])]
+        tasks.append((routes, [k], venues, time_limit_s, solution_limit, "gls", None))
+    found = (
+        pool.map(_part_worker, tasks)
+        if pool is not None
+        else [_part_worker_in(problem, t) for t in tasks]
+    )
+    start = plan_cost(problem, routes)
+    best = _cost_key(problem, routes)
+    for k, part in zip(squads, found, strict=True):
+        if part is None:
+            continue
+        trial = [list(r) for r in routes]
+        trial[k] = part[0]
+        if _valid_together(problem, trial) and _cost_key(problem, trial) < best:
+            routes, best = trial, _cost_key(problem, trial)
+    return routes, start - plan_cost(problem, routes)
+
+
+def _valid_together(problem: NightProblem, routes: Sequence[Sequence[int]]) -> bool:
+    """No venue twice and no desa over ``max_per_desa`` (each route is feasible alone)."""
+    flat = [v for r in routes for v in r]
+    if len(flat) != len(set(flat)):
+        return False
+    if problem.max_per_desa is not None and flat:
+        groups = problem.desa_group[flat]
+        if np.bincount(groups[groups >= 0]).max(initial=0) > problem.max_per_desa:
+            return False
+    return True
+
+
+def _use_lns(problem: NightProblem, decompose: str) -> bool:
+    return decompose == "always" or (
+        decompose == "auto"
+        and problem.n_squads > _LNS_SQUADS
+        and len(problem.venue_nodes) >= _DECOMPOSE_MIN_VENUES
+    )
+
+
 _PORTFOLIO_PROBLEM: NightProblem | None = None
+
+
+def _greedy_worker(args: tuple[int, int, float | None]) -> tuple[list[list[int]], int]:
+    seed, starts, budget = args
+    assert _PORTFOLIO_PROBLEM is not None
+    return multistart_greedy(_PORTFOLIO_PROBLEM, seed=seed, starts=starts, time_budget_s=budget)
+
+
+def _part_worker_in(problem: NightProblem, args: tuple[Any, ...]) -> list[list[int]] | None:
+    routes, squads, venues, limit, solutions, metaheuristic, ruin = args
+    return _improve_part(
+        problem,
+        routes,
+        squads,
+        venues,
+        time_limit_s=limit,
+        solution_limit=solutions,
+        metaheuristic=metaheuristic,
+        ruin_seed=ruin,
+    )
+
+
+def _part_worker(
+    args: tuple[
+        list[list[int]], list[int], list[int], float, int | None, Metaheuristic, int | None
+    ],
+) -> list[list[int]] | None:
+    routes, squads, venues, limit, solutions, metaheuristic, ruin = args
+    assert _PORTFOLIO_PROBLEM is not None
+    return _improve_part(
+        _PORTFOLIO_PROBLEM,
+        routes,
+        squads,
+        venues,
+        time_limit_s=limit,
+        solution_limit=solutions,
+        metaheuristic=metaheuristic,
+        ruin_seed=ruin,
+    )
 
 
 def _portfolio_worker(
@@ -974,7 +1234,15 @@ def _solve_portfolio(
         try:
             ctx = mp.get_context("fork")
             with ctx.Pool(len(seeds)) as pool:
-                results = pool.map(_portfolio_worker, [(s, core) for s in seeds])
+                if _use_lns(problem, core["decompose"]) and _PARALLEL_PARTS:
+                    sub: dict[str, Any] = {}
+                    routes = _solve_core(
+                        problem, seed=seed, stats=sub, pool=pool, parts=len(seeds), **core
+                    )
+                    sub["parallel_parts"] = len(seeds)
+                    results = [(routes, sub)]
+                else:
+                    results = pool.map(_portfolio_worker, [(s, core) for s in seeds])
         except (OSError, AssertionError) as exc:  # pragma: no cover - platform dependent
             stats["workers_error"] = repr(exc)
             results = None
@@ -982,8 +1250,8 @@ def _solve_portfolio(
             _PORTFOLIO_PROBLEM = None
         stats["portfolio_s"] = round(time.perf_counter() - t0, 3)
     if results is None:
-        sub: dict[str, Any] = {}
-        results = [(_solve_core(problem, seed=seed, stats=sub, **core), sub)]
+        alone: dict[str, Any] = {}
+        results = [(_solve_core(problem, seed=seed, stats=alone, **core), alone)]
     best_i = None
     best_key: tuple[int, int] | None = None
     for i, (routes, _) in enumerate(results):
