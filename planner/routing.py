@@ -993,7 +993,6 @@ def _solve_core(
     polish phase (4 775 062). The whole model stays the choice on TOPTW instances (100-288
     venues, 2-4 routes), where a part would be most of the problem anyway.
     """
-"""
     t0 = time.perf_counter()
     use_lns = _use_lns(problem, decompose)
     stats["decomposed"] = use_lns
