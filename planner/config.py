@@ -305,6 +305,9 @@ class NetworkSettings(_Section):
     """Speed of the ride/walk between a venue and its snapped road point."""
     cache_dir: str = ".cache"
     """Where travel-time matrices are cached, relative to the dataset folder."""
+    matrix_workers: int = Field(2, ge=1, le=64)
+    """Processes computing a large travel-time matrix (forked on Linux; 1 = one process). The
+    environment variable ``PLANNER_MATRIX_WORKERS`` overrides it; results are identical."""
 
 
 class RoutingSettings(_Section):

@@ -35,8 +35,13 @@ import io
 import itertools
 import json
 import math
+import mmap
+import multiprocessing
 import os
 import re
+import signal
+import sys
+import warnings
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +83,7 @@ __all__ = [
     "load_graphml",
     "load_network",
     "load_road_index",
+    "matrix_workers",
     "metric_crs_for",
     "parse_maxspeed",
     "reason_msg",
@@ -121,7 +127,11 @@ CACHE_VERSION = "network-matrices-1"
 _LEN_BITS = 26  # low bits of a packed weight: length in decimetres (< 6,700 km)
 _LEN_SCALE = float(1 << _LEN_BITS)
 _SNAP_NODE_M = 0.5  # a point this close to an arc end is on that node (free to leave both ways)
-_CHUNK_CELLS = 16_000_000  # dijkstra rows per call are limited so rows x nodes stays ~128 MB
+_CHUNK_CELLS = 1_000_000  # dijkstra rows per call: rows x nodes <= this (8 MB; small is faster)
+_PARALLEL_MIN_WORK = 4_000_000  # origins x arcs below which forking costs more than it saves
+MATRIX_WORKERS_ENV = "PLANNER_MATRIX_WORKERS"
+"""Environment variable overriding ``network.matrix_workers`` (``1``: one process)."""
+MATRIX_CACHE_FORMAT = 2  # 2: int32 row-delta byte planes, deflated; 1 (absent): raw int64/float64
 _GEOD = Geod(ellps="WGS84")
 
 Reason = Literal["too_far", "isolated"]
@@ -1187,6 +1197,162 @@ def _unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return travel, dist
 
 
+def _env_workers() -> int | None:
+    """``PLANNER_MATRIX_WORKERS`` as an int, ``None`` when unset."""
+    raw = os.environ.get(MATRIX_WORKERS_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(
+            [
+                Problem(
+                    MATRIX_WORKERS_ENV,
+                    None,
+                    None,
+                    raw,
+                    msg("bilangan bulat ≥ 1 (1 = satu proses)", "an integer ≥ 1 (1 = one process)"),
+                )
+            ]
+        )
+    return value
+
+
+def _can_fork() -> bool:
+    """Forking children is safe and allowed here: Linux, and not a daemonic process (a Dask or
+    multiprocessing worker may not have children)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    return not multiprocessing.current_process().daemon
+
+
+def matrix_workers(
+    n_origins: int,
+    n_arcs: int,
+    settings: NetworkSettings | Settings | None = None,
+    *,
+    workers: int | None = None,
+) -> int:
+    """How many processes a matrix of ``n_origins`` rows on ``n_arcs`` arcs will use.
+
+    ``workers`` (explicit) wins, else the environment variable ``PLANNER_MATRIX_WORKERS``, else
+    ``network.matrix_workers``. Without an explicit ``workers`` the count is capped by the CPUs
+    this process may use, and a small problem (origins × arcs under about 4 million, where
+    forking costs more than it saves) uses one process. Always 1 where forking is not possible
+    or not allowed (not Linux; inside a daemonic process such as a Dask worker).
+    """
+    if workers is not None:
+        wanted, explicit = int(workers), True
+    else:
+        explicit = False
+        env = _env_workers()
+        if env is not None:
+            wanted = env
+        else:
+            net = settings.network if isinstance(settings, Settings) else settings
+            wanted = net.matrix_workers if net is not None else 2
+    if wanted <= 1 or n_origins < 2 or not _can_fork():
+        return 1
+    if explicit:
+        return min(wanted, n_origins)
+    if n_origins * n_arcs < _PARALLEL_MIN_WORK:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(wanted, cores or 1, n_origins))
+
+
+def _shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: a forked child's writes are seen here."""
+    nbytes = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+    buf = mmap.mmap(-1, nbytes)
+    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+def _solve_chunks(
+    csr: csr_matrix,
+    n_road: int,
+    chunks: Sequence[np.ndarray],
+    starts: np.ndarray,
+    out: np.ndarray,
+    done: np.ndarray,
+    claim: np.ndarray,
+    lock: Any,
+) -> None:
+    """Take chunks of origins until none is left; packed rows go to ``out``."""
+    while True:
+        with lock:
+            k = int(claim[0])
+            claim[0] = k + 1
+        if k >= len(chunks):
+            return
+        block = dijkstra(csr, directed=True, indices=n_road + chunks[k])
+        out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
+        done[k] = 1
+
+
+def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int = 1) -> np.ndarray:
+    """Packed shortest-path weights from the points ``rows`` to every point (``len(rows) ×
+    n_points``), by multi-source Dijkstra in chunks of origins.
+
+    With ``workers > 1`` the process forks ``workers - 1`` children that share the chunks
+    with it (each takes the next chunk when done: a busy core slows nobody down) and write
+    their rows into shared memory. Each row is an independent Dijkstra, so the result is
+    identical to one process. A chunk a child did not finish (killed, crashed) is computed
+    here. scipy's Dijkstra holds the GIL, hence processes, not threads; forking shares the
+    graph without copying or pickling it.
+    """
+    n = csr.shape[0]
+    n_pts = n - n_road
+    step = max(1, _CHUNK_CELLS // max(1, n))
+    if workers > 1:  # enough chunks to balance the work between busy and idle cores
+        step = max(1, min(step, -(-len(rows) // (4 * workers))))
+    chunks = [rows[lo : lo + step] for lo in range(0, len(rows), step)]
+    starts = np.arange(0, len(rows), step, dtype=np.int64)
+    workers = min(workers, len(chunks))
+    if workers <= 1:
+        out = np.empty((len(rows), n_pts))
+        for k, chunk in enumerate(chunks):
+            block = dijkstra(csr, directed=True, indices=n_road + chunk)
+            out[starts[k] : starts[k] + len(chunk)] = block[:, n_road:]
+        return out
+    out = _shared_array((len(rows), n_pts), np.float64)
+    done = _shared_array((len(chunks),), np.uint8)
+    claim = _shared_array((1,), np.int64)
+    lock = multiprocessing.get_context("fork").Lock()
+    args = (csr, n_road, chunks, starts, out, done, claim, lock)
+    pids: list[int] = []
+    try:
+        for _ in range(workers - 1):
+            with warnings.catch_warnings():  # Python >= 3.12 warns about fork with threads
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # child: compute, then leave at once (no atexit, no stdio flush)
+                code = 1
+                try:
+                    _solve_chunks(*args)
+                    code = 0
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+        _solve_chunks(*args)
+    except BaseException:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    for lost in np.flatnonzero(done == 0).tolist():  # a child died before finishing it
+        block = dijkstra(csr, directed=True, indices=n_road + chunks[lost])
+        out[starts[lost] : starts[lost] + len(chunks[lost])] = block[:, n_road:]
+    return np.array(out)  # a private copy; the shared memory is released with its views
+
+
 class Router:
     """Shortest paths between snapped points, per profile, in compiled code.
 
@@ -1222,26 +1388,23 @@ class Router:
         return self._graphs[profile]
 
     def road_matrix(
-        self, profile: str, origins: Sequence[int] | None = None
+        self,
+        profile: str,
+        origins: Sequence[int] | None = None,
+        *,
+        workers: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Road-only travel seconds and metres between snapped points (no access legs).
 
         Rows are ``origins`` (point positions, default all), columns every point; ``inf``
-        where no road path exists.
+        where no road path exists. ``workers`` processes share the work (default: see
+        :func:`matrix_workers`); the result does not depend on it.
         """
         g = self.graph(profile)
         n_pts = len(self.snapped.ids)
         rows = np.arange(n_pts) if origins is None else np.asarray(origins, dtype=np.int64)
-        travel = np.empty((len(rows), n_pts))
-        dist = np.empty((len(rows), n_pts))
-        step = max(1, _CHUNK_CELLS // max(1, g.csr.shape[0]))
-        for lo in range(0, len(rows), step):
-            chunk = rows[lo : lo + step]
-            packed = dijkstra(g.csr, directed=True, indices=g.n_road + chunk)
-            t, d = _unpack(packed[:, g.n_road :])
-            travel[lo : lo + step] = t
-            dist[lo : lo + step] = d
-        return travel, dist
+        n = matrix_workers(len(rows), g.csr.nnz, self.network, workers=workers)
+        return _unpack(_point_rows(g.csr, g.n_road, rows, workers=n))
 
     def _pred(self, profile: str, origin: int) -> np.ndarray:
         key = (profile, origin)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -394,6 +397,10 @@ def test_matrix_equals_networkx_dijkstra(
         for u, v, data in G.edges(data=True):
             H.add_edge(v, u, **data)
     weight = f"travel_s_{profile}"
+    # two processes give exactly what one gives (inf where no path included)
+    one = m.router.road_matrix(profile, workers=1)
+    two = m.router.road_matrix(profile, workers=2)
+    assert all(np.array_equal(x, y) for x, y in zip(one, two, strict=True))
     t = m.travel_s[profile]
     assert (t >= 0).all() and (np.diag(t) == 0).all()
     for a, u in enumerate(used):
@@ -405,6 +412,119 @@ def test_matrix_equals_networkx_dijkstra(
                 assert abs(t[a, b] - lengths[v]) <= 1, (u, v, t[a, b], lengths[v])
             else:
                 assert t[a, b] == nw.UNREACHABLE_S
+
+
+# --------------------------------------------------------------------------- parallel matrices
+
+
+def grid_network(side: int = 10, *, seed: int = 0) -> nx.MultiDiGraph:
+    """A street grid (200 m blocks) with a one-way street in five and mixed classes."""
+    rng = np.random.default_rng(seed)
+    nodes = {(i, j): at(200.0 * i, 200.0 * j) for i in range(side) for j in range(side)}
+    G = nx.MultiDiGraph(crs="epsg:4326")
+    for k, (lon, lat) in nodes.items():
+        G.add_node(k, x=lon, y=lat)
+    for i in range(side):
+        for j in range(side):
+            for di, dj in ((1, 0), (0, 1)):
+                u, v = (i, j), (i + di, j + dj)
+                if v not in nodes:
+                    continue
+                hw = str(rng.choice(["tertiary", "residential"]))
+                length = geod_m(nodes[u], nodes[v])
+                G.add_edge(u, v, highway=hw, oneway=False, length=length)
+                if rng.random() > 0.2:
+                    G.add_edge(v, u, highway=hw, oneway=False, length=length)
+    return G
+
+
+@pytest.fixture
+def grid_router() -> nw.Router:
+    s = test_settings()
+    G = grid_network()
+    island = {"I1": at(5000, 0), "I2": at(5400, 0)}  # a road of its own: no path to the grid
+    for k, (lon, lat) in island.items():
+        G.add_node(k, x=lon, y=lat)
+    G.add_edge("I1", "I2", highway="tertiary", oneway=False, length=400.0)
+    G.add_edge("I2", "I1", highway="tertiary", oneway=False, length=400.0)
+    rng = np.random.default_rng(1)
+    xy = rng.uniform(-50, 1850, size=(60, 2))
+    xy[-1] = (5200, 10)
+    pts = points({f"P{k}": at(float(x), float(y)) for k, (x, y) in enumerate(xy)})
+    snapped = nw.snap_points(G, pts, s)  # no station: the island point stays in
+    assert len(snapped.ids) == 60
+    return nw.Router(snapped.index, snapped, s)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are forked on Linux")
+def test_parallel_matrix_is_identical_and_forks(
+    grid_router: nw.Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    for profile in ("motor", "mobil"):
+        before = len(forks)
+        one = grid_router.road_matrix(profile, workers=1)
+        assert len(forks) == before
+        two = grid_router.road_matrix(profile, workers=2)
+        three = grid_router.road_matrix(profile, workers=3, origins=[5, 0, 59, 7])
+        assert np.isfinite(one[0]).any() and not np.isfinite(one[0]).all()  # the island
+        assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+        assert np.array_equal(three[0], one[0][[5, 0, 59, 7]])
+        assert np.array_equal(three[1], one[1][[5, 0, 59, 7]])
+    assert len(forks) == 2 * (1 + 2)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are forked on Linux")
+def test_a_chunk_lost_by_a_dead_child_is_computed_by_the_parent(
+    grid_router: nw.Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = nw._solve_chunks
+
+    def dying_child(*args: Any) -> None:
+        if os.getpid() != parent:  # the child claims a chunk, then dies without writing it
+            claim, lock = args[6], args[7]
+            with lock:
+                claim[0] += 1
+            os._exit(3)
+        real(*args)
+
+    monkeypatch.setattr(nw, "_solve_chunks", dying_child)
+    two = grid_router.road_matrix("mobil", workers=2)
+    monkeypatch.setattr(nw, "_solve_chunks", real)
+    one = grid_router.road_matrix("mobil", workers=1)
+    assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_matrix_workers_setting_env_size_and_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(nw.MATRIX_WORKERS_ENV, raising=False)
+    s = test_settings()
+    big = (1000, 100_000)
+    can_fork = sys.platform.startswith("linux")
+    cores = len(os.sched_getaffinity(0)) if can_fork else 1
+    assert nw.matrix_workers(*big, s) == (min(2, cores) if can_fork else 1)
+    assert nw.matrix_workers(50, 1000, s) == 1  # too small to pay for a process
+    one = s.with_overrides(network={"matrix_workers": 1})
+    assert nw.matrix_workers(*big, one) == 1
+    assert nw.matrix_workers(*big, one, workers=2) == (2 if can_fork else 1)
+    monkeypatch.setenv(nw.MATRIX_WORKERS_ENV, "1")
+    assert nw.matrix_workers(*big, s) == 1
+    monkeypatch.setenv(nw.MATRIX_WORKERS_ENV, "dua")
+    with pytest.raises(InputError) as err:
+        nw.matrix_workers(*big, s)
+    assert nw.MATRIX_WORKERS_ENV in str(err.value) and "dua" in str(err.value)
+    monkeypatch.delenv(nw.MATRIX_WORKERS_ENV)
+    # a daemonic process (a Dask or multiprocessing worker) may not have children
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    assert nw.matrix_workers(*big, s) == 1
+    assert nw.matrix_workers(*big, s, workers=2) == 1
 
 
 # --------------------------------------------------------------------------- loading
