@@ -42,6 +42,8 @@ import re
 import signal
 import sys
 import warnings
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1614,9 +1616,10 @@ CACHE_KEEP = 24
 """How many files of each kind (``matrices-*``, ``roads-*``) a cache folder keeps (newest)."""
 
 
-def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _write_npz(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = False) -> None:
     buf = io.BytesIO()
-    np.savez(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types the kwargs oddly
+    save = np.savez_compressed if compress else np.savez
+    save(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types the kwargs oddly
     atomic.write_bytes(path, buf.getvalue())
     _prune_cache(path.parent, path.name.split("-", 1)[0])
 
@@ -1738,8 +1741,64 @@ def load_road_index(
     return index
 
 
+def _encode_ints(a: np.ndarray) -> np.ndarray:
+    """An integer matrix whose values fit in int32, as byte planes (``k × cells`` uint8, least
+    significant first) of its zigzagged differences along rows. Neighbouring cells of a travel
+    matrix differ little, so the high planes are almost all zero and deflate packs the whole
+    about twenty times smaller than int64; decoding is exact (modular int32 arithmetic)."""
+    b = np.diff(a.astype(np.int32), axis=1, prepend=np.int32(0)) if a.size else a.astype(np.int32)
+    u = ((b << 1) ^ (b >> 31)).view(np.uint32).ravel()
+    top = int(u.max()) if u.size else 0
+    planes = np.empty((max(1, (top.bit_length() + 7) // 8), u.size), dtype=np.uint8)
+    for i in range(len(planes)):
+        planes[i] = (u >> np.uint32(8 * i)) & np.uint32(0xFF)
+    return planes
+
+
+def _decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The int32 matrix :func:`_encode_ints` encoded."""
+    u = planes[0].astype(np.uint32)
+    for i in range(1, len(planes)):
+        u |= planes[i].astype(np.uint32) << np.uint32(8 * i)
+    b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+    return np.cumsum(b.reshape(shape), axis=1, dtype=np.int32)
+
+
+def _fits_int32(a: np.ndarray) -> bool:
+    info = np.iinfo(np.int32)
+    return a.dtype.kind in "iu" and (a.size == 0 or (a.min() >= info.min and a.max() <= info.max))
+
+
+def _dist_from_dm(road_dm: np.ndarray, snap_dist_m: np.ndarray) -> np.ndarray:
+    """``dist_m`` as :func:`_matrices_from_road` computes it, from whole road decimetres (-1:
+    no path): the same float operations in the same order, so bit for bit the same."""
+    d = road_dm / 10.0 + snap_dist_m[:, None] + snap_dist_m[None, :]
+    d[road_dm < 0] = np.inf
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def _road_dm(dist_m: np.ndarray, snap_dist_m: np.ndarray) -> np.ndarray | None:
+    """The whole road decimetres behind a ``dist_m`` matrix, or ``None`` when they do not give
+    it back exactly (then the floats are stored as they are)."""
+    if dist_m.size == 0:
+        return None
+    finite = np.isfinite(dist_m)
+    with np.errstate(invalid="ignore"):
+        road = dist_m - snap_dist_m[:, None] - snap_dist_m[None, :]
+        dm = np.where(finite, np.rint(road * 10.0), -1.0)
+    np.fill_diagonal(dm, 0.0)
+    if dm.max() > np.iinfo(np.int32).max or (dm[finite] < 0).any():
+        return None
+    exact = dm.astype(np.int32)
+    if not np.array_equal(_dist_from_dm(exact, snap_dist_m), dist_m):
+        return None
+    return exact
+
+
 def _save_cache(path: Path, m: Matrices) -> None:
     arrays: dict[str, np.ndarray] = {
+        "format": np.array(MATRIX_CACHE_FORMAT),
         "key": np.array(m.key),
         "ids": np.array(m.ids, dtype=str),
         "profiles": np.array(m.profiles, dtype=str),
@@ -1749,9 +1808,14 @@ def _save_cache(path: Path, m: Matrices) -> None:
         "unreachable_dist_m": np.array([d for _, d in m.unreachable.values()], dtype=float),
     }
     for k, p in enumerate(m.profiles):
-        arrays[f"travel_s_{k}"] = m.travel_s[p]
-        arrays[f"dist_m_{k}"] = m.dist_m[p]
-    _write_npz(path, arrays)
+        travel = m.travel_s[p]
+        arrays[f"travel_s_{k}"] = _encode_ints(travel) if _fits_int32(travel) else travel
+        road_dm = _road_dm(m.dist_m[p], m.snap_dist_m)
+        if road_dm is not None:
+            arrays[f"road_dm_{k}"] = _encode_ints(road_dm)
+        else:
+            arrays[f"dist_m_{k}"] = m.dist_m[p]
+    _write_npz(path, arrays, compress=True)
 
 
 def _load_cache(path: Path, key: str) -> Matrices | None:
@@ -1759,10 +1823,21 @@ def _load_cache(path: Path, key: str) -> Matrices | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as z:
-            if str(z["key"]) != key:
+            if str(z["key"]) != key or int(z["format"]) != MATRIX_CACHE_FORMAT:
                 return None
             ids = tuple(str(s) for s in z["ids"])
             profiles = [str(p) for p in z["profiles"]]
+            snap = z["snap_dist_m"]
+            shape = (len(ids), len(ids))
+            travel: dict[str, np.ndarray] = {}
+            dist: dict[str, np.ndarray] = {}
+            for k, p in enumerate(profiles):
+                t = z[f"travel_s_{k}"]
+                travel[p] = _decode_ints(t, shape).astype(np.int64) if t.dtype == np.uint8 else t
+                if f"road_dm_{k}" in z.files:
+                    dist[p] = _dist_from_dm(_decode_ints(z[f"road_dm_{k}"], shape), snap)
+                else:
+                    dist[p] = z[f"dist_m_{k}"]
             unreachable = {
                 str(i): (str(r), float(d))
                 for i, r, d in zip(
@@ -1774,14 +1849,14 @@ def _load_cache(path: Path, key: str) -> Matrices | None:
             }
             m = Matrices(
                 ids=ids,
-                travel_s={p: z[f"travel_s_{k}"] for k, p in enumerate(profiles)},
-                dist_m={p: z[f"dist_m_{k}"] for k, p in enumerate(profiles)},
+                travel_s=travel,
+                dist_m=dist,
                 unreachable=unreachable,
-                snap_dist_m=z["snap_dist_m"],
+                snap_dist_m=snap,
                 key=key,
                 from_cache=True,
             )
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
         return None  # a damaged cache file is recomputed and overwritten
     _touch(path)
     return m

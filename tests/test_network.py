@@ -804,3 +804,73 @@ def test_shared_osm_matrix_matches_networkx(path: Path | None) -> None:
     assert (t < nw.UNREACHABLE_S).all()
     leg = nw.leg_geometry(m, "mobil", "n1", "n2")
     assert shapely.get_num_coordinates(leg) >= 2
+
+
+# --------------------------------------------------------------------------- compact cache
+
+
+def test_cached_matrices_are_identical_and_compact(grid_router: nw.Router, tmp_path: Path) -> None:
+    s = test_settings()
+    snapped = grid_router.snapped
+    cold = nw.travel_matrices(
+        None, snapped, ["motor", "mobil"], s, cache_dir=tmp_path, network_key="grid"
+    )
+    warm = nw.travel_matrices(
+        None, snapped, ["motor", "mobil"], s, cache_dir=tmp_path, network_key="grid"
+    )
+    assert (cold.from_cache, warm.from_cache) == (False, True)
+    assert warm.ids == cold.ids and warm.unreachable == cold.unreachable
+    for p in ("motor", "mobil"):
+        assert warm.travel_s[p].dtype == np.int64 and warm.dist_m[p].dtype == np.float64
+        assert np.array_equal(warm.travel_s[p], cold.travel_s[p])
+        assert np.array_equal(warm.dist_m[p], cold.dist_m[p])  # bit for bit, inf included
+        assert (cold.travel_s[p] == nw.UNREACHABLE_S).any()  # the island
+        assert np.isinf(cold.dist_m[p]).any()
+    raw_bytes = 2 * 16 * len(cold.ids) ** 2  # int64 + float64 per profile
+    (file,) = tmp_path.glob("matrices-*.npz")
+    assert file.stat().st_size < raw_bytes / 4
+
+
+def test_cache_keeps_any_float_distances_exactly(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    n = 7
+    dist = rng.uniform(0, 5000, size=(n, n))  # not whole decimetres plus access legs
+    dist[2, 3] = np.inf
+    np.fill_diagonal(dist, 0.0)
+    travel = rng.integers(0, 3000, size=(n, n)).astype(np.int64)
+    travel[2, 3] = nw.UNREACHABLE_S
+    np.fill_diagonal(travel, 0)
+    m = nw.Matrices(
+        ids=tuple(f"P{k}" for k in range(n)),
+        travel_s={"mobil": travel},
+        dist_m={"mobil": dist},
+        unreachable={"Q": ("too_far", 1234.5)},
+        snap_dist_m=rng.uniform(0, 30, size=n),
+        key="k",
+    )
+    path = tmp_path / "matrices-k.npz"
+    nw._save_cache(path, m)
+    back = nw._load_cache(path, "k")
+    assert back is not None and back.from_cache
+    assert np.array_equal(back.travel_s["mobil"], travel)
+    assert np.array_equal(back.dist_m["mobil"], dist)
+    assert np.array_equal(back.snap_dist_m, m.snap_dist_m)
+    assert back.unreachable == m.unreachable
+    assert nw._load_cache(path, "other") is None
+    # a file in the old raw layout (no format entry) is recomputed, not misread
+    np.savez(path, key=np.array("k"), ids=np.array(m.ids), travel_s_0=travel, dist_m_0=dist)
+    assert nw._load_cache(path, "k") is None
+
+
+@given(
+    st.integers(0, 9).flatmap(
+        lambda n: st.lists(st.integers(-(2**31), 2**31 - 1), min_size=n * n, max_size=n * n).map(
+            lambda v: np.array(v, dtype=np.int64).reshape(n, n) if v else np.zeros((0, 0))
+        )
+    )
+)
+def test_int_codec_round_trips(a: np.ndarray) -> None:
+    a = a.astype(np.int64)
+    planes = nw._encode_ints(a)
+    assert planes.dtype == np.uint8 and 1 <= len(planes) <= 4
+    assert np.array_equal(nw._decode_ints(planes, a.shape), a)
