@@ -1746,8 +1746,10 @@ def _encode_ints(a: np.ndarray) -> np.ndarray:
     significant first) of its zigzagged differences along rows. Neighbouring cells of a travel
     matrix differ little, so the high planes are almost all zero and deflate packs the whole
     about twenty times smaller than int64; decoding is exact (modular int32 arithmetic)."""
-    b = np.diff(a.astype(np.int32), axis=1, prepend=np.int32(0)) if a.size else a.astype(np.int32)
-    u = ((b << 1) ^ (b >> 31)).view(np.uint32).ravel()
+    b: np.ndarray = a.astype(np.int32)
+    if b.size:
+        b = np.diff(b, axis=1, prepend=np.int32(0))
+    u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32).ravel()
     top = int(u.max()) if u.size else 0
     planes = np.empty((max(1, (top.bit_length() + 7) // 8), u.size), dtype=np.uint8)
     for i in range(len(planes)):
