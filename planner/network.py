@@ -1355,6 +1355,84 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
     return np.array(out)  # a private copy; the shared memory is released with its views
 
 
+_CONTRACT_MIN_SHARE = 0.1  # contract only when at least this share of road nodes may go
+
+
+def _contract_chains(csr: csr_matrix, n_road: int) -> tuple[csr_matrix, int] | None:
+    """The graph without the road nodes no shortest path between points needs to stop at.
+
+    A road node (not a point) with one distinct neighbour is a dead end and is removed; one with
+    two distinct neighbours ``a`` and ``b`` is the middle of a chain and is replaced by the
+    arcs ``a -> b`` and ``b -> a`` it carried (weights summed; the lighter of parallel arcs
+    kept), repeatedly. Packed weights are integers, so sums are exact and the distances between
+    the remaining nodes are exactly those of the whole graph. Points keep their order and stay
+    the last nodes. Returns the contracted CSR and its number of road nodes, or ``None`` when
+    too few nodes would go to pay for the work (a street grid).
+    """
+    n = csr.shape[0]
+    indptr, indices, data = csr.indptr, csr.indices, csr.data
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    cols = indices.astype(np.int64)
+    lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
+    pairs = np.unique(lo[lo != hi] * n + hi[lo != hi])
+    degree = np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n)
+    candidates = np.flatnonzero(degree[:n_road] <= 2)
+    if len(candidates) < _CONTRACT_MIN_SHARE * max(1, n_road):
+        return None
+    out: list[dict[int, float]] = [{} for _ in range(n)]
+    into: list[dict[int, float]] = [{} for _ in range(n)]
+    for u, v, w in zip(rows.tolist(), cols.tolist(), data.tolist(), strict=True):
+        if u != v:
+            out[u][v] = w
+            into[v][u] = w
+    alive = np.ones(n, dtype=bool)
+    stack = candidates.tolist()
+    while stack:
+        x = stack.pop()
+        if not alive[x]:
+            continue
+        around = out[x].keys() | into[x].keys()
+        if len(around) > 2:
+            continue
+        if len(around) == 2:  # the middle of a chain: bridge it
+            for p, wp in into[x].items():
+                for q, wq in out[x].items():
+                    if q == p:
+                        continue
+                    old = out[p].get(q)
+                    if old is None or wp + wq < old:
+                        out[p][q] = into[q][p] = wp + wq
+        for p in into[x]:
+            del out[p][x]
+        for q in out[x]:
+            del into[q][x]
+        out[x], into[x] = {}, {}
+        alive[x] = False
+        stack.extend(y for y in around if y < n_road and alive[y])
+    kept = np.flatnonzero(alive)
+    new = np.full(n, -1, dtype=np.int64)
+    new[kept] = np.arange(len(kept))
+    r_list: list[int] = []
+    c_list: list[int] = []
+    w_list: list[float] = []
+    for u in kept.tolist():
+        for v, w in out[u].items():
+            r_list.append(u)
+            c_list.append(v)
+            w_list.append(w)
+    r = new[np.array(r_list, dtype=np.int64)]
+    c = new[np.array(c_list, dtype=np.int64)]
+    w = np.array(w_list, dtype=float)
+    order = np.lexsort((c, r))
+    r, c, w = r[order], c[order], w[order]
+    m = len(kept)
+    ptr = np.zeros(m + 1, dtype=np.int64)
+    np.add.at(ptr, r + 1, 1)
+    ptr = np.cumsum(ptr)
+    core = csr_matrix((w, c.astype(np.int32), ptr.astype(np.int32)), shape=(m, m))
+    return core, int(alive[:n_road].sum())
+
+
 class Router:
     """Shortest paths between snapped points, per profile, in compiled code.
 
@@ -1374,6 +1452,7 @@ class Router:
         self.snapped = snapped
         self.network = settings.network if isinstance(settings, Settings) else settings
         self._graphs: dict[str, _AugmentedGraph] = {}
+        self._cores: dict[str, tuple[csr_matrix, int]] = {}
         self._preds: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
         self._keep = keep_origins
 
@@ -1402,11 +1481,20 @@ class Router:
         where no road path exists. ``workers`` processes share the work (default: see
         :func:`matrix_workers`); the result does not depend on it.
         """
-        g = self.graph(profile)
         n_pts = len(self.snapped.ids)
         rows = np.arange(n_pts) if origins is None else np.asarray(origins, dtype=np.int64)
-        n = matrix_workers(len(rows), g.csr.nnz, self.network, workers=workers)
-        return _unpack(_point_rows(g.csr, g.n_road, rows, workers=n))
+        csr, n_road = self.core(profile)
+        n = matrix_workers(len(rows), csr.nnz, self.network, workers=workers)
+        return _unpack(_point_rows(csr, n_road, rows, workers=n))
+
+    def core(self, profile: str) -> tuple[csr_matrix, int]:
+        """The profile's graph with dead ends and the middles of chains contracted away (see
+        :func:`_contract_chains`; the whole graph when that would not pay) and its number of
+        road nodes: the points are its last nodes. Matrices use it; legs use :meth:`graph`."""
+        if profile not in self._cores:
+            g = self.graph(profile)
+            self._cores[profile] = _contract_chains(g.csr, g.n_road) or (g.csr, g.n_road)
+        return self._cores[profile]
 
     def _pred(self, profile: str, origin: int) -> np.ndarray:
         key = (profile, origin)

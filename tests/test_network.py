@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import os
@@ -501,6 +502,72 @@ def test_a_chunk_lost_by_a_dead_child_is_computed_by_the_parent(
     monkeypatch.setattr(nw, "_solve_chunks", real)
     one = grid_router.road_matrix("mobil", workers=1)
     assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
+
+
+def test_contracted_chains_give_exactly_the_whole_graph_matrix() -> None:
+    """Streets drawn with many shape nodes (chains) and dead-end spurs: the matrix comes from a
+    much smaller graph and is bit for bit the whole graph's."""
+    s = test_settings()
+    rng = np.random.default_rng(3)
+    G = nx.MultiDiGraph(crs="epsg:4326")
+    side, cut = 5, 4  # 5 x 5 junctions, every block side cut into 4 pieces
+    for i in range(side):
+        for j in range(side):
+            G.add_node((i, j), x=at(400.0 * i, 400.0 * j)[0], y=at(400.0 * i, 400.0 * j)[1])
+    for i in range(side):
+        for j in range(side):
+            for di, dj in ((1, 0), (0, 1)):
+                if i + di >= side or j + dj >= side:
+                    continue
+                chain = [(i, j)]
+                for k in range(1, cut):
+                    node = (i, j, di, k)
+                    lon, lat = at(400.0 * i + 100.0 * k * di, 400.0 * j + 100.0 * k * dj)
+                    G.add_node(node, x=lon, y=lat)
+                    chain.append(node)
+                chain.append((i + di, j + dj))
+                one_way = rng.random() < 0.2
+                for u, v in itertools.pairwise(chain):
+                    length = geod_m(
+                        (G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"])
+                    )
+                    hw = "residential" if (i + j) % 2 else "tertiary"
+                    G.add_edge(u, v, highway=hw, oneway=one_way, length=length)
+                    if not one_way:
+                        G.add_edge(v, u, highway=hw, oneway=False, length=length)
+    for k in range(6):  # dead-end spurs of two pieces each
+        base = (int(rng.integers(side)), int(rng.integers(side)))
+        a, b = ("spur", k, 1), ("spur", k, 2)
+        bx, by = G.nodes[base]["x"], G.nodes[base]["y"]
+        G.add_node(a, x=bx + 0.0005, y=by + 0.0003)
+        G.add_node(b, x=bx + 0.001, y=by + 0.0006)
+        for u, v in ((base, a), (a, b)):
+            length = geod_m((G.nodes[u]["x"], G.nodes[u]["y"]), (G.nodes[v]["x"], G.nodes[v]["y"]))
+            G.add_edge(u, v, highway="service", oneway=False, length=length)
+            G.add_edge(v, u, highway="service", oneway=False, length=length)
+    xy = rng.uniform(-30, 1630, size=(40, 2))
+    pts = points({f"P{k}": at(float(x), float(y)) for k, (x, y) in enumerate(xy)})
+    snapped = nw.snap_points(G, pts, s)
+    router = nw.Router(snapped.index, snapped, s)
+    for profile in ("motor", "mobil"):
+        g = router.graph(profile)
+        core, n_road = router.core(profile)
+        assert core.shape[0] - n_road == len(snapped.ids)  # every point kept, last
+        assert n_road < g.n_road / 2  # chains and spurs went
+        rows = np.arange(len(snapped.ids))
+        whole = nw._unpack(nw._point_rows(g.csr, g.n_road, rows))
+        fast = router.road_matrix(profile, workers=1)
+        assert np.isfinite(whole[0]).all()
+        assert np.array_equal(fast[0], whole[0]) and np.array_equal(fast[1], whole[1])
+        # legs still follow the whole graph: the drawn length matches the matrix
+        line = router.leg(profile, "P0", "P1", crs="metric")
+        assert line.length == pytest.approx(whole[1][0, 1], rel=1e-3, abs=0.5)
+
+
+def test_a_grid_without_chains_is_not_contracted(grid_router: nw.Router) -> None:
+    g = grid_router.graph("mobil")
+    core, n_road = grid_router.core("mobil")
+    assert core is g.csr and n_road == g.n_road
 
 
 def test_matrix_workers_setting_env_size_and_daemon(monkeypatch: pytest.MonkeyPatch) -> None:
