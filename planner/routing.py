@@ -50,8 +50,11 @@ from planner.domain import Dropped, DropReason, Plan, Route, Stop
 from planner.problem import NightProblem, SolveResult, SolveStatus
 
 _BOOL_TRUE = 3  # ortools.util.optional_boolean_pb2.BOOL_TRUE
-_QUADRATIC_ACTIVE_MAX_VENUES = 120
-"""Up to this many venues, also the swap-a-visit-for-an-unvisited-venue operators."""
+_QUADRATIC_ACTIVE_MAX_VENUES = 300
+"""Up to this many venues, also the swap-a-visit-for-an-unvisited-venue operators (whole
+model; TOPTW pr05 m=2 at 10 s, one process: 995 with them, 962 without)."""
+_QUADRATIC_ACTIVE_MAX_VENUES_PART = 120
+"""The same for the parts of the decomposition (slower descent, worse plans above it)."""
 
 Metaheuristic = Literal["gls", "ils", "tabu", "sa", "greedy"]
 
@@ -378,6 +381,7 @@ def _search_parameters(
     time_limit_s: float,
     solution_limit: int | None,
     n_venues: int = 0,
+    quadratic_max: int = _QUADRATIC_ACTIVE_MAX_VENUES,
 ) -> Any:
     params = pywrapcp.DefaultRoutingSearchParameters()
     fss = routing_enums_pb2.FirstSolutionStrategy
@@ -390,9 +394,10 @@ def _search_parameters(
     # They cost (visits x unvisited x positions) per pass, though: on the demo night (1,464
     # venues, 16 squads) GLS with them never reached a local optimum in 17 s and gained 0.2 %
     # over the greedy; without them it gained 0.6 % (objective 4 802 790 -> 4 782 372 at
-    # 20 s). On TOPTW instances (100-288 venues) no difference measured at 5 s.
+    # 20 s). On TOPTW pr05 (288 venues, m=2, 10 s) they help: 995 vs 962. Parts of the
+    # decomposition use them up to 120 venues only.
     ops = params.local_search_operators
-    if n_venues <= _QUADRATIC_ACTIVE_MAX_VENUES:
+    if n_venues <= quadratic_max:
         ops.use_relocate_and_make_active = _BOOL_TRUE
         ops.use_exchange_and_make_active = _BOOL_TRUE
         ops.use_extended_swap_active = _BOOL_TRUE
@@ -526,6 +531,7 @@ def _solve_ortools(
     greedy_starts: int = 90,
     initial_routes: Sequence[Sequence[int]] | None = None,
     desa_caps: dict[int, int] | None = None,
+    quadratic_max: int = _QUADRATIC_ACTIVE_MAX_VENUES,
 ) -> list[list[int]] | None:
     """Build the OR-Tools model of ``problem`` and search from a first solution.
 
@@ -606,6 +612,7 @@ def _solve_ortools(
         time_limit_s=time_limit_s,
         solution_limit=solution_limit,
         n_venues=len(problem.venue_nodes),
+        quadratic_max=quadratic_max,
     )
     model.CloseModelWithParameters(params)
     stats["build_s"] = round(time.perf_counter() - t_build, 3)
@@ -810,6 +817,7 @@ def _improve_part(
         stats={},
         initial_routes=[[local[v] for v in r] for r in start],
         desa_caps=caps,
+        quadratic_max=_QUADRATIC_ACTIVE_MAX_VENUES_PART,
     )
     if out is None:
         return None
