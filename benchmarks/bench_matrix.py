@@ -1,46 +1,124 @@
 """Benchmark: 1,000 x 1,000 travel-time matrices (planner.network) against networkx.
 
-Two networks:
+Three networks:
 
 * ``balikpapan``: the real OSM drive network ``../shared/data/osm/balikpapan_kota_drive.graphml``
   (skipped when absent);
 * ``synthetic``: a perturbed 160 x 160 street grid near Trenggalek, >= 100,000 arcs, with
-  mixed road classes and some one-way streets, written to GraphML first.
+  mixed road classes and some one-way streets, written to GraphML first;
+* ``demo``: the bundled Trenggalek demo (``data/demo``: its roads, 15 stations + 1,500 venues,
+  both profiles, its ``planner.toml``): the matrix cold and cached, and the cache file.
 
 Each scenario runs in its own subprocess so that its peak memory (max RSS) is its own. For each:
 load, compile, snap 1,000 points (random positions up to 40 m off random roads), the matrix for
-one profile (``mobil``), the end-to-end :func:`planner.network.build_matrices` cold and cached,
-a cold build with other points on the cached compiled network, and networkx
-``single_source_dijkstra_path_length`` on the same graph for a subset of origins,
-scaled to 1,000 origins. Results go to ``benchmarks/results/bench_matrix.json``.
+one profile (``mobil``) in one process and in ``network.matrix_workers`` processes, each twice
+(wall time, CPU of this process and CPU of its forked children), the end-to-end
+:func:`planner.network.build_matrices` cold and cached, a cold build with other points on the
+cached compiled network, and networkx ``single_source_dijkstra_path_length`` on the same graph
+for a subset of origins, scaled to 1,000 origins. Results go to
+``benchmarks/results/bench_matrix.json``.
 
 Run: ``python benchmarks/bench_matrix.py`` (about a minute; timings are noisy on a shared
-machine).
+machine: the load average is recorded with each scenario).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
 SHARED = ROOT.parent / "shared" / "data" / "osm" / "balikpapan_kota_drive.graphml"
 RESULTS = ROOT / "benchmarks" / "results"
 N_POINTS = 1000
 PROFILE = "mobil"
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def _timed(fn: Any) -> tuple[Any, dict[str, float]]:
+    """Run fn(); wall time, CPU of this process and CPU of the children it forked."""
+    t, before = time.perf_counter(), os.times()
+    value = fn()
+    wall, after = time.perf_counter() - t, os.times()
+    cpu = after.user + after.system - before.user - before.system
+    children = (
+        after.children_user + after.children_system - before.children_user - before.children_system
+    )
+    return value, {"wall_s": wall, "cpu_s": cpu, "children_cpu_s": children}
+
+
+def demo_points() -> tuple[Any, list[str]]:
+    """Stations first, then venues, as the pipeline passes them."""
+    import geopandas as gpd
+    import pandas as pd
+
+    venues = pd.read_csv(DEMO / "venues.csv")
+    stations = pd.read_csv(DEMO / "stations.csv")
+    ids = [*stations["station_id"].astype(str), *venues["venue_id"].astype(str)]
+    lon = [*stations["lon"], *venues["lon"]]
+    lat = [*stations["lat"], *venues["lat"]]
+    pts = gpd.GeoDataFrame({"id": ids}, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    return pts, list(stations["station_id"].astype(str))
+
+
+def run_demo() -> dict[str, Any]:
+    """The bundled demo: build_matrices cold (compiled network cached first) and cached."""
+    from planner import network as nw
+    from planner.config import load_settings
+
+    settings = load_settings(DEMO / "planner.toml")
+    profiles = list(settings.network.profiles)
+    pts, stations = demo_points()
+    out: dict[str, Any] = {"scenario": "demo", "load_avg": os.getloadavg()[0]}
+    road = DEMO / "roads.graphml"
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        nw.load_road_index(road, settings, profiles=profiles, cache_dir=cache)
+        index = nw.load_road_index(road, settings, profiles=profiles, cache_dir=cache)
+        out["nodes"], out["edges"], out["points"] = index.n_nodes, index.n_arcs, len(pts)
+        router_sizes = []
+        runs = []
+        for _ in range(2):
+            for f in cache.glob("matrices-*.npz"):
+                f.unlink()
+            m, cost = _timed(
+                lambda: nw.build_matrices(road, pts, stations, profiles, settings, cache)
+            )
+            runs.append(cost)
+        out["build_cold_network_cached"] = runs
+        for p in profiles:
+            core, _ = m.router.core(p)
+            router_sizes.append([p, m.router.graph(p).csr.shape[0], core.shape[0]])
+        out["graph_nodes_whole_vs_contracted"] = router_sizes
+        out["cache_file_mb"] = sum(f.stat().st_size for f in cache.glob("matrices-*.npz")) / 2**20
+        out["cache_file_raw_int64_float64_mb"] = 16 * len(m.ids) ** 2 * len(profiles) / 2**20
+        cached = []
+        for _ in range(3):
+            warm, cost = _timed(
+                lambda: nw.build_matrices(road, pts, stations, profiles, settings, cache)
+            )
+            assert warm.from_cache
+            cached.append(cost["wall_s"])
+        out["build_cached_s"] = cached
+        assert all(np.array_equal(warm.travel_s[p], m.travel_s[p]) for p in profiles)
+        assert all(np.array_equal(warm.dist_m[p], m.dist_m[p]) for p in profiles)
+    out["peak_rss_mb"] = _rss_mb()
+    return out
 
 
 def synthetic_graph(side: int = 160, spacing_m: float = 100.0, seed: int = 0) -> Any:
@@ -103,7 +181,13 @@ def run_scenario(name: str, nx_origins: int) -> dict[str, Any]:
     from planner.config import Settings
 
     settings = Settings()
-    out: dict[str, Any] = {"scenario": name, "rss_after_imports_mb": _rss_mb()}
+    serial = settings.with_overrides(network={"matrix_workers": 1})
+    out: dict[str, Any] = {
+        "scenario": name,
+        "rss_after_imports_mb": _rss_mb(),
+        "load_avg": os.getloadavg()[0],
+        "workers": settings.network.matrix_workers,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         if name == "synthetic":
             t = time.perf_counter()
@@ -126,11 +210,25 @@ def run_scenario(name: str, nx_origins: int) -> dict[str, Any]:
         snapped = nw.snap_points(index, pts, settings, station_ids=stations)
         out["snap_s"] = time.perf_counter() - t
         out["unreachable"] = len(snapped.unreachable)
-        t, cpu = time.perf_counter(), time.process_time()
-        m = nw.travel_matrices(G, snapped, [PROFILE], settings)
-        out["matrix_s"] = time.perf_counter() - t
-        out["matrix_cpu_s"] = time.process_time() - cpu  # less sensitive to a busy machine
+        runs: dict[str, list[dict[str, float]]] = {"serial": [], "parallel": []}
+        found: dict[str, Any] = {}
+        for _ in range(2):
+            for label, s in (("serial", serial), ("parallel", settings)):
+                m, cost = _timed(partial(nw.travel_matrices, G, snapped, [PROFILE], s))
+                runs[label].append(cost)
+                found[label] = m
+        assert np.array_equal(found["serial"].travel_s[PROFILE], m.travel_s[PROFILE])
+        assert np.array_equal(found["serial"].dist_m[PROFILE], m.dist_m[PROFILE])
+        out["matrix_runs"] = runs
+        out["matrix_s"] = min(r["wall_s"] for r in runs["parallel"])
+        out["matrix_serial_s"] = min(r["wall_s"] for r in runs["serial"])
+        out["matrix_cpu_s"] = min(r["cpu_s"] + r["children_cpu_s"] for r in runs["parallel"])
         out["matrix_shape"] = list(m.travel_s[PROFILE].shape)
+        core, _ = m.router.core(PROFILE)
+        out["graph_nodes_whole_vs_contracted"] = [
+            m.router.graph(PROFILE).csr.shape[0],
+            core.shape[0],
+        ]
         t = time.perf_counter()
         legs = [nw.leg_geometry(m, PROFILE, m.ids[0], b) for b in m.ids[1:301]]
         out["legs_300_s"] = time.perf_counter() - t
@@ -169,20 +267,24 @@ def run_scenario(name: str, nx_origins: int) -> dict[str, Any]:
         nw.build_matrices(road, other, stations, [PROFILE], settings, cache)
         out["build_new_points_s"] = time.perf_counter() - t
     out["peak_rss_mb"] = _rss_mb()
+    out["children_peak_rss_mb"] = _rss_mb(resource.RUSAGE_CHILDREN)
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=["balikpapan", "synthetic"])
+    parser.add_argument("--scenario", choices=["balikpapan", "synthetic", "demo"])
     parser.add_argument("--nx-origins", type=int, default=None)
     args = parser.parse_args()
+    if args.scenario == "demo":
+        print(json.dumps(run_demo()))
+        return
     if args.scenario:
         default = 50 if args.scenario == "balikpapan" else 10
         print(json.dumps(run_scenario(args.scenario, args.nx_origins or default)))
         return
     results = []
-    for name in ("balikpapan", "synthetic"):
+    for name in ("balikpapan", "synthetic", "demo"):
         if name == "balikpapan" and not SHARED.is_file():
             print(f"skip {name}: {SHARED} is absent")
             continue
@@ -196,14 +298,19 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_matrix.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     keys = [
-        "nodes", "edges", "load_s", "compile_s", "snap_s", "matrix_s", "matrix_cpu_s",
-        "legs_300_s", "networkx_per_origin_s", "networkx_scaled_1000_s",
+        "load_avg", "nodes", "edges", "points", "load_s", "compile_s", "snap_s",
+        "graph_nodes_whole_vs_contracted", "matrix_serial_s", "matrix_s", "matrix_cpu_s",
+        "matrix_runs", "legs_300_s", "networkx_per_origin_s", "networkx_scaled_1000_s",
         "networkx_scaled_1000_cpu_s", "speedup_vs_networkx", "speedup_vs_networkx_cpu",
-        "build_cold_s", "build_cached_s", "build_new_points_s", "cache_file_mb", "rss_after_imports_mb", "peak_rss_mb",
+        "build_cold_s", "build_cold_network_cached", "build_cached_s", "build_new_points_s",
+        "cache_file_mb", "cache_file_raw_int64_float64_mb", "rss_after_imports_mb", "peak_rss_mb",
+        "children_peak_rss_mb",
     ]  # fmt: skip
     for r in results:
         print(f"== {r['scenario']}")
         for k in keys:
+            if k not in r:
+                continue
             v = r.get(k)
             print(f"  {k:24s} {v:,.3f}" if isinstance(v, float) else f"  {k:24s} {v}")
 

@@ -18,12 +18,14 @@ Families of functions, osmnx-style:
   :class:`Matrices`, :func:`leg_geometry`, and the facade :func:`build_matrices`.
 
 How a matrix is computed: every snapped point becomes an extra node splitting the road it lies
-on (both directions of a two-way road), and a single multi-source call to
-:func:`scipy.sparse.csgraph.dijkstra` solves all origins in compiled code. Each arc's weight
+on (both directions of a two-way road), and multi-source calls to
+:func:`scipy.sparse.csgraph.dijkstra` solve all origins in compiled code. Each arc's weight
 packs the travel time (integer milliseconds, high bits) and the length (integer decimetres, low
 bits) into one exactly representable float, so one pass gives the fastest path's time *and* its
-length (ties in time go to the shorter path). Predecessors are recomputed lazily, per origin,
-only for legs that are drawn.
+length (ties in time go to the shorter path). Matrices run on a contracted copy of the graph
+(dead ends removed, the middles of chains bridged: exact, since packed weights are integers) and,
+when large, in forked processes sharing the origins (:func:`matrix_workers`); neither changes a
+value. Predecessors are recomputed lazily, per origin, only for legs that are drawn.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRIVABLE_HIGHWAYS",
+    "MATRIX_WORKERS_ENV",
     "UNREACHABLE_S",
     "ImportReport",
     "Matrices",
