@@ -16,6 +16,9 @@ wall times on a shared 2-core machine: noisy; PyVRP is single-threaded, our solv
 both cores (``routing.workers``).
 
     python benchmarks/bench_demo_night.py [--date 2026-12-01] [--time-limit S] [--repeat N]
+
+Measured 2026-11-28 (20 s, seeds 0-2): priority 2068.2 / 2054.7 / 2062.0 vs PyVRP 2074.8 /
+2070.8 / 2071.8, mean ratio 0.9948, solve 20.1-20.2 s (first pass of issue 5: 0.982).
 """
 
 from __future__ import annotations

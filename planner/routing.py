@@ -947,7 +947,7 @@ def _lns(
 
 
 _DECOMPOSE_MIN_VENUES = 300
-"""Decompose (when ``routing.decompose`` is "auto") from this many venues and 3 squads up."""
+"""Decompose (when ``routing.decompose`` is "auto") from this many venues and 4 squads up."""
 _LNS_SQUADS = 3
 _LNS_CANDIDATES = 300
 _LNS_SLICE_S = 2.0
