@@ -618,9 +618,11 @@ def _solve_ortools(
     stats["build_s"] = round(time.perf_counter() - t_build, 3)
 
     initial = None
+    start_routes: list[list[int]] | None = None  # the node routes behind ``initial``
     if initial_routes is not None:
         idx_routes = [[manager.NodeToIndex(v) for v in r] for r in initial_routes]
         initial = model.ReadAssignmentFromRoutes(idx_routes, True)
+        start_routes = [list(map(int, r)) for r in initial_routes]
     elif first_solution == "greedy":
         t_greedy = time.perf_counter()
         greedy, n_starts = multistart_greedy(
@@ -636,6 +638,8 @@ def _solve_ortools(
         initial = model.ReadAssignmentFromRoutes(idx_routes, True)
         if initial is None:
             stats["greedy_rejected"] = True
+        else:
+            start_routes = [list(map(int, r)) for r in greedy]
     remaining = time_limit_s - (time.perf_counter() - t_build)
     params.time_limit.FromMilliseconds(max(10, round(remaining * 1000)))
     t_search = time.perf_counter()
@@ -648,6 +652,11 @@ def _solve_ortools(
     stats["solver_status"] = _STATUS_NAMES.get(model.status(), str(model.status()))
     stats["budget_hit"] = "time" if search_s >= remaining * 0.98 else "solutions"
     if solution is None:
+        # Out of time before the search returned (e.g. a busy machine and a short limit): the
+        # first solution OR-Tools accepted is feasible, so a plan never gets lost to the clock.
+        if initial is not None and start_routes is not None:
+            stats["fallback"] = "first_solution"
+            return start_routes
         return None
     stats["ortools_objective"] = int(solution.ObjectiveValue())
     out: list[list[int]] = []

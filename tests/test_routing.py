@@ -469,3 +469,24 @@ def test_empty_problem() -> None:
     res = solve(p, FAST)
     assert res.status == "feasible"
     assert res.plan.visits == 0
+
+
+def test_a_search_cut_short_by_the_clock_still_returns_the_first_solution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If OR-Tools returns nothing (out of time on a busy machine), the accepted first solution
+    is the plan: a feasible night is never lost to the clock."""
+    from ortools.constraint_solver import pywrapcp
+
+    monkeypatch.setattr(
+        pywrapcp.RoutingModel, "SolveFromAssignmentWithParameters", lambda self, a, p: None
+    )
+    p = _tiny(np.random.default_rng(3), exchange_rate_min=20.0)
+    cfg = FAST.with_overrides(routing={"workers": 1, "decompose": "never"})
+    res = solve(p, cfg)
+    assert res.status == "feasible"
+    assert res.stats.get("fallback") == "first_solution"
+    assert verify(res.plan, p) == []
+    greedy_cost = plan_cost(p, [[p.node_of(s.venue_id) for s in r.stops] for r in res.plan.routes])
+    assert res.objective == greedy_cost
+    assert res.plan.visits > 0
