@@ -146,6 +146,20 @@ class StopRow:
     lat: float
     lon: float
 
+    def fields(self) -> dict[str, Any]:
+        """What the sheet and the GeoJSON both show of a stop, times as WIB ``HH:MM``."""
+        return {
+            "order": self.order,
+            "venue_id": self.venue_id,
+            "name": self.name,
+            "kind": self.kind,
+            "desa": self.desa,
+            "kecamatan": self.kecamatan,
+            "arrival": format_clock_s(self.arrival_s),
+            "start": format_clock_s(self.start_s),
+            "departure": format_clock_s(self.departure_s),
+        }
+
 
 def stop_rows(result: NightResult) -> list[StopRow]:
     """Every planned stop joined with its venue and its reasons, in route order."""
@@ -209,15 +223,7 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
                 "totals": totals,
                 "stops": [
                     {
-                        "order": r.order,
-                        "venue_id": r.venue_id,
-                        "name": r.name,
-                        "kind": r.kind,
-                        "desa": r.desa,
-                        "kecamatan": r.kecamatan,
-                        "arrival": format_clock_s(r.arrival_s),
-                        "start": format_clock_s(r.start_s),
-                        "departure": format_clock_s(r.departure_s),
+                        **r.fields(),
                         "wait": r.start_s - r.arrival_s >= 60,
                         "reasons": r.reasons,
                     }
@@ -298,15 +304,7 @@ def routes_geojson(result: NightResult) -> bytes:
                 "properties": {
                     "feature": "stop",
                     "squad_id": r.squad_id,
-                    "order": r.order,
-                    "venue_id": r.venue_id,
-                    "name": r.name,
-                    "kind": r.kind,
-                    "desa": r.desa,
-                    "kecamatan": r.kecamatan,
-                    "arrival": format_clock_s(r.arrival_s),
-                    "start": format_clock_s(r.start_s),
-                    "departure": format_clock_s(r.departure_s),
+                    **r.fields(),
                     "priority": round(r.priority, 4),
                     "reasons": " | ".join(r.reasons),
                 },
