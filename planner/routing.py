@@ -35,7 +35,6 @@ Every result is re-verified by :func:`planner.check.verify` before it is returne
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing as mp
 import time
 from collections.abc import Sequence
@@ -47,6 +46,13 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from planner.check import verify
 from planner.config import Settings
 from planner.domain import Dropped, DropReason, Plan, Route, Stop
+from planner.heuristics import (
+    RouteState,
+    greedy_routes,
+    multistart_greedy,
+    plan_cost,
+    ruin_recreate,
+)
 from planner.problem import NightProblem, SolveResult, SolveStatus
 
 _BOOL_TRUE = 3  # ortools.util.optional_boolean_pb2.BOOL_TRUE
@@ -54,204 +60,15 @@ _QUADRATIC_ACTIVE_MAX_VENUES = 300
 """Up to this many venues, also the swap-a-visit-for-an-unvisited-venue operators (whole
 model; TOPTW pr05 m=2 at 10 s, one process: 995 with them, 962 without)."""
 _QUADRATIC_ACTIVE_MAX_VENUES_PART = 120
+_GREEDY_SHARE = 0.05
+_RR_SHARE = 0.85
+_RR_STEPS = 2000
+_RR_SHARE_LNS = 0.7
 """The same for the parts of the decomposition (slower descent, worse plans above it)."""
 
 Metaheuristic = Literal["gls", "ils", "tabu", "sa", "greedy"]
 
 _STATUS_NAMES = dict((v, k) for k, v in routing_enums_pb2.RoutingSearchStatus.Value.items())
-
-
-# ------------------------------------------------------------------ constructive heuristic
-
-
-class _RouteState:
-    """One squad's route during greedy insertion, with its earliest schedule."""
-
-    __slots__ = (
-        "arr",
-        "close",
-        "dep",
-        "dwell",
-        "end",
-        "k",
-        "maxshift",
-        "nodes",
-        "opn",
-        "start",
-        "t",
-        "wait",
-    )
-
-    def __init__(self, problem: NightProblem, k: int) -> None:
-        self.k = k
-        self.t = problem.travel(k)
-        self.opn = problem.open_s
-        self.close = problem.latest_start_s
-        self.dwell = problem.dwell_s
-        self.end = int(problem.shift_end_s[k])
-        self.nodes = [int(problem.start_node[k]), int(problem.end_node[k])]
-        self.start = int(problem.shift_start_s[k])
-        self.recompute()
-
-    def recompute(self) -> None:
-        nodes = self.nodes
-        m = len(nodes)
-        arr = np.zeros(m, dtype=np.int64)
-        st = np.zeros(m, dtype=np.int64)
-        arr[0] = st[0] = self.start
-        dep = np.zeros(m, dtype=np.int64)
-        dep[0] = self.start
-        for i in range(1, m):
-            arr[i] = dep[i - 1] + self.t[nodes[i - 1], nodes[i]]
-            st[i] = max(arr[i], self.opn[nodes[i]]) if i < m - 1 else arr[i]
-            dep[i] = st[i] + (self.dwell[nodes[i]] if i < m - 1 else 0)
-        wait = st - arr
-        ms = np.zeros(m, dtype=np.int64)
-        ms[m - 1] = self.end - arr[m - 1]
-        for i in range(m - 2, 0, -1):
-            ms[i] = min(self.close[nodes[i]] - st[i], wait[i + 1] + ms[i + 1])
-        self.arr, self.dep, self.wait, self.maxshift = arr, dep, wait, ms
-
-    def insertion(self, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For each candidate node: feasible?, best position, time used, added travel."""
-        nodes = np.asarray(self.nodes)
-        a, b = nodes[:-1], nodes[1:]
-        t = self.t
-        t_av = t[np.ix_(a, cand)]  # P × C
-        t_vb = t[np.ix_(cand, b)].T  # P × C
-        arr_v = self.dep[:-1, None] + t_av
-        st_v = np.maximum(arr_v, self.opn[cand][None, :])
-        ok = st_v <= self.close[cand][None, :]
-        new_arr_b = st_v + self.dwell[cand][None, :] + t_vb
-        shift = new_arr_b - self.arr[1:, None]
-        ok &= (shift - self.wait[1:, None]) <= self.maxshift[1:, None]
-        added = t_av + t_vb - t[a, b][:, None]
-        used = np.where(ok, np.maximum(shift, 1), np.iinfo(np.int64).max)
-        pos = np.argmin(used, axis=0)
-        cols = np.arange(len(cand))
-        return ok.any(axis=0), pos, used[pos, cols], added[pos, cols]
-
-    def insert(self, pos: int, node: int) -> None:
-        self.nodes.insert(pos + 1, node)
-        self.recompute()
-
-
-def greedy_routes(
-    problem: NightProblem,
-    *,
-    seed: int = 0,
-    alpha: float = 1.0,
-    noise: float = 0.0,
-) -> list[list[int]]:
-    """A first solution by greedy insertion, as node lists (without the depots) per squad.
-
-    Must-visit venues first (least time used first), then repeatedly the venue and squad with
-    the best ``penalty**alpha / time used`` whose insertion is feasible (windows, shift, area,
-    ``max_stops``, ``max_per_desa``) and pays for its added travel. ``noise`` (with ``seed``)
-    perturbs the ratios by up to that fraction, for diversified restarts.
-    """
-    rng = np.random.default_rng(seed)
-    k_n = problem.n_squads
-    venues = np.arange(problem.n_depots, problem.n_nodes)
-    routes = [_RouteState(problem, k) for k in range(k_n)]
-    if len(venues) == 0 or k_n == 0:
-        return [[] for _ in range(k_n)]
-    unrouted = np.ones(problem.n_nodes, dtype=bool)
-    unrouted[: problem.n_depots] = False
-    desa_count: dict[int, int] = {}
-    cap = problem.max_per_desa
-    pen = problem.penalty.astype(np.float64)
-    jitter = 1.0 + noise * rng.random(problem.n_nodes)
-
-    def open_mask() -> np.ndarray:
-        mask = unrouted.copy()
-        if cap is not None:
-            for g, c in desa_count.items():
-                if c >= cap:
-                    mask &= problem.desa_group != g
-        return mask
-
-    for phase in ("must", "rest"):
-        base = problem.must_visit if phase == "must" else np.ones(problem.n_nodes, dtype=bool)
-        score = np.full((k_n, problem.n_nodes), -np.inf)
-        best_pos = np.zeros((k_n, problem.n_nodes), dtype=np.int64)
-
-        def refresh(
-            k: int,
-            score: np.ndarray = score,
-            best_pos: np.ndarray = best_pos,
-            base: np.ndarray = base,
-            phase: str = phase,
-        ) -> None:
-            score[k] = -np.inf
-            r = routes[k]
-            if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
-                return
-            cand = np.flatnonzero(open_mask() & base & problem.allowed[k])
-            if len(cand) == 0:
-                return
-            feas, pos, used, added = r.insertion(cand)
-            if phase == "must":
-                val = -used.astype(np.float64)
-            else:
-                gain_ok = (pen[cand] - added >= 0) | problem.must_visit[cand]
-                feas &= gain_ok
-                val = (pen[cand] ** alpha) / used * jitter[cand]
-            val = np.where(feas, val, -np.inf)
-            score[k, cand] = val
-            best_pos[k, cand] = pos
-
-        for k in range(k_n):
-            refresh(k)
-        while True:
-            flat = int(np.argmax(score))
-            k, v = divmod(flat, problem.n_nodes)
-            if not np.isfinite(score[k, v]):
-                break
-            routes[k].insert(int(best_pos[k, v]), v)
-            unrouted[v] = False
-            score[:, v] = -np.inf
-            g = int(problem.desa_group[v])
-            refresh_all = False
-            if cap is not None and g >= 0:
-                desa_count[g] = desa_count.get(g, 0) + 1
-                refresh_all = desa_count[g] >= cap
-                if refresh_all:
-                    score[:, problem.desa_group == g] = -np.inf
-            refresh(k)
-    return [r.nodes[1:-1] for r in routes]
-
-
-def multistart_greedy(
-    problem: NightProblem,
-    *,
-    seed: int = 0,
-    starts: int = 90,
-    time_budget_s: float | None = None,
-) -> tuple[list[list[int]], int]:
-    """The best of several greedy insertions (cheapest objective), and how many ran.
-
-    Start ``i`` uses ``alpha`` from (1, 1.5, 2) in turn and, after the first three, noise 0.3
-    seeded by ``(seed, i)``: deterministic for a given ``starts`` (``time_budget_s`` may stop
-    it earlier, which is not reproducible; the reproducible mode passes None). Measured on
-    the TOPTW benchmark: 90 starts raise the first solution by 5-10 % of score over a single
-    greedy, more than guided local search adds in the same time.
-    """
-    t0 = time.perf_counter()
-    best: tuple[int, list[list[int]]] | None = None
-    done = 0
-    for i in range(max(1, starts)):
-        alpha = (1.0, 1.5, 2.0)[i % 3]
-        noise = 0.0 if i < 3 else 0.3
-        routes = greedy_routes(problem, seed=seed * 100_003 + i, alpha=alpha, noise=noise)
-        cost = plan_cost(problem, routes)
-        done += 1
-        if best is None or cost < best[0]:
-            best = (cost, routes)
-        if time_budget_s is not None and time.perf_counter() - t0 > time_budget_s:
-            break
-    assert best is not None
-    return best[1], done
 
 
 # ------------------------------------------------------------------ schedule and plan
@@ -316,7 +133,7 @@ def plan_from_routes(
     meta = meta if meta is not None else {}
     routes = tuple(_schedule(problem, k, nodes) for k, nodes in enumerate(node_routes))
     visited = {v for nodes in node_routes for v in nodes}
-    states = [_RouteState(problem, k) for k in range(problem.n_squads)]
+    states = [RouteState(problem, k) for k in range(problem.n_squads)]
     for k, nodes in enumerate(node_routes):
         states[k].nodes[1:1] = list(nodes)
         states[k].recompute()
@@ -356,20 +173,6 @@ def plan_from_routes(
         unmet_must_visit=tuple(unmet),
         meta=meta,
     )
-
-
-def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> int:
-    """Objective of node routes: travel seconds plus the penalties of unvisited venues."""
-    travel = 0
-    visited: set[int] = set()
-    for k, nodes in enumerate(node_routes):
-        t = problem.travel(k)
-        seq = [int(problem.start_node[k]), *nodes, int(problem.end_node[k])]
-        if nodes:
-            travel += int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
-        visited.update(nodes)
-    missed = [v for v in problem.venue_nodes if v not in visited]
-    return travel + int(problem.penalty[missed].sum())
 
 
 # ------------------------------------------------------------------ the OR-Tools model
@@ -629,11 +432,22 @@ def _solve_ortools(
             problem,
             seed=seed,
             starts=greedy_starts,
-            time_budget_s=None if solution_limit is not None else 0.25 * time_limit_s,
+            time_budget_s=None if solution_limit is not None else _GREEDY_SHARE * time_limit_s,
         )
         stats["greedy_s"] = round(time.perf_counter() - t_greedy, 3)
         stats["greedy_starts"] = n_starts
         stats["greedy_cost"] = plan_cost(problem, greedy)
+        if _RR_SHARE > 0:
+            left = time_limit_s - (time.perf_counter() - t_build)
+            greedy = ruin_recreate(
+                problem,
+                greedy,
+                seed=seed,
+                time_limit_s=_RR_SHARE * left if solution_limit is None else left,
+                iterations=None if solution_limit is None else _RR_STEPS,
+                stats=stats,
+            )
+            stats["rr_cost"] = plan_cost(problem, greedy)
         idx_routes = [[manager.NodeToIndex(v) for v in r] for r in greedy]
         initial = model.ReadAssignmentFromRoutes(idx_routes, True)
         if initial is None:
@@ -1024,7 +838,7 @@ def _solve_core(
             stats=stats,
             greedy_starts=greedy_starts,
         )
-    budget = None if solution_limit is not None else 0.25 * time_limit_s
+    budget = None if solution_limit is not None else _GREEDY_SHARE * time_limit_s
     if pool is not None and parts > 1:
         # the restarts split over the processes; the best greedy wins (ties: lower seed)
         share = -(-greedy_starts // parts)
@@ -1042,6 +856,19 @@ def _solve_core(
     stats["greedy_cost"] = plan_cost(problem, greedy)
     iterations = None if solution_limit is None else max(1, solution_limit // 20)
     deadline = t0 + time_limit_s
+    if _RR_SHARE_LNS > 0:
+        t_rr = time.perf_counter()
+        rr_s = _RR_SHARE_LNS * max(0.0, deadline - t_rr) if solution_limit is None else None
+        steps = None if solution_limit is None else _RR_STEPS
+        jobs = [(greedy, seed + 7_919 * i, rr_s, steps) for i in range(max(1, parts))]
+        found_rr = (
+            pool.map(_rr_worker, jobs)
+            if pool is not None and parts > 1
+            else [_rr_in(problem, *jobs[0])]
+        )
+        greedy = min(found_rr, key=lambda r: _cost_key(problem, r))
+        stats["rr_s"] = round(time.perf_counter() - t_rr, 3)
+        stats["rr_cost"] = plan_cost(problem, greedy)
     confined = _confined_squads(problem)
     lns_kw: dict[str, Any] = {
         "slice_s": _LNS_SLICE_S,
@@ -1182,6 +1009,21 @@ def _greedy_worker(args: tuple[int, int, float | None]) -> tuple[list[list[int]]
     seed, starts, budget = args
     assert _PORTFOLIO_PROBLEM is not None
     return multistart_greedy(_PORTFOLIO_PROBLEM, seed=seed, starts=starts, time_budget_s=budget)
+
+
+def _rr_in(
+    problem: NightProblem,
+    routes: list[list[int]],
+    seed: int,
+    time_limit_s: float | None,
+    steps: int | None,
+) -> list[list[int]]:
+    return ruin_recreate(problem, routes, seed=seed, time_limit_s=time_limit_s, iterations=steps)
+
+
+def _rr_worker(args: tuple[list[list[int]], int, float | None, int | None]) -> list[list[int]]:
+    assert _PORTFOLIO_PROBLEM is not None
+    return _rr_in(_PORTFOLIO_PROBLEM, *args)
 
 
 def _part_worker_in(problem: NightProblem, args: tuple[Any, ...]) -> list[list[int]] | None:

@@ -1,0 +1,109 @@
+"""Tests of the numpy heuristics: ruin and recreate keeps every rule and never loses ground."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from planner.check import verify
+from planner.heuristics import greedy_routes, plan_cost, ruin_recreate
+from planner.problem import NightProblem, synthetic_problem
+from planner.routing import plan_from_routes
+
+H = 3600
+
+
+def _night(
+    rng: np.random.Generator,
+    *,
+    n_venues: int = 40,
+    max_stops: int | None = None,
+    max_per_desa: int | None = None,
+    must: int = 0,
+) -> NightProblem:
+    """Two stations, three squads (two share a station), tight windows, patchy jurisdiction."""
+    n_dep = 2
+    coords = rng.uniform(0, 12_000, (n_dep + n_venues, 2))
+    opens = rng.integers(0, 4 * H, n_venues)
+    width = rng.integers(20 * 60, 3 * H, n_venues)
+    allowed = rng.random((3, n_venues)) < 0.7
+    allowed[0] |= ~(allowed[1] | allowed[2])
+    must_visit = np.zeros(n_venues, dtype=bool)
+    must_visit[rng.choice(n_venues, must, replace=False)] = True
+    return synthetic_problem(
+        coords,
+        n_depots=n_dep,
+        squads=[(0, 0, 5 * H), (0, H, 6 * H), (1, 0, 4 * H)],
+        windows_s=list(zip(opens.tolist(), (opens + width).tolist(), strict=True)),
+        dwell_s=rng.integers(600, 1800, n_venues).tolist(),
+        prize=rng.integers(1, 20, n_venues).tolist(),
+        allowed=allowed,
+        must_visit=must_visit.tolist(),
+        desa=[f"d{i % 7}" for i in range(n_venues)],
+        max_stops=max_stops,
+        max_per_desa=max_per_desa,
+        speed_mps=9.0,
+    )
+
+
+def _rules_broken(p: NightProblem, routes: list[list[int]]) -> list[str]:
+    """Every violation the independent checker finds, except must-visits it could not place."""
+    return [
+        v.rule for v in verify(plan_from_routes(p, routes), p) if v.rule != "must_visit_missing"
+    ]
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([None, 4]),
+    st.sampled_from([None, 2]),
+    st.integers(0, 3),
+)
+def test_ruin_recreate_keeps_every_rule_and_never_gets_worse(
+    seed: int, max_stops: int | None, max_per_desa: int | None, must: int
+) -> None:
+    p = _night(
+        np.random.default_rng(seed), max_stops=max_stops, max_per_desa=max_per_desa, must=must
+    )
+    start = greedy_routes(p)
+    assert _rules_broken(p, start) == []
+    out = ruin_recreate(p, start, seed=seed, iterations=150)
+    assert _rules_broken(p, out) == []
+    assert plan_cost(p, out) <= plan_cost(p, start)
+    placed = {v for r in start for v in r if p.must_visit[v]}
+    assert placed <= {v for r in out for v in r}, "a must-visit venue was ruined away"
+
+
+def test_ruin_recreate_improves_a_poor_start() -> None:
+    """From one greedy route per squad cut in half, the search must win back priority."""
+    p = _night(np.random.default_rng(7), n_venues=60)
+    start = [r[: len(r) // 2] for r in greedy_routes(p)]
+    stats: dict[str, float | int] = {}
+    out = ruin_recreate(p, start, seed=1, iterations=300, stats=stats)
+    assert _rules_broken(p, out) == []
+    assert plan_cost(p, out) < plan_cost(p, greedy_routes(p)) < plan_cost(p, start)
+    assert stats["rr_iterations"] == 300
+    assert 0 < stats["rr_accepted"] <= 300
+
+
+def test_ruin_recreate_is_reproducible_under_an_iteration_budget() -> None:
+    p = _night(np.random.default_rng(3), n_venues=50, max_per_desa=3)
+    start = greedy_routes(p)
+    a = ruin_recreate(p, start, seed=11, iterations=200)
+    b = ruin_recreate(p, start, seed=11, iterations=200)
+    c = ruin_recreate(p, start, seed=12, iterations=200)
+    assert a == b
+    assert _rules_broken(p, c) == []
+
+
+@pytest.mark.parametrize("routes", [[[], [], []], None])
+def test_ruin_recreate_without_budget_or_visits_returns_the_input(
+    routes: list[list[int]] | None,
+) -> None:
+    p = _night(np.random.default_rng(5), n_venues=12)
+    start = greedy_routes(p) if routes is None else routes
+    assert ruin_recreate(p, start, seed=0) == start  # neither a time limit nor iterations
