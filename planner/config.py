@@ -329,8 +329,14 @@ class RoutingSettings(_Section):
     first_solution: Literal["greedy", "ortools"] = "greedy"
     """First solution: our greedy insertion heuristic, or OR-Tools' cheapest insertion."""
     greedy_starts: int = Field(90, ge=1)
-    """Greedy restarts for the first solution (the best is kept; at most a quarter of the time
+    """Greedy restarts for the first solution (the best is kept; at most 5 % of the time
     limit outside reproducible mode)."""
+    ruin_recreate: bool = True
+    """Improve the greedy first solution by ruin and recreate (heuristics.py) for most of the
+    time limit before OR-Tools' local search polishes it (issue 5: it closes most of the gap
+    to the published best scores)."""
+    ruin_recreate_steps: int = Field(2000, ge=1)
+    """Ruin-and-recreate steps in reproducible mode (outside it the search runs on the clock)."""
     workers: int = Field(2, ge=1, le=64)
     """Processes per solve: disjoint parts side by side (decomposed nights) or whole searches
     with different seeds, the best plan kept."""

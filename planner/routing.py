@@ -62,7 +62,6 @@ model; TOPTW pr05 m=2 at 10 s, one process: 995 with them, 962 without)."""
 _QUADRATIC_ACTIVE_MAX_VENUES_PART = 120
 _GREEDY_SHARE = 0.05
 _RR_SHARE = 0.85
-_RR_STEPS = 2000
 _RR_SHARE_LNS = 0.7
 """The same for the parts of the decomposition (slower descent, worse plans above it)."""
 
@@ -299,6 +298,7 @@ def solve(
             "metaheuristic": metaheuristic,
             "first_solution": first_solution,
             "greedy_starts": rcfg.greedy_starts,
+            "rr_steps": rcfg.ruin_recreate_steps if rcfg.ruin_recreate else 0,
             "decompose": rcfg.decompose,
         }
         node_routes = _solve_portfolio(
@@ -332,6 +332,7 @@ def _solve_ortools(
     first_solution: str,
     stats: dict[str, Any],
     greedy_starts: int = 90,
+    rr_steps: int = 0,
     initial_routes: Sequence[Sequence[int]] | None = None,
     desa_caps: dict[int, int] | None = None,
     quadratic_max: int = _QUADRATIC_ACTIVE_MAX_VENUES,
@@ -437,14 +438,14 @@ def _solve_ortools(
         stats["greedy_s"] = round(time.perf_counter() - t_greedy, 3)
         stats["greedy_starts"] = n_starts
         stats["greedy_cost"] = plan_cost(problem, greedy)
-        if _RR_SHARE > 0:
+        if rr_steps > 0:
             left = time_limit_s - (time.perf_counter() - t_build)
             greedy = ruin_recreate(
                 problem,
                 greedy,
                 seed=seed,
                 time_limit_s=_RR_SHARE * left if solution_limit is None else left,
-                iterations=None if solution_limit is None else _RR_STEPS,
+                iterations=None if solution_limit is None else rr_steps,
                 stats=stats,
             )
             stats["rr_cost"] = plan_cost(problem, greedy)
@@ -797,6 +798,7 @@ def _solve_core(
     metaheuristic: Metaheuristic,
     first_solution: str,
     greedy_starts: int,
+    rr_steps: int,
     decompose: str,
     stats: dict[str, Any],
     pool: Any = None,
@@ -837,6 +839,7 @@ def _solve_core(
             first_solution=first_solution,
             stats=stats,
             greedy_starts=greedy_starts,
+            rr_steps=rr_steps,
         )
     budget = None if solution_limit is not None else _GREEDY_SHARE * time_limit_s
     if pool is not None and parts > 1:
@@ -856,10 +859,10 @@ def _solve_core(
     stats["greedy_cost"] = plan_cost(problem, greedy)
     iterations = None if solution_limit is None else max(1, solution_limit // 20)
     deadline = t0 + time_limit_s
-    if _RR_SHARE_LNS > 0:
+    if rr_steps > 0:
         t_rr = time.perf_counter()
-        rr_s = _RR_SHARE_LNS * max(0.0, deadline - t_rr) if solution_limit is None else None
-        steps = None if solution_limit is None else _RR_STEPS
+        rr_s = max(0.0, deadline - t_rr) * (_RR_SHARE_LNS if solution_limit is None else 1.0)
+        steps = None if solution_limit is None else rr_steps
         jobs = [(greedy, seed + 7_919 * i, rr_s, steps) for i in range(max(1, parts))]
         found_rr = (
             pool.map(_rr_worker, jobs)

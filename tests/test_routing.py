@@ -19,7 +19,12 @@ from planner.problem import NightProblem, build_problem, synthetic_problem
 from planner.routing import greedy_routes, multistart_greedy, plan_cost, plan_from_routes, solve
 
 FAST = Settings().with_overrides(
-    routing={"time_limit_s": 1.0, "reproducible": True, "solution_limit": 400}
+    routing={
+        "time_limit_s": 1.0,
+        "reproducible": True,
+        "solution_limit": 400,
+        "ruin_recreate_steps": 100,
+    }
 )
 H = 3600
 
