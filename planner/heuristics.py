@@ -261,16 +261,24 @@ def _route_travel(problem: NightProblem, k: int, nodes: Sequence[int]) -> int:
     return int(problem.travel(k)[seq[:-1], seq[1:]].sum())
 
 
-def _neighbours(problem: NightProblem, size: int) -> np.ndarray:
-    """Per node, the ``size`` venues nearest to it (fastest profile, both directions)."""
+def _neighbours(problem: NightProblem, size: int, chunk: int = 512) -> np.ndarray:
+    """Per node, the ``size`` venues nearest to it (fastest profile, both directions).
+
+    Rows go in chunks, so memory stays at ``chunk × venues`` even on very large nights.
+    """
     venues = np.arange(problem.n_depots, problem.n_nodes)
-    t = problem.travel_s.min(axis=0)
-    sym = (t[:, venues] + t[venues, :].T).astype(np.float64)
-    sym[venues, np.arange(len(venues))] = np.inf  # not itself
     size = min(size, len(venues))
-    part = np.argpartition(sym, size - 1, axis=1)[:, :size]
-    order = np.take_along_axis(sym, part, axis=1).argsort(axis=1, kind="stable")
-    return venues[np.take_along_axis(part, order, axis=1)]
+    out = np.empty((problem.n_nodes, size), dtype=np.int64)
+    for lo in range(0, problem.n_nodes, chunk):
+        rows = np.arange(lo, min(lo + chunk, problem.n_nodes))
+        there = problem.travel_s[:, rows[:, None], venues[None, :]].min(axis=0)
+        back = problem.travel_s[:, venues[:, None], rows[None, :]].min(axis=0).T
+        sym = (there + back).astype(np.float64)
+        sym[rows[:, None] == venues[None, :]] = np.inf  # not itself
+        part = np.argpartition(sym, size - 1, axis=1)[:, :size]
+        order = np.take_along_axis(sym, part, axis=1).argsort(axis=1, kind="stable")
+        out[rows] = venues[np.take_along_axis(part, order, axis=1)]
+    return out
 
 
 def ruin_recreate(
@@ -288,7 +296,7 @@ def ruin_recreate(
     it (the SISR ruin of Christiaens & Vanden Berghe, 2020, without the must-visit venues),
     then refills with :func:`_fill` from the removed venues and the unvisited venues near it,
     with randomised ratios. A worse plan is accepted under a temperature that cools from a
-    third of a mean venue penalty to a hundredth of it; the best plan seen is returned.
+    third of a mean venue penalty to a ninetieth of it; the best plan seen is returned.
     Stops after ``iterations`` steps (reproducible) or at ``time_limit_s``, whichever first.
     """
     rng = np.random.default_rng(seed)
@@ -392,7 +400,7 @@ def ruin_recreate(
                     if u in before:
                         route_of[u] = k
             new_cost = sum(travel) + int(penalty[unrouted].sum())
-            ok = new_cost < cost - temp * np.log(rng.random())
+            ok = new_cost < cost - temp * np.log(1.0 - rng.random())
         if ok:
             accepted += 1
             cost = new_cost

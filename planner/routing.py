@@ -18,12 +18,21 @@ time windows (TOPTW) on OR-Tools' routing library (``pywrapcp``):
   venues left out*: a venue is visited when its priority pays for the detour.
 
 Search: a first solution from our own greedy insertion heuristic (priority per minute used, the
-time-window "max shift" test of Vansteenwegen et al.), handed to OR-Tools with
-``ReadAssignmentFromRoutes``, then a metaheuristic (guided local search by default) under a
-wall-time limit; in reproducible mode under a solution budget (single-threaded OR-Tools is
-deterministic under a fixed budget), with the wall-time limit kept as a safety net.
+time-window "max shift" test of Vansteenwegen et al.), improved by ruin and recreate
+(:func:`planner.heuristics.ruin_recreate`) for most of the time limit, handed to OR-Tools with
+``ReadAssignmentFromRoutes``, then a metaheuristic (guided local search by default) under the
+rest of the wall-time limit; in reproducible mode under step and solution budgets
+(single-threaded OR-Tools is deterministic under a fixed budget), with the wall-time limit kept
+as a safety net.
 
-Large nights (``routing.decompose``): a large-neighbourhood search whose every step is an
+Why ruin and recreate: OR-Tools' own metaheuristics (guided local search, its iterated local
+search with SISR ruins, simulated annealing, tabu) all stalled in the same local optimum on the
+TOPTW benchmark's Cordeau instances, where the plan must trade many visits for others at once
+(pr05 m=2: 995 of a best known 1103). Ruin and recreate makes those trades (1 077-1 091), and
+OR-Tools' local search then polishes the routes (2-opt, relocate, exchange, swap-active).
+
+Large nights (``routing.decompose``): after ruin and recreate (one run per worker, each with
+its own seed, the best kept), a large-neighbourhood search whose every step is an
 OR-Tools model of a few squads and the venues open to them, solved from the current routes
 (:func:`_restrict`, :func:`_improve_part`), plus a phase where each squad confined to its
 jurisdiction is re-optimised alone. ``routing.workers`` processes (forked; each builds its own

@@ -20,7 +20,7 @@ from planner.routing import greedy_routes, multistart_greedy, plan_cost, plan_fr
 
 FAST = Settings().with_overrides(
     routing={
-        "time_limit_s": 1.0,
+        "time_limit_s": 10.0,  # a safety net: the step and solution budgets end the search
         "reproducible": True,
         "solution_limit": 400,
         "ruin_recreate_steps": 100,
