@@ -17,15 +17,20 @@ Measured (default subset, m = 2 and 4, 10 s, PyVRP back to back, 2 workers, 2026
 =============  ===========  ==========  ===============
 set            gap ours     gap PyVRP   ours / PyVRP
 =============  ===========  ==========  ===============
-solomon_100    1.48 %       0.53 %      0.9905
-solomon_200    1.05 %       -0.01 %     0.9893
-cordeau        5.09 %       1.16 %      0.9599
-all (24)       2.28 %       0.55 %      0.9826
+solomon_100    0.10 %       0.53 %      1.0044
+solomon_200    0.15 %       -0.01 %     0.9984
+cordeau        1.12 %       1.12 %      1.0001
+all (24)       0.37 %       0.54 %      1.0018
 =============  ===========  ==========  ===============
 
-(first pass of issue 5: 2.48 % and 0.980). Worst: pr05 m=2 980 vs PyVRP 1082, pr05 m=4 1673
-vs 1800. Guided local search, ILS, SA and tabu end in the same local optimum on pr02/pr05;
+No infeasible answer. Worst: pr05 m=4 1825 (best known 1859), pr02 m=4 1063 (1083), rc201
+m=2 1358 (1376). What moved it: ruin and recreate (heuristics.py) before OR-Tools' guided local
+search. Before it (greedy + GLS only): 2.28 % and 0.9826, Cordeau 5.09 %, pr05 m=2 980 vs
+PyVRP 1082; guided local search, OR-Tools' own ILS (SISR ruin, even with annealing
+acceptance: it stops after 1-2 s), SA and tabu ended in the same local optimum on pr02/pr05;
 GLS lambda 0.05-1.0, arc pruning and tighter start windows changed nothing measurable.
+Time shares (same subset): greedy 25 % / ruin and recreate 60 % of the rest: 0.48 %, ratio to
+the stored PyVRP runs 0.9994; greedy 5 % / 85 %: 0.37 %, 1.0005 (kept).
 """
 
 from __future__ import annotations

@@ -826,6 +826,8 @@ def _solve_core(
     same, 2 disjoint parts per round in 2 processes       4 773 334
     3 squads per part                                     4 770 930
     + each confined squad alone under GLS (polish)        4 768 053
+    + ruin and recreate first (70 %, one per worker)      4 754 524
+    same, ruin and recreate 50 % / 95 % of the time       4 754 309 / 4 753 622
     PyVRP 0.14 on the same problem, 20 s                  4 763 334
     ====================================================  =========
 
