@@ -20,9 +20,9 @@ from planner.routing import greedy_routes, multistart_greedy, plan_cost, plan_fr
 
 FAST = Settings().with_overrides(
     routing={
-        "time_limit_s": 10.0,  # a safety net: the step and solution budgets end the search
+        "time_limit_s": 3.0,  # ends the search on nights with a single possible plan
         "reproducible": True,
-        "solution_limit": 400,
+        "solution_limit": 30,
         "ruin_recreate_steps": 100,
     }
 )
@@ -171,13 +171,15 @@ def test_greedy_is_feasible_and_not_better_than_solver() -> None:
     best, starts = multistart_greedy(p, starts=FAST.routing.greedy_starts)
     assert starts == FAST.routing.greedy_starts
     assert plan_cost(p, best) <= plan_cost(p, g)
-    res = solve(p, FAST.with_overrides(routing={"workers": 1}))
+    budgeted = FAST.with_overrides(routing={"time_limit_s": 30.0})  # the budgets end it
+    res = solve(p, budgeted.with_overrides(routing={"workers": 1}))
+    assert res.stats["budget_hit"] == "solutions"
     assert verify(res.plan, p) == []
     assert verify(plan_from_routes(p, g), p) == []
     assert res.stats["greedy_cost"] == plan_cost(p, best)
     assert res.objective <= plan_cost(p, best)
     # two workers: the first one runs the same search, so the best of two is no worse
-    res2 = solve(p, FAST)
+    res2 = solve(p, budgeted)
     assert res2.stats["workers"] == 2
     assert res2.stats["worker_costs"][0] == res.objective
     assert res2.objective == min(res2.stats["worker_costs"]) <= res.objective
