@@ -29,6 +29,7 @@ class RouteState:
         "dep",
         "dwell",
         "end",
+        "idx",
         "k",
         "maxshift",
         "nodes",
@@ -50,31 +51,38 @@ class RouteState:
         self.recompute()
 
     def recompute(self) -> None:
-        nodes = self.nodes
-        m = len(nodes)
-        arr = np.zeros(m, dtype=np.int64)
-        st = np.zeros(m, dtype=np.int64)
-        arr[0] = st[0] = self.start
-        dep = np.zeros(m, dtype=np.int64)
-        dep[0] = self.start
-        for i in range(1, m):
-            arr[i] = dep[i - 1] + self.t[nodes[i - 1], nodes[i]]
-            st[i] = max(arr[i], self.opn[nodes[i]]) if i < m - 1 else arr[i]
-            dep[i] = st[i] + (self.dwell[nodes[i]] if i < m - 1 else 0)
-        wait = st - arr
-        ms = np.zeros(m, dtype=np.int64)
+        # the recurrences are sequential: plain Python ints, numpy only to gather the inputs
+        idx = np.asarray(self.nodes, dtype=np.int64)
+        m = len(idx)
+        legs = self.t[idx[:-1], idx[1:]].tolist()
+        opn = self.opn[idx].tolist()
+        dwell = self.dwell[idx].tolist()
+        close = self.close[idx].tolist()
+        arr = [self.start] * m
+        st = [self.start] * m
+        dep = [self.start] * m
+        for i in range(1, m - 1):
+            arr[i] = dep[i - 1] + legs[i - 1]
+            st[i] = arr[i] if arr[i] >= opn[i] else opn[i]
+            dep[i] = st[i] + dwell[i]
+        arr[m - 1] = st[m - 1] = dep[m - 1] = dep[m - 2] + legs[m - 2]
+        wait = [x - y for x, y in zip(st, arr, strict=True)]
+        ms = [0] * m
         ms[m - 1] = self.end - arr[m - 1]
         for i in range(m - 2, 0, -1):
-            ms[i] = min(self.close[nodes[i]] - st[i], wait[i + 1] + ms[i + 1])
-        self.arr, self.dep, self.wait, self.maxshift = arr, dep, wait, ms
+            ms[i] = min(close[i] - st[i], wait[i + 1] + ms[i + 1])
+        self.idx = idx
+        self.arr = np.array(arr, dtype=np.int64)
+        self.dep = np.array(dep, dtype=np.int64)
+        self.wait = np.array(wait, dtype=np.int64)
+        self.maxshift = np.array(ms, dtype=np.int64)
 
     def insertion(self, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For each candidate node: feasible?, best position, time used, added travel."""
-        nodes = np.asarray(self.nodes)
-        a, b = nodes[:-1], nodes[1:]
+        a, b = self.idx[:-1], self.idx[1:]
         t = self.t
-        t_av = t[np.ix_(a, cand)]  # P × C
-        t_vb = t[np.ix_(cand, b)].T  # P × C
+        t_av = t[a[:, None], cand[None, :]]  # P × C
+        t_vb = t[cand[None, :], b[:, None]]  # P × C
         arr_v = self.dep[:-1, None] + t_av
         st_v = np.maximum(arr_v, self.opn[cand][None, :])
         ok = st_v <= self.close[cand][None, :]
@@ -281,6 +289,14 @@ def _neighbours(problem: NightProblem, size: int, chunk: int = 512) -> np.ndarra
     return out
 
 
+_RR_HOT = 1 / 3
+"""Starting temperature of the annealing, as a share of the mean venue penalty."""
+_RR_COLD = 1 / 30
+"""Final temperature as a share of the starting one."""
+_RR_MAX_STRING = 10
+_RR_AVG_REMOVED = 10
+
+
 def ruin_recreate(
     problem: NightProblem,
     node_routes: Sequence[Sequence[int]],
@@ -326,10 +342,10 @@ def ruin_recreate(
     travel = [_route_travel(problem, k, r.nodes) for k, r in enumerate(routes)]
     cost = sum(travel) + int(penalty[unrouted].sum())
     best_cost, best = cost, [r.nodes[1:-1] for r in routes]
-    t_hot = max(1.0, float(penalty[venues].mean()) / 3.0)
-    t_cold = t_hot / 30.0
-    max_string = 10
-    avg_removed = 10
+    t_hot = max(1.0, float(penalty[venues].mean()) * _RR_HOT)
+    t_cold = t_hot * _RR_COLD
+    max_string = _RR_MAX_STRING
+    avg_removed = _RR_AVG_REMOVED
     t0 = time.perf_counter()
     step = accepted = 0
     while True:
