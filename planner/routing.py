@@ -685,11 +685,11 @@ def _lns(
     rng = np.random.default_rng([seed, 7])
     # one squad alone, under guided local search: a solution budget in reproducible mode
     single_solutions = None if iterations is None else _LNS_SINGLE_SOLUTIONS
+    if pool is None or parts <= 1:
+        pool, parts = None, 1
     best = _cost_key(problem, routes)
     it = accepted = 0
-    while pool is not None and parts > 1:
-        if iterations is not None and it >= iterations:
-            break
+    while iterations is None or it < iterations:
         now = time.perf_counter()
         if deadline is not None and now + 0.2 >= deadline:
             break
@@ -721,9 +721,17 @@ def _lns(
             else:
                 task = (routes, squads, venues, limit, slice_solutions, metaheuristic)
             tasks.append((*task, ruin))
+        if not tasks:
+            break
         it += len(tasks)
+        found = (
+            pool.map(_part_worker, tasks)
+            if pool is not None
+            else [_part_worker_in(problem, t) for t in tasks]
+        )
+        # disjoint parts: each improvement alone is kept, and they add up
         trial = [list(r) for r in routes]
-        for (_, squads, *_), part in zip(tasks, pool.map(_part_worker, tasks), strict=True):
+        for (_, squads, *_), part in zip(tasks, found, strict=True):
             if part is None:
                 continue
             one = [list(r) for r in routes]
@@ -736,41 +744,6 @@ def _lns(
         key = _cost_key(problem, trial)
         if key < best:
             routes, best = trial, key
-    while pool is None or parts <= 1:
-        if iterations is not None and it >= iterations:
-            break
-        now = time.perf_counter()
-        if deadline is not None and now + 0.2 >= deadline:
-            break
-        limit = slice_s if deadline is None else min(slice_s, deadline - now)
-        single = rng.random() < single_share
-        squads, venues = _pick_neighbourhood(
-            problem,
-            routes,
-            rng,
-            max_squads=1 if single else max_squads,
-            max_candidates=max_candidates,
-        )
-        it += 1
-        part = _improve_part(
-            problem,
-            routes,
-            squads,
-            venues,
-            time_limit_s=min(limit, single_s) if single else limit,
-            solution_limit=single_solutions if single else slice_solutions,
-            metaheuristic="gls" if single else metaheuristic,
-            ruin_seed=int(rng.integers(2**31)) if rng.random() < ruin_share else None,
-        )
-        if part is None:
-            continue
-        trial = [list(r) for r in routes]
-        for k, r in zip(squads, part, strict=True):
-            trial[k] = r
-        key = _cost_key(problem, trial)
-        if key < best:
-            routes, best = trial, key
-            accepted += 1
     stats["lns_iterations"] = it
     stats["lns_accepted"] = accepted
     return routes
