@@ -335,7 +335,7 @@ class RoutingSettings(_Section):
     """Improve the greedy first solution by ruin and recreate (heuristics.py) for most of the
     time limit before OR-Tools' local search polishes it (issue 5: it closes most of the gap
     to the published best scores)."""
-    ruin_recreate_steps: int = Field(2000, ge=1)
+    ruin_recreate_steps: int = Field(8000, ge=1)
     """Ruin-and-recreate steps in reproducible mode (outside it the search runs on the clock)."""
     workers: int = Field(2, ge=1, le=64)
     """Processes per solve: disjoint parts side by side (decomposed nights) or whole searches

@@ -420,6 +420,16 @@ def _solve_ortools(
             if len(members) > cap:
                 active = [model.ActiveVar(manager.NodeToIndex(v)) for v in members]
                 solver.Add(solver.Sum(active) <= cap)
+    if solution_limit is not None and rr_steps > 0 and initial_routes is None:
+        # Reproducible mode after ruin and recreate: descent to a local optimum ends by itself
+        # and is deterministic; guided local search reached only about 5 solutions a second
+        # on 100-300 venues, so any useful solution budget outlasted the time limit (and the
+        # plan then depended on the machine's speed). It adds little after ruin and recreate
+        # anyway: on the TOPTW benchmark some travel, no score. The swap-active operators
+        # made one descent on 288 venues (pr05) take 20 s; they stay up to 120 venues.
+        metaheuristic = "greedy"
+        stats["metaheuristic"] = "greedy"
+        quadratic_max = min(quadratic_max, _QUADRATIC_ACTIVE_MAX_VENUES_PART)
     params = _search_parameters(
         metaheuristic=metaheuristic,
         time_limit_s=time_limit_s,
@@ -761,7 +771,11 @@ _LNS_METAHEURISTIC: Metaheuristic = "greedy"
 _LNS_RUIN_SHARE = 0.0
 _LNS_SINGLE_SHARE = 0.0
 _LNS_SINGLE_S = 1.0
-_LNS_SINGLE_SOLUTIONS = 100
+_LNS_SINGLE_SOLUTIONS = 5
+"""Reproducible mode: solutions per confined squad in the polish (100 took 37 s on the demo
+night and gained nothing over 5 after ruin and recreate)."""
+_LNS_PARTS_PER_SOLUTIONS = 60
+"""Reproducible mode: one LNS part per this many of ``routing.solution_limit``."""
 _LNS_FIRST_SHARE = 0.25
 """With confined squads: LNS for this share of the time left after the greedy, ..."""
 _POLISH_SHARE = 0.7
@@ -841,7 +855,9 @@ def _solve_core(
     stats["greedy_s"] = round(time.perf_counter() - t0, 3)
     stats["greedy_starts"] = starts
     stats["greedy_cost"] = plan_cost(problem, greedy)
-    iterations = None if solution_limit is None else max(1, solution_limit // 20)
+    iterations = (
+        None if solution_limit is None else max(1, solution_limit // _LNS_PARTS_PER_SOLUTIONS)
+    )
     deadline = t0 + time_limit_s
     if rr_steps > 0:
         t_rr = time.perf_counter()

@@ -235,13 +235,13 @@ def test_decomposition_keeps_every_rule_and_improves_on_the_greedy(
 ) -> None:
     p = _jurisdictions(5, max_per_desa=max_per_desa)
     s = FAST.with_overrides(
-        routing={"decompose": "always", "solution_limit": 200, "workers": 1, "time_limit_s": 20.0}
+        routing={"decompose": "always", "solution_limit": 600, "workers": 1, "time_limit_s": 20.0}
     )
     res = solve(p, s)
     assert res.stats["decomposed"] is True
     assert res.stats["polish_squads"] == 2  # the two squads confined to their own side
     assert res.stats["polish_gain"] >= 0
-    assert res.stats["lns_iterations"] == 10
+    assert res.stats["lns_iterations"] == 10  # one part per 60 of solution_limit
     assert res.stats["budget_hit"] == "solutions"
     assert verify(res.plan, p) == []
     assert res.status == "feasible"  # the must-visit venue is served

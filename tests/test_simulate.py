@@ -55,7 +55,11 @@ shift = "20:00-01:00"
 vehicle = "motor"
 """
 
-FAST = {"routing.solution_limit": 2, "routing.time_limit_s": 30.0}
+FAST = {
+    "routing.solution_limit": 2,
+    "routing.ruin_recreate_steps": 50,
+    "routing.time_limit_s": 30.0,
+}
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +373,7 @@ def test_cli_simulate_prints_metrics_and_baseline(small: Path, tmp_path: Path) -
         [
             "simulate", str(small), "--start", START.isoformat(), "--nights", "2",
             "--baseline", "--time-limit", "30", "--reproducible", "--set",
-            "routing.solution_limit=2", "--out", str(out),
+            "routing.solution_limit=2", "--set", "routing.ruin_recreate_steps=50", "--out", str(out),
         ],
     )  # fmt: skip
     assert res.exit_code == 0, res.output

@@ -48,6 +48,7 @@ out = "hasil"
 
 [settings]
 "routing.solution_limit" = 2
+"routing.ruin_recreate_steps" = 50
 
 [grid]
 "weights.incidents" = [0.5, 2.0]
