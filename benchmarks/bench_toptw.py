@@ -17,14 +17,15 @@ Measured (default subset, m = 2 and 4, 10 s, PyVRP back to back, 2 workers, 2026
 =============  ===========  ==========  ===============
 set            gap ours     gap PyVRP   ours / PyVRP
 =============  ===========  ==========  ===============
-solomon_100    0.10 %       0.53 %      1.0044
-solomon_200    0.15 %       -0.01 %     0.9984
-cordeau        1.12 %       1.12 %      1.0001
-all (24)       0.37 %       0.54 %      1.0018
+solomon_100    0.15 %       0.53 %      1.0039
+solomon_200    -0.08 %      -0.01 %     1.0007
+cordeau        1.02 %       1.12 %      1.0011
+all (24)       0.31 %       0.54 %      1.0024
 =============  ===========  ==========  ===============
 
-No infeasible answer. Worst: pr05 m=4 1825 (best known 1859), pr02 m=4 1063 (1083), rc201
-m=2 1358 (1376). What moved it: ruin and recreate (heuristics.py) before OR-Tools' guided local
+No infeasible answer. Worst: pr02 m=2 700 (best known 715), pr05 m=2 1084 (1103), pr05 m=4
+1830 (1859). Two runs before the refill took the 20 venues nearest to every removed one (see
+heuristics.py): 0.37 % / 1.0018 and 0.40 % / 1.0015, rc201 m=2 then 1352-1358 of 1376. What moved it: ruin and recreate (heuristics.py) before OR-Tools' guided local
 search. Before it (greedy + GLS only): 2.28 % and 0.9826, Cordeau 5.09 %, pr05 m=2 980 vs
 PyVRP 1082; guided local search, OR-Tools' own ILS (SISR ruin, even with annealing
 acceptance: it stops after 1-2 s), SA and tabu ended in the same local optimum on pr02/pr05;
