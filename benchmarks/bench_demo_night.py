@@ -17,9 +17,9 @@ both cores (``routing.workers``).
 
     python benchmarks/bench_demo_night.py [--date 2026-12-01] [--time-limit S] [--repeat N]
 
-Measured 2026-11-28 (20 s, seeds 0-2): priority 2088.7 / 2089.1 / 2086.3 vs PyVRP 2075.8 /
-2070.8 / 2074.1, mean ratio 1.0070, solve 20.0-20.1 s; objective 4 753 448 - 4 755 235 vs
-PyVRP's 4 762 949 - 4 764 321. Before ruin and recreate (LNS of OR-Tools parts only): 2068.2
+Measured 2026-11-28 (20 s, seeds 0-2): priority 2087.4 / 2092.0 / 2089.5 vs PyVRP 2075.8 /
+2070.8 / 2074.1, mean ratio 1.0078, solve 20.0-20.1 s; objective 4 752 318 - 4 754 027 vs
+PyVRP's 4 762 949 - 4 764 321 (an earlier run with the narrower refill: 1.0066-1.0070). Before ruin and recreate (LNS of OR-Tools parts only): 2068.2
 / 2054.7 / 2062.0, ratio 0.9948 (first pass of issue 5: 0.982).
 """
 
