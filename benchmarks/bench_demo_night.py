@@ -19,8 +19,9 @@ both cores (``routing.workers``).
 
 Measured 2026-11-28 (20 s, seeds 0-2): priority 2087.4 / 2092.0 / 2089.5 vs PyVRP 2075.8 /
 2070.8 / 2074.1, mean ratio 1.0078, solve 20.0-20.1 s; objective 4 752 318 - 4 754 027 vs
-PyVRP's 4 762 949 - 4 764 321 (an earlier run with the narrower refill: 1.0066-1.0070). Before ruin and recreate (LNS of OR-Tools parts only): 2068.2
-/ 2054.7 / 2062.0, ratio 0.9948 (first pass of issue 5: 0.982).
+PyVRP's 4 762 949 - 4 764 321 (earlier runs with the narrower refill: 1.0066-1.0070).
+Before ruin and recreate (LNS of OR-Tools parts only): 2068.2 / 2054.7 / 2062.0, ratio 0.9948
+(first pass of issue 5: 0.982).
 """
 
 from __future__ import annotations
