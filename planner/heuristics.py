@@ -9,7 +9,6 @@ squad without the depots; every route built here keeps the windows, shifts, juri
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Sequence
 
@@ -127,11 +126,10 @@ def _fill(
     k_n = problem.n_squads
     n = problem.n_nodes
     cap = problem.max_per_desa
-    pen = problem.penalty.astype(np.float64)
-    lim = unrouted if allowed_cand is None else unrouted & allowed_cand
+    pen = problem.penalty
 
     def open_mask() -> np.ndarray:
-        mask = lim & unrouted
+        mask = unrouted if allowed_cand is None else unrouted & allowed_cand
         if cap is not None:
             for g, c in desa_count.items():
                 if c >= cap and g >= 0:
@@ -140,7 +138,7 @@ def _fill(
 
     for phase in ("must", "rest"):
         base = problem.must_visit if phase == "must" else np.ones(n, dtype=bool)
-        if phase == "must" and not (base & lim).any():
+        if phase == "must" and not (base & open_mask()).any():
             continue
         score = np.full((k_n, n), -np.inf)
         best_pos = np.zeros((k_n, n), dtype=np.int64)
@@ -187,7 +185,7 @@ def _fill(
                 desa_count[g] = desa_count.get(g, 0) + 1
                 if desa_count[g] >= cap:
                     score[:, problem.desa_group == g] = -np.inf
-            refresh(k, open_mask() if cap is not None else lim & unrouted)
+            refresh(k, open_mask())
 
 
 def greedy_routes(
@@ -253,10 +251,9 @@ def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> in
     travel = 0
     visited: set[int] = set()
     for k, nodes in enumerate(node_routes):
-        t = problem.travel(k)
-        seq = [int(problem.start_node[k]), *nodes, int(problem.end_node[k])]
-        if nodes:
-            travel += int(sum(t[a, b] for a, b in itertools.pairwise(seq)))
+        travel += _route_travel(
+            problem, k, [int(problem.start_node[k]), *nodes, int(problem.end_node[k])]
+        )
         visited.update(nodes)
     missed = [v for v in problem.venue_nodes if v not in visited]
     return travel + int(problem.penalty[missed].sum())
