@@ -1293,9 +1293,21 @@ def _solve_chunks(
             claim[0] = k + 1
         if k >= len(chunks):
             return
-        block = dijkstra(csr, directed=True, indices=n_road + chunks[k])
-        out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
+        _solve_chunk(csr, n_road, chunks, starts, out, k)
         done[k] = 1
+
+
+def _solve_chunk(
+    csr: csr_matrix,
+    n_road: int,
+    chunks: Sequence[np.ndarray],
+    starts: np.ndarray,
+    out: np.ndarray,
+    k: int,
+) -> None:
+    """Rows of chunk ``k`` of origins: one multi-source Dijkstra, point columns kept."""
+    block = dijkstra(csr, directed=True, indices=n_road + chunks[k])
+    out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
 
 
 def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int = 1) -> np.ndarray:
@@ -1319,9 +1331,8 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
     workers = min(workers, len(chunks))
     if workers <= 1:
         out = np.empty((len(rows), n_pts))
-        for k, chunk in enumerate(chunks):
-            block = dijkstra(csr, directed=True, indices=n_road + chunk)
-            out[starts[k] : starts[k] + len(chunk)] = block[:, n_road:]
+        for k in range(len(chunks)):
+            _solve_chunk(csr, n_road, chunks, starts, out, k)
         return out
     out = _shared_array((len(rows), n_pts), np.float64)
     done = _shared_array((len(chunks),), np.uint8)
@@ -1353,8 +1364,7 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
     for lost in np.flatnonzero(done == 0).tolist():  # a child died before finishing it
-        block = dijkstra(csr, directed=True, indices=n_road + chunks[lost])
-        out[starts[lost] : starts[lost] + len(chunks[lost])] = block[:, n_road:]
+        _solve_chunk(csr, n_road, chunks, starts, out, lost)
     return np.array(out)  # a private copy; the shared memory is released with its views
 
 
