@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.atomic import write_text
+from planner._atomic import write_text
 from planner.domain import WIB
-from planner.errors import InputError, Lang, Msg, Problem, msg
+from planner.errors import InputError, Problem
 from planner.history import HistoryStore, followups, reports_between, visits_between
+from planner.text import Lang, Msg, msg
 
 UNKNOWN = msg("(tidak dikenal)", "(unknown)")
 

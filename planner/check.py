@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain import Plan
-from planner.errors import InputError, PlannerError, Problem, msg
-from planner.problem import NightProblem, plan_from_json, plan_totals
+from planner.errors import InputError, PlannerError, Problem
+from planner.planfile import plan_from_json, plan_totals, problem_from_json
+from planner.problem import NightProblem
+from planner.text import msg
 
 RULES = (
     "unknown_squad",
@@ -373,9 +375,9 @@ def check_file(plan_path: Path, problem_path: Path | None = None) -> CheckReport
     problem: NightProblem | None = None
     if problem_path is not None:
         problem_path = Path(problem_path)
-        problem = NightProblem.from_json(_read_json(problem_path), file=problem_path.name)
+        problem = problem_from_json(_read_json(problem_path), file=problem_path.name)
     elif isinstance(data, dict) and isinstance(data.get("problem"), dict):
-        problem = NightProblem.from_json(data["problem"], file=plan_path.name + ":problem")
+        problem = problem_from_json(data["problem"], file=plan_path.name + ":problem")
     if problem is None:
         return CheckReport(plan, tuple(verify_structure(plan)), full=False)
     return CheckReport(plan, tuple(verify(plan, problem)), full=True)

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from planner.errors import InfeasibleError, InputError, Lang, PlannerError
+from planner.errors import InfeasibleError, InputError, PlannerError
+from planner.text import Lang
 
 app = typer.Typer(
     help="Perencana patroli Warkop Kamtibmas Polres Trenggalek. "
@@ -93,7 +93,7 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             err_console.print("Dibatalkan." if lang == "id" else "Cancelled.")
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:  # a bug: keep the details in a log, show a short message
             log = _write_crash_log(exc)
@@ -118,7 +118,7 @@ def _write_crash_log(exc: BaseException) -> Path:
     import tempfile
     import traceback
 
-    from planner.atomic import write_text
+    from planner._atomic import write_text
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = Path(tempfile.gettempdir()) / f"planner-error-{stamp}.log"
@@ -190,7 +190,8 @@ def validate_cmd(
 
 def _parse_night(date: str | None, lang: Lang) -> Any:
     from planner.domain import Night
-    from planner.errors import InputError, Problem, msg
+    from planner.errors import InputError, Problem
+    from planner.text import msg
 
     if date is None:
         from planner.pipeline import default_night
@@ -284,7 +285,8 @@ def plan_cmd(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from planner import outputs, pipeline, reports
-    from planner.atomic import write_text
+    from planner._atomic import write_text
+    from planner.planfile import problem_to_json
 
     lg = _lang(lang)
     night = _parse_night(date, lg)
@@ -322,7 +324,9 @@ def plan_cmd(
         write_timings: dict[str, float] = {}
         files = outputs.write_night(result, folder, lang=lg, timings=write_timings)
         if export_problem is not None:
-            write_text(export_problem, _json.dumps(result.problem.to_json(), ensure_ascii=False))
+            write_text(
+                export_problem, _json.dumps(problem_to_json(result.problem), ensure_ascii=False)
+            )
         hook("write", "end", 0.0)
     summary = reports.summary(result, files=files, extra_timings=write_timings)
     if json_out:
@@ -380,11 +384,12 @@ def score_cmd(
     """Prioritas tiap tempat malam ini beserta alasannya. (Tonight's venue priorities.)"""
     import json
 
-    from planner.atomic import write_text
+    from planner._atomic import write_text
     from planner.domain import Night
-    from planner.errors import Problem, msg
+    from planner.errors import Problem
     from planner.risk import score_dataset, score_table
     from planner.sources import load_dataset
+    from planner.text import msg
 
     lg = _lang(lang)
     if as_json and csv_path is not None:
@@ -641,8 +646,8 @@ def _history_known(dataset: Path, store: Path | None) -> tuple[Any, Any, Path]:
 
 def _existing_store(dataset: Path, store: Path | None) -> Path:
     from planner.config import load_settings
-    from planner.errors import msg
     from planner.history import default_store_path
+    from planner.text import msg
 
     path = store or default_store_path(dataset, load_settings(dataset / "planner.toml"))
     if not path.exists():
@@ -703,8 +708,8 @@ def visits_template_cmd(
     from rich.markup import escape
 
     from planner.config import load_settings
-    from planner.errors import msg
     from planner.history import Known, write_template
+    from planner.text import msg
 
     lg = _lang(lang)
     known = Known.from_settings(load_settings(dataset / "planner.toml"), venue_ids=())
@@ -790,7 +795,7 @@ def followups_cmd(
 
     from rich.markup import escape
 
-    from planner.atomic import write_text
+    from planner._atomic import write_text
     from planner.domain import WIB
     from planner.history import close_report, followups, followups_csv, open_store
 
@@ -861,9 +866,10 @@ def report_cmd(
 
     from planner.activity import write_activity_report
     from planner.domain import WIB
-    from planner.errors import Problem, msg
+    from planner.errors import Problem
     from planner.history import open_store
     from planner.sources import load_dataset
+    from planner.text import msg
 
     lg = _lang(lang)
     today = dt.datetime.now(WIB).date()
@@ -976,8 +982,9 @@ def simulate_cmd(
     from rich.progress import Progress
 
     from planner import simulate
-    from planner.errors import Problem, msg
+    from planner.errors import Problem
     from planner.sources import load_dataset
+    from planner.text import msg
 
     lg = _lang(lang)
     problems: list[Problem] = []

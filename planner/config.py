@@ -28,7 +28,8 @@ from pydantic import (
     model_validator,
 )
 
-from planner.errors import InputError, Lang, Problem, ProblemCollector, msg
+from planner.errors import InputError, Problem, ProblemCollector
+from planner.text import Lang, msg
 
 
 class _Section(BaseModel):

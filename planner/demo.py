@@ -42,7 +42,8 @@ from shapely.geometry import MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 
 from planner import config
-from planner.errors import PlannerError, msg
+from planner.errors import PlannerError
+from planner.text import msg
 
 __all__ = [
     "DATASET_FILES",

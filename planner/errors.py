@@ -9,29 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Lang = Literal["id", "en"]
-
-
-@dataclass(frozen=True)
-class Msg:
-    """A short human message in Bahasa Indonesia and English."""
-
-    id: str
-    en: str
-
-    def __call__(self, lang: Lang = "id") -> str:
-        return self.en if lang == "en" else self.id
-
-    def format(self, **kwargs: Any) -> Msg:
-        """Fill ``{placeholders}`` in both languages."""
-        return Msg(self.id.format(**kwargs), self.en.format(**kwargs))
-
-
-def msg(id: str, en: str) -> Msg:  # "id" is the language code here, not the builtin
-    """Build a bilingual message: ``msg("angka", "a number")``."""
-    return Msg(id, en)
+from planner.text import Lang, Msg
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from planner.atomic import write_bytes, write_text
+from planner._atomic import write_bytes, write_text
 from planner.config import Settings
 from planner.domain import WIB, Night, Plan, Window, parse_clock, parse_window
-from planner.errors import InputError, Lang, Msg, PlannerError, Problem, ProblemCollector, msg
+from planner.errors import InputError, PlannerError, Problem, ProblemCollector
+from planner.text import Lang, Msg, msg
 
 SCHEMA_VERSION = 2
 """The schema version this code writes; older stores are migrated on open."""

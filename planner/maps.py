@@ -35,9 +35,9 @@ import shapely
 from folium import plugins
 from shapely.geometry import LineString, mapping
 
-from planner.atomic import replace_all
+from planner._atomic import replace_all
 from planner.domain import Night, Plan, Route, Squad, Stop, format_clock_s
-from planner.errors import Lang, Msg, msg
+from planner.text import Lang, Msg, msg
 
 __all__ = [
     "KERAWANAN_COLOURS",

@@ -60,9 +60,10 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely.geometry import LineString, Point
 
-from planner import atomic
+from planner import _atomic as atomic
 from planner.config import NetworkSettings, ProfileSettings, Settings
-from planner.errors import InputError, Msg, PlannerError, Problem, ProblemCollector, msg
+from planner.errors import InputError, PlannerError, Problem, ProblemCollector
+from planner.text import Msg, msg
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 from planner import maps, reports
-from planner.atomic import replace_all
-from planner.errors import Lang
+from planner._atomic import replace_all
 from planner.pipeline import NightResult
-from planner.problem import plan_to_json
+from planner.planfile import plan_to_json
+from planner.text import Lang
 
 
 def night_folder(base: Path, result: NightResult) -> Path:

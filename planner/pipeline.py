@@ -22,9 +22,10 @@ from shapely.geometry import LineString
 from planner import check, network, risk, routing
 from planner.config import Settings
 from planner.domain import WIB, Night, Plan, Squad
-from planner.errors import Lang, PlannerError, msg
+from planner.errors import PlannerError
 from planner.problem import NightProblem, SolveResult, build_problem
 from planner.sources import Dataset, load_dataset
+from planner.text import Lang, msg
 
 if TYPE_CHECKING:
     from planner.history import HistoryStore

@@ -28,7 +28,7 @@ from shapely.geometry import LineString, mapping
 
 from planner import history
 from planner.domain import Plan, Squad, format_clock_s
-from planner.errors import Lang
+from planner.text import Lang
 
 if TYPE_CHECKING:
     from planner.pipeline import NightResult

@@ -63,7 +63,8 @@ from shapely.geometry.base import BaseGeometry
 
 from planner.config import Directive, Settings, check_settings
 from planner.domain import WIB, Night
-from planner.errors import InputError, Lang, Problem, ProblemCollector, msg
+from planner.errors import InputError, Problem, ProblemCollector
+from planner.text import Lang, msg
 
 if TYPE_CHECKING:
     from planner.history import HistoryStore

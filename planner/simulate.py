@@ -57,10 +57,11 @@ import pandas as pd
 from planner import pipeline
 from planner.config import Settings, settings_from_dict
 from planner.domain import Dropped, Night, Plan, Route, Stop
-from planner.errors import InputError, Lang, Problem, msg
+from planner.errors import InputError, Problem
 from planner.history import HistoryStore, open_store, record_plan
 from planner.problem import NightProblem, SolveResult, SolveStatus
 from planner.sources import Dataset, load_dataset
+from planner.text import Lang, msg
 
 log = logging.getLogger(__name__)
 
@@ -871,7 +872,7 @@ def write_tables(
     ``per_regu.csv`` (squads), ``desa_7hari.csv`` (desa reached per 7 nights), each with a
     ``method`` column, and ``banding.csv`` (the comparison) when given.
     """
-    from planner.atomic import replace_all
+    from planner._atomic import replace_all
 
     out = Path(out)
 

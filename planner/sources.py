@@ -31,7 +31,8 @@ import shapely
 
 from planner.config import Settings, load_settings
 from planner.domain import WIB, Squad, Window, format_clock, is_all_day, parse_clock
-from planner.errors import InputError, Msg, Problem, ProblemCollector, msg
+from planner.errors import InputError, Problem, ProblemCollector
+from planner.text import Msg, msg
 
 __all__ = [
     "DESA_COLUMNS",

@@ -49,10 +49,11 @@ from typing import Any
 import pandas as pd
 
 from planner import simulate
-from planner.atomic import replace_all
+from planner._atomic import replace_all
 from planner.config import RoutingSettings, load_settings
-from planner.errors import InputError, Lang, PlannerError, Problem, ProblemCollector, msg
+from planner.errors import InputError, PlannerError, Problem, ProblemCollector
 from planner.sources import Dataset, load_dataset
+from planner.text import Lang, msg
 
 _KEYS = {
     "dataset",

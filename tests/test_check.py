@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from planner.check import PlanViolationError, assert_feasible, verify, verify_structure
 from planner.config import Settings
 from planner.domain import Dropped, Plan, Route, Stop
-from planner.problem import NightProblem, plan_totals, synthetic_problem
+from planner.planfile import plan_totals, problem_to_json
+from planner.problem import NightProblem
 from planner.routing import solve
+from planner.testing import synthetic_problem
 
 H = 3600
 FAST = Settings().with_overrides(
@@ -223,13 +225,13 @@ def test_cli_check(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type
     from typer.testing import CliRunner
 
     from planner.cli import app
-    from planner.problem import plan_to_json
+    from planner.planfile import plan_to_json
 
     runner = CliRunner()
     good = tmp_path / "plan.json"
     good.write_text(json.dumps(plan_to_json(plan, problem)))
     prob = tmp_path / "problem.json"
-    prob.write_text(json.dumps(problem.to_json()))
+    prob.write_text(json.dumps(problem_to_json(problem)))
     ok = runner.invoke(app, ["check", str(good), "--problem", str(prob), "--lang", "en"])
     assert ok.exit_code == 0, ok.output
     assert "every rule holds" in ok.output

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.errors import (
-    InfeasibleError,
-    InputError,
-    Msg,
-    PlannerError,
-    Problem,
-    ProblemCollector,
-    msg,
-)
+from planner.errors import InfeasibleError, InputError, PlannerError, Problem, ProblemCollector
+from planner.text import Msg, msg
 
 
 def two_problems() -> list[Problem]:

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from planner import check, outputs, pipeline, reports
 from planner.cli import app
 from planner.domain import Night
-from planner.problem import NightProblem, plan_from_json
+from planner.planfile import plan_from_json, problem_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
@@ -90,7 +90,7 @@ def test_plan_json_matches_its_schema_and_passes_the_checker(planned: dict[str, 
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
     plan = plan_from_json(doc)
-    problem = NightProblem.from_json(json.loads(planned["problem"].read_text(encoding="utf-8")))
+    problem = problem_from_json(json.loads(planned["problem"].read_text(encoding="utf-8")))
     assert check.verify(plan, problem) == []
     assert plan.visits > 50  # 16 squads for a whole night
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from planner.check import verify
 from planner.config import Settings
 from planner.domain import Night, Squad, Window
-from planner.problem import NightProblem, build_problem, synthetic_problem
+from planner.problem import NightProblem, build_problem
 from planner.routing import greedy_routes, multistart_greedy, plan_cost, plan_from_routes, solve
+from planner.testing import synthetic_problem
 
 FAST = Settings().with_overrides(
     routing={

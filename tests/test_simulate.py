@@ -26,8 +26,8 @@ from planner.demo import write_demo
 from planner.domain import Night
 from planner.errors import InputError
 from planner.history import last_visits, open_store
-from planner.problem import synthetic_problem
 from planner.sources import load_dataset
+from planner.testing import synthetic_problem
 
 runner = CliRunner()
 START = dt.date(2026, 11, 20)

@@ -1,0 +1,316 @@
+"""The one table reader: CSV, XLSX and GeoPackage/GeoJSON/Shapefile read as text cells.
+
+Every input table of the planner (venues, incidents, stations, desa attributes, the visit sheets
+the squads send back) goes through :func:`read_table`, so one rule decides what a cell says:
+
+- a cell is the text a person typed (:func:`cell_text`): blanks are ``""``, a whole float is an
+  integer, a date at midnight is a date, a time is ``HH:MM``, a yes/no cell is ``ya``/``tidak``;
+- a CSV is UTF-8 (with or without BOM), else Windows-1252 (Excel's older "CSV" export), and its
+  separator is whichever of ``; , tab |`` its header line uses most;
+- blank rows, and rows before the header whose first cell starts with ``#`` (instructions), are
+  skipped; row numbers count as a spreadsheet does (the first line is row 1);
+- headers are lower-case with spaces and dashes as ``_``.
+
+Yes/no words (:data:`YES`, :data:`NO`, :func:`parse_yes_no`) live here too, for every column
+and key that takes one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import ProblemCollector
+from planner.text import msg
+
+CSV_SUFFIXES = frozenset({".csv", ".txt"})
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+GEO_SUFFIXES = frozenset({".gpkg", ".geojson", ".json", ".shp"})
+
+YES = frozenset({"ya", "y", "iya", "yes", "true", "t", "1", "benar", "aktif"})
+"""Words read as yes (compared lower-case, stripped)."""
+NO = frozenset({"tidak", "tdk", "n", "no", "false", "f", "0", "bukan", "salah", "nonaktif"})
+"""Words read as no; ``tidak_aktif`` is accepted too (a header-style spelling)."""
+_NO_EXTRA = frozenset({"tidak_aktif", "tidak aktif"})
+
+
+def parse_yes_no(text: object) -> bool | None:
+    """``True`` for a yes word, ``False`` for a no word, ``None`` for anything else."""
+    if isinstance(text, bool | np.bool_):
+        return bool(text)
+    t = str(text).strip().lower()
+    if t in YES:
+        return True
+    if t in NO or t in _NO_EXTRA:
+        return False
+    return None
+
+
+def norm_header(name: object) -> str:
+    """``" Nama Warkop "`` → ``"nama_warkop"`` (BOM and outer spaces dropped)."""
+    text = str(name if name is not None else "").replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a person would have typed into it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "ya" if value else "tidak"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time(0, 0):
+            if value.year < 1901:
+                return ""  # pragma: no cover - Excel's empty-date artefacts
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, dt.timedelta):  # Excel duration cells for times
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    return str(value).strip()
+
+
+@dataclass
+class Table:
+    """A file read as text.
+
+    Attributes
+    ----------
+    name
+        The file's name, as problems name it.
+    data
+        One column per header (normalised), ``str`` cells (``""`` for blank).
+    rows
+        The spreadsheet row number of each record.
+    geometry
+        The features' geometry in EPSG:4326 (geo files only).
+    """
+
+    name: str
+    data: pd.DataFrame
+    rows: np.ndarray
+    geometry: object | None = None
+
+    @property
+    def header(self) -> list[str]:
+        return [str(c) for c in self.data.columns]
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(spreadsheet row, cells)`` per record, in file order."""
+        for row, cells in zip(self.rows.tolist(), self.data.itertuples(index=False), strict=True):
+            yield int(row), list(cells)
+
+
+def _frame(name: str, header: list[object], records: list[list[object]], rows: list[int]) -> Table:
+    cols = [norm_header(h) for h in header]
+    width = len(cols)
+    fixed = []
+    for rec in records:
+        cells = [cell_text(c) for c in rec[:width]]
+        cells += [""] * (width - len(cells))
+        fixed.append(cells)
+    data = pd.DataFrame(fixed, columns=cols, dtype=object) if cols else pd.DataFrame()
+    return Table(name, data, np.asarray(rows, dtype=int))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Excel "CSV (MS-DOS)" exports; cp1252 decodes every byte.
+        return raw.decode("cp1252", errors="replace")
+
+
+def _is_instruction(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].lstrip().startswith("#")
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+_HEADER = msg("baris judul kolom", "a header row")
+
+
+def _split_header(
+    name: str, lines: list[tuple[int, list[object]]], bag: ProblemCollector
+) -> Table | None:
+    """Find the header among ``(row, cells)`` and build the table from the records after it."""
+    header: list[object] | None = None
+    records: list[list[object]] = []
+    rows: list[int] = []
+    for rowno, rec in lines:
+        texts = [cell_text(c) for c in rec]
+        if not any(texts):
+            continue
+        if header is None:
+            if _is_instruction(texts):
+                continue
+            header = list(rec)
+            while header and cell_text(header[-1]) == "":
+                header.pop()
+            continue
+        if len(rec) > len(header) and any(texts[len(header) :]):
+            bag.add(
+                row=rowno,
+                value=" | ".join(t for t in texts[len(header) :] if t),
+                expected=msg(
+                    f"paling banyak {len(header)} kolom seperti judulnya; beri tanda kutip pada "
+                    "nilai yang mengandung pemisah",
+                    f"at most {len(header)} columns like the header; quote values that contain "
+                    "the separator",
+                ),
+            )
+        records.append(list(rec))
+        rows.append(rowno)
+    if header is None:
+        bag.add(value=None, expected=_HEADER)
+        return None
+    return _frame(name, header, records, rows)
+
+
+def _read_csv(path: Path, bag: ProblemCollector) -> Table | None:
+    text = _decode(path.read_bytes())
+    if "\x00" in text:
+        bag.add(value="NUL", expected=msg("berkas teks CSV", "a CSV text file"))
+        return None
+    first = next(
+        (ln for ln in text.splitlines() if ln.strip() and not ln.lstrip('"').startswith("#")), ""
+    )
+    if not first:
+        bag.add(value=None, expected=_HEADER)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    try:
+        lines: list[tuple[int, list[object]]] = [
+            (rowno, list(rec)) for rowno, rec in enumerate(reader, start=1)
+        ]
+    except csv.Error as exc:
+        bag.add(value=str(exc), expected=msg("CSV yang valid", "valid CSV"))
+        return None
+    return _split_header(path.name, lines, bag)
+
+
+def _read_xlsx(path: Path, bag: ProblemCollector, *, sheet: str | None) -> Table | None:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's style/extension chatter
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any unreadable workbook is a user problem
+        bag.add(value=type(exc).__name__, expected=msg("berkas Excel .xlsx", "an Excel .xlsx file"))
+        return None
+    try:
+        names = wb.sheetnames
+        if sheet is not None and sheet in names:
+            ws = wb[sheet]
+        else:  # the first sheet that is not the instructions
+            data_sheets = [n for n in names if n.strip().lower() != "petunjuk"]
+            ws = wb[data_sheets[0] if data_sheets else names[0]]
+        lines = [
+            (rowno, list(rec)) for rowno, rec in enumerate(ws.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        wb.close()
+    return _split_header(path.name, lines, bag)
+
+
+def _read_geo(path: Path, bag: ProblemCollector) -> Table | None:
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # GDAL's many errors are all "cannot read"
+        bag.add(
+            value=str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__,
+            expected=msg(
+                "berkas GeoPackage/GeoJSON/Shapefile yang bisa dibaca",
+                "a readable GeoPackage/GeoJSON/Shapefile",
+            ),
+        )
+        return None
+    if gdf.crs is None:
+        xmin, ymin, xmax, ymax = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
+        if len(gdf) and not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+            bag.add(
+                value=msg("tanpa CRS", "no CRS")("en"),
+                expected=msg(
+                    "berkas dengan sistem koordinat (CRS); simpan ulang dengan .prj",
+                    "a file with a coordinate reference system; save it again with its .prj",
+                ),
+            )
+            return None
+        gdf = gdf.set_crs(4326)
+    elif not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs(4326)
+    attrs = gdf.drop(columns=gdf.geometry.name)
+    header = list(attrs.columns)
+    records = attrs.astype(object).where(attrs.notna(), None).values.tolist()
+    table = _frame(path.name, header, records, list(range(2, len(gdf) + 2)))
+    table.geometry = gdf.geometry.reset_index(drop=True)
+    return table
+
+
+def read_table(
+    path: Path | str,
+    bag: ProblemCollector,
+    *,
+    geo_ok: bool = False,
+    sheet: str | None = None,
+) -> Table | None:
+    """Read ``path`` (CSV or XLSX; with ``geo_ok`` also GeoPackage, GeoJSON, Shapefile).
+
+    Problems (unreadable file, no header, a row wider than its header, an unknown file type)
+    go to ``bag`` and give ``None`` (or a table without the bad cells). In a workbook the sheet
+    ``sheet`` is read when it exists, else the first sheet that is not ``petunjuk``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in CSV_SUFFIXES:
+            return _read_csv(path, bag)
+        if suffix in XLSX_SUFFIXES:
+            return _read_xlsx(path, bag, sheet=sheet)
+        if geo_ok and suffix in GEO_SUFFIXES:
+            return _read_geo(path, bag)
+    except OSError as exc:
+        bag.add(value=str(exc), expected=msg("berkas yang bisa dibaca", "a readable file"))
+        return None
+    kinds = "CSV, XLSX, GeoPackage, GeoJSON, Shapefile" if geo_ok else "CSV, XLSX"
+    bag.add(
+        value=path.suffix or path.name,
+        expected=msg(f"jenis berkas: {kinds}", f"a file type: {kinds}"),
+    )
+    return None
+
+
+__all__ = [
+    "NO",
+    "YES",
+    "Table",
+    "cell_text",
+    "norm_header",
+    "parse_yes_no",
+    "read_table",
+]
