@@ -1,0 +1,164 @@
+"""One process pool for the CPU-bound parts: travel-time matrix rows and the routing portfolio.
+
+The children are *forked*, so they inherit what the parent holds — a compiled night problem, a
+sparse road graph — without pickling it: the parent hands that object to :class:`ForkPool` as its
+``state`` and a task function reads it back with :func:`state`. A task's result travels back by
+pickling, so a task whose result is large writes into a :func:`shared_array` instead.
+
+Where forking is impossible or not allowed (not Linux, no ``fork``, inside a daemonic process such
+as a Dask worker, or inside a child of this pool) the same :meth:`ForkPool.map` runs the tasks in
+this process, one after another: the caller writes one code path. A child that dies (killed by
+the out-of-memory killer, say) does not lose its work: the tasks without a result are run again
+here, and the pool goes on serially.
+"""
+
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_STATE: Any = None
+_HAS_STATE = False
+_IN_CHILD = False
+
+
+def can_fork() -> bool:
+    """Forking children is possible and allowed here (see the module docstring)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    if _IN_CHILD or multiprocessing.current_process().daemon:
+        return False
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def usable_cores() -> int:
+    """How many CPUs this process may run on (its affinity, else the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: what a forked child writes, the parent sees."""
+    count = int(np.prod(shape))
+    buf = mmap.mmap(-1, max(1, count * np.dtype(dtype).itemsize))
+    return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
+
+
+def state() -> Any:
+    """The ``state`` of the :class:`ForkPool` this task runs under (in a child or serially)."""
+    if not _HAS_STATE:
+        raise RuntimeError("planner._pool.state() called outside a ForkPool task")
+    return _STATE
+
+
+def _mark_child() -> None:
+    global _IN_CHILD
+    _IN_CHILD = True
+
+
+class ForkPool:
+    """Run tasks in up to ``workers`` forked children that share ``state`` (see module docstring).
+
+    Use as a context manager; one pool at a time per process::
+
+        with ForkPool(2, state=problem) as pool:
+            costs = pool.map(solve_with_seed, seeds)   # solve_with_seed reads _pool.state()
+
+    Attributes
+    ----------
+    workers
+        The number of children; 1 when the tasks run in this process.
+    lost
+        How many times a child died and its tasks were run again here.
+    """
+
+    def __init__(self, workers: int, *, state: Any = None) -> None:
+        global _STATE, _HAS_STATE
+        if _HAS_STATE:
+            raise RuntimeError("a ForkPool is already open in this process")
+        _STATE, _HAS_STATE = state, True  # set before any child is forked
+        self.lost = 0
+        self._executor: ProcessPoolExecutor | None = None
+        self.workers = max(1, int(workers)) if can_fork() else 1
+        if self.workers > 1:
+            try:
+                self._executor = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_mark_child,
+                )
+            except OSError:  # pragma: no cover - no processes to be had (ulimit)
+                self.workers = 1
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+        """``[fn(t) for t in tasks]``, in the children when there are any, in task order."""
+        items = list(tasks)
+        if self._executor is None:
+            return [fn(t) for t in items]
+        try:
+            futures: list[Future[R]] = [self._executor.submit(fn, t) for t in items]
+        except BrokenProcessPool:
+            return self._go_serial(fn, items, [])
+        results: list[R] = []
+        for i, fut in enumerate(futures):
+            try:
+                results.append(fut.result())
+            except BrokenProcessPool:
+                return self._go_serial(fn, items[i:], results, futures[i:])
+        return results
+
+    def _go_serial(
+        self,
+        fn: Callable[[T], R],
+        rest: list[T],
+        done: list[R],
+        futures: list[Future[R]] | None = None,
+    ) -> list[R]:
+        """A child died: keep what finished, run the rest here, and stay serial from now on."""
+        self.lost += 1
+        self._shutdown()
+        for t, fut in zip(rest, futures or [None] * len(rest), strict=True):
+            if fut is not None and fut.done() and fut.exception() is None:
+                done.append(fut.result())
+            else:
+                done.append(fn(t))
+        return done
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+            self.workers = 1
+
+    def close(self) -> None:
+        """Stop the children and forget the state."""
+        global _STATE, _HAS_STATE
+        self._shutdown()
+        _STATE, _HAS_STATE = None, False
+
+    def __enter__(self) -> ForkPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+__all__ = ["ForkPool", "can_fork", "shared_array", "state", "usable_cores"]
