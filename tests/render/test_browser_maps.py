@@ -14,9 +14,9 @@ from typing import Any
 
 import browser_support as bs
 import pytest
-from test_maps import XSS_NAME, build_map_data
+from render.test_maps import XSS_NAME, build_map_data
 
-from planner import maps
+from planner.render import maps
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +160,8 @@ def test_demo_night_maps_in_chromium(
         pytest.skip(f"demo dataset not found at {DEMO}")
     import datetime as dt
 
-    from planner import outputs, pipeline
+    from planner import pipeline
+    from planner.render import outputs
     from planner.domain import Night
 
     result = pipeline.plan_night(DEMO, Night(dt.date(2026, 11, 28)), time_limit_s=3, seed=0)

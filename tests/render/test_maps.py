@@ -1,4 +1,4 @@
-"""Unit tests of planner.maps: render to HTML strings and assert on their content."""
+"""Unit tests of planner.render.maps: render to HTML strings and assert on their content."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
-from planner import maps
+from planner.render import maps
 from planner.domain import WIB, Dropped, Night, Plan, Route, Squad, Stop, parse_window
 
 XSS_NAME = "<img src=x onerror=alert(1)>"

@@ -1,4 +1,4 @@
-"""Tests of planner.activity: the printable activity report for the Kapolres."""
+"""Tests of planner.render.activity: the printable activity report for the Kapolres."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from planner import activity as a
+from planner.render import activity as a
 from planner import history as h
 from planner.config import Settings
 from planner.domain import WIB

@@ -1,0 +1,378 @@
+"""Route sheets and exports of a planned night.
+
+Everything here reads a :class:`~planner.pipeline.NightResult` and returns text or bytes; the
+caller (``pipeline.write_outputs``) writes the files atomically. Formats:
+
+- ``rencana-patroli-<date>.html``: the printable A4 route sheet, one page per squad;
+- ``rencana-patroli-<date>.csv``: one row per stop, with empty columns the squad fills in after
+  the night (``planner visits import`` reads it back);
+- ``routes.geojson``: one feature per squad route along the roads and one per stop (EPSG:4326);
+- ``summary(...)``: the machine-readable summary behind ``planner plan --json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import shapely
+from shapely.geometry import LineString, mapping
+
+from planner import history
+from planner.domain import Plan, Squad, format_clock_s
+from planner.text import Lang
+
+if TYPE_CHECKING:
+    from planner.pipeline import NightResult
+
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "tanggal",
+    "regu",
+    "venue_id",
+    *history.INFO_COLUMNS,
+    *history.FILL_COLUMNS,  # left empty: the squad fills them in after the night
+)
+"""The route sheet's CSV: what ``planner visits import`` reads back (history's columns)."""
+
+_TEXT: dict[str, dict[str, str]] = {
+    "id": {
+        "institution": "KEPOLISIAN RESOR TRENGGALEK",
+        "title": "RENCANA PATROLI WARKOP KAMTIBMAS",
+        "squad": "Regu",
+        "shift": "Jam dinas",
+        "station": "Markas",
+        "members": "Jumlah personel",
+        "people": "orang",
+        "vehicle": "Kendaraan",
+        "area": "Wilayah",
+        "all_area": "Seluruh wilayah",
+        "no": "No",
+        "time": "Jam",
+        "arrive": "tiba",
+        "venue": "Warkop",
+        "desa": "Desa / Kec.",
+        "attention": "Yang perlu diperhatikan",
+        "people_met": "Jumlah warga ditemui",
+        "issues": "Keluhan / aspirasi",
+        "no_stops": "Tidak ada kunjungan terjadwal untuk regu ini malam ini.",
+        "notes": "Catatan (keluhan, aspirasi, yang dirujuk ke instansi lain):",
+        "leader": "Ketua Regu",
+        "kanit": "Kanit",
+        "known": "Mengetahui,",
+        "kasat": "Kasat Samapta",
+        "totals": "{n} kunjungan · {km:.1f} km · berangkat {dep} · kembali {ret} WIB",
+        "footer": "Dibuat oleh perencana patroli Warkop Kamtibmas. Waktu dalam WIB.",
+    },
+    "en": {
+        "institution": "TRENGGALEK POLICE RESORT (POLRES TRENGGALEK)",
+        "title": "WARKOP KAMTIBMAS PATROL PLAN",
+        "squad": "Squad",
+        "shift": "Shift",
+        "station": "Station",
+        "members": "Officers",
+        "people": "",
+        "vehicle": "Vehicle",
+        "area": "Area",
+        "all_area": "Whole regency",
+        "no": "No",
+        "time": "Time",
+        "arrive": "arrive",
+        "venue": "Venue",
+        "desa": "Desa / Kec.",
+        "attention": "What to pay attention to",
+        "people_met": "People met",
+        "issues": "Complaints / aspirations",
+        "no_stops": "No visits planned for this squad tonight.",
+        "notes": "Notes (complaints, aspirations, referrals to other agencies):",
+        "leader": "Squad leader",
+        "kanit": "Kanit",
+        "known": "Acknowledged,",
+        "kasat": "Kasat Samapta",
+        "totals": "{n} visits · {km:.1f} km · leave {dep} · back {ret} WIB",
+        "footer": "Made by the Warkop Kamtibmas patrol planner. Times in WIB.",
+    },
+}
+
+
+def night_date_text(date: dt.date, lang: Lang) -> str:
+    """``"Selasa, 1 Desember 2026 (malam)"`` / ``"Tuesday 1 December 2026 (night)"``."""
+    if lang == "en":
+        return f"{DAYS_EN[date.weekday()]} {date.day} {date:%B} {date.year} (night)"
+    return f"{DAYS_ID[date.weekday()]}, {date.day} {MONTHS_ID[date.month - 1]} {date.year} (malam)"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("planner", "templates"),
+        autoescape=True,  # every string from input files is escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class StopRow:
+    """One stop with everything a sheet or export shows."""
+
+    squad_id: str
+    order: int
+    venue_id: str
+    name: str
+    kind: str
+    desa: str
+    kecamatan: str
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    priority: float
+    reasons: tuple[str, ...]
+    lat: float
+    lon: float
+
+    def fields(self) -> dict[str, Any]:
+        """What the sheet and the GeoJSON both show of a stop, times as WIB ``HH:MM``."""
+        return {
+            "order": self.order,
+            "venue_id": self.venue_id,
+            "name": self.name,
+            "kind": self.kind,
+            "desa": self.desa,
+            "kecamatan": self.kecamatan,
+            "arrival": format_clock_s(self.arrival_s),
+            "start": format_clock_s(self.start_s),
+            "departure": format_clock_s(self.departure_s),
+        }
+
+
+def stop_rows(result: NightResult) -> list[StopRow]:
+    """Every planned stop joined with its venue and its reasons, in route order."""
+    venues = result.dataset.venues.set_index("venue_id")
+    reasons = dict(zip(result.scores["venue_id"], result.scores["reasons"], strict=True))
+    rows = []
+    for route in result.plan.routes:
+        for i, stop in enumerate(route.stops, start=1):
+            v = venues.loc[stop.venue_id]
+            rows.append(
+                StopRow(
+                    squad_id=route.squad_id,
+                    order=i,
+                    venue_id=stop.venue_id,
+                    name=str(v["name"]),
+                    kind=str(v["kind"]),
+                    desa=str(v["desa"]),
+                    kecamatan=str(v["kecamatan"]),
+                    arrival_s=stop.arrival_s,
+                    start_s=stop.start_s,
+                    departure_s=stop.departure_s,
+                    priority=stop.priority,
+                    reasons=tuple(reasons.get(stop.venue_id, ())),
+                    lat=float(v.geometry.y),
+                    lon=float(v.geometry.x),
+                )
+            )
+    return rows
+
+
+def _area_text(squad: Squad, lang: Lang) -> str:
+    return ", ".join(squad.area) if squad.area else _TEXT[lang]["all_area"]
+
+
+def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
+    """The printable A4 route sheet: one page per squad."""
+    t = _TEXT[lang]
+    stations = result.dataset.stations.set_index("station_id")
+    by_squad: dict[str, list[StopRow]] = {}
+    for row in stop_rows(result):
+        by_squad.setdefault(row.squad_id, []).append(row)
+    sheets = []
+    for squad in result.squads:
+        route = result.plan.route(squad.squad_id)
+        rows = by_squad.get(squad.squad_id, [])
+        totals = t["totals"].format(
+            n=len(rows),
+            km=route.dist_m / 1000.0,
+            dep=format_clock_s(route.depart_s),
+            ret=format_clock_s(route.return_s),
+        )
+        sheets.append(
+            {
+                "squad_id": squad.squad_id,
+                "label": squad.label,
+                "shift": str(squad.shift),
+                "station": str(stations.loc[squad.station_id, "name"]),
+                "members": squad.members,
+                "vehicle": squad.vehicle,
+                "area": _area_text(squad, lang),
+                "totals": totals,
+                "stops": [
+                    {
+                        **r.fields(),
+                        "wait": r.start_s - r.arrival_s >= 60,
+                        "reasons": r.reasons,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+    template = _env().get_template("rencana_patroli.html.j2")
+    return template.render(
+        lang=lang, t=t, sheets=sheets, date_text=night_date_text(result.night.date, lang)
+    )
+
+
+def stops_csv(result: NightResult) -> bytes:
+    """One row per stop; UTF-8 with BOM and ``;`` separators, as Excel opens it in Indonesia."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    date = result.night.date.isoformat()
+    for r in stop_rows(result):
+        writer.writerow(
+            [
+                date,
+                r.squad_id,
+                r.venue_id,
+                r.order,
+                r.name,
+                r.desa,
+                r.kecamatan,
+                format_clock_s(r.arrival_s),
+                format_clock_s(r.start_s),
+                format_clock_s(r.departure_s),
+                f"{r.priority:.2f}",
+                " | ".join(r.reasons),
+                *([""] * len(history.FILL_COLUMNS)),
+            ]
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _join_legs(legs: Sequence[LineString]) -> Any:
+    parts = [g for g in legs if g is not None and not g.is_empty]
+    if not parts:
+        return None
+    merged = shapely.line_merge(shapely.MultiLineString(parts))
+    return mapping(merged)
+
+
+def routes_geojson(result: NightResult) -> bytes:
+    """A FeatureCollection (EPSG:4326): one route feature per squad, one point per stop."""
+    features: list[dict[str, Any]] = []
+    for squad in result.squads:
+        route = result.plan.route(squad.squad_id)
+        geom = _join_legs(result.legs.get(squad.squad_id, []))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geom,
+                "properties": {
+                    "feature": "route",
+                    "squad_id": squad.squad_id,
+                    "squad": squad.label,
+                    "station_id": squad.station_id,
+                    "vehicle": squad.vehicle,
+                    "visits": len(route.stops),
+                    "priority": round(route.priority, 4),
+                    "km": round(route.dist_m / 1000.0, 3),
+                    "depart": format_clock_s(route.depart_s),
+                    "return": format_clock_s(route.return_s),
+                },
+            }
+        )
+    for r in stop_rows(result):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": {
+                    "feature": "stop",
+                    "squad_id": r.squad_id,
+                    **r.fields(),
+                    "priority": round(r.priority, 4),
+                    "reasons": " | ".join(r.reasons),
+                },
+            }
+        )
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def squad_summaries(plan: Plan, squads: Sequence[Squad]) -> list[dict[str, Any]]:
+    """Per squad: visits, priority collected, km, first and last times."""
+    out = []
+    for squad in squads:
+        route = plan.route(squad.squad_id)
+        first = route.stops[0].start_s if route.stops else None
+        last = route.stops[-1].departure_s if route.stops else None
+        out.append(
+            {
+                "squad_id": squad.squad_id,
+                "name": squad.label,
+                "station_id": squad.station_id,
+                "shift": str(squad.shift),
+                "visits": len(route.stops),
+                "priority": round(route.priority, 3),
+                "km": round(route.dist_m / 1000.0, 2),
+                "depart": format_clock_s(route.depart_s),
+                "first_visit": None if first is None else format_clock_s(first),
+                "last_visit_end": None if last is None else format_clock_s(last),
+                "return": format_clock_s(route.return_s),
+            }
+        )
+    return out
+
+
+def summary(
+    result: NightResult,
+    *,
+    files: Mapping[str, Path] | None = None,
+    extra_timings: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The machine-readable summary of a planned night (``planner plan --json``)."""
+    plan = result.plan
+    return {
+        "date": result.night.date.isoformat(),
+        "status": result.status,
+        "squads": squad_summaries(plan, result.squads),
+        "visits": plan.visits,
+        "priority_collected": round(plan.collected, 3),
+        "priority_total": round(plan.total_priority, 3),
+        "share": round(plan.share, 4),
+        "km": round(sum(r.dist_m for r in plan.routes) / 1000.0, 2),
+        "dropped": len(plan.dropped),
+        "unmet_must_visit": [{"venue_id": v, "why": why} for v, why in plan.unmet_must_visit],
+        "timings_s": {
+            k: round(v, 3) for k, v in {**result.timings, **(extra_timings or {})}.items()
+        },
+        "files": {k: str(v) for k, v in (files or {}).items()},
+    }
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "StopRow",
+    "night_date_text",
+    "route_sheet_html",
+    "routes_geojson",
+    "squad_summaries",
+    "stop_rows",
+    "stops_csv",
+    "summary",
+]
