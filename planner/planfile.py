@@ -190,8 +190,9 @@ def plan_totals(plan: Plan, problem: NightProblem) -> dict[str, Any]:
     kec: set[str] = set()
     for r in plan.routes:
         for s in r.stops:
-            i = problem._index.get(s.venue_id)
-            if i is None:
+            try:
+                i = problem.node_of(s.venue_id)
+            except KeyError:
                 continue
             if problem.desa_group[i] >= 0:
                 desa.add(problem.desa_codes[problem.desa_group[i]])

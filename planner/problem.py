@@ -203,9 +203,9 @@ class NightProblem:
         """Node numbers of the candidate venues."""
         return range(self.n_depots, self.n_nodes)
 
-    def node_of(self, node_id: str) -> int:
-        """The node number of a station or venue id (``KeyError`` if unknown)."""
-        return self._index[node_id]
+    def node_of(self, place_id: str) -> int:
+        """The node of a station or venue, given its domain id (``KeyError`` if unknown)."""
+        return self._index[place_id]
 
     def travel(self, squad: int) -> np.ndarray:
         """The travel-time matrix (seconds) of squad ``squad``'s vehicle profile."""
@@ -241,7 +241,8 @@ class SolveResult:
     wall_s
         Wall time of the solve (model building included).
     plan
-        The plan, already verified by ``check.verify``.
+        The plan as the solver built it: not verified here. The caller verifies it with
+        ``check.verify`` (the pipeline does, once); a plan is never trusted from the solver.
     stats
         Solver details (status name, search settings, budget, first-solution cost...).
     """
@@ -324,8 +325,39 @@ def build_problem(
         If ids do not match between the inputs, or a matrix is malformed.
     """
     unreachable = dict(unreachable or {})
+    index = _check_inputs(
+        venues=venues, scores=scores, squads=squads, stations=stations, node_ids=node_ids,
+        travel_s=travel_s, dist_m=dist_m, unreachable=unreachable,
+    )  # fmt: skip
+    triage = _triage(
+        night=night,
+        venues=venues.reset_index(drop=True),
+        scores=scores,
+        squads=squads,
+        index=index,
+        travel_s=travel_s,
+        unreachable=unreachable,
+        settings=settings,
+    )
+    return _assemble(
+        night=night, triage=triage, squads=squads, stations=stations, index=index,
+        travel_s=travel_s, dist_m=dist_m, settings=settings,
+    )  # fmt: skip
+
+
+def _check_inputs(
+    *,
+    venues: pd.DataFrame,
+    scores: pd.DataFrame,
+    squads: Sequence[Squad],
+    stations: pd.DataFrame,
+    node_ids: Sequence[str],
+    travel_s: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, np.ndarray],
+    unreachable: Mapping[str, str],
+) -> dict[str, int]:
+    """Every mismatch between the inputs at once (InputError); the matrix row of each id."""
     bag = ProblemCollector("venues")
-    rcfg = settings.routing
     index = {str(nid): i for i, nid in enumerate(node_ids)}
     if len(index) != len(node_ids):
         bag.add(
@@ -334,8 +366,47 @@ def build_problem(
             value=len(node_ids) - len(index),
             expected=msg("id simpul yang unik", "unique node ids"),
         )
-    n_in = len(node_ids)
-    # ---- matrices
+    _check_matrices(bag, len(node_ids), travel_s=travel_s, dist_m=dist_m)
+    _check_squads(bag, squads, stations, index, travel_s=travel_s, dist_m=dist_m)
+    venues = venues.reset_index(drop=True)
+    for col in ("venue_id", "kecamatan", "desa_code", "windows"):
+        if col not in venues.columns:
+            bag.add(column=col, expected=msg("kolom wajib", "a required column"))
+    for col in ("venue_id", "priority"):
+        if col not in scores.columns:
+            bag.add(file="scores", column=col, expected=msg("kolom wajib", "a required column"))
+    bag.raise_if_any()
+    scored = set(scores["venue_id"].astype(str))
+    for pos, vid in enumerate(venues["venue_id"].astype(str)):
+        if vid not in scored:
+            bag.add(
+                row=_row(venues, pos),
+                column="venue_id",
+                value=vid,
+                expected=msg("venue yang punya skor malam ini", "a venue scored tonight"),
+            )
+        elif vid not in index and vid not in unreachable:
+            bag.add(
+                file="matrix",
+                row=_row(venues, pos),
+                column="venue_id",
+                value=vid,
+                expected=msg(
+                    "venue di matriks waktu tempuh atau di daftar tak terjangkau",
+                    "a venue in the travel-time matrix or in the unreachable list",
+                ),
+            )
+    bag.raise_if_any()
+    return index
+
+
+def _check_matrices(
+    bag: ProblemCollector,
+    n_in: int,
+    *,
+    travel_s: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, np.ndarray],
+) -> None:
     for what, mats in (("travel_s", travel_s), ("dist_m", dist_m)):
         for prof, mat in mats.items():
             arr = np.asarray(mat)
@@ -353,10 +424,20 @@ def build_problem(
                     value="NaN/negatif",
                     expected=msg("angka ≥ 0", "numbers ≥ 0"),
                 )
-    # ---- squads and stations
-    station_kec = {str(r.station_id): str(r.kecamatan) for r in stations.itertuples(index=False)}
+
+
+def _check_squads(
+    bag: ProblemCollector,
+    squads: Sequence[Squad],
+    stations: pd.DataFrame,
+    index: Mapping[str, int],
+    *,
+    travel_s: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, np.ndarray],
+) -> None:
+    known = {str(sid) for sid in stations["station_id"]}
     for pos, sq in enumerate(squads):
-        if sq.station_id not in station_kec:
+        if sq.station_id not in known:
             bag.add(
                 file="squads.toml",
                 row=pos + 1,
@@ -383,60 +464,119 @@ def build_problem(
                     f"a profile with a matrix: {', '.join(sorted(travel_s))}",
                 ),
             )
-    # ---- venues and scores
-    venues = venues.reset_index(drop=True)
-    for col in ("venue_id", "kecamatan", "desa_code", "windows"):
-        if col not in venues.columns:
-            bag.add(column=col, expected=msg("kolom wajib", "a required column"))
-    for col in ("venue_id", "priority"):
-        if col not in scores.columns:
-            bag.add(file="scores", column=col, expected=msg("kolom wajib", "a required column"))
-    bag.raise_if_any()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A venue at least one squad can serve tonight, in the compiled problem's terms."""
+
+    venue_id: str
+    node: int  # row of the input matrices
+    open_s: int
+    latest_s: int
+    dwell_s: int
+    prize: float
+    penalty: int
+    must: bool
+    allowed: tuple[int, ...]  # squads (positions) that can serve it
+    desa: str
+    kecamatan: str
+
+
+@dataclass
+class _Triage:
+    """The venues split into candidates and dropped ones (with their reason)."""
+
+    kept: list[_Candidate] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    unmet: list[tuple[str, str]] = field(default_factory=list)
+    total_priority: float = 0.0
+
+    def drop(self, vid: str, reason: DropReason, prio: float, must: bool, detail: str = "") -> None:
+        self.dropped.append(Dropped(vid, reason, prio, detail))
+        if must:
+            self.unmet.append((vid, reason))
+
+
+def _is_active(value: Any) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return bool(value)
+
+
+def _dwell_s(value: Any, default_min: float) -> int:
+    """The visit's length in seconds: the venue's ``dwell_min`` (never under 10) or the default."""
+    try:
+        dwell_min = float(value) if value is not None else default_min
+    except (TypeError, ValueError):
+        dwell_min = default_min
+    if not math.isfinite(dwell_min):
+        dwell_min = default_min
+    return round(max(10.0, dwell_min) * 60)
+
+
+def _best_window(
+    windows: Sequence[Window],
+    *,
+    node: int,
+    dwell_s: int,
+    area_ok: Sequence[int],
+    squads: Sequence[Squad],
+    shifts: Sequence[tuple[int, int]],
+    index: Mapping[str, int],
+    travel_s: Mapping[str, np.ndarray],
+) -> tuple[tuple[int, int], tuple[int, ...]] | DropReason:
+    """The opening piece usable by the most allowed squads (then the longest overlap with their
+    shifts) as ``((open_s, latest_start_s), squads)``, or why none is: ``"unreachable"`` (open
+    during a shift but nobody gets there and back in time), else ``"closed"``."""
+    best: tuple[tuple[int, int], tuple[int, int], list[int]] | None = None
+    any_overlap = False
+    for w in windows:
+        w_open, w_close = w.start_min * 60, w.end_min * 60
+        latest = w_close - dwell_s
+        fits: list[int] = []
+        overlap = 0
+        for k in area_ok:
+            sh0, sh1 = shifts[k]
+            if min(w_close, sh1) - max(w_open, sh0) > 0:
+                any_overlap = True
+            if latest < w_open:
+                continue
+            sq = squads[k]
+            t = np.asarray(travel_s[sq.vehicle])
+            st = index[sq.station_id]
+            start = max(w_open, sh0 + int(t[st, node]))
+            if start <= latest and start + dwell_s + int(t[node, st]) <= sh1:
+                fits.append(k)
+                overlap += min(w_close, sh1) - max(w_open, sh0)
+        key = (len(fits), overlap)
+        if fits and (best is None or key > best[0]):
+            best = (key, (w_open, latest), fits)
+    if best is None:
+        return "unreachable" if any_overlap else "closed"
+    return best[1], tuple(best[2])
+
+
+def _triage(
+    *,
+    night: Night,
+    venues: pd.DataFrame,
+    scores: pd.DataFrame,
+    squads: Sequence[Squad],
+    index: Mapping[str, int],
+    travel_s: Mapping[str, np.ndarray],
+    unreachable: Mapping[str, str],
+    settings: Settings,
+) -> _Triage:
+    """Each venue kept as a candidate or dropped with the first reason that applies."""
     score_by_id: dict[str, Any] = {
         str(r.venue_id): r for r in scores.reset_index(drop=True).itertuples(index=False)
     }
-    for pos, vid in enumerate(venues["venue_id"].astype(str)):
-        if vid not in score_by_id:
-            bag.add(
-                row=_row(venues, pos),
-                column="venue_id",
-                value=vid,
-                expected=msg("venue yang punya skor malam ini", "a venue scored tonight"),
-            )
-        elif vid not in index and vid not in unreachable:
-            bag.add(
-                file="matrix",
-                row=_row(venues, pos),
-                column="venue_id",
-                value=vid,
-                expected=msg(
-                    "venue di matriks waktu tempuh atau di daftar tak terjangkau",
-                    "a venue in the travel-time matrix or in the unreachable list",
-                ),
-            )
-    bag.raise_if_any()
-
-    profiles = tuple(sorted({sq.vehicle for sq in squads}))
-    prof_ix = {p: i for i, p in enumerate(profiles)}
-    depot_ids: list[str] = []
-    for sq in squads:
-        if sq.station_id not in depot_ids:
-            depot_ids.append(sq.station_id)
     weekday = night.date.weekday()
-    rate_s = rcfg.exchange_rate_min * 60.0
+    rate_s = settings.routing.exchange_rate_min * 60.0
     default_dwell = float(settings.kinds.default_dwell_min)
-
-    kept: list[dict[str, Any]] = []
-    dropped: list[Dropped] = []
-    unmet: list[tuple[str, str]] = []
-    total_priority = 0.0
     shifts = [(sq.shift.start_min * 60, sq.shift.end_min * 60) for sq in squads]
-
-    def drop(vid: str, reason: DropReason, prio: float, must: bool, detail: str = "") -> None:
-        dropped.append(Dropped(vid, reason, prio, detail))
-        if must:
-            unmet.append((vid, reason))
-
+    out = _Triage()
     for row in venues.itertuples(index=False):
         vid = str(row.venue_id)
         sc = score_by_id[vid]
@@ -444,101 +584,85 @@ def build_problem(
         if not math.isfinite(prio) or prio < 0:
             prio = 0.0
         must = bool(getattr(sc, "must_visit", False))
-        excluded = bool(getattr(sc, "excluded", False))
-        active = getattr(row, "active", True)
-        active = (
-            True
-            if active is None or (isinstance(active, float) and math.isnan(active))
-            else bool(active)
-        )
-        if not active:
-            drop(vid, "inactive", prio, must)
+        if not _is_active(getattr(row, "active", True)):
+            out.drop(vid, "inactive", prio, must)
             continue
-        if excluded:
-            dropped.append(Dropped(vid, "excluded", prio))
+        if bool(getattr(sc, "excluded", False)):
+            out.dropped.append(Dropped(vid, "excluded", prio))
             continue  # an excluded venue is not a candidate (not in the total)
-        total_priority += prio
+        out.total_priority += prio
         closed_days = getattr(row, "closed_days", None) or frozenset()
         if isinstance(closed_days, float):
             closed_days = frozenset()
         if weekday in set(closed_days):
-            drop(vid, "closed", prio, must, "closed_days")
+            out.drop(vid, "closed", prio, must, "closed_days")
             continue
         if vid in unreachable:
-            drop(vid, "unreachable", prio, must, str(unreachable[vid]))
+            out.drop(vid, "unreachable", prio, must, str(unreachable[vid]))
             continue
         kec = str(row.kecamatan)
         area_ok = [k for k, sq in enumerate(squads) if sq.may_visit(kec)]
         if not area_ok:
-            drop(vid, "outside_area", prio, must, kec)
+            out.drop(vid, "outside_area", prio, must, kec)
             continue
-        dwell = getattr(row, "dwell_min", None)
-        try:
-            dwell_min = float(dwell) if dwell is not None else default_dwell
-        except (TypeError, ValueError):
-            dwell_min = default_dwell
-        if not math.isfinite(dwell_min):
-            dwell_min = default_dwell
-        dwell_s = round(max(10.0, dwell_min) * 60)
-        windows: tuple[Window, ...] = tuple(row.windows or ())
+        dwell_s = _dwell_s(getattr(row, "dwell_min", None), default_dwell)
         node = index[vid]
-        best: tuple[tuple[int, int], tuple[int, int], list[int]] | None = None
-        any_overlap = False
-        for w in windows:
-            w_open, w_close = w.start_min * 60, w.end_min * 60
-            latest = w_close - dwell_s
-            fits: list[int] = []
-            overlap = 0
-            for k in area_ok:
-                sh0, sh1 = shifts[k]
-                if min(w_close, sh1) - max(w_open, sh0) > 0:
-                    any_overlap = True
-                if latest < w_open:
-                    continue
-                sq = squads[k]
-                t = np.asarray(travel_s[sq.vehicle])
-                st = index[sq.station_id]
-                start = max(w_open, sh0 + int(t[st, node]))
-                if start <= latest and start + dwell_s + int(t[node, st]) <= sh1:
-                    fits.append(k)
-                    overlap += min(w_close, sh1) - max(w_open, sh0)
-            key = (len(fits), overlap)
-            if fits and (best is None or key > best[0]):
-                best = (key, (w_open, latest), fits)
-        if best is None:
-            if any_overlap:
-                drop(vid, "unreachable", prio, must, "in_time")
-            else:
-                drop(vid, "closed", prio, must, "shifts")
+        best = _best_window(
+            tuple(row.windows or ()), node=node, dwell_s=dwell_s, area_ok=area_ok,
+            squads=squads, shifts=shifts, index=index, travel_s=travel_s,
+        )  # fmt: skip
+        if isinstance(best, str):
+            out.drop(vid, best, prio, must, "in_time" if best == "unreachable" else "shifts")
             continue
-        kept.append(
-            {
-                "venue_id": vid,
-                "node": node,
-                "open_s": best[1][0],
-                "latest_s": best[1][1],
-                "dwell_s": dwell_s,
-                "prize": prio,
-                "penalty": round(prio * rate_s),
-                "must": must,
-                "allowed": best[2],
-                "desa": str(row.desa_code),
-                "kecamatan": kec,
-            }
+        (open_s, latest_s), allowed = best
+        out.kept.append(
+            _Candidate(
+                venue_id=vid,
+                node=node,
+                open_s=open_s,
+                latest_s=latest_s,
+                dwell_s=dwell_s,
+                prize=prio,
+                penalty=round(prio * rate_s),
+                must=must,
+                allowed=allowed,
+                desa=str(row.desa_code),
+                kecamatan=kec,
+            )
         )
+    return out
 
-    # ---- assemble arrays
-    all_ids = depot_ids + [v["venue_id"] for v in kept]
+
+def _assemble(
+    *,
+    night: Night,
+    triage: _Triage,
+    squads: Sequence[Squad],
+    stations: pd.DataFrame,
+    index: Mapping[str, int],
+    travel_s: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, np.ndarray],
+    settings: Settings,
+) -> NightProblem:
+    """The squads' stations as depots, then the candidates: the arrays of the problem."""
+    rcfg = settings.routing
+    kept = triage.kept
+    station_kec = {str(r.station_id): str(r.kecamatan) for r in stations.itertuples(index=False)}
+    depot_ids = list(dict.fromkeys(sq.station_id for sq in squads))
+    profiles = tuple(sorted({sq.vehicle for sq in squads}))
+    prof_ix = {p: i for i, p in enumerate(profiles)}
+    shifts = [(sq.shift.start_min * 60, sq.shift.end_min * 60) for sq in squads]
+    all_ids = depot_ids + [v.venue_id for v in kept]
     sel = np.array([index[i] for i in all_ids], dtype=np.int64)
     n_dep = len(depot_ids)
     n = len(all_ids)
     horizon_lo = min((s0 for s0, _ in shifts), default=0)
     horizon_hi = max((s1 for _, s1 in shifts), default=0)
-    desa_codes = tuple(sorted({v["desa"] for v in kept}))
+    desa_codes = tuple(sorted({v.desa for v in kept}))
     desa_ix = {d: i for i, d in enumerate(desa_codes)}
     allowed = np.zeros((len(squads), n), dtype=bool)
     for j, v in enumerate(kept):
-        allowed[v["allowed"], n_dep + j] = True
+        allowed[list(v.allowed), n_dep + j] = True
     travel = (
         np.stack([np.asarray(travel_s[p], dtype=np.int64)[np.ix_(sel, sel)] for p in profiles])
         if profiles
@@ -553,19 +677,19 @@ def build_problem(
         night=night,
         node_ids=tuple(all_ids),
         n_depots=n_dep,
-        open_s=np.asarray([horizon_lo] * n_dep + [v["open_s"] for v in kept], dtype=np.int64),
+        open_s=np.asarray([horizon_lo] * n_dep + [v.open_s for v in kept], dtype=np.int64),
         latest_start_s=np.asarray(
-            [horizon_hi] * n_dep + [v["latest_s"] for v in kept], dtype=np.int64
+            [horizon_hi] * n_dep + [v.latest_s for v in kept], dtype=np.int64
         ),
-        dwell_s=np.asarray([0] * n_dep + [v["dwell_s"] for v in kept], dtype=np.int64),
-        prize=np.asarray([0.0] * n_dep + [v["prize"] for v in kept], dtype=np.float64),
-        penalty=np.asarray([0] * n_dep + [v["penalty"] for v in kept], dtype=np.int64),
-        must_visit=np.asarray([False] * n_dep + [v["must"] for v in kept], dtype=bool),
+        dwell_s=np.asarray([0] * n_dep + [v.dwell_s for v in kept], dtype=np.int64),
+        prize=np.asarray([0.0] * n_dep + [v.prize for v in kept], dtype=np.float64),
+        penalty=np.asarray([0] * n_dep + [v.penalty for v in kept], dtype=np.int64),
+        must_visit=np.asarray([False] * n_dep + [v.must for v in kept], dtype=bool),
         allowed=allowed,
-        desa_group=np.asarray([-1] * n_dep + [desa_ix[v["desa"]] for v in kept], dtype=np.int64),
+        desa_group=np.asarray([-1] * n_dep + [desa_ix[v.desa] for v in kept], dtype=np.int64),
         desa_codes=desa_codes,
         kecamatan=tuple(station_kec.get(d, "") for d in depot_ids)
-        + tuple(v["kecamatan"] for v in kept),
+        + tuple(v.kecamatan for v in kept),
         squad_ids=tuple(sq.squad_id for sq in squads),
         start_node=np.asarray([depot_ids.index(sq.station_id) for sq in squads], dtype=np.int64),
         end_node=np.asarray([depot_ids.index(sq.station_id) for sq in squads], dtype=np.int64),
@@ -577,9 +701,9 @@ def build_problem(
         dist_m=dist,
         max_stops=rcfg.max_stops_per_squad,
         max_per_desa=rcfg.max_per_desa,
-        total_priority=total_priority,
-        dropped=tuple(dropped),
-        unmet_must_visit=tuple(unmet),
+        total_priority=triage.total_priority,
+        dropped=tuple(triage.dropped),
+        unmet_must_visit=tuple(triage.unmet),
         exchange_rate_min=rcfg.exchange_rate_min,
     )
 
