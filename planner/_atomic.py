@@ -20,9 +20,8 @@ def _tmp_for(path: Path) -> Path:
     return Path(name)
 
 
-def write_bytes(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (fsync, then rename over the old file)."""
-    path = Path(path)
+def _write_tmp(path: Path, data: bytes) -> Path:
+    """``data`` in a durable temporary sibling of ``path`` (removed again if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_for(path)
     try:
@@ -31,6 +30,17 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (fsync, then rename over the old file)."""
+    path = Path(path)
+    tmp = _write_tmp(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -71,14 +81,7 @@ def replace_all(files: Mapping[Path, bytes]) -> list[Path]:
     try:
         for path, data in files.items():
             path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _tmp_for(path)
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            staged_files.append((tmp, path))
+            staged_files.append((_write_tmp(path, data), path))
     except BaseException:
         for tmp, _ in staged_files:
             tmp.unlink(missing_ok=True)
