@@ -1,8 +1,9 @@
 """The one place where the steps of a night are composed.
 
-``plan_night`` runs load → score → network → matrix → compile → solve → check and returns a
-:class:`NightResult`; ``write_outputs`` renders and writes the night's files. The CLI and the
-notebooks both call these; nothing else wires the modules together.
+``plan_night`` runs load → score → matrix → compile → solve → check → legs and returns a
+:class:`NightResult`; the plan is verified here, once, by the independent checker (the solver
+does not check itself). ``render.outputs.write_night`` renders and writes the night's files from
+the result. The CLI and the notebooks both call these; nothing else wires the modules together.
 """
 
 from __future__ import annotations
