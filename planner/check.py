@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.domain import Plan
+from planner.domain import Plan, Route, Stop
 from planner.errors import InputError, PlannerError, Problem
 from planner.planfile import plan_from_json, plan_totals, problem_from_json
 from planner.problem import NightProblem
@@ -93,147 +93,183 @@ def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
     See the module docstring for the rules. Times must match the matrices exactly (integer
     seconds); distances within 0.5 m.
     """
-    out: list[Violation] = []
-
-    def bad(rule: str, squad: str | None, venue: str | None, detail: str) -> None:
-        out.append(Violation(rule, squad, venue, detail))
-
+    seen = _Seen(problem)
     squad_ix = {sid: k for k, sid in enumerate(problem.squad_ids)}
-    node_ix = {nid: i for i, nid in enumerate(problem.node_ids)}
     seen_squads: set[str] = set()
-    visits: Counter[str] = Counter()
-    per_desa: Counter[int] = Counter()
-
     for route in plan.routes:
-        sid = route.squad_id
-        k = squad_ix.get(sid)
-        if k is None or sid in seen_squads:
-            bad("unknown_squad", sid, None, "squad not in the problem or planned twice")
-            for s in route.stops:
-                visits[s.venue_id] += 1
-            continue
-        seen_squads.add(sid)
-        t = problem.travel_s[problem.squad_profile[k]]
-        d = problem.dist_m[problem.squad_profile[k]]
-        home = int(problem.start_node[k])
-        end = int(problem.end_node[k])
-        if route.station_id != problem.node_ids[home]:
-            bad(
-                "wrong_station",
-                sid,
-                None,
-                f"starts at {route.station_id}, expected {problem.node_ids[home]}",
+        k = squad_ix.get(route.squad_id)
+        if k is None or route.squad_id in seen_squads:
+            seen.bad(
+                "unknown_squad", route.squad_id, None, "squad not in the problem or planned twice"
             )
-        shift0, shift1 = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
-        if route.depart_s < shift0:
-            bad("start_before_shift", sid, None, f"leaves at {route.depart_s} < shift {shift0}")
-        if problem.max_stops is not None and len(route.stops) > problem.max_stops:
-            bad("max_stops", sid, None, f"{len(route.stops)} stops > {problem.max_stops}")
-        prev = home
-        clock = route.depart_s
-        ok_chain = True
-        for s in route.stops:
-            vid = s.venue_id
-            visits[vid] += 1
-            node = node_ix.get(vid)
-            if node is None or node < problem.n_depots:
-                bad("unknown_venue", sid, vid, "not a venue of tonight's problem")
-                ok_chain = False
-                continue
-            if not problem.allowed[k, node]:
-                bad("outside_area", sid, vid, "squad may not visit this venue")
-            g = int(problem.desa_group[node])
-            if g >= 0:
-                per_desa[g] += 1
-            leg = int(t[prev, node])
-            if ok_chain:
-                if s.travel_s != leg:
-                    bad("wrong_time", sid, vid, f"leg travel {s.travel_s} s, matrix says {leg} s")
-                if abs(s.dist_m - float(d[prev, node])) > _DIST_TOL_M:
-                    bad("wrong_time", sid, vid, f"leg {s.dist_m} m, matrix says {d[prev, node]} m")
-                if s.arrival_s != clock + leg:
-                    bad(
-                        "wrong_time",
-                        sid,
-                        vid,
-                        f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
-                        f"{clock} + travel {leg})",
-                    )
-            if s.start_s < s.arrival_s:
-                bad("wrong_time", sid, vid, f"starts at {s.start_s} before arriving {s.arrival_s}")
-            dwell = int(problem.dwell_s[node])
-            if s.departure_s != s.start_s + dwell:
-                bad(
-                    "wrong_time",
-                    sid,
-                    vid,
-                    f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}",
-                )
-            lo, hi = int(problem.open_s[node]), int(problem.latest_start_s[node])
-            if not lo <= s.start_s <= hi:
-                bad("outside_window", sid, vid, f"starts at {s.start_s}, window [{lo}, {hi}]")
-            if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
-                bad(
-                    "wrong_totals",
-                    sid,
-                    vid,
-                    f"priority {s.priority}, problem says {problem.prize[node]}",
-                )
-            prev, clock, ok_chain = node, s.departure_s, True
-        back = int(t[prev, end])
-        if route.return_travel_s != back:
-            bad(
+            for s in route.stops:
+                seen.visits[s.venue_id] += 1
+            continue
+        seen_squads.add(route.squad_id)
+        _check_route(route, k, problem, seen)
+    _check_counts(problem, seen)
+    _check_plan_totals(plan, problem, seen)
+    return seen.found
+
+
+class _Seen:
+    """What :func:`verify` found so far: the violations and the visits counted."""
+
+    def __init__(self, problem: NightProblem) -> None:
+        self.found: list[Violation] = []
+        self.visits: Counter[str] = Counter()
+        self.per_desa: Counter[int] = Counter()
+        self.node_ix = {nid: i for i, nid in enumerate(problem.node_ids)}
+
+    def bad(self, rule: str, squad: str | None, venue: str | None, detail: str) -> None:
+        self.found.append(Violation(rule, squad, venue, detail))
+
+
+def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> None:
+    """One squad's route: station, shift, stop count, every leg and visit, the way back."""
+    sid = route.squad_id
+    t = problem.travel_s[problem.squad_profile[k]]
+    d = problem.dist_m[problem.squad_profile[k]]
+    home, end = int(problem.start_node[k]), int(problem.end_node[k])
+    if route.station_id != problem.node_ids[home]:
+        seen.bad(
+            "wrong_station",
+            sid,
+            None,
+            f"starts at {route.station_id}, expected {problem.node_ids[home]}",
+        )
+    shift0, shift1 = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
+    if route.depart_s < shift0:
+        seen.bad("start_before_shift", sid, None, f"leaves at {route.depart_s} < shift {shift0}")
+    if problem.max_stops is not None and len(route.stops) > problem.max_stops:
+        seen.bad("max_stops", sid, None, f"{len(route.stops)} stops > {problem.max_stops}")
+    prev, clock, ok_chain = home, route.depart_s, True
+    for s in route.stops:
+        seen.visits[s.venue_id] += 1
+        node = seen.node_ix.get(s.venue_id)
+        if node is None or node < problem.n_depots:
+            seen.bad("unknown_venue", sid, s.venue_id, "not a venue of tonight's problem")
+            ok_chain = False
+            continue
+        _check_stop(s, sid, k, node, problem, seen, prev=prev, clock=clock, chained=ok_chain)
+        prev, clock, ok_chain = node, s.departure_s, True
+    back = int(t[prev, end])
+    if route.return_travel_s != back:
+        seen.bad(
+            "wrong_time",
+            sid,
+            None,
+            f"return travel {route.return_travel_s} s, matrix says {back} s",
+        )
+    if abs(route.return_dist_m - float(d[prev, end])) > _DIST_TOL_M:
+        seen.bad(
+            "wrong_time", sid, None, f"return {route.return_dist_m} m, matrix {d[prev, end]} m"
+        )
+    if route.return_s != clock + back:
+        seen.bad("wrong_time", sid, None, f"back at {route.return_s}, expected {clock + back}")
+    if max(route.return_s, clock + back) > shift1:
+        seen.bad(
+            "past_shift",
+            sid,
+            None,
+            f"back at {max(route.return_s, clock + back)} > shift end {shift1}",
+        )
+
+
+def _check_stop(
+    s: Stop,
+    sid: str,
+    k: int,
+    node: int,
+    problem: NightProblem,
+    seen: _Seen,
+    *,
+    prev: int,
+    clock: int,
+    chained: bool,
+) -> None:
+    """One visit: jurisdiction, the leg from ``prev`` (when the chain is intact), dwell, window,
+    priority."""
+    vid = s.venue_id
+    if not problem.allowed[k, node]:
+        seen.bad("outside_area", sid, vid, "squad may not visit this venue")
+    g = int(problem.desa_group[node])
+    if g >= 0:
+        seen.per_desa[g] += 1
+    t = problem.travel_s[problem.squad_profile[k]]
+    d = problem.dist_m[problem.squad_profile[k]]
+    leg = int(t[prev, node])
+    if chained:
+        if s.travel_s != leg:
+            seen.bad("wrong_time", sid, vid, f"leg travel {s.travel_s} s, matrix says {leg} s")
+        if abs(s.dist_m - float(d[prev, node])) > _DIST_TOL_M:
+            seen.bad("wrong_time", sid, vid, f"leg {s.dist_m} m, matrix says {d[prev, node]} m")
+        if s.arrival_s != clock + leg:
+            seen.bad(
                 "wrong_time",
                 sid,
-                None,
-                f"return travel {route.return_travel_s} s, matrix says {back} s",
+                vid,
+                f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
+                f"{clock} + travel {leg})",
             )
-        if abs(route.return_dist_m - float(d[prev, end])) > _DIST_TOL_M:
-            bad("wrong_time", sid, None, f"return {route.return_dist_m} m, matrix {d[prev, end]} m")
-        if route.return_s != clock + back:
-            bad("wrong_time", sid, None, f"back at {route.return_s}, expected {clock + back}")
-        if max(route.return_s, clock + back) > shift1:
-            bad(
-                "past_shift",
-                sid,
-                None,
-                f"back at {max(route.return_s, clock + back)} > shift end {shift1}",
-            )
+    if s.start_s < s.arrival_s:
+        seen.bad("wrong_time", sid, vid, f"starts at {s.start_s} before arriving {s.arrival_s}")
+    dwell = int(problem.dwell_s[node])
+    if s.departure_s != s.start_s + dwell:
+        seen.bad(
+            "wrong_time",
+            sid,
+            vid,
+            f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}",
+        )
+    lo, hi = int(problem.open_s[node]), int(problem.latest_start_s[node])
+    if not lo <= s.start_s <= hi:
+        seen.bad("outside_window", sid, vid, f"starts at {s.start_s}, window [{lo}, {hi}]")
+    if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
+        seen.bad(
+            "wrong_totals", sid, vid, f"priority {s.priority}, problem says {problem.prize[node]}"
+        )
 
-    for vid, c in visits.items():
+
+def _check_counts(problem: NightProblem, seen: _Seen) -> None:
+    """Across routes: no venue twice, the per-desa cap, every must-visit planned."""
+    for vid, c in seen.visits.items():
         if c > 1:
-            bad("visited_twice", None, vid, f"visited {c} times")
+            seen.bad("visited_twice", None, vid, f"visited {c} times")
     if problem.max_per_desa is not None:
-        for g, c in per_desa.items():
+        for g, c in seen.per_desa.items():
             if c > problem.max_per_desa:
-                bad(
+                seen.bad(
                     "max_per_desa",
                     None,
                     None,
                     f"desa {problem.desa_codes[g]}: {c} venues > {problem.max_per_desa}",
                 )
     for node in range(problem.n_depots, problem.n_nodes):
-        if problem.must_visit[node] and visits[problem.node_ids[node]] == 0:
-            bad("must_visit_missing", None, problem.node_ids[node], "must-visit venue not planned")
-    for vid, _why in problem.unmet_must_visit:
-        if visits[vid] == 0:
-            bad("must_visit_missing", None, vid, "must-visit venue pruned: " + _why)
+        if problem.must_visit[node] and seen.visits[problem.node_ids[node]] == 0:
+            seen.bad(
+                "must_visit_missing", None, problem.node_ids[node], "must-visit venue not planned"
+            )
+    for vid, why in problem.unmet_must_visit:
+        if seen.visits[vid] == 0:
+            seen.bad("must_visit_missing", None, vid, "must-visit venue pruned: " + why)
 
-    # totals
+
+def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
+    """The plan's total priority, nothing both visited and dropped, the stated totals."""
     if abs(plan.total_priority - problem.total_priority) > _PRIO_TOL:
-        bad(
+        seen.bad(
             "wrong_totals",
             None,
             None,
             f"total priority {plan.total_priority}, problem says {problem.total_priority}",
         )
-    both = {d.venue_id for d in plan.dropped} & set(visits)
+    both = {d.venue_id for d in plan.dropped} & set(seen.visits)
     for vid in sorted(both):
-        bad("wrong_totals", None, vid, "both visited and listed as dropped")
+        seen.bad("wrong_totals", None, vid, "both visited and listed as dropped")
     stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
     if isinstance(stated, dict):
-        _check_totals(stated, plan, problem, bad)
-    return out
+        _check_totals(stated, plan, problem, seen.bad)
 
 
 def _check_totals(stated: dict[str, Any], plan: Plan, problem: NightProblem, bad: Any) -> None:
