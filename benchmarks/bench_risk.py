@@ -1,6 +1,7 @@
 """Benchmark of risk.score: 5,000 venues against 100,000 incidents (target: under 2 s).
 
-Run: ``python benchmarks/bench_risk.py [--venues 5000] [--incidents 100000] [--naive-venues 20]``.
+Run: ``python benchmarks/bench_risk.py [--venues 5000] [--incidents 100000] [--naive-venues 20]``
+(``--quick``: 500 venues, 10,000 incidents, 5 naive venues, one run: to see that it still runs).
 
 Prints the wall time of ``risk.score`` (best and median of ``--repeat`` runs), its peak traced
 memory (tracemalloc, in a separate run so tracing does not slow the timed ones) and the process's
@@ -142,7 +143,10 @@ def main() -> None:
     ap.add_argument("--incidents", type=int, default=100_000)
     ap.add_argument("--naive-venues", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="a small night, one run")
     args = ap.parse_args()
+    if args.quick:
+        args.venues, args.incidents, args.naive_venues, args.repeat = 500, 10_000, 5, 1
 
     crs = "EPSG:32749"
     settings = settings_from_dict({"general": {"metric_crs": crs}}, source="bench")
