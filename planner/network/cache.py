@@ -1,0 +1,343 @@
+"""The on-disk cache of a dataset's compiled network and travel matrices (``.npz`` files).
+
+Two kinds of files live in the cache folder, written atomically, read with
+``allow_pickle=False``, and pruned to the :data:`CACHE_KEEP` most recently used of each kind:
+
+* ``roads-<key>.npz`` (:func:`load_road_index`): a compiled :class:`RoadIndex`, keyed by the
+  road file's bytes, the profiles' settings and the metric CRS;
+* ``matrices-<key>.npz`` (:func:`save_matrices`, :func:`load_matrices`): travel matrices,
+  stored compactly and exactly (format :data:`MATRIX_CACHE_FORMAT`: ``travel_s`` and the road
+  part of ``dist_m`` as int32 byte planes of their row differences, deflated).
+
+A damaged or outdated file is ignored (and later overwritten), never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+import shapely
+
+from planner import _atomic as atomic
+from planner import _geo
+from planner.config import Settings
+from planner.network.graph import RoadIndex
+from planner.network.load import check_exists, load_network
+from planner.network.speeds import require_profiles
+
+CACHE_VERSION = "network-matrices-1"
+MATRIX_CACHE_FORMAT = 2  # 2: int32 row-delta byte planes, deflated; 1 (absent): raw int64/float64
+CACHE_KEEP = 24
+"""How many files of each kind (``matrices-*``, ``roads-*``) a cache folder keeps (newest)."""
+
+M = TypeVar("M")
+
+
+def file_digest(path: Path | str) -> str:
+    """A content hash of a file (BLAKE2b): a changed network file gives a different key."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "blake2b").hexdigest()
+
+
+def cache_key(parts: Mapping[str, Any]) -> str:
+    """The key of a cache entry: a hash of ``parts`` (JSON) and :data:`CACHE_VERSION`."""
+    text = json.dumps({"version": CACHE_VERSION, **parts}, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def matrices_path(cache_dir: Path | str, key: str) -> Path:
+    """Where the matrices of ``key`` are cached."""
+    return Path(cache_dir) / f"matrices-{key}.npz"
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = False) -> None:
+    buf = io.BytesIO()
+    save = np.savez_compressed if compress else np.savez
+    save(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types the kwargs oddly
+    atomic.write_bytes(path, buf.getvalue())
+    _prune_cache(path.parent, path.name.split("-", 1)[0])
+
+
+def _prune_cache(cache_dir: Path, prefix: str, keep: int | None = None) -> None:
+    """Remove all but the ``keep`` (default :data:`CACHE_KEEP`) most recently used
+    ``<prefix>-*.npz`` files."""
+    keep = CACHE_KEEP if keep is None else keep
+    files = sorted(
+        cache_dir.glob(f"{prefix}-*.npz"), key=lambda f: f.stat().st_mtime_ns, reverse=True
+    )
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _labels_array(labels: Sequence[Any]) -> np.ndarray:
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in labels):
+        return np.asarray(labels, dtype=np.int64)
+    return np.asarray([str(v) for v in labels], dtype=str)
+
+
+def _save_index(path: Path, key: str, index: RoadIndex) -> None:
+    _, coords, offsets = shapely.to_ragged_array(index.arc_geom)
+    names = list(index.arc_travel_s)
+    arrays: dict[str, np.ndarray] = {
+        "key": np.array(key),
+        "crs": np.array(index.crs),
+        "nodes": _labels_array(index.nodes),
+        "node_xy": index.node_xy,
+        "arc_u": index.arc_u,
+        "arc_v": index.arc_v,
+        "arc_key": _labels_array(index.arc_key),
+        "arc_length_m": index.arc_length_m,
+        "geom_coords": coords,
+        "geom_offsets": offsets[0],
+        "profiles": np.array(names, dtype=str),
+    }
+    for k, p in enumerate(names):
+        arrays[f"travel_s_{k}"] = index.arc_travel_s[p]
+    _write_npz(path, arrays)
+
+
+def _load_index(path: Path, key: str) -> RoadIndex | None:
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["key"]) != key:
+                return None
+            crs = str(z["crs"])
+            geoms = shapely.from_ragged_array(
+                shapely.GeometryType.LINESTRING, z["geom_coords"], (z["geom_offsets"],)
+            )
+            names = [str(p) for p in z["profiles"]]
+            index = RoadIndex(
+                nodes=tuple(z["nodes"].tolist()),
+                node_xy=z["node_xy"],
+                arc_u=z["arc_u"],
+                arc_v=z["arc_v"],
+                arc_key=tuple(z["arc_key"].tolist()),
+                arc_length_m=z["arc_length_m"],
+                arc_travel_s={p: z[f"travel_s_{k}"] for k, p in enumerate(names)},
+                arc_geom=np.asarray(geoms, dtype=object),
+                crs=crs,
+                to_lonlat=_geo.transformer(crs, inverse=True),
+                from_lonlat=_geo.transformer(crs),
+            )
+    except (OSError, ValueError, KeyError, EOFError):
+        return None  # a damaged cache file is rebuilt and overwritten
+    _touch(path)
+    return index
+
+
+def load_road_index(
+    path: Path | str,
+    settings: Settings | None = None,
+    *,
+    profiles: Sequence[str] | None = None,
+    cache_dir: Path | str | None = None,
+    digest: str | None = None,
+) -> RoadIndex:
+    """Load a road file straight into a compiled :class:`RoadIndex`, cached on disk.
+
+    Parsing a large GraphML dominates a cold run (seconds for 100,000 roads); with
+    ``cache_dir`` the compiled arrays are kept as ``roads-<key>.npz``, keyed by the file's bytes,
+    the profile settings and the metric CRS, so a new venue list does not re-read the network.
+    """
+    settings = settings if settings is not None else Settings()
+    net = settings.network
+    path = Path(path)
+    names = list(dict.fromkeys(profiles)) if profiles is not None else list(net.profiles)
+    require_profiles(names, net)
+    file = None
+    key = ""
+    if cache_dir is not None:
+        check_exists(path)
+        key = cache_key(
+            {
+                "kind": "road-index",
+                "network": digest or file_digest(path),
+                "profiles": {p: net.profiles[p].model_dump() for p in names},
+                "metric_crs": settings.general.metric_crs,
+            }
+        )
+        file = Path(cache_dir) / f"roads-{key}.npz"
+        hit = _load_index(file, key)
+        if hit is not None:
+            return hit
+    index = RoadIndex.from_graph(load_network(path), settings, profiles=names)
+    if file is not None:
+        _save_index(file, key, index)
+    return index
+
+
+def _encode_ints(a: np.ndarray) -> np.ndarray:
+    """An integer matrix whose values fit in int32, as byte planes (``k × cells`` uint8, least
+    significant first) of its zigzagged differences along rows. Neighbouring cells of a travel
+    matrix differ little, so the high planes are almost all zero and deflate packs the whole
+    about twenty times smaller than int64; decoding is exact (modular int32 arithmetic)."""
+    b: np.ndarray = a.astype(np.int32)
+    if b.size:
+        b = np.diff(b, axis=1, prepend=np.int32(0))
+    u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32).ravel()
+    top = int(u.max()) if u.size else 0
+    planes = np.empty((max(1, (top.bit_length() + 7) // 8), u.size), dtype=np.uint8)
+    for i in range(len(planes)):
+        planes[i] = (u >> np.uint32(8 * i)) & np.uint32(0xFF)
+    return planes
+
+
+def _decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The int32 matrix :func:`_encode_ints` encoded."""
+    u = planes[0].astype(np.uint32)
+    for i in range(1, len(planes)):
+        u |= planes[i].astype(np.uint32) << np.uint32(8 * i)
+    b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+    return np.cumsum(b.reshape(shape), axis=1, dtype=np.int32)
+
+
+def _fits_int32(a: np.ndarray) -> bool:
+    info = np.iinfo(np.int32)
+    return a.dtype.kind in "iu" and (a.size == 0 or (a.min() >= info.min and a.max() <= info.max))
+
+
+def _dist_from_dm(road_dm: np.ndarray, snap_dist_m: np.ndarray) -> np.ndarray:
+    """``dist_m`` as :func:`planner.network.matrix.matrices_from_road` computes it, from whole road decimetres (-1:
+    no path): the same float operations in the same order, so bit for bit the same."""
+    d = road_dm / 10.0 + snap_dist_m[:, None] + snap_dist_m[None, :]
+    d[road_dm < 0] = np.inf
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def _road_dm(dist_m: np.ndarray, snap_dist_m: np.ndarray) -> np.ndarray | None:
+    """The whole road decimetres behind a ``dist_m`` matrix, or ``None`` when they do not give
+    it back exactly (then the floats are stored as they are)."""
+    if dist_m.size == 0:
+        return None
+    finite = np.isfinite(dist_m)
+    with np.errstate(invalid="ignore"):
+        road = dist_m - snap_dist_m[:, None] - snap_dist_m[None, :]
+        dm = np.where(finite, np.rint(road * 10.0), -1.0)
+    np.fill_diagonal(dm, 0.0)
+    if dm.max() > np.iinfo(np.int32).max or (dm[finite] < 0).any():
+        return None
+    exact = dm.astype(np.int32)
+    if not np.array_equal(_dist_from_dm(exact, snap_dist_m), dist_m):
+        return None
+    return exact
+
+
+class StoredMatrices(Protocol):
+    """What :func:`save_matrices` stores of a :class:`planner.network.Matrices`."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def ids(self) -> tuple[str, ...]: ...
+    @property
+    def profiles(self) -> tuple[str, ...]: ...
+    @property
+    def travel_s(self) -> dict[str, np.ndarray]: ...
+    @property
+    def dist_m(self) -> dict[str, np.ndarray]: ...
+    @property
+    def unreachable(self) -> dict[str, tuple[str, float]]: ...
+    @property
+    def snap_dist_m(self) -> np.ndarray: ...
+
+
+def save_matrices(path: Path, m: StoredMatrices) -> None:
+    """Write ``m`` to ``path`` (format :data:`MATRIX_CACHE_FORMAT`; see the module docstring)."""
+    arrays: dict[str, np.ndarray] = {
+        "format": np.array(MATRIX_CACHE_FORMAT),
+        "key": np.array(m.key),
+        "ids": np.array(m.ids, dtype=str),
+        "profiles": np.array(m.profiles, dtype=str),
+        "snap_dist_m": m.snap_dist_m,
+        "unreachable_ids": np.array(list(m.unreachable), dtype=str),
+        "unreachable_reasons": np.array([r for r, _ in m.unreachable.values()], dtype=str),
+        "unreachable_dist_m": np.array([d for _, d in m.unreachable.values()], dtype=float),
+    }
+    for k, p in enumerate(m.profiles):
+        travel = m.travel_s[p]
+        arrays[f"travel_s_{k}"] = _encode_ints(travel) if _fits_int32(travel) else travel
+        road_dm = _road_dm(m.dist_m[p], m.snap_dist_m)
+        if road_dm is not None:
+            arrays[f"road_dm_{k}"] = _encode_ints(road_dm)
+        else:
+            arrays[f"dist_m_{k}"] = m.dist_m[p]
+    _write_npz(path, arrays, compress=True)
+
+
+def load_matrices(path: Path, key: str, make: Callable[..., M]) -> M | None:
+    """The matrices cached at ``path`` under ``key``, built by ``make`` (the
+    :class:`planner.network.Matrices` class, called with its fields and ``from_cache=True``);
+    ``None`` when the file is absent, of another key or format, or damaged."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["key"]) != key or int(z["format"]) != MATRIX_CACHE_FORMAT:
+                return None
+            ids = tuple(str(s) for s in z["ids"])
+            profiles = [str(p) for p in z["profiles"]]
+            snap = z["snap_dist_m"]
+            shape = (len(ids), len(ids))
+            travel: dict[str, np.ndarray] = {}
+            dist: dict[str, np.ndarray] = {}
+            for k, p in enumerate(profiles):
+                t = z[f"travel_s_{k}"]
+                travel[p] = _decode_ints(t, shape).astype(np.int64) if t.dtype == np.uint8 else t
+                if f"road_dm_{k}" in z.files:
+                    dist[p] = _dist_from_dm(_decode_ints(z[f"road_dm_{k}"], shape), snap)
+                else:
+                    dist[p] = z[f"dist_m_{k}"]
+            unreachable = {
+                str(i): (str(r), float(d))
+                for i, r, d in zip(
+                    z["unreachable_ids"],
+                    z["unreachable_reasons"],
+                    z["unreachable_dist_m"],
+                    strict=True,
+                )
+            }
+            m = make(
+                ids=ids,
+                travel_s=travel,
+                dist_m=dist,
+                unreachable=unreachable,
+                snap_dist_m=snap,
+                key=key,
+                from_cache=True,
+            )
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
+        return None  # a damaged cache file is recomputed and overwritten
+    _touch(path)
+    return m
+
+
+__all__ = [
+    "CACHE_KEEP",
+    "CACHE_VERSION",
+    "MATRIX_CACHE_FORMAT",
+    "StoredMatrices",
+    "cache_key",
+    "file_digest",
+    "load_matrices",
+    "load_road_index",
+    "matrices_path",
+    "save_matrices",
+]

@@ -1,0 +1,687 @@
+"""Travel-time and distance matrices between snapped points, and the legs drawn along roads.
+
+Every snapped point is a node of the profile's :class:`~planner.network.graph.AugmentedGraph`,
+and multi-source calls to :func:`scipy.sparse.csgraph.dijkstra` solve all origins in compiled
+code. One pass gives the fastest path's time *and* its length (packed weights; ties in time go
+to the shorter path). Matrices run on a contracted copy of the graph (dead ends removed, the
+middles of chains bridged: exact, since packed weights are integers) and, when large, in forked
+processes sharing the origins (:func:`matrix_workers`); neither changes a value. Predecessors
+are recomputed lazily, per origin, only for legs that are drawn (:meth:`Router.leg`).
+
+:func:`build_matrices` is the pipeline's entry point: load, snap and compute, with the disk
+cache of :mod:`planner.network.cache`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import mmap
+import multiprocessing
+import os
+import signal
+import sys
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+import numpy as np
+import shapely
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString
+
+from planner.config import NetworkSettings, Settings
+from planner.errors import InputError, PlannerError, Problem
+from planner.network import cache
+from planner.network.graph import (
+    AugmentedGraph,
+    RoadIndex,
+    Snapped,
+    contract_chains,
+    points_table,
+    snap_points,
+    transform_geoms,
+    unpack,
+)
+from planner.network.load import check_exists
+from planner.network.speeds import network_settings, require_profiles, unknown_profiles
+from planner.text import msg
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+UNREACHABLE_S = 10_000_000
+"""Matrix entry for a pair with no road path (only possible between points that are each tied
+to a different station's piece of network). Far above any night; the problem builder must treat
+it as forbidden. The matching ``dist_m`` entry is ``inf``."""
+
+MATRIX_WORKERS_ENV = "PLANNER_MATRIX_WORKERS"
+"""Environment variable overriding ``network.matrix_workers`` (``1``: one process)."""
+_CHUNK_CELLS = 1_000_000  # dijkstra rows per call: rows x nodes <= this (8 MB; small is faster)
+_PARALLEL_MIN_WORK = 4_000_000  # origins x arcs below which forking costs more than it saves
+
+
+# =========================================================================== processes
+
+
+def _env_workers() -> int | None:
+    """``PLANNER_MATRIX_WORKERS`` as an int, ``None`` when unset."""
+    raw = os.environ.get(MATRIX_WORKERS_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(
+            [
+                Problem(
+                    MATRIX_WORKERS_ENV,
+                    None,
+                    None,
+                    raw,
+                    msg("bilangan bulat ≥ 1 (1 = satu proses)", "an integer ≥ 1 (1 = one process)"),
+                )
+            ]
+        )
+    return value
+
+
+def _can_fork() -> bool:
+    """Forking children is safe and allowed here: Linux, and not a daemonic process (a Dask or
+    multiprocessing worker may not have children)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    return not multiprocessing.current_process().daemon
+
+
+def matrix_workers(
+    n_origins: int,
+    n_arcs: int,
+    settings: NetworkSettings | Settings | None = None,
+    *,
+    workers: int | None = None,
+) -> int:
+    """How many processes a matrix of ``n_origins`` rows on ``n_arcs`` arcs will use.
+
+    ``workers`` (explicit) wins, else the environment variable ``PLANNER_MATRIX_WORKERS``, else
+    ``network.matrix_workers``. Without an explicit ``workers`` the count is capped by the CPUs
+    this process may use, and a small problem (origins × arcs under about 4 million, where
+    forking costs more than it saves) uses one process. Always 1 where forking is not possible
+    or not allowed (not Linux; inside a daemonic process such as a Dask worker).
+    """
+    if workers is not None:
+        wanted, explicit = int(workers), True
+    else:
+        explicit = False
+        env = _env_workers()
+        if env is not None:
+            wanted = env
+        else:
+            wanted = network_settings(settings).matrix_workers if settings is not None else 2
+    if wanted <= 1 or n_origins < 2 or not _can_fork():
+        return 1
+    if explicit:
+        return min(wanted, n_origins)
+    if n_origins * n_arcs < _PARALLEL_MIN_WORK:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(wanted, cores or 1, n_origins))
+
+
+def _shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: a forked child's writes are seen here."""
+    nbytes = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+    buf = mmap.mmap(-1, nbytes)
+    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+def _solve_chunks(
+    csr: csr_matrix,
+    n_road: int,
+    chunks: Sequence[np.ndarray],
+    starts: np.ndarray,
+    out: np.ndarray,
+    done: np.ndarray,
+    claim: np.ndarray,
+    lock: Any,
+) -> None:
+    """Take chunks of origins until none is left; packed rows go to ``out``."""
+    while True:
+        with lock:
+            k = int(claim[0])
+            claim[0] = k + 1
+        if k >= len(chunks):
+            return
+        _solve_chunk(csr, n_road, chunks, starts, out, k)
+        done[k] = 1
+
+
+def _solve_chunk(
+    csr: csr_matrix,
+    n_road: int,
+    chunks: Sequence[np.ndarray],
+    starts: np.ndarray,
+    out: np.ndarray,
+    k: int,
+) -> None:
+    """Rows of chunk ``k`` of origins: one multi-source Dijkstra, point columns kept."""
+    block = dijkstra(csr, directed=True, indices=n_road + chunks[k])
+    out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
+
+
+def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int = 1) -> np.ndarray:
+    """Packed shortest-path weights from the points ``rows`` to every point (``len(rows) ×
+    n_points``), by multi-source Dijkstra in chunks of origins.
+
+    With ``workers > 1`` the process forks ``workers - 1`` children that share the chunks
+    with it (each takes the next chunk when done: a busy core slows nobody down) and write
+    their rows into shared memory. Each row is an independent Dijkstra, so the result is
+    identical to one process. A chunk a child did not finish (killed, crashed) is computed
+    here. scipy's Dijkstra holds the GIL, hence processes, not threads; forking shares the
+    graph without copying or pickling it.
+    """
+    n = csr.shape[0]
+    n_pts = n - n_road
+    step = max(1, _CHUNK_CELLS // max(1, n))
+    if workers > 1:  # enough chunks to balance the work between busy and idle cores
+        step = max(1, min(step, -(-len(rows) // (4 * workers))))
+    chunks = [rows[lo : lo + step] for lo in range(0, len(rows), step)]
+    starts = np.arange(0, len(rows), step, dtype=np.int64)
+    workers = min(workers, len(chunks))
+    if workers <= 1:
+        out = np.empty((len(rows), n_pts))
+        for k in range(len(chunks)):
+            _solve_chunk(csr, n_road, chunks, starts, out, k)
+        return out
+    out = _shared_array((len(rows), n_pts), np.float64)
+    done = _shared_array((len(chunks),), np.uint8)
+    claim = _shared_array((1,), np.int64)
+    lock = multiprocessing.get_context("fork").Lock()
+    args = (csr, n_road, chunks, starts, out, done, claim, lock)
+    pids: list[int] = []
+    try:
+        for _ in range(workers - 1):
+            with warnings.catch_warnings():  # Python >= 3.12 warns about fork with threads
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+            if pid == 0:  # child: compute, then leave at once (no atexit, no stdio flush)
+                code = 1
+                try:
+                    _solve_chunks(*args)
+                    code = 0
+                finally:
+                    os._exit(code)
+            pids.append(pid)
+        _solve_chunks(*args)
+    except BaseException:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    for lost in np.flatnonzero(done == 0).tolist():  # a child died before finishing it
+        _solve_chunk(csr, n_road, chunks, starts, out, lost)
+    return np.array(out)  # a private copy; the shared memory is released with its views
+
+
+# =========================================================================== router
+
+
+class Router:
+    """Shortest paths between snapped points, per profile, in compiled code.
+
+    Builds each profile's augmented graph on first use. :meth:`leg` recomputes predecessors
+    for one origin when a leg is drawn and keeps the last ``keep_origins`` rows.
+    """
+
+    def __init__(
+        self,
+        index: RoadIndex,
+        snapped: Snapped,
+        settings: NetworkSettings | Settings,
+        *,
+        keep_origins: int = 256,
+    ) -> None:
+        self.index = index
+        self.snapped = snapped
+        self.network = network_settings(settings)
+        self._graphs: dict[str, AugmentedGraph] = {}
+        self._cores: dict[str, tuple[csr_matrix, int]] = {}
+        self._preds: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+        self._keep = keep_origins
+
+    def graph(self, profile: str) -> AugmentedGraph:
+        if profile not in self._graphs:
+            if profile not in self.index.arc_travel_s:
+                raise unknown_profiles([profile], self.network)
+            self._graphs[profile] = AugmentedGraph.build(
+                self.index,
+                self.snapped,
+                travel_s=self.index.arc_travel_s[profile],
+                oneway=self.network.profiles[profile].oneway,
+            )
+        return self._graphs[profile]
+
+    def road_matrix(
+        self,
+        profile: str,
+        origins: Sequence[int] | None = None,
+        *,
+        workers: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Road-only travel seconds and metres between snapped points (no access legs).
+
+        Rows are ``origins`` (point positions, default all), columns every point; ``inf``
+        where no road path exists. ``workers`` processes share the work (default: see
+        :func:`matrix_workers`); the result does not depend on it.
+        """
+        n_pts = len(self.snapped.ids)
+        rows = np.arange(n_pts) if origins is None else np.asarray(origins, dtype=np.int64)
+        csr, n_road = self.core(profile)
+        n = matrix_workers(len(rows), csr.nnz, self.network, workers=workers)
+        return unpack(_point_rows(csr, n_road, rows, workers=n))
+
+    def core(self, profile: str) -> tuple[csr_matrix, int]:
+        """The profile's graph with dead ends and the middles of chains contracted away (see
+        :func:`~planner.network.graph.contract_chains`; the whole graph when that would not pay) and its number of
+        road nodes: the points are its last nodes. Matrices use it; legs use :meth:`graph`."""
+        if profile not in self._cores:
+            g = self.graph(profile)
+            self._cores[profile] = contract_chains(g.csr, g.n_road) or (g.csr, g.n_road)
+        return self._cores[profile]
+
+    def _pred(self, profile: str, origin: int) -> np.ndarray:
+        key = (profile, origin)
+        if key in self._preds:
+            self._preds.move_to_end(key)
+            return self._preds[key]
+        g = self.graph(profile)
+        _, pred = dijkstra(
+            g.csr, directed=True, indices=g.n_road + origin, return_predecessors=True
+        )
+        self._preds[key] = pred
+        if len(self._preds) > self._keep:
+            self._preds.popitem(last=False)
+        return pred
+
+    def leg(
+        self,
+        profile: str,
+        from_id: str,
+        to_id: str,
+        *,
+        crs: Literal["EPSG:4326", "metric"] = "EPSG:4326",
+    ) -> LineString:
+        """The road geometry of the fastest leg ``from_id`` → ``to_id``.
+
+        Starts at the from-point's snapped road position, ends at the to-point's, and follows
+        the roads' geometry. ``crs="metric"`` returns it in the network's metric CRS.
+
+        Raises
+        ------
+        KeyError
+            If an id is not a routable point.
+        PlannerError
+            If no road path exists.
+        """
+        i, j = self.snapped.position(from_id), self.snapped.position(to_id)
+        g = self.graph(profile)
+        start = self.snapped.road_xy[i]
+        if i == j:
+            line = LineString([start, start])
+        else:
+            pred = self._pred(profile, i)
+            node, src = g.n_road + j, g.n_road + i
+            path = [node]
+            while node != src:
+                node = int(pred[node])
+                if node < 0:
+                    raise PlannerError(
+                        msg(
+                            f"Tidak ada jalan dari {from_id} ke {to_id}.",
+                            f"No road path from {from_id} to {to_id}.",
+                        )
+                    )
+                path.append(node)
+            path.reverse()
+            coords: list[np.ndarray] = [start[None, :]]
+            for x, y in itertools.pairwise(path):
+                p = g.piece(x, y)
+                coords.append(
+                    _piece_coords(
+                        self.index.arc_geom[g.piece_arc[p]], g.piece_from[p], g.piece_to[p]
+                    )
+                )
+            coords.append(self.snapped.road_xy[j][None, :])
+            xy = np.concatenate(coords)
+            keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0, axis=1)]
+            xy = xy[keep]
+            line = LineString(xy if len(xy) >= 2 else np.vstack([xy, xy]))
+        if crs == "metric":
+            return line
+        return transform_geoms(line, self.index.to_lonlat)
+
+
+def _piece_coords(geom: LineString, f0: float, f1: float) -> np.ndarray:
+    lo, hi = (f0, f1) if f0 <= f1 else (f1, f0)
+    if lo == 0.0 and hi == 1.0:  # a whole arc (most of a leg): no substring needed
+        xy = shapely.get_coordinates(geom)
+        return xy[::-1] if f0 > f1 else xy
+    if hi - lo <= 0:
+        pt = shapely.line_interpolate_point(geom, lo, normalized=True)
+        return shapely.get_coordinates(pt)
+    from shapely.ops import substring
+
+    part = substring(geom, lo, hi, normalized=True)
+    xy = shapely.get_coordinates(part)
+    return xy[::-1] if f0 > f1 else xy
+
+
+@dataclass(frozen=True, eq=False)
+class Matrices:
+    """Travel-time and distance matrices between the routable points, per vehicle profile.
+
+    Attributes
+    ----------
+    ids
+        Point ids; matrix row/column ``k`` is ``ids[k]`` (stations first when the caller
+        passed them first).
+    travel_s
+        Per profile an ``n × n`` int64 matrix of seconds, access legs included (point → road
+        and road → point at ``access_kph``), zero diagonal; :data:`UNREACHABLE_S` where no road
+        path exists.
+    dist_m
+        Per profile an ``n × n`` float64 matrix of metres along the same paths, access legs
+        included; ``inf`` where no path exists.
+    unreachable
+        ``id -> (reason, distance_m)`` for points left out (see :class:`Snapped`); a point
+        that cannot reach a station and come back under *any* requested profile is left out
+        with reason ``"isolated"``.
+    snap_dist_m
+        Per id, the access distance (metres) included at each end of its legs.
+    key
+        The cache key (empty when not cached).
+    """
+
+    ids: tuple[str, ...]
+    travel_s: dict[str, np.ndarray]
+    dist_m: dict[str, np.ndarray]
+    unreachable: dict[str, tuple[str, float]]
+    snap_dist_m: np.ndarray
+    key: str = ""
+    from_cache: bool = False
+    _router: list[Any] = field(default_factory=list, repr=False)
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        return tuple(self.travel_s)
+
+    def position(self, point_id: str) -> int:
+        return self.ids.index(point_id)
+
+    @property
+    def router(self) -> Router:
+        """The router behind these matrices (loaded from the network file on first use when
+        the matrices came from the cache)."""
+        if not self._router:
+            raise PlannerError(
+                msg(
+                    "Matriks ini tidak punya jaringan jalan untuk menggambar rute.",
+                    "These matrices have no road network to draw legs with.",
+                )
+            )
+        item = self._router[0]
+        if callable(item) and not isinstance(item, Router):
+            self._router[0] = item()
+        return self._router[0]
+
+
+def matrices_from_road(
+    snapped: Snapped,
+    road: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    access_kph: float,
+) -> Matrices:
+    """Add access legs, drop points isolated under any profile, round to int seconds."""
+    n = len(snapped.ids)
+    stations = np.array([snapped.ids.index(s) for s in snapped.station_ids], dtype=np.int64)
+    unreachable = dict(snapped.unreachable)
+    keep = np.ones(n, dtype=bool)
+    if len(stations):
+        st = np.zeros(n, dtype=bool)
+        st[stations] = True
+        for t, _ in road.values():
+            there = np.isfinite(t[np.ix_(stations, np.arange(n))])
+            back = np.isfinite(t[np.ix_(np.arange(n), stations)]).T
+            ok = np.any(there & back, axis=0) | st
+            keep &= ok
+        for i in np.flatnonzero(~keep):
+            unreachable[snapped.ids[i]] = ("isolated", float(snapped.snap_dist_m[i]))
+    sel = np.flatnonzero(keep)
+    access_s = snapped.snap_dist_m / (access_kph / 3.6)
+    travel: dict[str, np.ndarray] = {}
+    dist: dict[str, np.ndarray] = {}
+    for p, (t, d) in road.items():
+        t = t[np.ix_(sel, sel)] + access_s[sel][:, None] + access_s[sel][None, :]
+        d = (
+            d[np.ix_(sel, sel)]
+            + snapped.snap_dist_m[sel][:, None]
+            + snapped.snap_dist_m[sel][None, :]
+        )
+        ti = np.where(np.isfinite(t), np.rint(np.minimum(t, UNREACHABLE_S)), UNREACHABLE_S)
+        ti = ti.astype(np.int64)
+        np.fill_diagonal(ti, 0)
+        np.fill_diagonal(d, 0.0)
+        travel[p] = ti
+        dist[p] = d
+    return Matrices(
+        ids=tuple(snapped.ids[i] for i in sel),
+        travel_s=travel,
+        dist_m=dist,
+        unreachable=unreachable,
+        snap_dist_m=snapped.snap_dist_m[sel].copy(),
+    )
+
+
+# =========================================================================== facades
+
+
+def _profile_parts(net: NetworkSettings, profiles: Sequence[str]) -> dict[str, Any]:
+    return {
+        "profiles": {p: net.profiles[p].model_dump() for p in profiles},
+        "access_kph": net.access_kph,
+        "snap_max_m": net.snap_max_m,
+    }
+
+
+def travel_matrices(
+    G: nx.MultiDiGraph | None,
+    snapped: Snapped | gpd.GeoDataFrame,
+    profiles: Sequence[str],
+    settings: NetworkSettings | Settings | None = None,
+    *,
+    station_ids: Iterable[str] = (),
+    id_column: str = "id",
+    cache_dir: Path | str | None = None,
+    network_key: str | None = None,
+    network_path: Path | str | None = None,
+) -> Matrices:
+    """Many-to-many travel times and distances between the snapped points, per profile.
+
+    One multi-source :func:`scipy.sparse.csgraph.dijkstra` call per profile (chunked to bound
+    memory). ``travel_s`` is rounded to whole seconds once, here.
+
+    Parameters
+    ----------
+    G
+        The road graph. May be ``None`` when ``snapped`` came from :func:`snap_points` (it
+        carries its compiled network).
+    snapped
+        A :class:`Snapped`, or a GeoDataFrame of points (``id_column`` + Point geometry) that
+        is snapped here with ``station_ids``.
+    profiles
+        Vehicle profiles (keys of ``settings.network.profiles``).
+    cache_dir, network_key, network_path
+        With ``cache_dir`` and a network identity (``network_key``, e.g. :func:`~planner.network.cache.file_digest`
+        of the road file, or ``network_path`` whose bytes are hashed), the result is cached as
+        ``.npz`` keyed by the network, the profile settings and the snapped points.
+    """
+    settings = settings if settings is not None else Settings()
+    net = network_settings(settings)
+    profiles = list(dict.fromkeys(profiles))
+    require_profiles(profiles, net)
+    if not isinstance(snapped, Snapped):
+        if G is None:
+            raise PlannerError(msg("Jaringan jalan belum dimuat.", "No road network was given."))
+        snapped = snap_points(
+            G, snapped, settings, station_ids=station_ids, id_column=id_column, profiles=profiles
+        )
+    if network_key is None and network_path is not None:
+        network_key = cache.file_digest(network_path)
+    key = ""
+    if cache_dir is not None and network_key is not None:
+        key = cache.cache_key(
+            {
+                "network": network_key,
+                "snapped": snapped.signature(),
+                **_profile_parts(net, profiles),
+            }
+        )
+        hit = cache.load_matrices(cache.matrices_path(cache_dir, key), key, Matrices)
+        if hit is not None:
+            hit._router.append(Router(snapped.index, snapped, net))
+            return hit
+    missing = [p for p in profiles if p not in snapped.index.arc_travel_s]
+    index = snapped.index
+    if missing:
+        if G is None:
+            raise unknown_profiles(missing, net)
+        index = RoadIndex.from_graph(G, net, profiles=profiles, metric_crs=index.crs)
+        snapped = Snapped(**{**snapped.__dict__, "index": index})
+    router = Router(index, snapped, net)
+    road = {p: router.road_matrix(p) for p in profiles}
+    m = matrices_from_road(snapped, road, net.access_kph)
+    m = Matrices(**{**m.__dict__, "key": key, "_router": [router]})
+    if key:
+        cache.save_matrices(cache.matrices_path(cache_dir, key), m)  # type: ignore[arg-type]
+    return m
+
+
+def leg_geometry(
+    matrices_or_router: Matrices | Router,
+    profile: str,
+    from_id: str,
+    to_id: str,
+    *,
+    crs: Literal["EPSG:4326", "metric"] = "EPSG:4326",
+) -> LineString:
+    """The road-following LineString of one leg (EPSG:4326 by default), from the from-point's
+    snapped road position to the to-point's. See :meth:`Router.leg`."""
+    router = (
+        matrices_or_router.router
+        if isinstance(matrices_or_router, Matrices)
+        else matrices_or_router
+    )
+    return router.leg(profile, from_id, to_id, crs=crs)
+
+
+def _points_parts(points: gpd.GeoDataFrame, id_column: str) -> dict[str, Any]:
+    ids, lon, lat = points_table(points, id_column)
+    return {"ids": ids, "lonlat": np.round(np.column_stack([lon, lat]), 7).tolist()}
+
+
+def build_matrices(
+    road_path: Path | str,
+    points: gpd.GeoDataFrame,
+    station_ids: Iterable[str],
+    profiles: Sequence[str],
+    settings: Settings | None = None,
+    cache_dir: Path | str | None = None,
+    *,
+    id_column: str = "id",
+) -> Matrices:
+    """Load, snap and compute in one go, with a disk cache: the pipeline's entry point.
+
+    The cache key hashes the road file's bytes, the points (ids and coordinates), the station
+    ids, the profile and snapping settings and the metric CRS, so any change recomputes. A
+    cache hit does not load the network; :attr:`Matrices.router` loads it when a leg is drawn.
+    The compiled network is cached too (:func:`~planner.network.cache.load_road_index`), so new points on an unchanged
+    network skip parsing the road file.
+
+    Parameters
+    ----------
+    road_path
+        ``.graphml``, ``.osm``, ``.osm.bz2`` or ``.osm.pbf``.
+    points
+        GeoDataFrame with ``id_column`` and Point geometry: stations and venues (stations
+        first keeps them first in the matrices).
+    station_ids
+        The ids that are stations.
+    cache_dir
+        Folder for the ``.npz`` cache; ``None`` disables caching.
+    """
+    settings = settings if settings is not None else Settings()
+    net = settings.network
+    road_path = Path(road_path)
+    check_exists(road_path)
+    profiles = list(dict.fromkeys(profiles))
+    require_profiles(profiles, net)
+    stations = tuple(str(s) for s in station_ids)
+
+    digest = cache.file_digest(road_path) if cache_dir is not None else None
+
+    def compute() -> tuple[RoadIndex, Snapped]:
+        index = cache.load_road_index(
+            road_path, settings, profiles=profiles, cache_dir=cache_dir, digest=digest
+        )
+        snapped = snap_points(index, points, settings, station_ids=stations, id_column=id_column)
+        return index, snapped
+
+    key = ""
+    if cache_dir is not None:
+        key = cache.cache_key(
+            {
+                "network": digest,
+                "points": _points_parts(points, id_column),
+                "stations": stations,
+                "metric_crs": settings.general.metric_crs,
+                **_profile_parts(net, profiles),
+            }
+        )
+        hit = cache.load_matrices(cache.matrices_path(cache_dir, key), key, Matrices)
+        if hit is not None:
+
+            def load_router() -> Router:
+                index, snapped = compute()
+                return Router(index, snapped, net)
+
+            hit._router.append(load_router)
+            return hit
+    _, snapped = compute()
+    m = travel_matrices(None, snapped, profiles, settings)
+    m = Matrices(**{**m.__dict__, "key": key})
+    if key:
+        cache.save_matrices(cache.matrices_path(cache_dir, key), m)  # type: ignore[arg-type]
+    return m
+
+
+__all__ = [
+    "MATRIX_WORKERS_ENV",
+    "UNREACHABLE_S",
+    "Matrices",
+    "Router",
+    "build_matrices",
+    "leg_geometry",
+    "matrices_from_road",
+    "matrix_workers",
+    "travel_matrices",
+]
