@@ -88,3 +88,39 @@ def test_decimal_comma_or_point_parse_the_same(lat: float, lon: float, comma: bo
     assert not bad.any()
     assert values[0] == pytest.approx(lat, abs=1e-9) and values[1] == pytest.approx(lon, abs=1e-9)
     assert math.isnan(values[2])
+
+
+def test_parse_distinct_parses_each_text_once() -> None:
+    from planner.sources._columns import parse_distinct
+
+    calls: list[str] = []
+
+    def parse(text: str) -> int:
+        calls.append(text)
+        return int(text)
+
+    assert parse_distinct(["1", "x", "1", "2", "x"], parse) == [1, None, 1, 2, None]
+    assert calls == ["1", "x", "2"]
+
+
+def test_near_words_hint_in_both_languages() -> None:
+    from planner.sources._columns import did_you_mean, guess
+
+    assert guess("aera", ["area", "shift"]) == " ('area'?)"
+    assert guess("zzz", ["area", "shift"]) == ""
+    hint = did_you_mean("warkopp", ["warkop", "kafe"])
+    assert hint("id") == "; maksudnya 'warkop'?" and hint("en") == "; did you mean 'warkop'?"
+    assert did_you_mean("35.03.99", ["35.03.11.1001"], cutoff=0.8)("en") == ""
+
+
+def test_instruction_rows_before_the_header_are_skipped(dataset_dir: Path) -> None:
+    text = (
+        "# Isi satu baris per warkop; hapus baris petunjuk ini bila mau\n"
+        "venue_id,name,kind,lat,lon,opens,closes\n"
+        "V1,A,warkop,-8.06,111.71,18:00,xx\n"
+    )
+    (dataset_dir / "venues.csv").write_text(text)
+    p = find(
+        problems_of(lambda: load_dataset(dataset_dir)), file="venues.csv", column="closes", row=3
+    )
+    assert p.value == "xx"

@@ -188,3 +188,27 @@ def test_closed_days_round_trip(days: set[int], english: list[bool], sep: str) -
     text = sep.join((_EN_DAYS if english[d] else _ID_DAYS)[d] for d in sorted(days))
     assert parse_closed_days(text) == frozenset(days)
     assert parse_closed_days(text.upper()) == frozenset(days)
+
+
+def _metres_outside(root: Path) -> float:
+    """The distance the report gives for a venue 0.01° east of the easternmost desa."""
+    probs = venue_problems(root, ["V1,A,warkop,-8.06,111.75,18:00,02:00,,,,,"])
+    text = find(probs, file="venues.csv", column="lat/lon", row=2).expected("en")
+    return float(text.split(" m (")[0].rsplit(" ", 1)[-1].replace(",", ""))
+
+
+def test_distance_outside_is_measured_in_the_metric_crs(dataset_dir: Path) -> None:
+    derived = _metres_outside(dataset_dir)
+    (dataset_dir / "planner.toml").write_text('[general]\nmetric_crs = "EPSG:32749"\n')
+    assert _metres_outside(dataset_dir) == derived  # Trenggalek's UTM zone is the default
+    (dataset_dir / "planner.toml").write_text('[general]\nmetric_crs = "EPSG:3857"\n')
+    # Web Mercator stretches by 1/cos(8.06°) ≈ 1.010: the configured CRS is the one used
+    assert 1.005 < _metres_outside(dataset_dir) / derived < 1.015
+
+
+def test_active_takes_every_yes_no_word(dataset_dir: Path) -> None:
+    words = ["iya", "tdk", "Tidak Aktif", "nonaktif", "YA"]
+    rows = [f"V{i},A,warkop,-8.06,111.71,18:00,02:00,,,,{w}," for i, w in enumerate(words, start=1)]
+    write_venues(dataset_dir, rows)
+    v = load_dataset(dataset_dir).venues
+    assert v["active"].tolist() == [True, False, False, False, True]
