@@ -14,14 +14,8 @@ cache of :mod:`planner.network.cache`.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import mmap
-import multiprocessing
 import os
-import signal
-import sys
-import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +29,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString
 
+from planner import _pool
 from planner.config import NetworkSettings, Settings
 from planner.errors import InputError, PlannerError, Problem
 from planner.network import cache
@@ -93,14 +88,6 @@ def _env_workers() -> int | None:
     return value
 
 
-def _can_fork() -> bool:
-    """Forking children is safe and allowed here: Linux, and not a daemonic process (a Dask or
-    multiprocessing worker may not have children)."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    return not multiprocessing.current_process().daemon
-
-
 def matrix_workers(
     n_origins: int,
     n_arcs: int,
@@ -114,7 +101,8 @@ def matrix_workers(
     ``network.matrix_workers``. Without an explicit ``workers`` the count is capped by the CPUs
     this process may use, and a small problem (origins × arcs under about 4 million, where
     forking costs more than it saves) uses one process. Always 1 where forking is not possible
-    or not allowed (not Linux; inside a daemonic process such as a Dask worker).
+    or not allowed (:func:`planner._pool.can_fork`: not Linux; inside a daemonic process such
+    as a Dask worker; inside a child of a pool).
     """
     if workers is not None:
         wanted, explicit = int(workers), True
@@ -125,42 +113,13 @@ def matrix_workers(
             wanted = env
         else:
             wanted = network_settings(settings).matrix_workers if settings is not None else 2
-    if wanted <= 1 or n_origins < 2 or not _can_fork():
+    if wanted <= 1 or n_origins < 2 or not _pool.can_fork():
         return 1
     if explicit:
         return min(wanted, n_origins)
     if n_origins * n_arcs < _PARALLEL_MIN_WORK:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(wanted, cores or 1, n_origins))
-
-
-def _shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-    """A zeroed array in anonymous shared memory: a forked child's writes are seen here."""
-    nbytes = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
-    buf = mmap.mmap(-1, nbytes)
-    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
-
-
-def _solve_chunks(
-    csr: csr_matrix,
-    n_road: int,
-    chunks: Sequence[np.ndarray],
-    starts: np.ndarray,
-    out: np.ndarray,
-    done: np.ndarray,
-    claim: np.ndarray,
-    lock: Any,
-) -> None:
-    """Take chunks of origins until none is left; packed rows go to ``out``."""
-    while True:
-        with lock:
-            k = int(claim[0])
-            claim[0] = k + 1
-        if k >= len(chunks):
-            return
-        _solve_chunk(csr, n_road, chunks, starts, out, k)
-        done[k] = 1
+    return max(1, min(wanted, _pool.usable_cores(), n_origins))
 
 
 def _solve_chunk(
@@ -176,16 +135,23 @@ def _solve_chunk(
     out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
 
 
+def _pool_chunk(k: int) -> None:
+    """Chunk ``k`` as a pool task: the graph, the chunks and the shared output rows are the
+    pool's state (inherited by the forked children, never pickled)."""
+    csr, n_road, chunks, starts, out = _pool.state()
+    _solve_chunk(csr, n_road, chunks, starts, out, k)
+
+
 def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int = 1) -> np.ndarray:
     """Packed shortest-path weights from the points ``rows`` to every point (``len(rows) ×
     n_points``), by multi-source Dijkstra in chunks of origins.
 
-    With ``workers > 1`` the process forks ``workers - 1`` children that share the chunks
-    with it (each takes the next chunk when done: a busy core slows nobody down) and write
-    their rows into shared memory. Each row is an independent Dijkstra, so the result is
-    identical to one process. A chunk a child did not finish (killed, crashed) is computed
-    here. scipy's Dijkstra holds the GIL, hence processes, not threads; forking shares the
-    graph without copying or pickling it.
+    With ``workers > 1`` the chunks are tasks of a :class:`planner._pool.ForkPool` of
+    ``workers`` forked children (each takes the next chunk when done: a busy core slows nobody
+    down) that write their rows into shared memory. Each row is an independent Dijkstra, so the
+    result is identical to one process; a chunk of a child that died (killed, crashed) is
+    computed here by the pool. scipy's Dijkstra holds the GIL, hence processes, not threads;
+    forking shares the graph without copying or pickling it.
     """
     n = csr.shape[0]
     n_pts = n - n_road
@@ -195,42 +161,14 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
     chunks = [rows[lo : lo + step] for lo in range(0, len(rows), step)]
     starts = np.arange(0, len(rows), step, dtype=np.int64)
     workers = min(workers, len(chunks))
-    if workers <= 1:
+    if workers <= 1 or not _pool.can_fork():
         out = np.empty((len(rows), n_pts))
         for k in range(len(chunks)):
             _solve_chunk(csr, n_road, chunks, starts, out, k)
         return out
-    out = _shared_array((len(rows), n_pts), np.float64)
-    done = _shared_array((len(chunks),), np.uint8)
-    claim = _shared_array((1,), np.int64)
-    lock = multiprocessing.get_context("fork").Lock()
-    args = (csr, n_road, chunks, starts, out, done, claim, lock)
-    pids: list[int] = []
-    try:
-        for _ in range(workers - 1):
-            with warnings.catch_warnings():  # Python >= 3.12 warns about fork with threads
-                warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
-            if pid == 0:  # child: compute, then leave at once (no atexit, no stdio flush)
-                code = 1
-                try:
-                    _solve_chunks(*args)
-                    code = 0
-                finally:
-                    os._exit(code)
-            pids.append(pid)
-        _solve_chunks(*args)
-    except BaseException:
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        for pid in pids:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-    for lost in np.flatnonzero(done == 0).tolist():  # a child died before finishing it
-        _solve_chunk(csr, n_road, chunks, starts, out, lost)
+    out = _pool.shared_array((len(rows), n_pts), np.float64)
+    with _pool.ForkPool(workers, state=(csr, n_road, chunks, starts, out)) as pool:
+        pool.map(_pool_chunk, range(len(chunks)))
     return np.array(out)  # a private copy; the shared memory is released with its views
 
 

@@ -200,7 +200,8 @@ def test_parallel_matrix_is_identical_and_forks(
         assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
         assert np.array_equal(three[0], one[0][[5, 0, 59, 7]])
         assert np.array_equal(three[1], one[1][[5, 0, 59, 7]])
-    assert len(forks) == 2 * (1 + 2)
+    # a pool of k workers forks k children (this process waits for their rows)
+    assert len(forks) == 2 * (2 + 3)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes are forked on Linux")
@@ -208,19 +209,16 @@ def test_a_chunk_lost_by_a_dead_child_is_computed_by_the_parent(
     grid_router: nw.Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = nw_matrix._solve_chunks
+    real = nw_matrix._solve_chunk
 
     def dying_child(*args: Any) -> None:
-        if os.getpid() != parent:  # the child claims a chunk, then dies without writing it
-            claim, lock = args[6], args[7]
-            with lock:
-                claim[0] += 1
+        if os.getpid() != parent:  # the child takes a chunk, then dies without writing it
             os._exit(3)
         real(*args)
 
-    monkeypatch.setattr(nw_matrix, "_solve_chunks", dying_child)
+    monkeypatch.setattr(nw_matrix, "_solve_chunk", dying_child)
     two = grid_router.road_matrix("mobil", workers=2)
-    monkeypatch.setattr(nw_matrix, "_solve_chunks", real)
+    monkeypatch.setattr(nw_matrix, "_solve_chunk", real)
     one = grid_router.road_matrix("mobil", workers=1)
     assert np.array_equal(one[0], two[0]) and np.array_equal(one[1], two[1])
 
