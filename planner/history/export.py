@@ -1,0 +1,201 @@
+"""Writing the visit log out: the template format, the follow-up table, the empty template.
+
+:func:`export_rows` writes what :func:`~planner.history.record.import_file` reads back, so an
+export imported into an empty store gives the same visits and reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner._atomic import write_bytes, write_text
+from planner._tables import cell_text
+from planner.errors import InputError, Problem
+from planner.history.queries import reports_between, visits_between
+from planner.history.rows import TEMPLATE_COLUMNS, Known
+from planner.history.store import HistoryStore
+from planner.text import Lang, msg
+from planner.text import history as words
+from planner.text.history import FOLLOWUP_CSV_COLUMNS
+
+
+def _yes_no(flag: Any) -> str:
+    """``ya``/``tidak``: a yes/no cell as the importer reads it back."""
+    return cell_text(bool(flag))
+
+
+def _date_text(d: dt.date | None) -> str:
+    return "" if d is None else d.isoformat()
+
+
+def followups_csv(table: pd.DataFrame) -> str:
+    """The follow-up table as CSV to hand to an agency (Indonesian headers)."""
+    out = table[list(FOLLOWUP_CSV_COLUMNS)].rename(columns=FOLLOWUP_CSV_COLUMNS).copy()
+    for col in ("urusan_polisi", "terlambat"):
+        out[col] = [_yes_no(x) for x in out[col]]
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def export_rows(
+    store: HistoryStore, *, start: dt.date | None = None, end: dt.date | None = None
+) -> list[list[str]]:
+    """The visit log as template rows (header first): one row per report, or per visit without
+    reports. Importing them into an empty store gives the same visits and reports back."""
+    visits = visits_between(store, start=start, end=end)
+    reps = reports_between(store, start=start, end=end)
+    by_visit: dict[tuple[str, str, str], list[Any]] = {}
+    for r in reps.itertuples(index=False):
+        by_visit.setdefault((r.night.isoformat(), r.squad_id, r.venue_id), []).append(r)
+    out: list[list[str]] = [list(TEMPLATE_COLUMNS)]
+    for v in visits.itertuples(index=False):
+        key = (v.night.isoformat(), v.squad_id, v.venue_id)
+        base = [
+            key[0],
+            v.squad_id,
+            v.venue_id,
+            v.arrived_at.strftime("%H:%M"),
+            "" if pd.isna(v.left_at) else v.left_at.strftime("%H:%M"),
+            "" if pd.isna(v.people_met) else str(v.people_met),
+            _yes_no(v.planned),
+            v.notes,
+        ]
+        reports = by_visit.get(key, [])
+        if not reports:
+            out.append(base + [""] * (len(TEMPLATE_COLUMNS) - len(base)))
+        for r in reports:
+            out.append(
+                [
+                    *base,
+                    r.category,
+                    r.text,
+                    _yes_no(r.police_matter),
+                    r.agency or "",
+                    r.status,
+                    _date_text(r.due_date),
+                    _date_text(r.closed_date),
+                    r.outcome,
+                ]
+            )
+    return out
+
+
+def export_csv(
+    store: HistoryStore,
+    path: Path | str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Path:
+    """Write the visit log in the template format (see :func:`export_rows`), atomically."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(export_rows(store, start=start, end=end))
+    return write_text(path, buf.getvalue())
+
+
+# ----------------------------------------------------------------------------- the template
+
+
+def template_help(known: Known, *, lang: Lang = "id") -> list[tuple[str, str, str]]:
+    """(column, required?, explanation) for each template column, in Bahasa Indonesia (or
+    ``lang``), with the dataset's categories, agencies and due days filled in."""
+    return [
+        (
+            col,
+            need(lang),
+            text.format(
+                cats=", ".join(known.categories),
+                ags=", ".join(known.agencies),
+                days=known.due_days,
+            )(lang),
+        )
+        for col, need, text in words.TEMPLATE_HELP
+    ]
+
+
+def write_template(path: Path | str, known: Known, *, lang: Lang = "id") -> Path:
+    """Write an empty visit template with instructions in Bahasa Indonesia (or ``lang``).
+
+    ``.xlsx``: sheet ``kunjungan`` (the header row) and sheet ``petunjuk`` (instructions).
+    ``.csv``: instruction lines starting with ``#`` above the header (the importer skips them).
+    The column names are the same in every language: they are what the importer reads.
+
+    Raises
+    ------
+    InputError
+        ``path`` is neither ``.xlsx`` nor ``.csv``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return write_bytes(path, _template_xlsx(known, lang))
+    if suffix == ".csv":
+        return write_text(path, _template_csv(known, lang))
+    raise InputError(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                path.suffix,
+                msg("nama berkas .csv atau .xlsx", "a .csv or .xlsx file name"),
+            )
+        ]
+    )
+
+
+def _template_xlsx(known: Known, lang: Lang) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "kunjungan"
+    ws.append(list(TEMPLATE_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, col in enumerate(TEMPLATE_COLUMNS):
+        ws.column_dimensions[chr(ord("A") + i)].width = max(12, len(col) + 2)
+    ws.freeze_panes = "A2"
+    info = wb.create_sheet("petunjuk")
+    info.append([words.TEMPLATE_TITLE(lang)])
+    info.append([])
+    for rule in words.TEMPLATE_RULES:
+        info.append([rule(lang)])
+    info.append([])
+    info.append([heading(lang) for heading in words.HELP_HEADINGS])
+    for row in template_help(known, lang=lang):
+        info.append(list(row))
+    info.column_dimensions["A"].width = 20
+    info.column_dimensions["B"].width = 18
+    info.column_dimensions["C"].width = 100
+    data = io.BytesIO()
+    wb.save(data)
+    return data.getvalue()
+
+
+def _template_csv(known: Known, lang: Lang) -> str:
+    lines = [f"# {words.TEMPLATE_TITLE(lang)} {words.CSV_COMMENTS_SKIPPED(lang)}"]
+    lines += ["# " + rule(lang) for rule in words.TEMPLATE_RULES]
+    lines += [f"# {col} ({need}): {text}" for col, need, text in template_help(known, lang=lang)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for line in lines:
+        w.writerow([line])
+    w.writerow(TEMPLATE_COLUMNS)
+    return buf.getvalue()
+
+
+__all__ = [
+    "FOLLOWUP_CSV_COLUMNS",
+    "export_csv",
+    "export_rows",
+    "followups_csv",
+    "template_help",
+    "write_template",
+]

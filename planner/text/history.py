@@ -1,0 +1,238 @@
+"""Words of the visit log: the import summary, the visit template's instructions, the follow-up
+table's column labels.
+
+The template's column names themselves (``tanggal``, ``regu``, …) are not here: they are the
+file format the importer reads (``planner.history.rows.TEMPLATE_COLUMNS``), the same in every
+language.
+"""
+
+from __future__ import annotations
+
+from planner.text import Msg, msg
+
+# ---------------------------------------------------------------- the import summary
+
+ALREADY_IMPORTED = msg(
+    "{file}: sudah diimpor sebelumnya: 0 kunjungan baru ({existing} sudah tercatat)",
+    "{file}: already imported: 0 new visits ({existing} already recorded)",
+)
+"""A re-import that found every visit already stored."""
+IMPORTED = msg(
+    "{file}: {visits} kunjungan baru, {reports} laporan baru",
+    "{file}: {visits} new visits, {reports} new reports",
+)
+VISITS_EXISTING = msg("{n} sudah tercatat", "{n} existing")
+VISITS_REPLACED = msg("{n} diganti", "{n} replaced")
+ROWS_NOT_VISITED = msg("{n} baris tidak dikunjungi", "{n} rows not visited")
+
+# ---------------------------------------------------------------- the visit template
+
+TEMPLATE_TITLE = msg(
+    "Petunjuk pengisian laporan kunjungan Warkop Kamtibmas",
+    "How to fill in the Warkop Kamtibmas visit report",
+)
+"""The first line of the instructions (sheet ``petunjuk``, or the CSV's ``#`` lines)."""
+CSV_COMMENTS_SKIPPED = msg("(baris # diabaikan)", "(# lines are skipped)")
+HELP_HEADINGS: tuple[Msg, Msg, Msg] = (
+    msg("kolom", "column"),
+    msg("wajib?", "required?"),
+    msg("keterangan", "explanation"),
+)
+"""The heading row of the column table in the ``petunjuk`` sheet."""
+
+REQUIRED = msg("wajib", "required")
+OPTIONAL = msg("boleh kosong", "optional")
+WITH_REPORT = msg("jika ada laporan", "with a report")
+
+TEMPLATE_HELP: tuple[tuple[str, Msg, Msg], ...] = (
+    (
+        "tanggal",
+        REQUIRED,
+        msg(
+            "Tanggal malam patroli, mis. 2024-05-01 atau 01/05/2024. Kunjungan "
+            "lewat tengah malam tetap memakai tanggal malam itu.",
+            "The patrol night's date, e.g. 2024-05-01 or 01/05/2024. A visit after midnight "
+            "keeps the night's date.",
+        ),
+    ),
+    (
+        "regu",
+        REQUIRED,
+        msg(
+            "Kode regu seperti di daftar regu (squads.toml), mis. R01.",
+            "The squad id as in the squad list (squads.toml), e.g. R01.",
+        ),
+    ),
+    (
+        "venue_id",
+        REQUIRED,
+        msg(
+            "Kode tempat (warung kopi) seperti di daftar tempat, mis. V0012.",
+            "The venue (coffee stall) id as in the venue list, e.g. V0012.",
+        ),
+    ),
+    (
+        "tiba",
+        REQUIRED,
+        msg(
+            "Jam tiba, mis. 21:30 atau 21.30 (WIB). 01:15 berarti dini hari setelah tanggal "
+            "malam itu.",
+            "Arrival time, e.g. 21:30 or 21.30 (WIB). 01:15 is the early morning after the "
+            "night's date.",
+        ),
+    ),
+    (
+        "berangkat",
+        OPTIONAL,
+        msg(
+            "Jam berangkat dari tempat itu, setelah jam tiba.",
+            "Departure time from the venue, after the arrival.",
+        ),
+    ),
+    (
+        "jumlah_warga",
+        OPTIONAL,
+        msg(
+            "Perkiraan jumlah warga yang ditemui (bilangan bulat).",
+            "Estimated number of people met (a whole number).",
+        ),
+    ),
+    (
+        "sesuai_rencana",
+        OPTIONAL,
+        msg(
+            "ya = tempat ada di rencana patroli; tidak = kunjungan tambahan. Kosong = ya.",
+            "ya (yes) = the venue is in the patrol plan; tidak (no) = an extra stop. Empty = ya.",
+        ),
+    ),
+    (
+        "catatan",
+        OPTIONAL,
+        msg("Catatan petugas tentang kunjungan.", "The officer's notes on the visit."),
+    ),
+    (
+        "laporan_kategori",
+        WITH_REPORT,
+        msg(
+            "Kategori keluh kesah/aspirasi warga: {cats}.",
+            "Category of what people raised: {cats}.",
+        ),
+    ),
+    (
+        "laporan_isi",
+        WITH_REPORT,
+        msg("Isi laporan warga, singkat.", "What people reported, in short."),
+    ),
+    (
+        "urusan_polisi",
+        OPTIONAL,
+        msg(
+            "ya/tidak. Kosong: ya untuk kategori kamtibmas, tidak untuk yang lain.",
+            "ya/tidak (yes/no). Empty: ya for the kamtibmas categories, tidak for the others.",
+        ),
+    ),
+    (
+        "dirujuk_ke",
+        OPTIONAL,
+        msg(
+            "Instansi yang menangani jika bukan urusan polisi: {ags}.",
+            "The agency in charge if it is not a police matter: {ags}.",
+        ),
+    ),
+    (
+        "status",
+        OPTIONAL,
+        msg(
+            "baru / ditindaklanjuti / dirujuk / selesai. Kosong: dirujuk "
+            "jika ada instansi, selain itu baru.",
+            "baru (new) / ditindaklanjuti (in progress) / dirujuk (referred) / selesai (done). "
+            "Empty: dirujuk with an agency, else baru.",
+        ),
+    ),
+    (
+        "batas_waktu",
+        OPTIONAL,
+        msg(
+            "Batas waktu tindak lanjut. Kosong: {days} hari setelah malam kunjungan.",
+            "Follow-up due date. Empty: {days} days after the night of the visit.",
+        ),
+    ),
+    (
+        "tanggal_selesai",
+        OPTIONAL,
+        msg("Tanggal laporan selesai ditangani.", "The date the report was dealt with."),
+    ),
+    ("hasil", OPTIONAL, msg("Hasil tindak lanjut.", "The outcome of the follow-up.")),
+)
+"""(column, required?, explanation) per template column; ``{cats}``, ``{ags}`` and ``{days}`` are
+filled from the dataset's settings."""
+
+TEMPLATE_RULES: tuple[Msg, ...] = (
+    msg(
+        "Satu baris untuk satu kunjungan. Jika dalam satu kunjungan ada beberapa laporan warga, "
+        "salin baris kunjungan itu (tanggal, regu, venue_id, tiba, berangkat, jumlah_warga, "
+        "catatan sama persis) dan isi satu laporan per baris.",
+        "One row per visit. If people raised several things during one visit, copy the visit's "
+        "row (tanggal, regu, venue_id, tiba, berangkat, jumlah_warga, catatan exactly the same) "
+        "and fill in one report per row.",
+    ),
+    msg(
+        "Satu regu mengunjungi satu tempat paling banyak sekali dalam satu malam.",
+        "A squad visits a venue at most once a night.",
+    ),
+    msg(
+        "Berkas diimpor utuh atau tidak sama sekali: jika ada baris yang salah, tidak ada yang "
+        "disimpan dan semua kesalahan ditampilkan sekaligus. Perbaiki lalu impor lagi.",
+        "A file is imported whole or not at all: if a row is wrong, nothing is saved and every "
+        "mistake is shown at once. Fix them and import again.",
+    ),
+    msg(
+        "Mengimpor berkas yang sama dua kali tidak menambah apa pun.",
+        "Importing the same file twice adds nothing.",
+    ),
+    msg(
+        "Lembar rencana patroli (rencana-patroli-<tanggal>.csv) yang diisi kolom tiba, "
+        "berangkat, dst. juga bisa langsung diimpor; baris yang tidak diisi dianggap tidak "
+        "dikunjungi.",
+        "A patrol route sheet (rencana-patroli-<tanggal>.csv) with tiba, berangkat, etc. filled "
+        "in can be imported as is; a row left empty counts as not visited.",
+    ),
+)
+"""The rules above the column table, in the order a squad reads them."""
+
+# ---------------------------------------------------------------- the follow-up table
+
+FOLLOWUP_CSV_COLUMNS: dict[str, str] = {
+    "report_id": "nomor",
+    "night": "tanggal",
+    "venue_id": "venue_id",
+    "desa_code": "desa_code",
+    "category": "kategori",
+    "text": "isi",
+    "police_matter": "urusan_polisi",
+    "agency": "dirujuk_ke",
+    "status": "status",
+    "due_date": "batas_waktu",
+    "days_open": "hari_terbuka",
+    "overdue": "terlambat",
+}
+"""Follow-up column → its header in the CSV handed to an agency (Indonesian: the agencies are
+Indonesian offices, whatever ``--lang`` the planner reads)."""
+
+
+__all__ = [
+    "ALREADY_IMPORTED",
+    "CSV_COMMENTS_SKIPPED",
+    "FOLLOWUP_CSV_COLUMNS",
+    "HELP_HEADINGS",
+    "IMPORTED",
+    "OPTIONAL",
+    "REQUIRED",
+    "ROWS_NOT_VISITED",
+    "TEMPLATE_HELP",
+    "TEMPLATE_RULES",
+    "TEMPLATE_TITLE",
+    "VISITS_EXISTING",
+    "VISITS_REPLACED",
+    "WITH_REPORT",
+]
