@@ -221,6 +221,26 @@ def duplicates(bag: ProblemCollector, table: Table, column: str) -> None:
         )
 
 
+def nearest_word(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The one of ``choices`` that ``value`` most looks like (a misspelling), if any is close."""
+    hits = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return hits[0] if hits else None
+
+
+def guess(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """``" ('warkop'?)"`` after an expectation, naming the near choice; ``""`` when none."""
+    near = nearest_word(value, choices, cutoff=cutoff)
+    return f" ('{near}'?)" if near else ""
+
+
+def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> Msg:
+    """``"; maksudnya 'warkop'?"`` / ``"; did you mean 'warkop'?"``; empty when none is near."""
+    near = nearest_word(value, choices, cutoff=cutoff)
+    if near is None:
+        return msg("", "")
+    return msg(f"; maksudnya '{near}'?", f"; did you mean '{near}'?")
+
+
 def one_of(
     bag: ProblemCollector,
     table: Table,
@@ -234,16 +254,14 @@ def one_of(
     bad = (~s.isin(allowed) & (s != "")).to_numpy()
     for i in np.flatnonzero(bad):
         v = s.iloc[i]
-        near = difflib.get_close_matches(str(v), allowed, n=1, cutoff=0.6)
-        hint_id = f"; maksudnya '{near[0]}'?" if near else ""
-        hint_en = f"; did you mean '{near[0]}'?" if near else ""
+        hint = did_you_mean(str(v), allowed)
         bag.add(
             row=int(table.rows[i]),
             column=column,
             value=v,
             expected=msg(
-                f"{what('id')}: {', '.join(allowed)}{hint_id}",
-                f"{what('en')}: {', '.join(allowed)}{hint_en}",
+                f"{what('id')}: {', '.join(allowed)}{hint('id')}",
+                f"{what('en')}: {', '.join(allowed)}{hint('en')}",
             ),
         )
     return bad

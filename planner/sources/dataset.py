@@ -177,28 +177,31 @@ def load_dataset(
     roads_found = find_file(root, ROAD_FILES)
     roster_path = _roster_path(root, roster, bag)
 
-    # Each file is checked against the ones before it only when those read without a problem,
-    # so that one bad file does not make every row of the next look wrong too.
+    # The desa file checks the venues and stations only when it reads without a problem: a bad
+    # desa file must not make every venue look outside every desa too. The ids of the venues
+    # and stations files check incidents and squads even when some of their rows are bad.
     desa, desa_ok = empty_desa(), False
     if desa_path is not None:
-        desa, probs = collect_desa(desa_path, cfg)
+        desa, probs = collect_desa(desa_path, settings=cfg)
         bag.extend(probs)
         desa_ok = not probs
     venues = empty_venues()
     venue_ids: set[str] = set()
     if venue_path is not None:
-        venues, probs, venue_ids = collect_venues(venue_path, cfg, desa if desa_ok else None)
+        venues, probs, venue_ids = collect_venues(
+            venue_path, settings=cfg, desa=desa if desa_ok else None
+        )
         bag.extend(probs)
     stations = empty_stations()
     station_ids: set[str] = set()
     kecamatan = set(desa["kecamatan"]) if desa_ok else None
     if station_path is not None:
-        stations, probs, station_ids = collect_stations(station_path, kecamatan)
+        stations, probs, station_ids = collect_stations(station_path, kecamatan=kecamatan)
         bag.extend(probs)
     incidents = empty_incidents()
     if incident_path is not None:
         known = venue_ids if venue_path is not None else None
-        incidents, probs = collect_incidents(incident_path, cfg, known)
+        incidents, probs = collect_incidents(incident_path, settings=cfg, venue_ids=known)
         bag.extend(probs)
     squads: tuple[Squad, ...] = ()
     if roster_path is not None:

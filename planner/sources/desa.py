@@ -58,7 +58,7 @@ def read_desa(path: str | Path, *, settings: Settings | None = None) -> gpd.GeoD
     InputError
         With every problem in the file.
     """
-    gdf, problems = collect_desa(Path(path), settings_or_default(settings))
+    gdf, problems = collect_desa(Path(path), settings=settings_or_default(settings))
     raise_problems(problems)
     return gdf
 
@@ -71,7 +71,7 @@ def empty_desa() -> gpd.GeoDataFrame:
     )
 
 
-def collect_desa(path: Path, settings: Settings) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def collect_desa(path: Path, *, settings: Settings) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read the desa file and collect every problem in it instead of raising.
 
     Returns

@@ -66,7 +66,9 @@ def read_incidents(
     """Read incidents (CSV or XLSX). ``occurred_at`` is ISO or ``DD/MM/YYYY HH:MM``; times
     without a zone are WIB. With ``venue_ids``, an unknown ``venue_id`` is a problem."""
     known = set(venue_ids) if venue_ids is not None else None
-    gdf, problems = collect_incidents(Path(path), settings_or_default(settings), known)
+    gdf, problems = collect_incidents(
+        Path(path), settings=settings_or_default(settings), venue_ids=known
+    )
     raise_problems(problems)
     return gdf
 
@@ -110,7 +112,7 @@ def parse_time(text: str) -> dt.datetime:
 
 
 def collect_incidents(
-    path: Path, settings: Settings, venue_ids: set[str] | None
+    path: Path, *, settings: Settings, venue_ids: set[str] | None
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read the incidents file and collect every problem in it instead of raising.
 

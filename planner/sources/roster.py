@@ -7,7 +7,6 @@ misspelt key is named with the key it most looks like.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -19,7 +18,13 @@ import geopandas as gpd
 from planner.config import Settings
 from planner.domain import Squad, Window, parse_clock
 from planner.errors import Problem, ProblemCollector
-from planner.sources._columns import MISSING, raise_problems, settings_or_default
+from planner.sources._columns import (
+    MISSING,
+    did_you_mean,
+    guess,
+    raise_problems,
+    settings_or_default,
+)
 from planner.text import msg
 
 _SQUAD_KEYS = {"squad_id", "name", "station_id", "members", "shift", "vehicle", "area"}
@@ -186,8 +191,7 @@ def _check_keys(bag: ProblemCollector, where: str, entry: dict[str, object]) -> 
     known = sorted(_SQUAD_KEYS)
     for key in entry:
         if key not in _SQUAD_KEYS:
-            near = difflib.get_close_matches(key, known, n=1)
-            hint = f" ('{near[0]}'?)" if near else ""
+            hint = guess(key, known)
             bag.add(
                 column=f"{where}.{key}",
                 value=key,
@@ -238,15 +242,13 @@ def _check_station(
     """Report a ``station_id`` that is not in the stations file (naming a near one)."""
     if station_id in station_ids:
         return
-    near = difflib.get_close_matches(station_id, sorted(station_ids), n=1)
-    hint = f"; maksudnya '{near[0]}'?" if near else ""
-    hint_en = f"; did you mean '{near[0]}'?" if near else ""
+    hint = did_you_mean(station_id, sorted(station_ids))
     bag.add(
         column=f"{where}.station_id",
         value=station_id,
         expected=msg(
-            f"station_id yang ada di stations.csv{hint}",
-            f"a station_id from stations.csv{hint_en}",
+            f"station_id yang ada di stations.csv{hint('id')}",
+            f"a station_id from stations.csv{hint('en')}",
         ),
     )
 
@@ -308,8 +310,7 @@ def _area(
     if known.kecamatan is not None:
         for a in area:
             if a not in known.kecamatan:
-                near = difflib.get_close_matches(a, sorted(known.kecamatan), n=1)
-                hint = f" ('{near[0]}'?)" if near else ""
+                hint = guess(a, sorted(known.kecamatan))
                 bag.add(
                     column=f"{where}.area",
                     value=a,

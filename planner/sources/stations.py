@@ -38,7 +38,7 @@ def read_stations(path: str | Path, *, kecamatan: Iterable[str] | None = None) -
     """Read the Polres and Polsek offices (CSV or XLSX). With ``kecamatan``, a station in an
     unknown kecamatan is a problem."""
     kec = set(kecamatan) if kecamatan is not None else None
-    gdf, problems, _ = collect_stations(Path(path), kec)
+    gdf, problems, _ = collect_stations(Path(path), kecamatan=kec)
     raise_problems(problems)
     return gdf
 
@@ -52,7 +52,7 @@ def empty_stations() -> gpd.GeoDataFrame:
 
 
 def collect_stations(
-    path: Path, kecamatan: set[str] | None
+    path: Path, *, kecamatan: set[str] | None
 ) -> tuple[gpd.GeoDataFrame, list[Problem], set[str]]:
     """Read the stations file and collect every problem in it instead of raising.
 

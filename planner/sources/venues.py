@@ -8,7 +8,6 @@ the desa polygon that holds it; a venue outside every desa is reported with its 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +38,7 @@ from planner.sources._columns import (
     col,
     coords,
     geometry,
+    guess,
     level_col,
     one_of,
     parse_distinct,
@@ -117,7 +117,7 @@ def read_venues(
     spatial join, and a venue outside every desa is reported with its distance to the nearest
     one. Columns: see :data:`VENUE_COLUMNS` and docs/dataset.md.
     """
-    gdf, problems, _ = collect_venues(Path(path), settings_or_default(settings), desa)
+    gdf, problems, _ = collect_venues(Path(path), settings=settings_or_default(settings), desa=desa)
     raise_problems(problems)
     return gdf
 
@@ -150,7 +150,7 @@ def empty_venues() -> gpd.GeoDataFrame:
 
 
 def collect_venues(
-    path: Path, settings: Settings, desa: gpd.GeoDataFrame | None
+    path: Path, *, settings: Settings, desa: gpd.GeoDataFrame | None
 ) -> tuple[gpd.GeoDataFrame, list[Problem], set[str]]:
     """Read the venues file and collect every problem in it instead of raising.
 
@@ -430,8 +430,7 @@ def _place_in_desa(
     known = scode.isin(by_code.index).to_numpy()
     unknown = (scode != "").to_numpy() & ~known
     for i in np.flatnonzero(unknown):
-        near = difflib.get_close_matches(scode.iloc[i], list(by_code.index), n=1, cutoff=0.8)
-        hint = f" ('{near[0]}'?)" if near else ""
+        hint = guess(scode.iloc[i], by_code.index, cutoff=0.8)
         bag.add(
             row=int(table.rows[i]),
             column="desa_code",
