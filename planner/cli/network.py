@@ -1,0 +1,59 @@
+"""``planner network import`` and ``network fetch``: the dataset's road network as GraphML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from planner.cli import LangOpt, console, guarded, parse_lang
+from planner.text import Lang
+from planner.text import cli as T
+
+GraphmlOut = Annotated[Path, typer.Option("--out", help=T.HELP_NETWORK_OUT)]
+
+
+def _print_import_report(report: Any, lang: Lang) -> None:
+    table = Table(title=T.NETWORK_TITLE.format(out=report.out)(lang), title_justify="left")
+    table.add_column("")
+    table.add_column(T.NETWORK_KEPT(lang), justify="right")
+    table.add_column(T.NETWORK_DROPPED(lang), justify="right")
+    table.add_row(T.NETWORK_NODES(lang), f"{report.nodes_kept:,}", f"{report.nodes_dropped:,}")
+    table.add_row(T.NETWORK_EDGES(lang), f"{report.edges_kept:,}", f"{report.edges_dropped:,}")
+    table.add_row("km", f"{report.length_km_kept:,.1f}", f"{report.length_km_dropped:,.1f}")
+    console.print(table)
+    if report.pieces_dropped:
+        console.print(T.NETWORK_PIECES_DROPPED.format(n=report.pieces_dropped)(lang))
+
+
+@guarded
+def network_import_cmd(
+    src: Annotated[Path, typer.Argument(help=T.HELP_NETWORK_SRC)],
+    out: GraphmlOut = Path("roads.graphml"),
+    lang: LangOpt = "id",
+) -> None:
+    """Convert a road file (GraphML or OSM XML/PBF) to the dataset's GraphML."""
+    from planner.network import import_network
+
+    lg = parse_lang(lang)
+    _print_import_report(import_network(src, out), lg)
+
+
+@guarded
+def network_fetch_cmd(
+    place: Annotated[str, typer.Option("--place", help=T.HELP_NETWORK_PLACE)],
+    out: GraphmlOut = Path("roads.graphml"),
+    lang: LangOpt = "id",
+) -> None:
+    """Download a place's drivable roads from OpenStreetMap, then import them like a file."""
+    import tempfile
+
+    from planner.network import fetch_network, import_network, save_graphml
+
+    lg = parse_lang(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "download.graphml"
+        save_graphml(fetch_network(place), raw)
+        _print_import_report(import_network(raw, out), lg)

@@ -1,0 +1,273 @@
+"""``planner validate``, ``plan``, ``score`` and ``check``: a dataset, a night's plan, its check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from planner.cli import (
+    DEFAULT_DATASET,
+    EXIT_INFEASIBLE,
+    EXIT_MUST_VISIT,
+    DatasetArg,
+    LangOpt,
+    console,
+    date_problem,
+    err_console,
+    guarded,
+    parse_lang,
+)
+from planner.errors import InputError, Problem
+from planner.text import Lang
+from planner.text import cli as T
+
+if TYPE_CHECKING:
+    from planner.domain import Night
+
+# ---- validate (owner: sources) ----------------------------------------------------------
+
+
+@guarded
+def validate_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    roster: Annotated[Path | None, typer.Option("--roster", help=T.HELP_VALIDATE_ROSTER)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=T.HELP_VALIDATE_JSON)] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Load a dataset folder, check every file and print its summary (or the problems)."""
+    import json
+
+    from planner.sources import load_dataset, summarize
+
+    lg = parse_lang(lang)
+    summary = summarize(load_dataset(dataset, roster=roster))
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    totals = Table(title=T.VALIDATE_TITLE.format(dataset=dataset)(lg), title_justify="left")
+    what, count = T.COUNT_HEADS
+    totals.add_column(what(lg))
+    totals.add_column(count(lg), justify="right")
+    for key, label in T.VALIDATE_ROWS:
+        totals.add_row(label(lg), str(summary[key]))
+    if summary["incidents"]:
+        span = f"{summary['incidents_from']} … {summary['incidents_to']}"
+        totals.add_row(T.VALIDATE_INCIDENT_DATES(lg), span)
+    totals.add_row(T.VALIDATE_ROADS(lg), summary["roads"] or "—")
+    console.print(totals)
+    per_kec = Table(title=T.VALIDATE_PER_KECAMATAN(lg), title_justify="left")
+    per_kec.add_column("Kecamatan")
+    per_kec.add_column(T.VALIDATE_VENUES(lg), justify="right")
+    for kec, n in summary["venues_per_kecamatan"].items():
+        per_kec.add_row(kec, str(n))
+    console.print(per_kec)
+
+
+# ---- plan (owner: pipeline) ------------------------------------------------------------------
+
+
+def _parse_night(date: str | None) -> Night:
+    from planner.domain import Night
+
+    if date is None:
+        from planner.pipeline import default_night
+
+        return default_night()
+    try:
+        return Night.parse(date)
+    except ValueError:
+        raise date_problem("--date", date, column="--date", expected=T.PLAN_DATE_EXPECTED) from None
+
+
+def _squad_table(summary: dict[str, Any], lang: Lang) -> Table:
+    table = Table(title=T.PLAN_TITLE.format(date=summary["date"])(lang), title_justify="left")
+    for i, head in enumerate(T.PLAN_HEADS):
+        table.add_column(head(lang), justify="right" if i in (2, 3, 4) else "left")
+    for s in summary["squads"]:
+        table.add_row(
+            s["name"], s["shift"], str(s["visits"]), f"{s['priority']:.1f}", f"{s['km']:.1f}",
+            s["depart"], s["last_visit_end"] or "—", s["return"],
+        )  # fmt: skip
+    return table
+
+
+@guarded
+def plan_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    date: Annotated[str | None, typer.Option("--date", help=T.HELP_PLAN_DATE)] = None,
+    roster: Annotated[Path | None, typer.Option("--roster", help=T.HELP_PLAN_ROSTER)] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help=T.HELP_PLAN_TIME_LIMIT)
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help=T.HELP_PLAN_SEED)] = None,
+    reproducible: Annotated[
+        bool, typer.Option("--reproducible", help=T.HELP_PLAN_REPRODUCIBLE)
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help=T.HELP_PLAN_OUT)] = Path("maps"),
+    export_problem: Annotated[
+        Path | None, typer.Option("--export-problem", help=T.HELP_PLAN_EXPORT_PROBLEM)
+    ] = None,
+    lang: LangOpt = "id",
+    quiet: Annotated[bool, typer.Option("--quiet", help=T.HELP_PLAN_QUIET)] = False,
+    json_out: Annotated[bool, typer.Option("--json", help=T.HELP_PLAN_JSON)] = False,
+) -> None:
+    """Plan one night, write its maps, route sheets and exports, print the squads' table.
+
+    Exits 1 when a must-visit venue could not be planned and 3 when no plan is feasible.
+    """
+    import json as _json
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from planner import outputs, pipeline, reports
+    from planner._atomic import write_text
+    from planner.planfile import problem_to_json
+
+    lg = parse_lang(lang)
+    night = _parse_night(date)
+    show = not (quiet or json_out)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err_console, disable=not show, transient=False,
+    ) as progress:  # fmt: skip
+        tasks: dict[str, Any] = {}
+
+        def hook(phase: str, event: str, seconds: float) -> None:
+            label = T.PHASES[phase](lg) if phase in T.PHASES else phase
+            if event == "start":
+                tasks[phase] = progress.add_task(label, total=1)
+            else:
+                progress.update(tasks[phase], completed=1, description=f"{label} ✓")
+
+        result = pipeline.plan_night(
+            dataset, night, roster=roster, time_limit_s=time_limit, seed=seed,
+            reproducible=reproducible or None, lang=lg, on_phase=hook,
+        )  # fmt: skip
+        hook("write", "start", 0.0)
+        folder = outputs.night_folder(out, result)
+        write_timings: dict[str, float] = {}
+        files = outputs.write_night(result, folder, lang=lg, timings=write_timings)
+        if export_problem is not None:
+            write_text(
+                export_problem, _json.dumps(problem_to_json(result.problem), ensure_ascii=False)
+            )
+        hook("write", "end", 0.0)
+    summary = reports.summary(result, files=files, extra_timings=write_timings)
+    if json_out:
+        console.print_json(_json.dumps(summary, ensure_ascii=False))
+    elif not quiet:
+        console.print(_squad_table(summary, lg))
+        done = T.PLAN_DONE.format(
+            visits=summary["visits"], collected=summary["priority_collected"],
+            total=summary["priority_total"], share=summary["share"] * 100, km=summary["km"],
+            map=folder / "index.html",
+        )  # fmt: skip
+        console.print(done(lg))
+    if result.plan.unmet_must_visit:
+        for venue_id, why in result.plan.unmet_must_visit:
+            err_console.print(f"[bold yellow]{T.MUST_VISIT_UNMET(lg)}: {venue_id} — {why}[/]")
+        raise typer.Exit(EXIT_MUST_VISIT)
+    if result.status == "no_solution":
+        err_console.print(f"[bold red]{T.NO_FEASIBLE_PLAN(lg)}[/]")
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+# ---- score (owner: risk) -------------------------------------------------------------------
+
+
+@guarded
+def score_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    date: Annotated[str | None, typer.Option("--date", help=T.HELP_SCORE_DATE)] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help=T.HELP_SCORE_TOP)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help=T.HELP_SCORE_JSON)] = False,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help=T.HELP_SCORE_CSV)] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Score every venue for one night and print the top ones with their reasons."""
+    import json
+
+    from planner._atomic import write_text
+    from planner.domain import Night
+    from planner.risk import score_dataset, score_table
+    from planner.sources import load_dataset
+
+    lg = parse_lang(lang)
+    if as_json and csv_path is not None:
+        raise InputError([Problem("--json/--csv", None, None, "--json --csv", T.CHOOSE_ONE)])
+    try:
+        night = Night.parse(date) if date else Night.tonight()
+    except ValueError:
+        raise date_problem("--date", date) from None
+    data = load_dataset(dataset)
+    scores = score_dataset(data, night, lang=lg)
+    table = score_table(scores, data.venues, join_reasons=False)
+    if as_json:
+        typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    if csv_path is not None:
+        write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
+        console.print(T.SCORE_CSV_DONE.format(n=len(table), p=csv_path)(lg))
+        return
+    shown = table.head(top)
+    title = T.SCORE_TITLE.format(shown=len(shown), total=len(table), night=night)(lg)
+    out = Table(title=title, title_justify="left", show_lines=True)
+    for head in ("#", "venue_id", T.SCORE_NAME(lg), "Kecamatan"):
+        out.add_column(head)
+    out.add_column(T.SCORE_PRIORITY(lg), justify="right")
+    out.add_column(T.SCORE_REASONS(lg), overflow="fold")
+    for rank, row in enumerate(shown.itertuples(index=False), start=1):
+        flags = []
+        if row.must_visit:
+            flags.append(T.SCORE_MUST_VISIT(lg))
+        if row.excluded:
+            flags.append(T.SCORE_EXCLUDED(lg))
+        reasons = "\n".join(row.reasons) if len(row.reasons) else "—"
+        out.add_row(
+            str(rank),
+            str(row.venue_id),
+            str(getattr(row, "name", "")),
+            str(getattr(row, "kecamatan", "")),
+            f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
+            reasons,
+        )
+    console.print(out)
+
+
+# ---- check (owner: routing/check) -------------------------------------------------------------
+
+
+@guarded
+def check_cmd(
+    plan_file: Annotated[Path, typer.Argument(help=T.HELP_CHECK_PLAN)],
+    problem: Annotated[Path | None, typer.Option("--problem", help=T.HELP_CHECK_PROBLEM)] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Re-verify a saved plan.json (against its exported problem, when given).
+
+    Exits 1 when the only violations are must-visit venues the plan itself declares unmet,
+    3 for any other violation.
+    """
+    from rich.markup import escape
+
+    from planner.check import check_file
+
+    lg = parse_lang(lang)
+    report = check_file(plan_file, problem)
+    if not report.full:
+        err_console.print(T.CHECK_STRUCTURE_ONLY(lg))
+    if report.ok:
+        console.print(f"[bold green]OK[/]: {T.CHECK_OK.format(visits=report.plan.visits)(lg)}")
+        return
+    table = Table(
+        title=T.CHECK_VIOLATIONS.format(n=len(report.violations))(lg), title_justify="left"
+    )
+    for head in T.CHECK_HEADS:
+        table.add_column(head(lg), overflow="fold")
+    for v in report.violations:
+        table.add_row(v.rule, escape(v.squad_id or ""), escape(v.venue_id or ""), escape(v.detail))
+    console.print(table)
+    raise typer.Exit(EXIT_MUST_VISIT if report.only_declared_must_visits else EXIT_INFEASIBLE)
