@@ -62,14 +62,12 @@ from planner.risk.priority import (
     score_dataset,
     score_table,
 )
-from planner.text import date_range as format_date_range  # re-export: the one date_range
 
 __all__ = [
     "COLUMNS",
     "COMPONENTS",
     "VisitHistory",
     "active_directives",
-    "format_date_range",
     "kernel_weight",
     "night_start_of",
     "read_polygon",

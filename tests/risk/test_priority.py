@@ -22,12 +22,12 @@ from planner.domain import WIB, Night
 from planner.errors import InputError
 from planner.risk import (
     COLUMNS,
-    format_date_range,
     kernel_weight,
     score,
     score_table,
     validate_directives,
 )
+from planner.text import date_range
 
 CRS = "EPSG:32749"
 _TO_LL = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
@@ -611,12 +611,13 @@ def test_polygon_directive(tmp_path: Path) -> None:
     assert list(out["directive_factor"]) == [4.0, 4.0, 1.0]
 
 
-def test_format_date_range() -> None:
-    assert format_date_range(dt.date(2026, 12, 1), dt.date(2026, 12, 10)) == "1–10 Des"
-    assert format_date_range(dt.date(2026, 8, 28), dt.date(2026, 10, 3)) == "28 Agu–3 Okt"
-    assert format_date_range(dt.date(2026, 8, 28), dt.date(2026, 10, 3), "en") == "28 Aug–3 Oct"
-    assert format_date_range(dt.date(2026, 5, 2), dt.date(2026, 5, 2)) == "2 Mei"
-    assert format_date_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 Des 2026–3 Jan 2027"
+def test_directive_dates_read_as_a_range() -> None:
+    # the dates in a directive's reason (planner.text.date_range, was risk.format_date_range)
+    assert date_range(dt.date(2026, 12, 1), dt.date(2026, 12, 10)) == "1–10 Des"
+    assert date_range(dt.date(2026, 8, 28), dt.date(2026, 10, 3)) == "28 Agu–3 Okt"
+    assert date_range(dt.date(2026, 8, 28), dt.date(2026, 10, 3), "en") == "28 Aug–3 Oct"
+    assert date_range(dt.date(2026, 5, 2), dt.date(2026, 5, 2)) == "2 Mei"
+    assert date_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3)) == "28 Des 2026–3 Jan 2027"
 
 
 # ----------------------------------------------------------------------------- validation
