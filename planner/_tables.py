@@ -37,8 +37,10 @@ CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 GEO_SUFFIXES = frozenset({".gpkg", ".geojson", ".json", ".shp"})
 
-YES = frozenset({"ya", "y", "iya", "yes", "true", "t", "1", "benar", "aktif"})
-"""Words read as yes (compared lower-case, stripped)."""
+YES = frozenset({"ya", "y", "iya", "yes", "true", "1", "benar", "aktif"})
+"""Words read as yes (compared lower-case, stripped). A lone ``t`` is neither yes nor no: on an
+Indonesian form ``Y/T`` means *ya/tidak*, in a database export ``t/f`` means true/false, and a
+wrong guess would silently switch a venue off; it is reported as a problem instead."""
 NO = frozenset({"tidak", "tdk", "n", "no", "false", "f", "0", "bukan", "salah", "nonaktif"})
 """Words read as no; ``tidak_aktif`` is accepted too (a header-style spelling)."""
 _NO_EXTRA = frozenset({"tidak_aktif", "tidak aktif"})
