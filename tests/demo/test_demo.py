@@ -1,4 +1,4 @@
-"""Tests of the synthetic Trenggalek demo dataset (planner/demo.py, data/demo/)."""
+"""Tests of the synthetic Trenggalek demo dataset (planner/demo/, data/demo/)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ from typer.testing import CliRunner
 from planner import config, demo
 from planner.cli import app
 from planner.errors import PlannerError
+from planner.sources import load_dataset
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "data" / "demo"
 SHARED_FACTS = REPO.parent / "shared" / "data" / "trenggalek" / "desa_facts.csv"
 SMALL = 200  # venues in the quick variants
@@ -63,7 +64,8 @@ def _desa(data: demo.DemoData) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def graph(full: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
     """The full demo's roads as osmnx loads them (once per module)."""
-    ox = pytest.importorskip("osmnx")
+    import osmnx as ox
+
     path = tmp_path_factory.mktemp("roads") / "roads.graphml"
     path.write_bytes(full.files["roads.graphml"])
     return ox.load_graphml(path)
@@ -352,10 +354,9 @@ def test_mountain_roads_wind_and_plain_roads_do_not(graph: nx.MultiDiGraph) -> N
 
 
 def test_sources_load_the_demo_without_problems(full: demo.DemoData, tmp_path: Path) -> None:
-    sources = pytest.importorskip("planner.sources")
     for name, content in full.files.items():
         (tmp_path / name).write_bytes(content)
-    ds = sources.load_dataset(tmp_path)
+    ds = load_dataset(tmp_path)
     assert len(ds.desa) == 157 and len(ds.venues) == 1500
     assert len(ds.incidents) == full.counts.incidents
     assert len(ds.stations) == 15 and len(ds.squads) == 16
