@@ -2,22 +2,35 @@
 """Moved to :mod:`planner.render.sheets`; this old path is the same module object.
 
 The module itself (not a copy of its names) is put in ``sys.modules``, so that callers that
-monkeypatch ``planner.reports.<name>`` still reach the code that uses it.
+monkeypatch ``planner.reports.<name>`` still reach the code that uses it. The names below are
+imported for type checkers.
 """
 
 import sys
 
 from planner.render import sheets as _moved
 from planner.render.sheets import (
-    CSV_COLUMNS as CSV_COLUMNS,
-    StopRow as StopRow,
-    night_date_text as night_date_text,
-    route_sheet_html as route_sheet_html,
-    routes_geojson as routes_geojson,
-    squad_summaries as squad_summaries,
-    stop_rows as stop_rows,
-    stops_csv as stops_csv,
-    summary as summary,
+    CSV_COLUMNS,
+    StopRow,
+    night_date_text,
+    route_sheet_html,
+    routes_geojson,
+    squad_summaries,
+    stop_rows,
+    stops_csv,
+    summary,
 )
 
 sys.modules[__name__] = _moved
+
+__all__ = [
+    "CSV_COLUMNS",
+    "StopRow",
+    "night_date_text",
+    "route_sheet_html",
+    "routes_geojson",
+    "squad_summaries",
+    "stop_rows",
+    "stops_csv",
+    "summary",
+]

@@ -1,8 +1,9 @@
-"""Writing a planned night's files: maps, route sheet, exports — all or nothing.
+"""The one writer of a planned night's folder: maps, route sheet, exports — all or nothing.
 
-``write_night`` renders every file in memory first and then replaces the night's folder content
-in one go (:func:`planner.atomic.replace_all`): if rendering fails half way, or the user presses
-Ctrl-C, the previous files of that night stay exactly as they were.
+The CLI calls :func:`write_night` after the pipeline. It renders every file in memory first and
+then replaces the night's folder content in one go (:func:`planner._atomic.replace_all`): if
+rendering fails half way, or the user presses Ctrl-C, the previous files of that night stay
+exactly as they were.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import json
 import time
 from pathlib import Path
 
-from planner.render import maps, sheets as reports
 from planner._atomic import replace_all
 from planner.pipeline import NightResult
 from planner.planfile import plan_to_json
+from planner.render import maps, sheets
 from planner.text import Lang
 
 
@@ -49,9 +50,9 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
         files[maps.squad_map_filename(squad.squad_id)] = html.encode()
     plan_doc = plan_to_json(result.plan, result.problem, result.result, settings=result.settings)
     files["plan.json"] = json.dumps(plan_doc, ensure_ascii=False, indent=1).encode()
-    files["routes.geojson"] = reports.routes_geojson(result)
-    files[f"rencana-patroli-{date}.csv"] = reports.stops_csv(result)
-    files[f"rencana-patroli-{date}.html"] = reports.route_sheet_html(result, lang=lang).encode()
+    files["routes.geojson"] = sheets.routes_geojson(result)
+    files[f"rencana-patroli-{date}.csv"] = sheets.stops_csv(result)
+    files[f"rencana-patroli-{date}.html"] = sheets.route_sheet_html(result, lang=lang).encode()
     return files
 
 

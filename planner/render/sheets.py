@@ -1,7 +1,7 @@
 """Route sheets and exports of a planned night.
 
 Everything here reads a :class:`~planner.pipeline.NightResult` and returns text or bytes; the
-caller (``pipeline.write_outputs``) writes the files atomically. Formats:
+caller (:func:`planner.render.outputs.write_night`) writes the files atomically. Formats:
 
 - ``rencana-patroli-<date>.html``: the printable A4 route sheet, one page per squad;
 - ``rencana-patroli-<date>.csv``: one row per stop, with empty columns the squad fills in after
@@ -18,113 +18,34 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 import shapely
 from shapely.geometry import LineString, mapping
 
-from planner import history
 from planner.domain import Plan, Squad, format_clock_s
-from planner.text import Lang
+from planner.history import FILL_COLUMNS, INFO_COLUMNS
+from planner.render._html import render
+from planner.text import Lang, long_date
+from planner.text.sheets import NIGHT_DATE, SHEET_TEXT, TOTALS
 
 if TYPE_CHECKING:
     from planner.pipeline import NightResult
-
-DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_ID = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 
 CSV_COLUMNS: tuple[str, ...] = (
     "tanggal",
     "regu",
     "venue_id",
-    *history.INFO_COLUMNS,
-    *history.FILL_COLUMNS,  # left empty: the squad fills them in after the night
+    *INFO_COLUMNS,
+    *FILL_COLUMNS,  # left empty: the squad fills them in after the night
 )
 """The route sheet's CSV: what ``planner visits import`` reads back (history's columns)."""
 
-_TEXT: dict[str, dict[str, str]] = {
-    "id": {
-        "institution": "KEPOLISIAN RESOR TRENGGALEK",
-        "title": "RENCANA PATROLI WARKOP KAMTIBMAS",
-        "squad": "Regu",
-        "shift": "Jam dinas",
-        "station": "Markas",
-        "members": "Jumlah personel",
-        "people": "orang",
-        "vehicle": "Kendaraan",
-        "area": "Wilayah",
-        "all_area": "Seluruh wilayah",
-        "no": "No",
-        "time": "Jam",
-        "arrive": "tiba",
-        "venue": "Warkop",
-        "desa": "Desa / Kec.",
-        "attention": "Yang perlu diperhatikan",
-        "people_met": "Jumlah warga ditemui",
-        "issues": "Keluhan / aspirasi",
-        "no_stops": "Tidak ada kunjungan terjadwal untuk regu ini malam ini.",
-        "notes": "Catatan (keluhan, aspirasi, yang dirujuk ke instansi lain):",
-        "leader": "Ketua Regu",
-        "kanit": "Kanit",
-        "known": "Mengetahui,",
-        "kasat": "Kasat Samapta",
-        "totals": "{n} kunjungan · {km:.1f} km · berangkat {dep} · kembali {ret} WIB",
-        "footer": "Dibuat oleh perencana patroli Warkop Kamtibmas. Waktu dalam WIB.",
-    },
-    "en": {
-        "institution": "TRENGGALEK POLICE RESORT (POLRES TRENGGALEK)",
-        "title": "WARKOP KAMTIBMAS PATROL PLAN",
-        "squad": "Squad",
-        "shift": "Shift",
-        "station": "Station",
-        "members": "Officers",
-        "people": "",
-        "vehicle": "Vehicle",
-        "area": "Area",
-        "all_area": "Whole regency",
-        "no": "No",
-        "time": "Time",
-        "arrive": "arrive",
-        "venue": "Venue",
-        "desa": "Desa / Kec.",
-        "attention": "What to pay attention to",
-        "people_met": "People met",
-        "issues": "Complaints / aspirations",
-        "no_stops": "No visits planned for this squad tonight.",
-        "notes": "Notes (complaints, aspirations, referrals to other agencies):",
-        "leader": "Squad leader",
-        "kanit": "Kanit",
-        "known": "Acknowledged,",
-        "kasat": "Kasat Samapta",
-        "totals": "{n} visits · {km:.1f} km · leave {dep} · back {ret} WIB",
-        "footer": "Made by the Warkop Kamtibmas patrol planner. Times in WIB.",
-    },
-}
-
 
 def night_date_text(date: dt.date, lang: Lang) -> str:
-    """``"Selasa, 1 Desember 2026 (malam)"`` / ``"Tuesday 1 December 2026 (night)"``."""
-    if lang == "en":
-        return f"{DAYS_EN[date.weekday()]} {date.day} {date:%B} {date.year} (night)"
-    return f"{DAYS_ID[date.weekday()]}, {date.day} {MONTHS_ID[date.month - 1]} {date.year} (malam)"
-
-
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("planner", "templates"),
-        autoescape=True,  # every string from input files is escaped
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """``"Selasa, 1 Desember 2026 (malam)"`` / ``"Tuesday, 1 December 2026 (night)"``."""
+    return NIGHT_DATE.format(date=long_date(date, lang))(lang)
 
 
 @dataclass(frozen=True)
@@ -191,12 +112,11 @@ def stop_rows(result: NightResult) -> list[StopRow]:
 
 
 def _area_text(squad: Squad, lang: Lang) -> str:
-    return ", ".join(squad.area) if squad.area else _TEXT[lang]["all_area"]
+    return ", ".join(squad.area) if squad.area else SHEET_TEXT["all_area"](lang)
 
 
 def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
     """The printable A4 route sheet: one page per squad."""
-    t = _TEXT[lang]
     stations = result.dataset.stations.set_index("station_id")
     by_squad: dict[str, list[StopRow]] = {}
     for row in stop_rows(result):
@@ -205,12 +125,12 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
     for squad in result.squads:
         route = result.plan.route(squad.squad_id)
         rows = by_squad.get(squad.squad_id, [])
-        totals = t["totals"].format(
+        totals = TOTALS.format(
             n=len(rows),
             km=route.dist_m / 1000.0,
             dep=format_clock_s(route.depart_s),
             ret=format_clock_s(route.return_s),
-        )
+        )(lang)
         sheets.append(
             {
                 "squad_id": squad.squad_id,
@@ -231,9 +151,12 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
                 ],
             }
         )
-    template = _env().get_template("rencana_patroli.html.j2")
-    return template.render(
-        lang=lang, t=t, sheets=sheets, date_text=night_date_text(result.night.date, lang)
+    return render(
+        "rencana_patroli.html.j2",
+        lang=lang,
+        t={k: v(lang) for k, v in SHEET_TEXT.items()},
+        sheets=sheets,
+        date_text=night_date_text(result.night.date, lang),
     )
 
 
@@ -258,7 +181,7 @@ def stops_csv(result: NightResult) -> bytes:
                 format_clock_s(r.departure_s),
                 f"{r.priority:.2f}",
                 " | ".join(r.reasons),
-                *([""] * len(history.FILL_COLUMNS)),
+                *([""] * len(FILL_COLUMNS)),
             ]
         )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from planner.render import activity as a
 from planner import history as h
 from planner.config import Settings
 from planner.domain import WIB
+from planner.render import activity as a
 
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=WIB)
 

@@ -161,8 +161,8 @@ def test_demo_night_maps_in_chromium(
     import datetime as dt
 
     from planner import pipeline
-    from planner.render import outputs
     from planner.domain import Night
+    from planner.render import outputs
 
     result = pipeline.plan_night(DEMO, Night(dt.date(2026, 11, 28)), time_limit_s=3, seed=0)
     folder = outputs.night_folder(tmp_path, result)

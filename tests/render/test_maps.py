@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
-from planner.render import maps
 from planner.domain import WIB, Dropped, Night, Plan, Route, Squad, Stop, parse_window
+from planner.render import mapdata, maps
+from planner.render._html import esc
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 TEMPLATE_NAME = "Warkop ${alert(2)} `tick` back\\slash"
@@ -287,11 +288,11 @@ def test_routes_follow_the_legs_and_are_oriented(data: maps.MapData) -> None:
         assert (round(y, 5), round(x, 5)) in drawn
     # A leg stored end to start is turned around: the path runs station -> V1 -> V2 -> V3 -> station.
     turned = build_map_data(reversed_leg=True)
-    path, approx = maps._route_path(
+    path, approx = mapdata.route_path(
         turned,
         turned.plan.routes[0],
-        maps._venues(turned),
-        maps._stations(turned)["POLRES"],
+        mapdata.venues(turned),
+        mapdata.stations(turned)["POLRES"],
         simplify_m=0.1,
     )
     assert not approx
@@ -426,7 +427,7 @@ def test_any_venue_name_is_shown_as_text_only(name: str, data: maps.MapData) -> 
     venues = data.venues.copy()
     venues.loc[venues.venue_id == "V4", "name"] = name
     page = maps.render_squad(maps.MapData(**{**data.__dict__, "venues": venues}), "R02")
-    escaped = maps._esc(name)
+    escaped = esc(name)
     assert not set("<>`$\\") & set(escaped)
     assert escaped in page
     assert html.unescape(escaped) == " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", name).split())

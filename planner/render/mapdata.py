@@ -1,0 +1,516 @@
+"""What the route maps show, as plain data: no folium here (``planner.render.maps`` draws it).
+
+:class:`MapData` is what the pipeline hands the maps; the functions below turn it into the
+points, paths, rows and labels that the map layers and panels show, in the map's language.
+Every coordinate is in EPSG:4326 and rounded to 5 decimals (about 1 m).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, mapping
+
+from planner._tables import cell_text
+from planner.domain import Dropped, Night, Plan, Route, Squad, format_clock_s
+from planner.render._html import esc
+from planner.text import Lang, number
+from planner.text.maps import LEVEL_LABELS, MAP_TEXT, SHARE
+
+#: Fill colours of the kerawanan levels (desa polygons and legend); unknown levels are grey.
+KERAWANAN_COLOURS: dict[str, str] = {
+    "rendah": "#4caf50",
+    "sedang": "#fdd835",
+    "tinggi": "#fb8c00",
+    "sangat_tinggi": "#c62828",
+}
+UNKNOWN_LEVEL_COLOUR = "#9e9e9e"
+
+#: One colour per squad, in roster order: dark, mostly cool colours that stay readable on the
+#: kerawanan fills (20 before they repeat; the demo has 16 squads).
+SQUAD_COLOURS: tuple[str, ...] = (
+    "#1565c0",
+    "#6a1b9a",
+    "#00838f",
+    "#ad1457",
+    "#283593",
+    "#4e342e",
+    "#2e7d32",
+    "#37474f",
+    "#0277bd",
+    "#8e24aa",
+    "#00695c",
+    "#5d4037",
+    "#3949ab",
+    "#c2185b",
+    "#455a64",
+    "#1b5e20",
+    "#4527a0",
+    "#006064",
+    "#880e4f",
+    "#212121",
+)
+
+INCIDENT_LOOKBACK_DAYS = 30
+DEG_PER_M = 1.0 / 111_320.0  # metres to degrees of latitude; good enough for simplification
+COORD_DECIMALS = 5  # ~1 m
+
+_NEEDS = {
+    "stations": ("station_id", "name", "kind", "kecamatan", "geometry"),
+    "venues": ("venue_id", "name", "kind", "desa", "kecamatan", "geometry"),
+    "scores": ("venue_id", "priority", "reasons"),
+    "desa": ("desa_code", "desa", "kecamatan", "kerawanan", "geometry"),
+    "incidents": ("occurred_at", "category", "geometry"),
+}
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True, eq=False)
+class MapData:
+    """Everything the maps show, as plain data (built by the pipeline from a night's result).
+
+    Attributes
+    ----------
+    night
+        The night planned.
+    plan
+        Tonight's plan: routes (times on the night clock) and dropped venues.
+    squads
+        Tonight's roster; its order fixes each squad's colour.
+    stations
+        GeoDataFrame: ``station_id, name, kind, kecamatan, geometry`` (points, EPSG:4326).
+    venues
+        GeoDataFrame: ``venue_id, name, kind, desa, kecamatan, geometry`` (points).
+    scores
+        DataFrame: ``venue_id, priority, reasons`` (list of str, already in the map's language).
+    desa
+        GeoDataFrame: ``desa_code, desa, kecamatan, kerawanan, geometry`` (polygons).
+    incidents
+        GeoDataFrame: ``occurred_at`` (tz-aware), ``category``, optional ``severity``, geometry.
+    legs
+        Road geometry per squad: ``squad_id -> [station→stop 1, stop 1→stop 2, …, last→station]``.
+        A missing leg (or a missing squad) is drawn as a straight dashed line and noted.
+    kerawanan_levels
+        The legend's order of kerawanan levels (lowest first); levels found in ``desa`` but not
+        listed are appended.
+    """
+
+    night: Night
+    plan: Plan
+    squads: tuple[Squad, ...]
+    stations: gpd.GeoDataFrame
+    venues: gpd.GeoDataFrame
+    scores: pd.DataFrame
+    desa: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    legs: Mapping[str, Sequence[LineString]] = field(default_factory=dict)
+    kerawanan_levels: tuple[str, ...] = ("rendah", "sedang", "tinggi", "sangat_tinggi")
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        for name, columns in _NEEDS.items():
+            frame = getattr(self, name)
+            missing = [c for c in columns if c not in frame.columns]
+            if missing:
+                problems.append(f"{name} lacks column(s) {', '.join(missing)}")
+        if not problems:
+            venue_ids = set(self.venues["venue_id"].astype(str))
+            station_ids = set(self.stations["station_id"].astype(str))
+            for route in self.plan.routes:
+                if route.station_id not in station_ids:
+                    problems.append(f"route {route.squad_id}: unknown station {route.station_id}")
+                unknown = [s.venue_id for s in route.stops if s.venue_id not in venue_ids]
+                if unknown:
+                    problems.append(f"route {route.squad_id}: unknown venue(s) {unknown}")
+        if problems:
+            # The pipeline builds MapData from validated input: a mismatch here is a bug.
+            raise ValueError("MapData is inconsistent: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class VenuePoint:
+    """A venue as the maps show it."""
+
+    venue_id: str
+    name: str
+    kind: str
+    desa: str
+    kecamatan: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class StationPoint:
+    """A Polres / Polsek station as the maps show it."""
+
+    station_id: str
+    name: str
+    kind: str
+    kecamatan: str
+    lat: float
+    lon: float
+
+
+# --------------------------------------------------------------------------- plain helpers
+
+
+def google_maps_directions_url(lat: float, lon: float) -> str:
+    """A Google Maps turn-by-turn directions URL to a point (opens the phone's maps app)."""
+    return (
+        f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}&travelmode=driving"
+    )
+
+
+def squad_map_filename(squad_id: str) -> str:
+    """The file name of a squad's map: ``regu-<squad>.html`` (unsafe characters become ``_``)."""
+    return f"regu-{re.sub(r'[^A-Za-z0-9_-]', '_', squad_id)}.html"
+
+
+def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame in EPSG:4326 (as is when it already is, or has no CRS)."""
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        return frame.to_crs("EPSG:4326")
+    return frame
+
+
+def round_geom(geom: Any) -> Any:
+    """The geometry with every coordinate rounded to :data:`COORD_DECIMALS`."""
+    return shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
+
+
+def labels(lang: Lang) -> dict[str, str]:
+    """The map templates' labels (``t.<key>``) in ``lang``."""
+    return {k: v(lang) for k, v in MAP_TEXT.items()}
+
+
+def level_label(level: str, lang: Lang) -> str:
+    """A kerawanan level as the legend names it (an unknown level as written)."""
+    label = LEVEL_LABELS.get(level)
+    return label(lang) if label else level
+
+
+# --------------------------------------------------------------------------- what is shown
+
+
+def venues(data: MapData) -> dict[str, VenuePoint]:
+    """Every venue by id, at its point (a polygon's representative point)."""
+    frame = to_wgs84(data.venues)
+    out: dict[str, VenuePoint] = {}
+    for row, geom in zip(frame.itertuples(index=False), frame.geometry, strict=True):
+        pt = geom.representative_point() if geom.geom_type != "Point" else geom
+        vid = str(row.venue_id)
+        out[vid] = VenuePoint(
+            vid,
+            cell_text(row.name),
+            cell_text(row.kind),
+            cell_text(row.desa),
+            cell_text(row.kecamatan),
+            float(pt.y),
+            float(pt.x),
+        )
+    return out
+
+
+def stations(data: MapData) -> dict[str, StationPoint]:
+    """Every station by id."""
+    frame = to_wgs84(data.stations)
+    out: dict[str, StationPoint] = {}
+    for row, geom in zip(frame.itertuples(index=False), frame.geometry, strict=True):
+        sid = str(row.station_id)
+        out[sid] = StationPoint(
+            sid,
+            cell_text(row.name),
+            cell_text(row.kind),
+            cell_text(row.kecamatan),
+            float(geom.y),
+            float(geom.x),
+        )
+    return out
+
+
+def scores(data: MapData) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """``venue_id -> (priority, reasons)``."""
+    out: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for vid, prio, reasons in zip(
+        data.scores["venue_id"], data.scores["priority"], data.scores["reasons"], strict=True
+    ):
+        if isinstance(reasons, str):
+            items: tuple[str, ...] = (reasons,)
+        elif reasons is None or (isinstance(reasons, float) and math.isnan(reasons)):
+            items = ()
+        else:
+            items = tuple(str(r) for r in reasons)
+        out[str(vid)] = (float(prio), items)
+    return out
+
+
+def squad_ids(data: MapData) -> list[str]:
+    """The roster's squads, then any squad that has a route but is not on the roster."""
+    ids = [s.squad_id for s in data.squads]
+    return ids + [r.squad_id for r in data.plan.routes if r.squad_id not in ids]
+
+
+def squad_colours(data: MapData) -> dict[str, str]:
+    """One colour per squad, in roster order."""
+    return {sid: SQUAD_COLOURS[i % len(SQUAD_COLOURS)] for i, sid in enumerate(squad_ids(data))}
+
+
+def squad_label(data: MapData, squad_id: str) -> str:
+    """``"Regu 1 Samapta (R01)"``; the id alone for a squad without a name."""
+    for s in data.squads:
+        if s.squad_id == squad_id:
+            return f"{s.name} ({s.squad_id})" if s.name else s.squad_id
+    return squad_id
+
+
+def squad_short_label(data: MapData, squad_id: str) -> str:
+    """The squad's name (its id when it has none)."""
+    for s in data.squads:
+        if s.squad_id == squad_id:
+            return s.name or s.squad_id
+    return squad_id
+
+
+def empty_route(squad: Squad) -> Route:
+    """The route of a squad without stops: it stays at its station."""
+    return Route(
+        squad.squad_id,
+        squad.station_id,
+        squad.shift.start_min * 60,
+        squad.shift.start_min * 60,
+        (),
+        0,
+        0.0,
+    )
+
+
+def routes_in_order(data: MapData) -> list[Route]:
+    """Plan routes in roster order; roster squads without a route get an empty one."""
+    by_id = {r.squad_id: r for r in data.plan.routes}
+    out: list[Route] = []
+    for squad in data.squads:
+        route = by_id.pop(squad.squad_id, None)
+        out.append(route if route is not None else empty_route(squad))
+    return out + list(by_id.values())
+
+
+def _oriented(line: LineString, start: tuple[float, float]) -> list[tuple[float, float]]:
+    """The line's (lon, lat) coordinates, reversed if it was stored end to start."""
+    coords = [(float(x), float(y)) for x, y, *_ in line.coords]
+    if len(coords) >= 2:
+        d_first = math.dist(coords[0], start)
+        d_last = math.dist(coords[-1], start)
+        if d_last < d_first:
+            coords.reverse()
+    return coords
+
+
+def route_path(
+    data: MapData,
+    route: Route,
+    venue_points: Mapping[str, VenuePoint],
+    station: StationPoint,
+    *,
+    simplify_m: float,
+) -> tuple[list[tuple[float, float]], bool]:
+    """One route as a single (lat, lon) path following the road legs.
+
+    Returns the path and whether any leg had to be drawn straight (no road geometry).
+    """
+    points = [(station.lon, station.lat)]
+    points += [(venue_points[s.venue_id].lon, venue_points[s.venue_id].lat) for s in route.stops]
+    points.append((station.lon, station.lat))
+    legs = list(data.legs.get(route.squad_id, ()))
+    approximate = False
+    path: list[tuple[float, float]] = []
+    for i in range(len(points) - 1):
+        leg = legs[i] if i < len(legs) and len(legs) == len(points) - 1 else None
+        if leg is None or leg.is_empty:
+            coords = [points[i], points[i + 1]]
+            approximate = True
+        else:
+            simple = leg.simplify(simplify_m * DEG_PER_M, preserve_topology=False)
+            coords = _oriented(simple if not simple.is_empty else leg, points[i])
+        for x, y in coords:
+            pt = (round(y, COORD_DECIMALS), round(x, COORD_DECIMALS))
+            if not path or path[-1] != pt:
+                path.append(pt)
+    return path, approximate
+
+
+def desa_features(
+    data: MapData, lang: Lang, *, simplify_m: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The desa polygons and the kecamatan borders as GeoJSON features, and the legend's levels.
+
+    Desa properties are escaped here: folium's GeoJson tooltip writes them with innerHTML.
+    """
+    desa = to_wgs84(data.desa)
+    levels = list(data.kerawanan_levels)
+    levels += sorted({str(k) for k in desa["kerawanan"].dropna()} - set(levels))
+    tol = simplify_m * DEG_PER_M
+    geoms = [round_geom(g.simplify(tol, preserve_topology=True)) for g in desa.geometry]
+    features = []
+    for row, geom in zip(desa.itertuples(index=False), geoms, strict=True):
+        level = cell_text(row.kerawanan)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "desa": esc(row.desa),
+                    "kecamatan": esc(row.kecamatan),
+                    "kerawanan": esc(level_label(level, lang)),
+                    "colour": KERAWANAN_COLOURS.get(level, UNKNOWN_LEVEL_COLOUR),
+                },
+                "geometry": mapping(geom),
+            }
+        )
+    borders = []
+    if len(desa):
+        merged = desa.assign(geometry=geoms).dissolve(by="kecamatan")
+        for geom in merged.geometry:
+            borders.append(
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": mapping(round_geom(geom.boundary)),
+                }
+            )
+    return features, borders, levels
+
+
+def incident_points(data: MapData) -> list[list[float]]:
+    """Incidents of the 30 days before the night's first shift starts, as heat points."""
+    incidents = to_wgs84(data.incidents)
+    if not len(incidents):
+        return []
+    first_min = min((s.shift.start_min for s in data.squads), default=0)
+    until = pd.Timestamp(data.night.at(first_min))
+    since = until - pd.Timedelta(days=INCIDENT_LOOKBACK_DAYS)
+    when = pd.to_datetime(incidents["occurred_at"])
+    keep = (when >= since) & (when < until)
+    weights = (
+        pd.to_numeric(incidents["severity"], errors="coerce").fillna(1.0)
+        if "severity" in incidents.columns
+        else pd.Series(1.0, index=incidents.index)
+    )
+    out = []
+    for geom, w in zip(incidents.geometry[keep], weights[keep], strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        out.append([round(geom.y, COORD_DECIMALS), round(geom.x, COORD_DECIMALS), float(w)])
+    return out
+
+
+def high_priority_dropped(
+    data: MapData,
+    venue_scores: Mapping[str, tuple[float, tuple[str, ...]]],
+    *,
+    min_priority: float | None,
+    limit: int,
+) -> list[Dropped]:
+    """The dropped venues worth showing: at or above ``min_priority``, highest first.
+
+    ``min_priority=None`` uses the upper quartile of tonight's positive priorities.
+    """
+    if min_priority is None:
+        positive = [p for p, _ in venue_scores.values() if p > 0]
+        min_priority = float(np.percentile(positive, 75)) if positive else math.inf
+    chosen = [d for d in data.plan.dropped if d.priority >= min_priority and d.priority > 0]
+    chosen.sort(key=lambda d: (-d.priority, d.venue_id))
+    return chosen[:limit]
+
+
+# --------------------------------------------------------------------------- overview panel
+
+
+def overview_row(data: MapData, route: Route, colour: str, lang: Lang) -> dict[str, Any]:
+    """One squad's line in the overview's summary table."""
+    return {
+        "colour": colour,
+        "label": squad_short_label(data, route.squad_id),
+        "title": squad_label(data, route.squad_id),
+        "visits": len(route.stops),
+        "priority": number(route.priority, lang),
+        "km": number(route.dist_m / 1000.0, lang),
+        "first": format_clock_s(route.stops[0].arrival_s) if route.stops else "–",
+        "last": format_clock_s(route.stops[-1].departure_s) if route.stops else "–",
+    }
+
+
+def overview_total(data: MapData, routes: Sequence[Route], lang: Lang) -> dict[str, Any]:
+    """The totals line of the overview's summary table."""
+    firsts = [r.stops[0].arrival_s for r in routes if r.stops]
+    lasts = [r.stops[-1].departure_s for r in routes if r.stops]
+    return {
+        "visits": data.plan.visits,
+        "priority": number(data.plan.collected, lang),
+        "km": number(sum(r.dist_m for r in routes) / 1000.0, lang),
+        "first": format_clock_s(min(firsts)) if firsts else "–",
+        "last": format_clock_s(max(lasts)) if lasts else "–",
+    }
+
+
+def share_text(plan: Plan, lang: Lang) -> str:
+    """How much of tonight's total priority the plan collects, as a sentence."""
+    return SHARE.format(
+        pct=number(100.0 * plan.share, lang),
+        got=number(plan.collected, lang),
+        all=number(plan.total_priority, lang),
+    )(lang)
+
+
+def unmet_lines(plan: Plan, venue_points: Mapping[str, VenuePoint]) -> list[str]:
+    """The must-visit venues not planned: ``"name — why"``."""
+    out = []
+    for vid, why in plan.unmet_must_visit:
+        name = venue_points[vid].name if vid in venue_points else vid
+        out.append(f"{name} — {why}" if why else name)
+    return out
+
+
+__all__ = [
+    "COORD_DECIMALS",
+    "DEG_PER_M",
+    "INCIDENT_LOOKBACK_DAYS",
+    "KERAWANAN_COLOURS",
+    "SQUAD_COLOURS",
+    "UNKNOWN_LEVEL_COLOUR",
+    "MapData",
+    "StationPoint",
+    "VenuePoint",
+    "desa_features",
+    "empty_route",
+    "google_maps_directions_url",
+    "high_priority_dropped",
+    "incident_points",
+    "labels",
+    "level_label",
+    "overview_row",
+    "overview_total",
+    "round_geom",
+    "route_path",
+    "routes_in_order",
+    "scores",
+    "share_text",
+    "squad_colours",
+    "squad_ids",
+    "squad_label",
+    "squad_map_filename",
+    "squad_short_label",
+    "stations",
+    "to_wgs84",
+    "unmet_lines",
+    "venues",
+]

@@ -1,0 +1,55 @@
+"""Fixtures of the render tests: a small planned night, made by hand (no solver, no network).
+
+``night_result`` is the tiny night of ``test_maps.build_map_data`` (two squads, five stops,
+hostile venue names) wrapped as the :class:`~planner.pipeline.NightResult` that the route
+sheet, the exports and the night's writer read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from render.test_maps import STATIONS, VENUES, build_map_data
+
+from planner.config import Settings
+from planner.pipeline import NightResult
+from planner.problem import SolveResult
+from planner.sources import Dataset
+from planner.testing import synthetic_problem
+
+
+def make_night_result(*, with_legs: bool = True) -> NightResult:
+    """The map tests' night as a pipeline result (the problem only feeds plan.json's totals)."""
+    data = build_map_data(with_legs=with_legs)
+    settings = Settings()
+    problem = synthetic_problem(
+        [(0.0, 0.0)] * len(STATIONS) + [(float(i), 0.0) for i in range(len(VENUES))],
+        n_depots=len(STATIONS),
+        squads=[(0, 0, 3600), (1, 0, 3600)],
+        night=data.night,
+    )
+    dataset = Dataset(
+        root=Path("."),
+        desa=data.desa,
+        venues=data.venues,
+        incidents=data.incidents,
+        stations=data.stations,
+        squads=data.squads,
+        settings=settings,
+    )
+    return NightResult(
+        night=data.night,
+        dataset=dataset,
+        settings=settings,
+        squads=data.squads,
+        scores=data.scores,
+        problem=problem,
+        result=SolveResult("feasible", 0, 0.1, data.plan, {"note": "made by hand"}),
+        legs=data.legs,
+    )
+
+
+@pytest.fixture(scope="module")
+def night_result() -> NightResult:
+    return make_night_result()
