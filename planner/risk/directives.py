@@ -148,7 +148,7 @@ def validate_directives(
 
 
 def directive_mask(
-    d: Directive, places: Places, desa: pd.DataFrame, root: Path | None
+    d: Directive, places: Places, desa: pd.DataFrame, *, root: Path | None
 ) -> np.ndarray:
     """Which venues ``d`` targets: every one of its targets at once (desa, kecamatan, …)."""
     n = len(places.ids)
@@ -232,7 +232,7 @@ def apply_directives(
     excl_by: dict[int, int] = {}
     boosts: list[CategoryBoost] = []
     for i, d in active_directives(settings, night):
-        mask = directive_mask(d, places, desa, root)
+        mask = directive_mask(d, places, desa, root=root)
         label = directive_label(d, lang)
         if d.action == "boost" and d.category is not None:
             boosts.append(CategoryBoost(d.category, d.factor, mask, label))

@@ -82,6 +82,7 @@ def incident_component(
     incidents: gpd.GeoDataFrame | None,
     start: dt.datetime,
     settings: Settings,
+    *,
     crs: str,
     category_boosts: Sequence[CategoryBoost],
 ) -> Incidents:

@@ -104,7 +104,9 @@ def score(
     k = kerawanan_component(venues, desa, places, settings)
     effects = apply_directives(settings, night, places, desa, root=root, lang=lang)
     xy, crs = venue_xy(venues, settings)
-    inc = incident_component(xy, ids, incidents, start, settings, crs, effects.category_boosts)
+    inc = incident_component(
+        xy, ids, incidents, start, settings, crs=crs, category_boosts=effects.category_boosts
+    )
     p = reports_component(ids, places.desa_codes, reports, start, settings)
     r = rotation_component(ids, last_visits, start, settings)
     w = kind_component(venues, settings)
