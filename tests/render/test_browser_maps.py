@@ -148,7 +148,7 @@ def test_squad_map_on_a_phone(
     _assert_clean(offline)
 
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 @pytest.mark.slow
