@@ -133,7 +133,7 @@ def _add_route(
     ).add_to(layer)
 
 
-def _stop_popup(
+def _stop_marker(
     *,
     number: int,
     stop: Stop,
@@ -142,8 +142,11 @@ def _stop_popup(
     priority: float | None,
     reasons: Sequence[str],
     lang: Lang,
-) -> str:
-    return js_safe(
+    size_px: int,
+    popup_options: Mapping[str, Any] | None = None,
+) -> folium.Marker:
+    """A numbered stop; its popup shows ``priority`` and ``reasons`` unless they are empty."""
+    popup_html = js_safe(
         render(
             "map_stop_popup.html.j2",
             js_safe=True,
@@ -161,30 +164,6 @@ def _stop_popup(
             reasons=list(reasons),
             nav_url=google_maps_directions_url(venue.lat, venue.lon),
         )
-    )
-
-
-def _stop_marker(
-    *,
-    number: int,
-    stop: Stop,
-    venue: VenuePoint,
-    colour: str,
-    priority: float | None,
-    reasons: Sequence[str],
-    lang: Lang,
-    size_px: int,
-    popup_options: Mapping[str, Any] | None = None,
-) -> folium.Marker:
-    """A numbered stop; its popup shows ``priority`` and ``reasons`` unless they are empty."""
-    popup_html = _stop_popup(
-        number=number,
-        stop=stop,
-        venue=venue,
-        colour=colour,
-        priority=priority,
-        reasons=reasons,
-        lang=lang,
     )
     icon = folium.DivIcon(
         html=f'<div class="wk-num" style="background:{colour}">{number}</div>',
