@@ -22,6 +22,8 @@ from planner.demo.geometry import coord6, haversine_m, to_lonlat, to_xy, winding
 
 @dataclass
 class Way:
+    """An OSM way: its id, highway class, name and speed limit (all its edges share them)."""
+
     osmid: int
     highway: str
     name: str | None
@@ -109,6 +111,7 @@ class Roads:
         rng: np.random.Generator,
         role: str,
     ) -> None:
+        """A winding road (``ratio`` times the straight line) between two existing nodes."""
         pts = winding(
             np.asarray(self.xy[start]),
             np.asarray(self.xy[end]),
@@ -254,15 +257,7 @@ def _collectors(
         highway = "tertiary" if (d.type == "kelurahan" or best_d > 3500) else "unclassified"
         maxspeed = ("20" if share else "30") if rng.random() < 0.2 else None
         way = roads.add_way(highway, f"Jalan Desa {d.desa}", maxspeed)
-        roads.connect(
-            best_node,
-            centre[best_i],
-            way=way,
-            ratio=winding_ratio(share, rng, collector=True),
-            spacing_m=160.0 if share else 260.0,
-            rng=rng,
-            role="collector",
-        )
+        _collector(roads, best_node, centre[best_i], way, share, rng)
         todo.remove(best_i)
 
 
@@ -297,15 +292,23 @@ def _loops(
             continue
         share = float((mountain[a] + mountain[b]) / 2)
         way = roads.add_way("unclassified", f"Jalan {da.desa}-{db.desa}", None)
-        roads.connect(
-            centre[a],
-            centre[b],
-            way=way,
-            ratio=winding_ratio(share, rng, collector=True),
-            spacing_m=160.0 if share else 260.0,
-            rng=rng,
-            role="collector",
-        )
+        _collector(roads, centre[a], centre[b], way, share, rng)
+
+
+def _collector(
+    roads: Roads, a: int, b: int, way: int, share: float, rng: np.random.Generator
+) -> None:
+    """A collector road from node ``a`` to node ``b``, the more winding the more of it lies in
+    the mountains (``share``, 0-1)."""
+    roads.connect(
+        a,
+        b,
+        way=way,
+        ratio=winding_ratio(share, rng, collector=True),
+        spacing_m=160.0 if share else 260.0,
+        rng=rng,
+        role="collector",
+    )
 
 
 def _town_grid(roads: Roads, rng: np.random.Generator) -> None:
