@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner import simulate, sweep
+from planner.analysis import simulate, sweep
 from planner.sources import load_dataset
 
 HERE = Path(__file__).resolve().parent

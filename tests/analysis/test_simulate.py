@@ -1,12 +1,14 @@
-"""simulate: replays, metrics, jitter, the manual baseline and the `planner simulate` command.
+"""simulate: replays, metrics, jitter, the independent check of every replayed night and the
+`planner simulate` command.
 
-A small generated Trenggalek dataset (80 venues, three squads) is written once per module; the
-manual baseline is deterministic and fast, so most replays use it. The optimiser replays use
-the reproducible mode with a tiny solution budget.
+A small generated Trenggalek dataset (80 venues, three squads, ``small`` in ``conftest.py``) is
+written once per session; the manual baseline is deterministic and fast, so most replays use
+it. The optimiser replays use the reproducible mode with a tiny solution budget.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
@@ -15,59 +17,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from planner import check, pipeline, simulate
+from planner import check, pipeline
+from planner.analysis import baseline, simulate
 from planner.cli import app
-from planner.config import Settings
-from planner.demo import write_demo
-from planner.domain import Night
+from planner.domain import Night, Plan
 from planner.errors import InputError
 from planner.history import last_visits, open_store
+from planner.problem import NightProblem, SolveResult
 from planner.sources import load_dataset
-from planner.testing import synthetic_problem
 
 runner = CliRunner()
 START = dt.date(2026, 11, 20)
-
-ROSTER = """
-[[squad]]
-squad_id = "R01"
-station_id = "POLRES"
-members = 6
-shift = "19:00-01:00"
-vehicle = "mobil"
-
-[[squad]]
-squad_id = "PS-TUGU-1"
-station_id = "PS-TUGU"
-members = 5
-shift = "19:00-00:00"
-vehicle = "motor"
-
-[[squad]]
-squad_id = "PS-POGALAN-1"
-station_id = "PS-POGALAN"
-members = 5
-shift = "20:00-01:00"
-vehicle = "motor"
-"""
 
 FAST = {
     "routing.solution_limit": 2,
     "routing.ruin_recreate_steps": 50,
     "routing.time_limit_s": 30.0,
 }
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sim") / "kecil"
-    write_demo(root, n_venues=80)
-    (root / "squads.toml").write_text(ROSTER, encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -124,87 +94,6 @@ def test_night_seeds_differ_per_night_and_base_seed() -> None:
     nights = [Night(START + dt.timedelta(days=i)) for i in range(30)]
     seeds = {simulate.night_seed(s, n) for s in (0, 1) for n in nights}
     assert len(seeds) == 60
-
-
-def test_apply_overrides_and_bad_keys() -> None:
-    base = Settings()
-    cfg = simulate.apply_overrides(base, {"weights.incidents": 2.5, "kerawanan.levels.tinggi": 4})
-    assert cfg.weights.incidents == 2.5 and cfg.kerawanan.levels["tinggi"] == 4
-    assert cfg.weights.rotation == base.weights.rotation
-    with pytest.raises(InputError) as err:
-        simulate.apply_overrides(
-            base, {"weights.incidentz": 1.0, "nosuch.key": 1, "rotation.cap": -1}
-        )
-    cols = {p.column for p in err.value.problems}
-    assert "nosuch.key" in cols and "weights.incidentz" in cols and "rotation.cap" in cols
-
-
-# ------------------------------------------------------------------ manual baseline
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    n_venues=st.integers(1, 14),
-    n_squads=st.integers(1, 3),
-    seed=st.integers(0, 10_000),
-    max_stops=st.none() | st.integers(1, 4),
-    max_per_desa=st.none() | st.integers(1, 2),
-)
-def test_manual_plan_is_always_feasible(
-    n_venues: int, n_squads: int, seed: int, max_stops: int | None, max_per_desa: int | None
-) -> None:
-    rng = np.random.default_rng(seed)
-    xy = rng.uniform(0, 8000, size=(2 + n_venues, 2))
-    opens = rng.integers(25_200, 36_000, size=n_venues)
-    windows = [(int(o), int(o + rng.integers(0, 10_000))) for o in opens]
-    squads = [
-        (int(k % 2), 25_200, 25_200 + int(rng.integers(3_600, 20_000))) for k in range(n_squads)
-    ]
-    problem = synthetic_problem(
-        xy,
-        n_depots=2,
-        squads=squads,
-        windows_s=windows,
-        prize=rng.uniform(0, 5, n_venues).round(2).tolist(),
-        allowed=rng.random((n_squads, n_venues)) < 0.8,
-        must_visit=(rng.random(n_venues) < 0.15).tolist(),
-        desa=[f"D{i % 3}" for i in range(n_venues)],
-        max_stops=max_stops,
-        max_per_desa=max_per_desa,
-    )
-    res = simulate.manual_plan(problem)
-    assert [v for v in check.verify(res.plan, problem) if v.rule != "must_visit_missing"] == []
-    visited = set(res.plan.visited_ids())
-    dropped = {d.venue_id for d in res.plan.dropped}
-    assert visited | dropped == set(problem.node_ids[problem.n_depots :])
-    assert not visited & dropped
-    assert res.status == ("must_visit_unmet" if res.plan.unmet_must_visit else "feasible")
-    missed = [problem.node_of(v) for v in dropped]
-    travel = sum(r.travel_s for r in res.plan.routes if r.stops)
-    assert res.objective == travel + int(problem.penalty[missed].sum())
-
-
-def test_manual_plan_goes_to_the_best_reachable_venue_first() -> None:
-    # one squad, three venues on a line; the far one has the highest priority
-    problem = synthetic_problem(
-        [[0, 0], [1000, 0], [2000, 0], [9000, 0]],
-        n_depots=1,
-        squads=[(0, 25_200, 25_200 + 7_200)],
-        prize=[1.0, 2.0, 5.0],
-        dwell_s=600,
-    )
-    route = simulate.manual_plan(problem).plan.routes[0]
-    assert route.stops[0].venue_id == "V3"
-    assert route.return_s <= 25_200 + 7_200
-
-
-def test_manual_plan_on_a_real_night_passes_the_checker(small: Path) -> None:
-    ds = load_dataset(small)
-    res = pipeline.plan_night(ds, Night(START), solver=simulate.manual_plan, draw_legs=False)
-    assert res.result.stats["solver"] == "manual"
-    assert "legs" not in res.timings and res.legs == {}
-    assert [v for v in check.verify(res.plan, res.problem) if v.rule != "must_visit_missing"] == []
-    assert res.plan.visits > 0
 
 
 # ------------------------------------------------------------------ replay
@@ -311,7 +200,7 @@ def test_replay_never_sees_future_incidents(small: Path, tmp_path: Path) -> None
 def test_jittered_replay_is_logged_and_measured_with_true_priorities(
     small: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="planner.simulate"):
+    with caplog.at_level(logging.INFO, logger="planner.analysis.simulate"):
         r = simulate.run(small, None, START, 2, method="baseline", jitter_pct=30, seed=4)
     assert (r.per_night["jitter_pct"] == 30).all()
     seeds = [simulate.night_seed(4, Night(n)) for n in r.per_night["night"]]
@@ -346,6 +235,40 @@ def test_optimizer_replay_is_reproducible_and_compares_with_the_baseline(small: 
     row = table.set_index("metric").loc["coverage"]
     assert row["optimizer"] == pytest.approx(runs[0].metrics["coverage"])
     assert row["difference"] == pytest.approx(row["optimizer"] - row["baseline"])
+
+
+def test_every_replayed_night_is_verified_once_by_the_checker(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No replayed plan is trusted from the solver: the checker sees each night exactly once."""
+    real = check.verify
+    seen: list[dt.date] = []
+
+    def counting(plan: Plan, problem: NightProblem) -> list[check.Violation]:
+        seen.append(plan.night.date)
+        return real(plan, problem)
+
+    monkeypatch.setattr(check, "verify", counting)
+    simulate.run(small, None, START, 3, method="baseline")
+    assert seen == [START + dt.timedelta(days=i) for i in range(3)]
+    seen.clear()
+    simulate.run(small, FAST, START, 1, reproducible=True, time_limit_s=30)
+    assert seen == [START]
+
+
+def test_a_replayed_plan_that_breaks_a_rule_stops_the_replay(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def early(problem: NightProblem, cfg: object = None) -> SolveResult:
+        res = baseline.manual_plan(problem)
+        first = dataclasses.replace(res.plan.routes[0], depart_s=res.plan.routes[0].depart_s - 3600)
+        plan = dataclasses.replace(res.plan, routes=(first, *res.plan.routes[1:]))
+        return dataclasses.replace(res, plan=plan)
+
+    monkeypatch.setattr(simulate, "manual_plan", early)
+    with pytest.raises(check.PlanViolationError) as err:
+        simulate.run(small, None, START, 2, method="baseline")
+    assert "start_before_shift" in {v.rule for v in err.value.violations}
 
 
 def test_bad_arguments_raise_input_errors(small: Path) -> None:
@@ -396,8 +319,6 @@ def test_cli_simulate_bad_input_exits_2_without_traceback(small: Path) -> None:
 def test_a_night_without_a_plan_is_solved_again_with_more_time(
     small: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import dataclasses
-
     real = pipeline.plan_night
     limits: list[float | None] = []
 

@@ -10,7 +10,7 @@ import pytest
 
 from planner.demo import write_demo
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ("01_bobot_prioritas.ipynb", "02_evaluasi_rute.ipynb")
 
 ROSTER = """

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from planner import sweep
+from planner.analysis import sweep
 from planner.cli import app
 from planner.demo import write_demo
 from planner.errors import InputError, PlannerError
