@@ -1,0 +1,67 @@
+"""Data and helpers shared by the command tests (imported as ``cli._support``)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from typer.testing import Result
+
+NIGHT = "2026-12-01"
+SEED = 3
+N_VENUES = 30
+
+# two squads instead of the demo's sixteen: the plan and the replays stay small and quick
+ROSTER = """
+[[squad]]
+squad_id = "R01"
+name = "Regu 1 Samapta Polres"
+station_id = "POLRES"
+members = 6
+shift = "19:00-00:00"
+vehicle = "mobil"
+
+[[squad]]
+squad_id = "PS-TUGU-1"
+station_id = "PS-TUGU"
+members = 5
+shift = "19:00-23:00"
+vehicle = "motor"
+"""
+
+Invoke = Callable[..., Result]
+"""``invoke("plan", "--help")``: run a command in-process (the ``invoke`` fixture)."""
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The small dataset and what ``planner demo`` printed when it wrote it."""
+
+    path: Path
+    output: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One planned night on the small dataset: the command's output and its files."""
+
+    output: str
+    folder: Path
+    problem: Path
+
+
+def copy_dataset(demo: Demo, to: Path) -> Path:
+    """A private copy of the small dataset, to break or to write a visit log into."""
+    return Path(shutil.copytree(demo.path, to, ignore=shutil.ignore_patterns(".cache")))
+
+
+def flat(text: str) -> str:
+    """The output with runs of whitespace as one space (rich pads and wraps its tables)."""
+    return " ".join(text.split())
+
+
+def no_traceback(text: str) -> bool:
+    """True when the output shows no Python traceback."""
+    return "Traceback" not in text and 'File "' not in text
