@@ -130,7 +130,8 @@ class ForkPool:
         """A child died: keep what finished, run the rest here, and stay serial from now on."""
         self.lost += 1
         self._shutdown()
-        for t, fut in zip(rest, futures or [None] * len(rest), strict=True):
+        pending: list[Future[R] | None] = list(futures) if futures else [None] * len(rest)
+        for t, fut in zip(rest, pending, strict=True):
             if fut is not None and fut.done() and fut.exception() is None:
                 done.append(fut.result())
             else:

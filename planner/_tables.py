@@ -308,8 +308,11 @@ def read_table(
 
 
 __all__ = [
+    "CSV_SUFFIXES",
+    "GEO_SUFFIXES",
     "NO",
     "YES",
+    "XLSX_SUFFIXES",
     "Table",
     "cell_text",
     "norm_header",
