@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from shapely.geometry import LineString
 
-from planner import check, network, risk, routing
+from planner import check, history, network, risk, routing
 from planner.config import Settings
 from planner.domain import WIB, Night, Plan, Squad
 from planner.errors import PlannerError
@@ -148,7 +148,9 @@ def plan_night(
     with timer.phase("score"):
         # The visit log (<dataset>/history.sqlite), when there is one, feeds rotation and the
         # community-report component; only what happened before tonight's start counts.
-        scores = risk.score_dataset(ds, night, night_start=start, lang=lang, store=store)
+        scores = risk.score_dataset(
+            ds, night, night_start=start, lang=lang, history=visit_history(ds, start, store=store)
+        )
         if adjust_scores is not None:
             scores = adjust_scores(scores)
 
@@ -175,7 +177,6 @@ def plan_night(
         else:
             result = routing.solve(
                 problem, cfg, time_limit_s=time_limit_s, seed=seed, reproducible=reproducible,
-                verify_result=False,
             )  # fmt: skip
 
     with timer.phase("check"):
@@ -200,6 +201,26 @@ def plan_night(
         timings=timer.timings,
         lang=lang,
     )
+
+
+def visit_history(
+    ds: Dataset, start: dt.datetime, *, store: HistoryStore | None = None
+) -> risk.VisitHistory:
+    """What the visit log says before ``start``: last visit per venue and recent reports.
+
+    Read from ``store`` when given (a replay's in-memory log), else from the dataset's own
+    ``history.sqlite`` when it exists; a dataset without a log has no history
+    (``risk.VisitHistory()``). Only what happened strictly before ``start`` counts.
+    """
+    path = history.default_store_path(ds.root, ds.settings)
+    if store is None and not path.exists():
+        return risk.VisitHistory()
+    days = ds.settings.history.report_lookback_days
+    with contextlib.nullcontext(store) if store is not None else history.open_store(path) as st:
+        return risk.VisitHistory(
+            last_visits=history.last_visits(st, before=start),
+            reports=history.recent_reports(st, before=start, days=days),
+        )
 
 
 def _load(
@@ -279,4 +300,11 @@ def default_night() -> Night:
     return Night.tonight(dt.datetime.now(WIB))
 
 
-__all__ = ["PHASES", "NightResult", "default_night", "night_start", "plan_night"]
+__all__ = [
+    "PHASES",
+    "NightResult",
+    "default_night",
+    "night_start",
+    "plan_night",
+    "visit_history",
+]
