@@ -18,6 +18,7 @@ import mmap
 import multiprocessing
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -109,7 +110,11 @@ class ForkPool:
         if self._executor is None:
             return [fn(t) for t in items]
         try:
-            futures: list[Future[R]] = [self._executor.submit(fn, t) for t in items]
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that fork() in a process with threads may deadlock; the
+                # children run only the task (no locks held by other threads are touched).
+                warnings.simplefilter("ignore", DeprecationWarning)
+                futures: list[Future[R]] = [self._executor.submit(fn, t) for t in items]
         except BrokenProcessPool:
             return self._go_serial(fn, items, [])
         results: list[R] = []
