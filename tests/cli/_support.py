@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,3 +66,25 @@ def flat(text: str) -> str:
 def no_traceback(text: str) -> bool:
     """True when the output shows no Python traceback."""
     return "Traceback" not in text and 'File "' not in text
+
+
+def squeezed(text: str) -> str:
+    """The output without any whitespace (a table's title wraps at the table's width)."""
+    return "".join(text.split())
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The rows of the tables rich drew in ``output`` (heading rows too), as stripped cells."""
+    rows = []
+    for line in output.splitlines():
+        if line.startswith(("│", "┃")):
+            rows.append([cell.strip() for cell in re.split("[│┃]", line)[1:-1]])
+    return rows
+
+
+def cells(output: str, first: str) -> list[str]:
+    """The cells of the first table row whose first cell is ``first``."""
+    for row in table_rows(output):
+        if row and row[0] == first:
+            return row
+    raise AssertionError(f"no table row starting with {first!r} in:\n{output}")

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from cli._support import N_VENUES, NIGHT, Demo, Invoke, Planned, flat, no_traceback
+from cli._support import N_VENUES, NIGHT, Demo, Invoke, Planned, cells, flat, no_traceback
 
 from planner.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE
 
@@ -27,8 +27,7 @@ def _break_a_latitude(dataset: Path) -> None:
 
 
 def _names_row_3_lat(output: str) -> bool:
-    row = next((line for line in output.splitlines() if "venues.csv" in line and "│" in line), "")
-    return [cell.strip() for cell in row.split("│")[1:5]] == ["venues.csv", "3", "lat", "utara"]
+    return cells(output, "venues.csv")[:4] == ["venues.csv", "3", "lat", "utara"]
 
 
 # ---------------------------------------------------------------- validate
@@ -192,5 +191,4 @@ def test_check_names_the_bad_field(invoke: Invoke, tmp_path: Path) -> None:
     junk.write_text('{"format": 1}', encoding="utf-8")
     res = invoke("check", junk)
     assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
-    row = next(line for line in res.output.splitlines() if "junk.json" in line and "│" in line)
-    assert [c.strip() for c in row.split("│")[1:5]] == ["junk.json", "", "format", "1"]
+    assert cells(res.output, "junk.json")[:4] == ["junk.json", "", "format", "1"]

@@ -1,0 +1,177 @@
+"""``planner visits import/template/add``, ``followups`` and ``report`` with a private visit log."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from cli._support import Demo, Invoke, cells, flat, no_traceback, squeezed
+
+from planner.cli import EXIT_BAD_INPUT
+from planner.history import TEMPLATE_COLUMNS
+
+VENUE = "V0001"
+REFERRAL = {"laporan_kategori": "sosial", "laporan_isi": "anak putus sekolah",
+            "dirujuk_ke": "Dinas Sosial"}  # fmt: skip
+
+
+def _append_visit(template: Path, **values: str) -> int:
+    """Fill one row of the template; return its row number as a spreadsheet counts it."""
+    row = dict.fromkeys(TEMPLATE_COLUMNS, "")
+    row.update({"tanggal": "2026-11-02", "regu": "R01", "venue_id": VENUE, "tiba": "21:30"})
+    row.update(values)
+    with template.open(encoding="utf-8") as fh:
+        number = sum(1 for _ in fh) + 1
+    with template.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([row[c] for c in TEMPLATE_COLUMNS])
+    return number
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "log.sqlite"
+
+
+@pytest.fixture
+def template(demo: Demo, invoke: Invoke, tmp_path: Path) -> Path:
+    path = tmp_path / "templat.csv"
+    res = invoke("visits", "template", path, "-d", demo.path)
+    assert res.exit_code == 0, res.output
+    assert f"Templat ditulis: {path} (petunjuk di dalamnya)" in flat(res.output)
+    return path
+
+
+def test_template_in_both_formats(
+    demo: Demo, invoke: Invoke, template: Path, tmp_path: Path
+) -> None:
+    rows = csv.reader(template.read_text(encoding="utf-8").splitlines())
+    header = next(row for row in rows if not row[0].startswith("#"))
+    assert header == list(TEMPLATE_COLUMNS)
+    xlsx = tmp_path / "templat.xlsx"
+    res = invoke("visits", "template", xlsx, "-d", demo.path, "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert f"Template written: {xlsx}" in flat(res.output)
+    assert xlsx.read_bytes()[:2] == b"PK"  # a workbook is a zip
+
+
+def test_template_refuses_an_unknown_format(demo: Demo, invoke: Invoke, tmp_path: Path) -> None:
+    res = invoke("visits", "template", tmp_path / "templat.txt", "-d", demo.path)
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "templat.txt")[:4] == ["templat.txt", "", "", ".txt"]
+    assert not (tmp_path / "templat.txt").exists()
+
+
+def test_import_once_then_again(demo: Demo, invoke: Invoke, template: Path, store: Path) -> None:
+    _append_visit(template, **REFERRAL)
+    args = ("visits", "import", template, "-d", demo.path, "--store", store, "-q")
+    res = invoke(*args)
+    assert res.exit_code == 0, res.output
+    assert "OK templat.csv: 1 kunjungan baru, 1 laporan baru" in flat(res.output)
+    assert f"Log kunjungan: {store}" in flat(res.output)
+    again = invoke(*args, "--lang", "en")
+    assert again.exit_code == 0, again.output
+    assert "already imported: 0 new visits" in flat(again.output)
+    assert f"Log: {store}" in flat(again.output)
+
+
+def test_import_names_the_bad_row(demo: Demo, invoke: Invoke, template: Path, store: Path) -> None:
+    _append_visit(template)
+    good = template.read_text(encoding="utf-8")
+    row = _append_visit(template, venue_id="V9999", regu="PS-TUGU-1")
+    args = ("visits", "import", template, "-d", demo.path, "--store", store, "-q")
+    res = invoke(*args)
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "templat.csv")[:4] == ["templat.csv", str(row), "venue_id", "V9999"]
+    template.write_text(good, encoding="utf-8")  # all or nothing: the good row was not kept
+    assert "1 kunjungan baru" in invoke(*args).output
+
+
+def test_add_one_visit_by_hand(demo: Demo, invoke: Invoke, store: Path) -> None:
+    args = ("visits", "add", "-d", demo.path, "--store", store, "--tanggal", "2026-11-02",
+            "--regu", "R01", "--venue", VENUE, "--tiba", "20:00", "--warga", "4")  # fmt: skip
+    res = invoke(*args)
+    assert res.exit_code == 0, res.output
+    assert "OK visits add: 1 kunjungan baru" in flat(res.output)
+    again = invoke(*args, "--lang", "en")
+    assert again.exit_code == 0, again.output
+    assert "already imported: 0 new visits (1 already recorded)" in flat(again.output)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "column"), [("--venue", "NOPE", "venue_id"), ("--tiba", "25:99", "tiba")]
+)
+def test_add_names_the_bad_field(
+    option: str, value: str, column: str, demo: Demo, invoke: Invoke, store: Path
+) -> None:
+    given = {"--venue": VENUE, "--tiba": "21:00", option: value}
+    res = invoke("visits", "add", "-d", demo.path, "--store", store, "--tanggal", "2026-11-02",
+                 "--regu", "R01", *(x for kv in given.items() for x in kv))  # fmt: skip
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "visits add")[:4] == ["visits add", "", column, value]
+
+
+@pytest.fixture
+def referred(demo: Demo, invoke: Invoke, store: Path) -> Path:
+    """A log holding one visit with a citizen's report referred to the Dinas Sosial."""
+    res = invoke(
+        "visits", "add", "-d", demo.path, "--store", store, "--tanggal", "2026-11-02",
+        "--regu", "R01", "--venue", VENUE, "--tiba", "20:00", "--kategori", "sosial",
+        "--isi", "anak putus sekolah", "--rujuk", "Dinas Sosial", "--bukan-polisi",
+    )  # fmt: skip
+    assert res.exit_code == 0 and "1 laporan baru" in res.output, res.output
+    return store
+
+
+def test_followups_list_write_and_close(
+    demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
+) -> None:
+    base = ("followups", demo.path, "--store", referred)
+    res = invoke(*base)
+    assert res.exit_code == 0, res.output
+    assert "1 tindak lanjut terbuka" in flat(res.output)
+    row = cells(res.output, "1")
+    assert row[1:6] == ["2026-11-02", VENUE, "sosial", "anak putus sekolah", "Dinas Sosial"]
+    en = flat(invoke(*base, "--lang", "en").output)
+    assert "1 open follow-ups" in en and all(h in en for h in ("Night", "Venue", "Agency", "Due"))
+    assert "0 tindak lanjut terbuka" in flat(invoke(*base, "--agency", "Dinas PU").output)
+
+    out = tmp_path / "tindak-lanjut.csv"
+    res = invoke(*base, "--csv", out)
+    assert res.exit_code == 0 and f"1 tindak lanjut ditulis ke {out}" in flat(res.output)
+    assert "anak putus sekolah" in out.read_text(encoding="utf-8")
+
+    closed = invoke(*base, "--close", "1", "--outcome", "anak kembali sekolah", "--lang", "en")
+    assert closed.exit_code == 0 and "Report 1 closed." in closed.output
+    assert "0 tindak lanjut terbuka" in flat(invoke(*base).output)
+
+
+def test_followups_need_a_log_and_a_known_report(
+    demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "belum-ada.sqlite"
+    res = invoke("followups", demo.path, "--store", missing)
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert squeezed(f"Belum ada log kunjungan di {missing}") in squeezed(res.output)
+    res = invoke("followups", demo.path, "--store", referred, "--close", "999")
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "followups")[:4] == ["followups", "", "report_id", "999"]
+
+
+def test_report_is_written(demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path) -> None:
+    out = tmp_path / "laporan.html"
+    base = ("report", demo.path, "--store", referred, "--from", "2026-11-01", "--to", "2026-11-30")
+    res = invoke(*base, "--out", out)
+    assert res.exit_code == 0, res.output
+    assert f"Laporan ditulis: {out} (1 kunjungan, 1 laporan warga)" in flat(res.output)
+    assert "Laporan Kegiatan Warkop Kamtibmas" in out.read_text(encoding="utf-8")
+    en = invoke(*base, "--out", tmp_path / "report.html", "--lang", "en")
+    assert en.exit_code == 0, en.output
+    assert f"Report written: {tmp_path / 'report.html'} (1 visits, 1 reports)" in flat(en.output)
+
+
+def test_report_names_the_bad_date(demo: Demo, invoke: Invoke, referred: Path) -> None:
+    res = invoke("report", demo.path, "--store", referred, "--from", "kemarin")
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "--from")[:4] == ["--from", "", "", "kemarin"]
+    assert "tanggal YYYY-MM-DD" in res.output
