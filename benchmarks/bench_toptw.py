@@ -6,7 +6,7 @@ Usage (from the repository root)::
     python benchmarks/bench_toptw.py --all --m 1 2 3 4               # every instance
     python benchmarks/bench_toptw.py --instances c101 pr01 --no-pyvrp --metaheuristic ils
 
-Every answer (ours and PyVRP's) is re-checked with ``planner.check.verify`` against the integer
+Every answer (ours and PyVRP's) is checked with ``planner.check.verify`` against the integer
 problem (Euclidean ×100 rounded up, see toptw.py); an infeasible answer is counted and printed.
 Gap = (best known − score) / best known, where best known is the best of bks.csv and of the
 reference runs at any time limit (many bks.csv rows are only lower bounds). Timings are wall
@@ -25,8 +25,9 @@ all (24)       0.31 %       0.54 %      1.0024
 
 No infeasible answer. Worst: pr02 m=2 700 (best known 715), pr05 m=2 1084 (1103), pr05 m=4
 1830 (1859). Two runs before the refill took the 20 venues nearest to every removed one (see
-heuristics.py): 0.37 % / 1.0018 and 0.40 % / 1.0015, rc201 m=2 then 1352-1358 of 1376. What moved it: ruin and recreate (heuristics.py) before OR-Tools' guided local
-search. Before it (greedy + GLS only): 2.28 % and 0.9826, Cordeau 5.09 %, pr05 m=2 980 vs
+planner/routing/heuristics.py): 0.37 % / 1.0018 and 0.40 % / 1.0015, rc201 m=2 then 1352-1358
+of 1376. What moved it: ruin and recreate (planner/routing/heuristics.py) before OR-Tools' guided
+local search. Before it (greedy + GLS only): 2.28 % and 0.9826, Cordeau 5.09 %, pr05 m=2 980 vs
 PyVRP 1082; guided local search, OR-Tools' own ILS (SISR ruin, even with annealing
 acceptance: it stops after 1-2 s), SA and tabu ended in the same local optimum on pr02/pr05;
 GLS lambda 0.05-1.0, arc pruning and tighter start windows changed nothing measurable.
@@ -131,7 +132,6 @@ def main(argv: list[str] | None = None) -> int:
                 time_limit_s=args.time_limit,
                 metaheuristic=args.metaheuristic,
                 first_solution=args.first_solution,
-                verify_result=False,
             )
             t_ours = time.perf_counter() - t0
             bad = verify(res.plan, problem)

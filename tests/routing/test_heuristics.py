@@ -9,9 +9,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from planner.check import verify
-from planner.heuristics import greedy_routes, plan_cost, ruin_recreate
 from planner.problem import NightProblem
-from planner.routing import plan_from_routes
+from planner.routing.heuristics import greedy_routes, plan_cost, ruin_recreate
+from planner.routing.schedule import plan_from_routes
 from planner.testing import synthetic_problem
 
 H = 3600

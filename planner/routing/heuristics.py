@@ -1,10 +1,11 @@
 """Constructive and improvement heuristics for the night's routing problem, without OR-Tools.
 
 Pure numpy on a compiled :class:`NightProblem`: the greedy insertion that gives OR-Tools its
-first solution, its multi-start, and a ruin-and-recreate search (:func:`ruin_recreate`) that
-improves node routes before OR-Tools' local search polishes them. Routes are node lists per
-squad without the depots; every route built here keeps the windows, shifts, jurisdiction,
-``max_stops`` and ``max_per_desa`` (``planner.check`` re-verifies the final plan anyway).
+first solution, its multi-start, the objective (:func:`plan_cost`, :func:`cost_key`) and a
+ruin-and-recreate search (:func:`ruin_recreate`) that improves node routes before OR-Tools'
+local search polishes them. Routes are node lists per squad without the depots; every route
+built here keeps the windows, shifts, jurisdiction, ``max_stops`` and ``max_per_desa`` (the
+pipeline re-verifies the final plan with ``planner.check`` anyway).
 """
 
 from __future__ import annotations
@@ -259,6 +260,17 @@ def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> in
     return travel + int(problem.penalty[missed].sum())
 
 
+def cost_key(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> tuple[int, int]:
+    """Lexicographic objective: unmet must-visits first, then :func:`plan_cost`.
+
+    Searches compare plans by this key, so a plan that serves one more must-visit venue wins
+    whatever it costs in driving.
+    """
+    visited = {v for r in node_routes for v in r}
+    unmet = sum(1 for v in np.flatnonzero(problem.must_visit) if v not in visited)
+    return unmet, plan_cost(problem, node_routes)
+
+
 def _route_travel(problem: NightProblem, k: int, nodes: Sequence[int]) -> int:
     if len(nodes) <= 2:
         return 0
@@ -300,6 +312,142 @@ m=2/4, pr05 m=2/4, rc201 m=2, 10 s, total score): 6065 / 6053 / 6046 against 602
 _RR_AVG_REMOVED = 10
 
 
+class _RuinState:
+    """The routes of one ruin-and-recreate search and what goes with them, kept in step.
+
+    ``unrouted`` (node mask), ``route_of`` (the squad of each visited node, else -1),
+    ``desa_count`` (visits per desa group, counted as :func:`_fill` counts them) and
+    ``travel`` (seconds per route) always describe ``routes``.
+    """
+
+    def __init__(self, problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> None:
+        self.problem = problem
+        self.routes = [RouteState(problem, k) for k in range(problem.n_squads)]
+        self.unrouted = np.zeros(problem.n_nodes, dtype=bool)
+        self.unrouted[problem.venue_nodes] = True
+        self.desa_count: dict[int, int] = {}
+        self.route_of = np.full(problem.n_nodes, -1, dtype=np.int64)
+        for k, nodes in enumerate(node_routes):
+            if nodes:
+                self.routes[k].nodes[1:1] = nodes
+                self.routes[k].recompute()
+            self.unrouted[nodes] = False
+            self.route_of[nodes] = k
+            for v in nodes:
+                g = int(problem.desa_group[v])
+                if problem.max_per_desa is not None and g >= 0:
+                    self.desa_count[g] = self.desa_count.get(g, 0) + 1
+        self.penalty = problem.penalty.astype(np.int64)
+        self.travel = [_route_travel(problem, k, r.nodes) for k, r in enumerate(self.routes)]
+
+    def cost(self) -> int:
+        """Travel seconds plus the penalties of the unrouted venues."""
+        return sum(self.travel) + int(self.penalty[self.unrouted].sum())
+
+    def node_routes(self) -> list[list[int]]:
+        return [r.nodes[1:-1] for r in self.routes]
+
+    def snapshot(self) -> tuple[list[list[int]], np.ndarray, dict[int, int], list[int]]:
+        return (
+            [list(r.nodes) for r in self.routes],
+            self.unrouted.copy(),
+            dict(self.desa_count),
+            list(self.travel),
+        )
+
+    def restore(self, snap: tuple[list[list[int]], np.ndarray, dict[int, int], list[int]]) -> None:
+        """Back to a :meth:`snapshot` (only the routes that changed are recomputed)."""
+        saved, saved_unrouted, saved_desa, saved_travel = snap
+        for k, r in enumerate(self.routes):
+            if r.nodes != saved[k]:
+                r.nodes = saved[k]
+                r.recompute()
+                for u in r.nodes[1:-1]:
+                    self.route_of[u] = k
+        self.unrouted[:] = saved_unrouted
+        self.route_of[self.unrouted] = -1
+        self.desa_count.clear()
+        self.desa_count.update(saved_desa)
+        self.travel = saved_travel
+
+    def ruin(self, rng: np.random.Generator, near: np.ndarray) -> tuple[int, list[int], set[int]]:
+        """Cut strings of visits around venues near a random seed venue, one per route.
+
+        Must-visit venues stay. Returns the seed venue, the removed venues (now unrouted)
+        and the squads whose routes were cut.
+        """
+        p = self.problem
+        on_route = np.flatnonzero(self.route_of >= 0)
+        pool = on_route if len(on_route) and rng.random() < 0.9 else p.venue_nodes
+        seed_v = int(pool[rng.integers(len(pool))])
+        want = int(rng.integers(1, 2 * _RR_AVG_REMOVED))
+        removed: list[int] = []
+        ruined: set[int] = set()
+        for v in (seed_v, *near[seed_v]):
+            if len(removed) >= want:
+                break
+            k = int(self.route_of[v])
+            if k < 0 or k in ruined or self.unrouted[v]:
+                continue
+            ruined.add(k)
+            inner = self.routes[k].nodes[1:-1]
+            length = int(rng.integers(1, min(_RR_MAX_STRING, len(inner)) + 1))
+            at = inner.index(v)
+            first = int(rng.integers(max(0, at - length + 1), min(at, len(inner) - length) + 1))
+            cut = [u for u in inner[first : first + length] if not p.must_visit[u]]
+            if not cut:
+                continue
+            keep = set(cut)
+            self.routes[k].nodes = [u for u in self.routes[k].nodes if u not in keep]
+            self.routes[k].recompute()
+            removed += cut
+        for u in removed:
+            self.unrouted[u] = True
+            self.route_of[u] = -1
+            g = int(p.desa_group[u])
+            if p.max_per_desa is not None and g >= 0:
+                self.desa_count[g] -= 1
+        return seed_v, removed, ruined
+
+    def recreate(
+        self,
+        rng: np.random.Generator,
+        near: np.ndarray,
+        seed_v: int,
+        removed: list[int],
+        before: list[list[int]],
+    ) -> None:
+        """Refill from the removed venues and the unvisited ones near them, randomised ratios.
+
+        ``before`` holds the routes' nodes before the ruin: the travel of a route that ends
+        up as it was is not computed again.
+        """
+        p = self.problem
+        cand = np.zeros(p.n_nodes, dtype=bool)
+        cand[removed] = True
+        cand[near[seed_v]] = True
+        for u in removed[:: max(1, len(removed) // _RR_CAND_FROM)]:
+            cand[near[u][:_RR_CAND_NEAR]] = True
+        jitter = 1.0 + 0.5 * rng.random(p.n_nodes)
+        alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
+        placed = set(np.flatnonzero(cand & self.unrouted).tolist())
+        _fill(
+            p,
+            self.routes,
+            self.unrouted,
+            self.desa_count,
+            alpha=alpha,
+            jitter=jitter,
+            allowed_cand=cand,
+        )
+        for k, r in enumerate(self.routes):
+            if r.nodes != before[k]:
+                self.travel[k] = _route_travel(p, k, r.nodes)
+            for u in r.nodes[1:-1]:
+                if u in placed:
+                    self.route_of[u] = k
+
+
 def ruin_recreate(
     problem: NightProblem,
     node_routes: Sequence[Sequence[int]],
@@ -319,36 +467,16 @@ def ruin_recreate(
     Stops after ``iterations`` steps (reproducible) or at ``time_limit_s``, whichever first.
     """
     rng = np.random.default_rng(seed)
-    k_n = problem.n_squads
     venues = problem.venue_nodes
     out = [list(map(int, r)) for r in node_routes]
-    if k_n == 0 or len(venues) < 2 or (iterations is None and time_limit_s is None):
+    if problem.n_squads == 0 or len(venues) < 2 or (iterations is None and time_limit_s is None):
         return out
-    n_near = min(40, len(venues) - 1)
-    near = _neighbours(problem, n_near)
-    routes = [RouteState(problem, k) for k in range(k_n)]
-    unrouted = np.zeros(problem.n_nodes, dtype=bool)
-    unrouted[venues] = True
-    desa_count: dict[int, int] = {}
-    route_of = np.full(problem.n_nodes, -1, dtype=np.int64)
-    for k, nodes in enumerate(out):
-        if nodes:
-            routes[k].nodes[1:1] = nodes
-            routes[k].recompute()
-        unrouted[nodes] = False
-        route_of[nodes] = k
-        for v in nodes:
-            g = int(problem.desa_group[v])
-            if problem.max_per_desa is not None and g >= 0:  # counted as _fill counts
-                desa_count[g] = desa_count.get(g, 0) + 1
-    penalty = problem.penalty.astype(np.int64)
-    travel = [_route_travel(problem, k, r.nodes) for k, r in enumerate(routes)]
-    cost = sum(travel) + int(penalty[unrouted].sum())
-    best_cost, best = cost, [r.nodes[1:-1] for r in routes]
-    t_hot = max(1.0, float(penalty[venues].mean()) * _RR_HOT)
+    near = _neighbours(problem, min(40, len(venues) - 1))
+    state = _RuinState(problem, out)
+    cost = state.cost()
+    best_cost, best = cost, state.node_routes()
+    t_hot = max(1.0, float(state.penalty[venues].mean()) * _RR_HOT)
     t_cold = t_hot * _RR_COLD
-    max_string = _RR_MAX_STRING
-    avg_removed = _RR_AVG_REMOVED
     t0 = time.perf_counter()
     step = accepted = 0
     while True:
@@ -362,83 +490,34 @@ def ruin_recreate(
             progress = max(progress, elapsed / time_limit_s)
         step += 1
         temp = t_hot * (t_cold / t_hot) ** progress
-        saved = [list(r.nodes) for r in routes]
-        saved_unrouted = unrouted.copy()
-        saved_desa = dict(desa_count)
-        saved_travel = list(travel)
-        # ruin: strings around venues near a random seed venue, one string per route
-        on_route = np.flatnonzero(route_of >= 0)
-        pool = on_route if len(on_route) and rng.random() < 0.9 else venues
-        seed_v = int(pool[rng.integers(len(pool))])
-        want = int(rng.integers(1, 2 * avg_removed))
-        removed: list[int] = []
-        ruined: set[int] = set()
-        for v in (seed_v, *near[seed_v]):
-            if len(removed) >= want:
-                break
-            k = int(route_of[v])
-            if k < 0 or k in ruined or unrouted[v]:
-                continue
-            ruined.add(k)
-            inner = routes[k].nodes[1:-1]
-            length = int(rng.integers(1, min(max_string, len(inner)) + 1))
-            at = inner.index(v)
-            first = int(rng.integers(max(0, at - length + 1), min(at, len(inner) - length) + 1))
-            cut = [u for u in inner[first : first + length] if not problem.must_visit[u]]
-            if not cut:
-                continue
-            keep = set(cut)
-            routes[k].nodes = [u for u in routes[k].nodes if u not in keep]
-            routes[k].recompute()
-            removed += cut
+        snap = state.snapshot()
+        seed_v, removed, ruined = state.ruin(rng, near)
         if not removed:
             continue
-        for u in removed:
-            unrouted[u] = True
-            route_of[u] = -1
-            g = int(problem.desa_group[u])
-            if problem.max_per_desa is not None and g >= 0:
-                desa_count[g] -= 1
-        ok = all(routes[k].feasible() for k in ruined)
+        ok = all(state.routes[k].feasible() for k in ruined)
         if ok:
-            cand = np.zeros(problem.n_nodes, dtype=bool)
-            cand[removed] = True
-            cand[near[seed_v]] = True
-            for u in removed[:: max(1, len(removed) // _RR_CAND_FROM)]:
-                cand[near[u][:_RR_CAND_NEAR]] = True
-            jitter = 1.0 + 0.5 * rng.random(problem.n_nodes)
-            alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
-            before = set(np.flatnonzero(cand & unrouted).tolist())
-            _fill(
-                problem, routes, unrouted, desa_count, alpha=alpha, jitter=jitter, allowed_cand=cand
-            )
-            for k, r in enumerate(routes):
-                if r.nodes != saved[k]:
-                    travel[k] = _route_travel(problem, k, r.nodes)
-                for u in r.nodes[1:-1]:
-                    if u in before:
-                        route_of[u] = k
-            new_cost = sum(travel) + int(penalty[unrouted].sum())
+            state.recreate(rng, near, seed_v, removed, snap[0])
+            new_cost = state.cost()
             ok = new_cost < cost - temp * np.log(1.0 - rng.random())
         if ok:
             accepted += 1
             cost = new_cost
             if cost < best_cost:
-                best_cost, best = cost, [r.nodes[1:-1] for r in routes]
+                best_cost, best = cost, state.node_routes()
             continue
-        for k, r in enumerate(routes):
-            if r.nodes != saved[k]:
-                r.nodes = saved[k]
-                r.recompute()
-                for u in r.nodes[1:-1]:
-                    route_of[u] = k
-        unrouted[:] = saved_unrouted
-        route_of[unrouted] = -1
-        desa_count.clear()
-        desa_count.update(saved_desa)
-        travel = saved_travel
+        state.restore(snap)
     if stats is not None:
         stats["rr_iterations"] = step
         stats["rr_accepted"] = accepted
         stats["rr_s"] = round(time.perf_counter() - t0, 3)
     return [list(map(int, r)) for r in best]
+
+
+__all__ = [
+    "RouteState",
+    "cost_key",
+    "greedy_routes",
+    "multistart_greedy",
+    "plan_cost",
+    "ruin_recreate",
+]
