@@ -52,12 +52,12 @@ def _replay_inputs(
     """The dataset, its settings with ``--set`` applied and the first night; every problem at once."""
     import datetime as dt
 
-    from planner import simulate
+    from planner.analysis.overrides import apply_overrides, parse_assignments
     from planner.sources import load_dataset
 
     problems: list[Problem] = []
     try:
-        changes = simulate.parse_assignments(overrides)
+        changes = parse_assignments(overrides)
     except InputError as exc:
         problems.extend(exc.problems)
         changes = {}
@@ -69,7 +69,7 @@ def _replay_inputs(
             problems.extend(date_problem("--start", start, column="--start").problems)
     ds = load_dataset(dataset)
     try:
-        cfg = simulate.apply_overrides(ds.settings, changes, source="--set")
+        cfg = apply_overrides(ds.settings, changes, source="--set")
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -104,7 +104,7 @@ def simulate_cmd(
     from rich.markup import escape
     from rich.progress import Progress
 
-    from planner import simulate
+    from planner.analysis import simulate
 
     lg = parse_lang(lang)
     ds, cfg, first = _replay_inputs(dataset, start, overrides or [])
@@ -163,7 +163,7 @@ def sweep_cmd(
     from rich.markup import escape
     from rich.progress import Progress
 
-    from planner import sweep
+    from planner.analysis import sweep
 
     lg = parse_lang(lang)
     spec = sweep.read_sweep(sweep_file)

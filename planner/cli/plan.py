@@ -122,9 +122,10 @@ def plan_cmd(
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from planner import outputs, pipeline, reports
+    from planner import pipeline
     from planner._atomic import write_text
     from planner.planfile import problem_to_json
+    from planner.render import outputs, sheets
 
     lg = parse_lang(lang)
     night = _parse_night(date)
@@ -155,7 +156,7 @@ def plan_cmd(
                 export_problem, _json.dumps(problem_to_json(result.problem), ensure_ascii=False)
             )
         hook("write", "end", 0.0)
-    summary = reports.summary(result, files=files, extra_timings=write_timings)
+    summary = sheets.summary(result, files=files, extra_timings=write_timings)
     if json_out:
         console.print_json(_json.dumps(summary, ensure_ascii=False))
     elif not quiet:

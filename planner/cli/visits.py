@@ -27,20 +27,19 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from planner.history import Known
-    from planner.sources import Dataset
 
 HistDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", help=T.HELP_DATASET)]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help=T.HELP_STORE)]
 TEMPLATE_OUT = Path("templat-kunjungan.xlsx")
 
 
-def _history_known(dataset: Path, store: Path | None) -> tuple[Dataset, Known, Path]:
-    """Load the dataset; return it with what imports are validated against and the store."""
+def _known_and_store(dataset: Path, store: Path | None) -> tuple[Known, Path]:
+    """What a visit is validated against (the loaded dataset), and the log to write it to."""
     from planner.history import Known, default_store_path
     from planner.sources import load_dataset
 
     ds = load_dataset(dataset)
-    return ds, Known.from_dataset(ds), store or default_store_path(ds.root, ds.settings)
+    return Known.from_dataset(ds), store or default_store_path(ds.root, ds.settings)
 
 
 def _existing_store(dataset: Path, store: Path | None) -> Path:
@@ -77,7 +76,7 @@ def visits_import_cmd(
     from planner.history import import_file, open_store
 
     lg = parse_lang(lang)
-    _, known, path = _history_known(dataset, store)
+    known, path = _known_and_store(dataset, store)
     with open_store(path) as st, Progress(console=err_console, disable=quiet) as bar:
         task = bar.add_task(T.VISITS_SAVING(lg), total=None)
 
@@ -131,7 +130,7 @@ def visits_add_cmd(
     from planner.history import add_visit, open_store
 
     lg = parse_lang(lang)
-    _, known, path = _history_known(dataset, store)
+    known, path = _known_and_store(dataset, store)
     # the template's own columns and words, so that the row is checked like an imported one
     record = {
         "tanggal": tanggal or str(Night.tonight()),
@@ -239,9 +238,9 @@ def report_cmd(
 
     from rich.markup import escape
 
-    from planner.activity import write_activity_report
     from planner.domain import WIB
     from planner.history import open_store
+    from planner.render.activity import write_activity_report
     from planner.sources import load_dataset
 
     lg = parse_lang(lang)
