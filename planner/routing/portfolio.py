@@ -1,57 +1,62 @@
 """Processes of one solve: whole searches side by side, or the parts of one search side by side.
 
-``routing.workers`` processes, forked so that each inherits the problem (OR-Tools objects cannot
-be pickled: each process builds its own models). On small nights each runs a whole search with
-its own seed and the best plan wins (ties: the lower worker, so a reproducible run stays
-reproducible). On decomposed nights one search runs here and hands its greedy restarts, ruin
-and recreate runs and disjoint LNS parts to the workers (:class:`planner.routing.lns.Parallel`).
-Where processes cannot be started (a daemonic worker of a process pool, no ``fork``) one search
-runs in this process.
+``routing.workers`` processes of :class:`planner._pool.ForkPool`, forked so that each inherits
+the problem as the pool's shared state (OR-Tools objects cannot be pickled: each process builds
+its own models). On small nights each runs a whole search with its own seed and the best plan
+wins (ties: the lower worker, so a reproducible run stays reproducible). On decomposed nights
+one search runs here and hands its greedy restarts, ruin and recreate runs and disjoint LNS parts
+to the workers (:class:`planner.routing.lns.Parallel`). A worker that dies does not change the
+plan: the pool runs its jobs again here. Where processes cannot be started (inside a daemonic
+worker such as Dask's, no ``fork``) one search runs in this process.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from planner import _pool
 from planner.problem import NightProblem
 from planner.routing.heuristics import cost_key, plan_cost
 from planner.routing.lns import Routes, SolveOptions, solve_core, use_lns
 
 J = TypeVar("J")
 R = TypeVar("R")
+Found = list[tuple[Routes | None, dict[str, Any]]]
+"""Per search: its node routes (None: nothing found) and its stats."""
 
 _PARALLEL_PARTS = True
 """With several workers and decomposition: disjoint parts in parallel, one search."""
-_PORTFOLIO_PROBLEM: NightProblem | None = None
 
 
 def _shared_job(args: tuple[Callable[[NightProblem, J], R], J]) -> R:
-    """Run one job in a worker on the problem it inherited."""
+    """Run one job on the problem the pool shares (in a worker, or here)."""
     fn, job = args
-    assert _PORTFOLIO_PROBLEM is not None
-    return fn(_PORTFOLIO_PROBLEM, job)
+    problem: NightProblem = _pool.state()
+    return fn(problem, job)
 
 
 class _Forked:
-    """The :class:`~planner.routing.lns.Parallel` of a process pool forked with the problem."""
+    """The :class:`~planner.routing.lns.Parallel` of a pool sharing the problem.
 
-    def __init__(self, pool: Any, parts: int) -> None:
+    ``parts`` stays what the search was planned with, also when the pool has gone serial
+    after losing a worker: the plan does not depend on how many processes are left.
+    """
+
+    def __init__(self, pool: _pool.ForkPool, parts: int) -> None:
         self._pool = pool
         self.parts = parts
 
     def map(self, fn: Callable[[NightProblem, J], R], jobs: Sequence[J]) -> list[R]:
-        return list(self._pool.map(_shared_job, [(fn, job) for job in jobs]))
+        return self._pool.map(_shared_job, [(fn, job) for job in jobs])
 
 
 def _whole_search(args: tuple[int, SolveOptions]) -> tuple[Routes | None, dict[str, Any]]:
     """One worker's whole search with its own seed."""
     seed, options = args
-    assert _PORTFOLIO_PROBLEM is not None
     stats: dict[str, Any] = {}
-    return solve_core(_PORTFOLIO_PROBLEM, seed=seed, options=options, stats=stats), stats
+    return solve_core(_pool.state(), seed=seed, options=options, stats=stats), stats
 
 
 def solve_portfolio(
@@ -64,40 +69,48 @@ def solve_portfolio(
     """The best node routes of ``options.workers`` processes (see the module docstring).
 
     ``stats`` gets the winner's search details, ``workers``, ``best_worker`` and, with several
-    searches, every worker's cost.
+    searches, every worker's cost (``workers_lost`` when a worker died).
     """
-    global _PORTFOLIO_PROBLEM
     seeds = [seed + 1_000_003 * i for i in range(max(1, options.workers))]
-    results: list[tuple[Routes | None, dict[str, Any]]] | None = None
-    if len(seeds) > 1 and not mp.current_process().daemon and "fork" in mp.get_all_start_methods():
+    results: Found | None = None
+    if len(seeds) > 1 and _pool.can_fork():
         t0 = time.perf_counter()
-        _PORTFOLIO_PROBLEM = problem
         try:
-            ctx = mp.get_context("fork")
-            with ctx.Pool(len(seeds)) as pool:
-                if use_lns(problem, options.decompose) and _PARALLEL_PARTS:
-                    sub: dict[str, Any] = {}
-                    routes = solve_core(
-                        problem,
-                        seed=seed,
-                        options=options,
-                        stats=sub,
-                        parallel=_Forked(pool, len(seeds)),
-                    )
-                    sub["parallel_parts"] = len(seeds)
-                    results = [(routes, sub)]
-                else:
-                    results = pool.map(_whole_search, [(s, options) for s in seeds])
-        except (OSError, AssertionError) as exc:  # pragma: no cover - platform dependent
+            results = _side_by_side(problem, seeds, options=options, stats=stats)
+        except OSError as exc:  # pragma: no cover - no processes to be had (ulimit)
             stats["workers_error"] = repr(exc)
             results = None
-        finally:
-            _PORTFOLIO_PROBLEM = None
         stats["portfolio_s"] = round(time.perf_counter() - t0, 3)
     if results is None:
         alone: dict[str, Any] = {}
         results = [(solve_core(problem, seed=seed, options=options, stats=alone), alone)]
     return _best_of(problem, results, stats)
+
+
+def _side_by_side(
+    problem: NightProblem,
+    seeds: list[int],
+    *,
+    options: SolveOptions,
+    stats: dict[str, Any],
+) -> Found | None:
+    """The searches in a pool of ``len(seeds)`` forked workers; None if it has no workers."""
+    with _pool.ForkPool(len(seeds), state=problem) as pool:
+        if pool.workers <= 1:
+            return None
+        if use_lns(problem, options.decompose) and _PARALLEL_PARTS:
+            sub: dict[str, Any] = {}
+            parallel = _Forked(pool, len(seeds))
+            routes = solve_core(
+                problem, seed=seeds[0], options=options, stats=sub, parallel=parallel
+            )
+            sub["parallel_parts"] = len(seeds)
+            results: Found = [(routes, sub)]
+        else:
+            results = pool.map(_whole_search, [(s, options) for s in seeds])
+        if pool.lost:
+            stats["workers_lost"] = pool.lost
+    return results
 
 
 def _best_of(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Any
+
 import numpy as np
+import pytest
 
 from planner.check import verify
 from planner.config import Settings
-from planner.routing import solve
+from planner.routing import SolveOptions, portfolio, solve
 from planner.routing.heuristics import greedy_routes, multistart_greedy, plan_cost
 from planner.routing.schedule import plan_from_routes
 from planner.testing import synthetic_problem
@@ -42,3 +47,39 @@ def test_greedy_is_feasible_and_not_better_than_solver(fast: Settings) -> None:
     assert res2.stats["worker_costs"][0] == res.objective
     assert res2.objective == min(res2.stats["worker_costs"]) <= res.objective
     assert not res.stats.get("greedy_rejected")
+
+
+def test_a_worker_that_dies_changes_nothing(
+    fast: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-search (the out-of-memory killer, say): its search runs again in
+    this process and the plan is the one two healthy workers give."""
+    rng = np.random.default_rng(9)
+    p = synthetic_problem(
+        rng.uniform(0, 8000, (26, 2)),
+        n_depots=1,
+        squads=[(0, 0, 3 * H), (0, H, 4 * H)],
+        prize=rng.integers(1, 9, 25).tolist(),
+        dwell_s=900,
+    )
+    healthy = solve(p, fast)
+    assert healthy.stats["workers"] == 2 and "workers_lost" not in healthy.stats
+    parent = os.getpid()
+    marker = tmp_path / "killed"
+    search = portfolio._whole_search
+
+    def dies_once_in_a_worker(args: tuple[int, SolveOptions]) -> Any:
+        if os.getpid() != parent and not marker.exists():
+            marker.touch()
+            os._exit(1)
+        return search(args)
+
+    # pickled by name: the forked workers find it where the pool looks the function up
+    dies_once_in_a_worker.__module__ = search.__module__
+    dies_once_in_a_worker.__qualname__ = search.__qualname__
+    monkeypatch.setattr(portfolio, "_whole_search", dies_once_in_a_worker)
+    res = solve(p, fast)
+    assert marker.exists()
+    assert res.stats["workers_lost"] >= 1
+    assert res.plan.routes == healthy.plan.routes
+    assert res.stats["worker_costs"] == healthy.stats["worker_costs"]
