@@ -193,7 +193,8 @@ def score_cmd(
 
     from planner._atomic import write_text
     from planner.domain import Night
-    from planner.risk import score_dataset, score_table
+    from planner.pipeline import visit_history
+    from planner.risk import night_start_of, score_dataset, score_table
     from planner.sources import load_dataset
 
     lg = parse_lang(lang)
@@ -204,7 +205,8 @@ def score_cmd(
     except ValueError:
         raise date_problem("--date", date) from None
     data = load_dataset(dataset)
-    scores = score_dataset(data, night, lang=lg)
+    history = visit_history(data, night_start_of(night))
+    scores = score_dataset(data, night, lang=lg, history=history)
     table = score_table(scores, data.venues, join_reasons=False)
     if as_json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ from planner.risk.reasons import venue_reasons
 from planner.text import Lang
 
 if TYPE_CHECKING:
-    from planner.history import HistoryStore
     from planner.sources import Dataset
 
 COMPONENTS = ("kerawanan", "incidents", "rotation", "kind", "reports", "directive_factor")
@@ -195,9 +193,7 @@ def score_dataset(
     *,
     night_start: dt.datetime | None = None,
     lang: Lang | None = None,
-    history: VisitHistory | None = None,
-    use_history: bool = True,
-    store: HistoryStore | None = None,
+    history: VisitHistory,
 ) -> pd.DataFrame:
     """:func:`score` for a loaded dataset and the visit history its caller read.
 
@@ -209,11 +205,8 @@ def score_dataset(
         As for :func:`score`.
     history
         Last visits and community reports from the visit log (the caller opens the store, so
-        that a night's plan opens it once); ``VisitHistory()`` when there is none.
-    use_history, store
-        The old call form, kept until the callers hand in ``history``: without ``history``, the
-        visit log is read here, from ``store`` or from the dataset's own file
-        (``history.default_store_path``) when it exists, unless ``use_history`` is false.
+        that a night's plan opens it once: ``pipeline.visit_history``); ``VisitHistory()`` when
+        there is none.
 
     Returns
     -------
@@ -221,8 +214,6 @@ def score_dataset(
         As :func:`score`.
     """
     start = night_start_of(night, night_start)
-    if history is None:
-        history = _read_history(dataset, start, use_history=use_history, store=store)
     return score(
         dataset.venues,
         dataset.desa,
@@ -235,24 +226,6 @@ def score_dataset(
         night_start=start,
         root=dataset.root,
     )
-
-
-# shim: removed by the lead at integration (the callers pass `history`; risk reads no store)
-def _read_history(
-    dataset: Dataset, start: dt.datetime, *, use_history: bool, store: HistoryStore | None
-) -> VisitHistory:
-    """The visit history of the old call form of :func:`score_dataset`."""
-    from planner.history import default_store_path, last_visits, open_store, recent_reports
-
-    settings = dataset.settings
-    path = default_store_path(dataset.root, settings)
-    if not use_history or (store is None and not path.exists()):
-        return VisitHistory()
-    with contextlib.nullcontext(store) if store is not None else open_store(path) as st:
-        return VisitHistory(
-            last_visits=last_visits(st, before=start),
-            reports=recent_reports(st, before=start, days=settings.history.report_lookback_days),
-        )
 
 
 def score_table(

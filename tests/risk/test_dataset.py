@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from planner import history
 from planner.cli import app
 from planner.domain import WIB, Night
+from planner.pipeline import visit_history
 from planner.risk import VisitHistory, night_start_of, score_dataset
 from planner.sources import load_dataset
 
@@ -132,14 +133,20 @@ def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
     )
     with history.open_store(history.default_store_path(dataset_dir, data.settings)) as store:
         history.add_visits(store, [visit], source="test")
-    out = score_dataset(data, Night(dt.date(2026, 12, 6))).set_index("venue_id")
+
+    def scored(night: Night) -> pd.DataFrame:
+        return score_dataset(
+            data, night, history=visit_history(data, night_start_of(night))
+        ).set_index("venue_id")
+
+    out = scored(Night(dt.date(2026, 12, 6)))
     assert out.loc["V1", "rotation"] == 0.0  # visited 4.7 days before the start
     assert out.loc["V2", "rotation"] == 2.0  # never
     assert out.loc["V1", "reports"] == pytest.approx(2 ** (-(4 + 16 / 24) / 7), abs=1e-9)
     assert "1 laporan warga soal curanmor minggu ini" in out.loc["V1", "reasons"]
-    before = score_dataset(data, Night(dt.date(2026, 11, 30))).set_index("venue_id")
+    before = scored(Night(dt.date(2026, 11, 30)))
     assert before.loc["V1", "rotation"] == 2.0 and before.loc["V1", "reports"] == 0.0
-    plain = score_dataset(data, Night(dt.date(2026, 12, 6)), use_history=False)
+    plain = score_dataset(data, Night(dt.date(2026, 12, 6)), history=VisitHistory())
     assert (plain["rotation"] == 2.0).all()
 
 
@@ -163,12 +170,17 @@ def test_score_dataset_takes_the_history_its_caller_read(dataset_dir: Path) -> N
                 store, before=start, days=data.settings.history.report_lookback_days
             ),
         )
-        from_store = score_dataset(data, night, store=store)  # the old call form
+        from_store = score_dataset(data, night, history=visit_history(data, start, store=store))
     new = score_dataset(data, night, history=given)
-    pd.testing.assert_frame_equal(new, score_dataset(data, night))
+    on_disk = score_dataset(data, night, history=visit_history(data, start))
+    pd.testing.assert_frame_equal(new, on_disk)
     pd.testing.assert_frame_equal(new, from_store)
     assert new.set_index("venue_id").loc["V1", "rotation"] == 0.0
     # what the caller hands in is all risk sees: the visit log on disk is not read
     none = score_dataset(data, night, history=VisitHistory())
     assert (none["rotation"] == 2.0).all() and (none["reports"] == 0.0).all()
-    pd.testing.assert_frame_equal(none, score_dataset(data, night, use_history=False))
+    assert visit_history(data, start).last_visits  # the log on disk has the visit
+    path.unlink()
+    pd.testing.assert_frame_equal(
+        none, score_dataset(data, night, history=visit_history(data, start))
+    )
