@@ -21,7 +21,8 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from planner import check, outputs, pipeline, reports
+from planner import check, pipeline
+from planner.render import outputs, sheets
 from planner.cli import app
 from planner.domain import Night
 from planner.planfile import plan_from_json, problem_from_json
@@ -122,7 +123,7 @@ def test_each_stop_is_in_the_csv_and_the_printable_sheet(planned: dict[str, Any]
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert [(r["regu"], int(r["urutan"]), r["venue_id"]) for r in rows] == stops
-    assert list(rows[0].keys()) == list(reports.CSV_COLUMNS)
+    assert list(rows[0].keys()) == list(sheets.CSV_COLUMNS)
     html = (folder / f"rencana-patroli-{NIGHT}.html").read_text(encoding="utf-8")
     pages = re.split(r'<section class="page" data-squad="', html)[1:]
     by_squad = {p.split('"', 1)[0]: re.findall(r'data-venue="([^"]+)"', p) for p in pages}
@@ -186,7 +187,7 @@ def test_a_failure_while_writing_leaves_the_previous_files(
     def boom(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("renderer failed")
 
-    monkeypatch.setattr(reports, "route_sheet_html", boom)
+    monkeypatch.setattr(sheets, "route_sheet_html", boom)
     shifted = dataclasses.replace(result, night=result.night)  # same night, re-planned
     with pytest.raises(RuntimeError, match="renderer failed"):
         outputs.write_night(shifted, folder)
@@ -210,7 +211,7 @@ def test_input_strings_are_escaped_in_the_sheet(result: pipeline.NightResult) ->
     venues = result.dataset.venues.copy()
     venues.loc[venues["venue_id"] == first, "name"] = "<img src=x onerror=alert(1)>"
     evil = dataclasses.replace(result, dataset=dataclasses.replace(result.dataset, venues=venues))
-    html = reports.route_sheet_html(evil)
+    html = sheets.route_sheet_html(evil)
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
