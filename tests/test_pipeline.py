@@ -22,10 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 from planner import check, pipeline
-from planner.render import outputs, sheets
 from planner.cli import app
 from planner.domain import Night
 from planner.planfile import plan_from_json, problem_from_json
+from planner.render import outputs, sheets
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
