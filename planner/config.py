@@ -323,7 +323,7 @@ class RoutingSettings(_Section):
     max_stops_per_squad: int | None = Field(None, ge=1)
     max_per_desa: int | None = Field(None, ge=1)
     solution_limit: int = Field(2000, ge=1)
-    """Search budget of the reproducible mode: stop after this many solutions (routing.py)."""
+    """Search budget of the reproducible mode: stop after this many solutions (planner.routing)."""
     metaheuristic: Literal["gls", "ils", "tabu", "sa", "greedy"] = "gls"
     """Local-search metaheuristic: guided local search, iterated local search with SISR
     ruin-and-recreate, tabu search, simulated annealing, or plain descent."""
@@ -333,7 +333,7 @@ class RoutingSettings(_Section):
     """Greedy restarts for the first solution (the best is kept; at most 5 % of the time
     limit outside reproducible mode)."""
     ruin_recreate: bool = True
-    """Improve the greedy first solution by ruin and recreate (heuristics.py) for most of the
+    """Improve the greedy first solution by ruin and recreate (planner.routing.heuristics) for most of the
     time limit before OR-Tools' local search polishes it (issue 5: it closes most of the gap
     to the published best scores)."""
     ruin_recreate_steps: int = Field(8000, ge=1)
@@ -347,7 +347,7 @@ class RoutingSettings(_Section):
 
 
 class HistorySettings(_Section):
-    """The visit log (history.py): agencies, report categories, follow-ups, the store file."""
+    """The visit log (planner.history): agencies, report categories, follow-ups, the store file."""
 
     agencies: list[str] = Field(
         default_factory=lambda: [

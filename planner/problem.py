@@ -1,6 +1,6 @@
 """Compile tonight's routing problem into an immutable :class:`NightProblem`.
 
-The solver (``routing.py``) and the checker (``check.py``) only ever see the compiled form:
+The solver (``planner.routing``) and the checker (``planner.check``) only ever see the compiled form:
 numpy arrays in integer seconds on the night clock, no geography. The builder
 :func:`build_problem` turns plain inputs (venue table, scores, roster, stations, travel-time
 matrices) into that form and leaves out, with a reason, every venue that no squad can serve.
