@@ -19,7 +19,7 @@ from planner.config import Settings
 from planner.domain import Dropped, Night, Plan, Route, Stop
 from planner.errors import ProblemCollector
 from planner.problem import NightProblem, SolveResult
-from planner.text import msg
+from planner.text import Msg, msg
 
 PROBLEM_FORMAT = "warkop-night-problem"
 PROBLEM_VERSION = 1
@@ -98,23 +98,13 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
         If the format, version or any field is wrong (the JSON key is the column).
     """
     bag = ProblemCollector(file)
-    if not isinstance(data, Mapping) or data.get("format") != PROBLEM_FORMAT:
-        bag.add(
-            column="format",
-            value=data.get("format") if isinstance(data, Mapping) else type(data).__name__,
-            expected=msg(
-                f"'{PROBLEM_FORMAT}' (berkas dari --export-problem)",
-                f"'{PROBLEM_FORMAT}' (a file written by --export-problem)",
-            ),
-        )
-        bag.raise_if_any()
-    if data.get("version") != PROBLEM_VERSION:
-        bag.add(
-            column="version",
-            value=data.get("version"),
-            expected=msg(f"versi {PROBLEM_VERSION}", f"version {PROBLEM_VERSION}"),
-        )
-        bag.raise_if_any()
+    _check_format(
+        data,
+        bag,
+        format_name=PROBLEM_FORMAT,
+        version=PROBLEM_VERSION,
+        what=msg(" (berkas dari --export-problem)", " (a file written by --export-problem)"),
+    )
     try:
         nodes = data["nodes"]
         ids = [str(nd["id"]) for nd in nodes]
@@ -301,20 +291,7 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
         If the format or version is wrong or a field is missing or malformed.
     """
     bag = ProblemCollector(file)
-    if not isinstance(data, Mapping) or data.get("format") != PLAN_FORMAT:
-        bag.add(
-            column="format",
-            value=data.get("format") if isinstance(data, Mapping) else type(data).__name__,
-            expected=msg(f"'{PLAN_FORMAT}'", f"'{PLAN_FORMAT}'"),
-        )
-        bag.raise_if_any()
-    if data.get("version") != PLAN_VERSION:
-        bag.add(
-            column="version",
-            value=data.get("version"),
-            expected=msg(f"versi {PLAN_VERSION}", f"version {PLAN_VERSION}"),
-        )
-        bag.raise_if_any()
+    _check_format(data, bag, format_name=PLAN_FORMAT, version=PLAN_VERSION)
     routes = []
     for ri, r in enumerate(data.get("routes", [])):
         try:
@@ -370,6 +347,33 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
         unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),
         meta=meta,
     )
+
+
+def _check_format(
+    data: Any,
+    bag: ProblemCollector,
+    *,
+    format_name: str,
+    version: int,
+    what: Msg | None = None,
+) -> None:
+    """Refuse (InputError) a document of another format, or of a version this reader does not
+    know; ``what`` says where a right file comes from."""
+    if not isinstance(data, Mapping) or data.get("format") != format_name:
+        hint = what or msg("", "")
+        bag.add(
+            column="format",
+            value=data.get("format") if isinstance(data, Mapping) else type(data).__name__,
+            expected=msg(f"'{format_name}'{hint.id}", f"'{format_name}'{hint.en}"),
+        )
+        bag.raise_if_any()
+    if data.get("version") != version:
+        bag.add(
+            column="version",
+            value=data.get("version"),
+            expected=msg(f"versi {version}", f"version {version}"),
+        )
+        bag.raise_if_any()
 
 
 __all__ = [
