@@ -22,7 +22,7 @@ from shapely.geometry import LineString
 
 from planner import check, history, network, risk, routing
 from planner.config import Settings
-from planner.domain import WIB, Night, Plan, Squad
+from planner.domain import Night, Plan, Squad
 from planner.errors import PlannerError
 from planner.problem import NightProblem, SolveResult, build_problem
 from planner.sources import Dataset, load_dataset
@@ -295,15 +295,9 @@ def _route_legs(matrices: Any, squads: Sequence[Squad], route: Any) -> list[Line
     return [network.leg_geometry(matrices, squad.vehicle, a, b) for a, b in itertools.pairwise(ids)]
 
 
-def default_night() -> Night:
-    """Tonight in WIB."""
-    return Night.tonight(dt.datetime.now(WIB))
-
-
 __all__ = [
     "PHASES",
     "NightResult",
-    "default_night",
     "night_start",
     "plan_night",
     "visit_history",

@@ -73,9 +73,7 @@ def _parse_night(date: str | None) -> Night:
     from planner.domain import Night
 
     if date is None:
-        from planner.pipeline import default_night
-
-        return default_night()
+        return Night.tonight()
     try:
         return Night.parse(date)
     except ValueError:
