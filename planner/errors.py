@@ -42,10 +42,10 @@ class Problem:
     def render(self, lang: Lang = "id") -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(("baris " if lang == "id" else "row ") + str(self.row))
+            where.append(f"{pick(lang, 'baris', 'row')} {self.row}")
         if self.column:
-            where.append(("kolom " if lang == "id" else "column ") + self.column)
-        found = "ditemukan" if lang == "id" else "found"
+            where.append(f"{pick(lang, 'kolom', 'column')} {self.column}")
+        found = pick(lang, "ditemukan", "found")
         return f"{', '.join(where)}: {found} {self.value_text()!s}; {self.expected(lang)}"
 
     def value_text(self) -> str:
