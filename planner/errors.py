@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.text import Lang, Msg
+from planner.text import Lang, Msg, pick
 
 
 @dataclass(frozen=True)
