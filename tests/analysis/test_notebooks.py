@@ -7,35 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-
-from planner.demo import write_demo
+from small_demo import POLRES_AND_TUGU, small_demo
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ("01_bobot_prioritas.ipynb", "02_evaluasi_rute.ipynb")
-
-ROSTER = """
-[[squad]]
-squad_id = "R01"
-station_id = "POLRES"
-members = 6
-shift = "19:00-01:00"
-vehicle = "mobil"
-
-[[squad]]
-squad_id = "PS-TUGU-1"
-station_id = "PS-TUGU"
-members = 5
-shift = "19:00-00:00"
-vehicle = "motor"
-"""
 
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("nb") / "kecil"
-    write_demo(root, n_venues=80)
-    (root / "squads.toml").write_text(ROSTER, encoding="utf-8")
-    return root
+    return small_demo(root, POLRES_AND_TUGU)
 
 
 @pytest.mark.parametrize("name", NAMES)

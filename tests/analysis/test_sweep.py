@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from small_demo import small_demo
 from typer.testing import CliRunner
 
 from planner.analysis import sweep
 from planner.cli import app
-from planner.demo import write_demo
 from planner.errors import InputError, PlannerError
 
 pytest.importorskip("dask.distributed")
@@ -21,21 +21,10 @@ pytest.importorskip("pyarrow")
 
 runner = CliRunner()
 
-ROSTER = """
-[[squad]]
-squad_id = "R01"
-station_id = "POLRES"
-members = 6
-shift = "19:00-00:00"
-vehicle = "mobil"
-
-[[squad]]
-squad_id = "PS-TUGU-1"
-station_id = "PS-TUGU"
-members = 5
-shift = "19:00-23:00"
-vehicle = "motor"
-"""
+SQUADS = (
+    ("R01", "POLRES", 6, "19:00-00:00", "mobil"),
+    ("PS-TUGU-1", "PS-TUGU", 5, "19:00-23:00", "motor"),
+)
 
 SWEEP = """
 dataset = "kecil"
@@ -60,8 +49,7 @@ TIMING = ["wall_s", "solve_s_mean", "task_s"]
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sweep")
-    write_demo(root / "kecil", n_venues=60)
-    (root / "kecil" / "squads.toml").write_text(ROSTER, encoding="utf-8")
+    small_demo(root / "kecil", SQUADS, n_venues=60)
     (root / "sweep.toml").write_text(SWEEP, encoding="utf-8")
     return root
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from small_demo import roster_toml
 from typer.testing import Result
 
 NIGHT = "2026-12-01"
@@ -15,22 +16,13 @@ SEED = 3
 N_VENUES = 30
 
 # two squads instead of the demo's sixteen: the plan and the replays stay small and quick
-ROSTER = """
-[[squad]]
-squad_id = "R01"
-name = "Regu 1 Samapta Polres"
-station_id = "POLRES"
-members = 6
-shift = "19:00-00:00"
-vehicle = "mobil"
-
-[[squad]]
-squad_id = "PS-TUGU-1"
-station_id = "PS-TUGU"
-members = 5
-shift = "19:00-23:00"
-vehicle = "motor"
-"""
+ROSTER = roster_toml(
+    [
+        ("R01", "POLRES", 6, "19:00-00:00", "mobil"),
+        ("PS-TUGU-1", "PS-TUGU", 5, "19:00-23:00", "motor"),
+    ],
+    names={"R01": "Regu 1 Samapta Polres"},
+)
 
 Invoke = Callable[..., Result]
 """``invoke("plan", "--help")``: run a command in-process (the ``invoke`` fixture)."""
