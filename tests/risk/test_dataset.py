@@ -122,15 +122,20 @@ def test_cli_bad_date(dataset_dir: Path) -> None:
     assert res.exit_code == 2 and "--date" in res.output
 
 
-def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
-    data = load_dataset(dataset_dir)
-    visit = history.VisitIn(
+def _visit_to_v1() -> history.VisitIn:
+    """R01 at V1 on the night of 1 December, 20:00, with one report of motorbike theft."""
+    return history.VisitIn(
         night=dt.date(2026, 12, 1),
         squad_id="R01",
         venue_id="V1",
         arrived_at=dt.datetime(2026, 12, 1, 20, 0, tzinfo=WIB),
         reports=(history.ReportIn(category="curanmor", text="Motor hilang", police_matter=True),),
     )
+
+
+def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
+    data = load_dataset(dataset_dir)
+    visit = _visit_to_v1()
     with history.open_store(history.default_store_path(dataset_dir, data.settings)) as store:
         history.add_visits(store, [visit], source="test")
 
@@ -152,13 +157,7 @@ def test_score_dataset_reads_the_visit_log(dataset_dir: Path) -> None:
 
 def test_score_dataset_takes_the_history_its_caller_read(dataset_dir: Path) -> None:
     data = load_dataset(dataset_dir)
-    visit = history.VisitIn(
-        night=dt.date(2026, 12, 1),
-        squad_id="R01",
-        venue_id="V1",
-        arrived_at=dt.datetime(2026, 12, 1, 20, 0, tzinfo=WIB),
-        reports=(history.ReportIn(category="curanmor", text="Motor hilang", police_matter=True),),
-    )
+    visit = _visit_to_v1()
     night = Night(dt.date(2026, 12, 6))
     start = night_start_of(night)
     path = history.default_store_path(dataset_dir, data.settings)
