@@ -1,6 +1,6 @@
 """Frozen domain types and the night clock.
 
-The night clock (DESIGN.md): a night is a date D in WIB (Asia/Jakarta, UTC+7). Inside the
+The night clock (docs/architecture.md): a night is a date D in WIB (Asia/Jakarta, UTC+7). Inside the
 planner a time is *minutes after D 12:00 WIB*: 19:00 is 420, midnight is 720, 03:00 the next
 morning is 900. A clock time below 12:00 belongs to the morning after D. Convert only at the
 edges (reading input, printing output). The solver works in integer seconds on the same clock.

@@ -1,6 +1,6 @@
 """Reading and validating a dataset folder into GeoDataFrames.
 
-A dataset is a folder (DESIGN.md, docs/dataset.md); one module reads each of its files:
+A dataset is a folder (docs/dataset.md); one module reads each of its files:
 
 - :mod:`~planner.sources.dataset`: the folder as a whole (:func:`load_dataset`,
   :class:`Dataset`, :func:`summarize`) and the file names;

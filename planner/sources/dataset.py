@@ -1,6 +1,6 @@
 """A whole dataset folder read and validated at once: :func:`load_dataset` → :class:`Dataset`.
 
-A dataset is a folder (DESIGN.md, docs/dataset.md): desa polygons, venues, incidents, stations,
+A dataset is a folder (docs/dataset.md): desa polygons, venues, incidents, stations,
 the roster ``squads.toml``, optional ``planner.toml`` and an optional road network file. Each
 reader collects *every* problem in its file; :func:`load_dataset` reads all files and raises
 one :class:`~planner.errors.InputError` with the problems of all of them together.
