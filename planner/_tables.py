@@ -121,12 +121,13 @@ class Table:
             yield int(row), list(cells)
 
 
-def _frame(name: str, header: list[object], records: list[list[object]], rows: list[int]) -> Table:
+def _frame(name: str, header: list[object], records: list[list[str]], rows: list[int]) -> Table:
+    """The table of ``records`` (cells already text), cut or padded to the header's width."""
     cols = [norm_header(h) for h in header]
     width = len(cols)
     fixed = []
     for rec in records:
-        cells = [cell_text(c) for c in rec[:width]]
+        cells = rec[:width]
         cells += [""] * (width - len(cells))
         fixed.append(cells)
     data = pd.DataFrame(fixed, columns=cols, dtype=object) if cols else pd.DataFrame()
@@ -159,7 +160,7 @@ def _split_header(
 ) -> Table | None:
     """Find the header among ``(row, cells)`` and build the table from the records after it."""
     header: list[object] | None = None
-    records: list[list[object]] = []
+    records: list[list[str]] = []
     rows: list[int] = []
     for rowno, rec in lines:
         texts = [cell_text(c) for c in rec]
@@ -183,7 +184,7 @@ def _split_header(
                     "the separator",
                 ),
             )
-        records.append(list(rec))
+        records.append(texts)  # each cell is turned into text once
         rows.append(rowno)
     if header is None:
         bag.add(value=None, expected=_HEADER)
@@ -269,7 +270,8 @@ def _read_geo(path: Path, bag: ProblemCollector) -> Table | None:
     attrs = gdf.drop(columns=gdf.geometry.name)
     header = list(attrs.columns)
     records = attrs.astype(object).where(attrs.notna(), None).values.tolist()
-    table = _frame(path.name, header, records, list(range(2, len(gdf) + 2)))
+    texts = [[cell_text(c) for c in rec] for rec in records]
+    table = _frame(path.name, header, texts, list(range(2, len(gdf) + 2)))
     table.geometry = gdf.geometry.reset_index(drop=True)
     return table
 
