@@ -322,6 +322,12 @@ class RoutingSettings(_Section):
     times this many minutes)."""
     max_stops_per_squad: int | None = Field(None, ge=1)
     max_per_desa: int | None = Field(None, ge=1)
+    """A hard cap: at most this many venues of one desa per night (None: no cap; the curve
+    ``desa_decay`` spreads the visits anyway)."""
+    desa_decay: float = Field(0.5, gt=0, le=1)
+    """Diminishing returns per desa per night: the k-th visit of one desa tonight (by priority,
+    highest first) counts ``desa_decay ** (k - 1)`` of its priority. 1 turns the curve off (the
+    pure team-orienteering sum). The default is measured in docs/presence.md."""
     solution_limit: int = Field(2000, ge=1)
     """Search budget of the reproducible mode: stop after this many solutions (planner.routing)."""
     metaheuristic: Literal["gls", "ils", "tabu", "sa", "greedy"] = "gls"

@@ -95,6 +95,11 @@ class NightProblem:
         At most this many venues per squad, or None.
     max_per_desa
         At most this many venues of one desa per night (all squads together), or None.
+    desa_decay
+        The presence curve: of the venues visited in one desa tonight, ranked by prize
+        (highest first, ties by node), the k-th counts ``desa_decay ** (k - 1)`` of its prize
+        and of its penalty (:func:`desa_ranks`, :func:`curve_weights`). 1: no curve, the
+        plain sum of a team orienteering problem.
     total_priority
         Sum of priority over tonight's candidates: every active, non-excluded venue of the
         input, including those pruned as unreachable, closed or outside every area.
@@ -131,6 +136,7 @@ class NightProblem:
     dist_m: np.ndarray
     max_stops: int | None = None
     max_per_desa: int | None = None
+    desa_decay: float = 1.0
     total_priority: float = 0.0
     dropped: tuple[Dropped, ...] = ()
     unmet_must_visit: tuple[tuple[str, str], ...] = ()
@@ -187,6 +193,9 @@ class NightProblem:
             raise ValueError("travel times must be non-negative")
         if self.allowed[:, : self.n_depots].any():
             raise ValueError("depots cannot be visited")
+        if not (0.0 < float(self.desa_decay) <= 1.0):
+            raise ValueError("desa_decay must lie in (0, 1]")
+        s(self, "desa_decay", float(self.desa_decay))
         s(self, "_index", {nid: i for i, nid in enumerate(self.node_ids)})
 
     # ---------------------------------------------------------------- accessors
@@ -218,6 +227,35 @@ class NightProblem:
     def replace(self, **changes: Any) -> NightProblem:
         """A copy with some fields changed (validated again): ``p.replace(max_stops=5)``."""
         return dataclasses.replace(self, **changes)
+
+
+# ------------------------------------------------------------------------ the presence curve
+
+
+def desa_ranks(problem: NightProblem, nodes: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Per node of ``nodes`` (venues visited tonight), its 0-based rank inside its desa.
+
+    Rank 0 is the desa's highest prize among ``nodes``; ties go to the lower node. The rank
+    does not depend on the visiting order or on which squad visits: the curve is a value of
+    the *set* of venues visited tonight (the maximum over all orders of the decaying sum).
+    """
+    idx = np.asarray(nodes, dtype=np.int64)
+    if len(idx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    group = problem.desa_group[idx]
+    order = np.lexsort((idx, -problem.prize[idx], group))
+    sorted_group = group[order]
+    first = np.ones(len(idx), dtype=bool)
+    first[1:] = sorted_group[1:] != sorted_group[:-1]
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(idx)), 0))
+    ranks = np.empty(len(idx), dtype=np.int64)
+    ranks[order] = np.arange(len(idx)) - starts
+    return ranks
+
+
+def curve_weights(problem: NightProblem, nodes: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Per node of ``nodes``, the share of its prize the curve counts: ``decay ** rank``."""
+    return problem.desa_decay ** desa_ranks(problem, nodes).astype(np.float64)
 
 
 # ------------------------------------------------------------------------ results
@@ -701,6 +739,7 @@ def _assemble(
         dist_m=dist,
         max_stops=rcfg.max_stops_per_squad,
         max_per_desa=rcfg.max_per_desa,
+        desa_decay=rcfg.desa_decay,
         total_priority=triage.total_priority,
         dropped=tuple(triage.dropped),
         unmet_must_visit=tuple(triage.unmet),
@@ -708,4 +747,11 @@ def _assemble(
     )
 
 
-__all__ = ["NightProblem", "SolveResult", "SolveStatus", "build_problem"]
+__all__ = [
+    "NightProblem",
+    "SolveResult",
+    "SolveStatus",
+    "build_problem",
+    "curve_weights",
+    "desa_ranks",
+]

@@ -29,6 +29,7 @@ def synthetic_problem(
     desa: Sequence[str] | None = None,
     max_stops: int | None = None,
     max_per_desa: int | None = None,
+    desa_decay: float = 1.0,
     exchange_rate_min: float = 10.0,
     night: Night | None = None,
 ) -> NightProblem:
@@ -100,6 +101,7 @@ def synthetic_problem(
         dist_m=dist[None],
         max_stops=max_stops,
         max_per_desa=max_per_desa,
+        desa_decay=desa_decay,
         total_priority=float(sum(prizes)),
         exchange_rate_min=exchange_rate_min,
     )
