@@ -41,8 +41,12 @@ if TYPE_CHECKING:
 
 COMPONENTS = ("kerawanan", "incidents", "rotation", "kind", "reports", "directive_factor")
 """The component columns of :func:`score`, in order."""
-COLUMNS = ("venue_id", "priority", *COMPONENTS, "must_visit", "excluded", "reasons")
+COLUMNS = ("venue_id", "priority", "risk", *COMPONENTS, "must_visit", "excluded", "reasons")
 """Every column of :func:`score`, in order."""
+RISK_YARDSTICK = "kerawanan + incidents"
+"""``risk``: the fixed yardstick of risk collected (docs/presence.md), the unweighted sum of
+the kerawanan and incident components: no weights, rotation, presence, kind or directives, so
+that comparing two plans or two settings on it flatters neither."""
 
 
 def score(
@@ -124,6 +128,7 @@ def score(
         {
             "venue_id": ids,
             "priority": priority,
+            "risk": k.value + inc.value,
             "kerawanan": k.value,
             "incidents": inc.value,
             "rotation": r.value,
@@ -253,4 +258,12 @@ def score_table(
     return table.reset_index(drop=True)
 
 
-__all__ = ["COLUMNS", "COMPONENTS", "VisitHistory", "score", "score_dataset", "score_table"]
+__all__ = [
+    "COLUMNS",
+    "COMPONENTS",
+    "RISK_YARDSTICK",
+    "VisitHistory",
+    "score",
+    "score_dataset",
+    "score_table",
+]
