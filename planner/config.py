@@ -5,14 +5,16 @@ Every section is a frozen pydantic model with defaults that make sense for a Pol
 default). Errors become :class:`~planner.errors.InputError` problems naming the key, e.g.
 ``incidents.half_life_days``.
 
-Sections: ``general``, ``kerawanan``, ``incidents``, ``rotation``, ``kinds``, ``weights``,
-``directives`` (list), ``network``, ``routing``, ``history``. The README documents every key.
+Sections: ``general``, ``kerawanan``, ``incidents``, ``rotation``, ``presence``, ``kinds``,
+``weights``, ``directives`` (list), ``network``, ``routing``, ``history``. docs/settings.md
+documents every key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -114,6 +116,36 @@ class RotationSettings(_Section):
     """A venue should be visited about this often; staler venues gain priority."""
     cap: float = Field(2.0, ge=0)
     """The most the staleness component can add (reached by never-visited venues)."""
+    recent_floor: float = Field(0.1, gt=0, le=1)
+    """Share of its priority a venue visited just now keeps; it recovers linearly to 1 over
+    ``target_days`` (the recent factor F). 1 turns the drop off."""
+
+
+def _default_presence_targets() -> dict[str, float]:
+    return {"sangat_tinggi": 2.0, "tinggi": 3.0, "sedang": 4.0, "rendah": 6.0}
+
+
+class PresenceSettings(_Section):
+    """Presence per desa: a desa no squad reached within its target interval gains priority."""
+
+    target_days: dict[str, float] = Field(default_factory=_default_presence_targets)
+    """Target interval (days) between two visits of a desa, per kerawanan level of the desa
+    (a key of ``kerawanan.levels``). Every desa must be reached in a 7-night window, so even
+    ``rendah`` stays below 7 days."""
+    default_target_days: float = Field(7.0, gt=0, allow_inf_nan=False)
+    """Target of a desa whose level is not listed in ``target_days`` (or is unknown)."""
+    weight: float = Field(2.0, ge=0, allow_inf_nan=False)
+    """From the target on, the presence component is ``weight * days / target``."""
+    cap: float = Field(6.0, ge=0, allow_inf_nan=False)
+    """The most the presence component can add (a desa never visited gets it; 0 turns it off)."""
+
+    @field_validator("target_days")
+    @classmethod
+    def _targets(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, d in v.items():
+            if not math.isfinite(d) or d <= 0:
+                raise ValueError(f"target of {k!r} must be a finite number of days > 0")
+        return v
 
 
 class KindSettings(_Section):
@@ -245,9 +277,25 @@ class Directive(BaseModel):
 def check_settings(settings: Settings, *, source: str = "planner.toml") -> None:
     """Checks across sections that a single field cannot make (every problem at once).
 
-    A directive's ``category`` must be a key of ``incidents.categories``.
+    A directive's ``category`` must be a key of ``incidents.categories``; a key of
+    ``presence.target_days`` must be a level of ``kerawanan.levels`` (unless the table is the
+    default one, so that renaming the levels does not force restating the targets: an unlisted
+    level then gets ``presence.default_target_days``).
     """
     bag = ProblemCollector(source)
+    targets = settings.presence.target_days
+    if targets != _default_presence_targets():
+        levels = settings.kerawanan.levels
+        for level in targets:
+            if level not in levels:
+                bag.add(
+                    column=f"presence.target_days.{level}",
+                    value=level,
+                    expected=msg(
+                        "tingkat dari kerawanan.levels: " + ", ".join(levels),
+                        "a level of kerawanan.levels: " + ", ".join(levels),
+                    ),
+                )
     known = settings.incidents.categories
     for i, d in enumerate(settings.directives):
         if d.category is not None and d.category not in known:
@@ -411,6 +459,7 @@ class Settings(_Section):
     kerawanan: KerawananSettings = Field(default_factory=KerawananSettings)
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
     rotation: RotationSettings = Field(default_factory=RotationSettings)
+    presence: PresenceSettings = Field(default_factory=PresenceSettings)
     kinds: KindSettings = Field(default_factory=KindSettings)
     weights: WeightSettings = Field(default_factory=WeightSettings)
     directives: tuple[Directive, ...] = ()

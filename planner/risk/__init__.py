@@ -2,7 +2,7 @@
 
 One formula (docs/settings.md explains every key)::
 
-    priority = D * W * (w_K * K + w_I * I + w_R * R + w_P * P)
+    priority = D * F * W * (w_K * K + w_I * I + w_R * R + w_P * P + S)
 
 ``K`` kerawanan
     ``kerawanan.levels[level]`` of the venue's own ``kerawanan`` when set, else of its desa; 0
@@ -21,6 +21,17 @@ One formula (docs/settings.md explains every key)::
 ``R`` rotation
     ``min(cap, max(0, days - target_days) / target_days)`` where ``days`` is the time from the last
     visit to the night's start; a venue never visited gets ``cap``.
+``S`` presence
+    the desa's overdue bonus. ``desa_days`` is the time from the most recent last visit of any
+    venue of the venue's desa to the night's start (``inf``: none ever visited; NaN: no desa), and
+    ``target = presence.target_days[level]`` of the desa's own kerawanan level
+    (``presence.default_target_days`` for a level not listed). ``S = 0`` while
+    ``desa_days < target``, then ``min(presence.cap, presence.weight * desa_days / target)``;
+    ``presence.cap`` for a desa never visited; 0 for a venue without a desa. No separate weight.
+``F`` recent factor
+    ``min(1, floor + (1 - floor) * days / rotation.target_days)`` with
+    ``floor = rotation.recent_floor`` and ``days`` since the venue's own last visit; 1 for a venue
+    never visited. It scales the whole bracket: the same venue does not win night after night.
 ``P`` reports
     ``sum_r m_r * 2 ** (-age_r / history.report_half_life_days)`` over the community reports made
     strictly before the night's start and at most ``history.report_lookback_days`` before it:
@@ -42,9 +53,13 @@ never sees the future. A directive is active on the nights whose date (WIB) lies
 ``[from, to]``, both included. ``exclude`` and ``must_visit`` directives only set the flags: the
 priority is still computed (the routing model drops excluded venues and forces must-visit ones).
 
+The score also carries ``risk = K + I`` (unweighted: the fixed yardstick of risk collected,
+:data:`planner.risk.priority.RISK_YARDSTICK`), and the desa's ``desa_days`` and
+``desa_target_days``.
+
 The steps live in modules of their own: ``clock`` (the night's start, ages), ``places`` (where each
-venue is), ``directives`` (checking and applying them), ``incidents`` and ``components`` (the
-components), ``reasons`` (the sentences; wording in ``planner.text.risk``) and ``priority``
+venue is), ``directives`` (checking and applying them), ``incidents``, ``components`` and
+``presence`` (the components), ``reasons`` (the sentences; wording in ``planner.text.risk``) and ``priority``
 (:func:`score`, :func:`score_dataset`, :func:`score_table`). Risk reads no file of the visit log:
 the caller hands in a :class:`VisitHistory`.
 """
@@ -54,9 +69,12 @@ from __future__ import annotations
 from planner.risk.clock import night_start_of
 from planner.risk.directives import active_directives, read_polygon, validate_directives
 from planner.risk.incidents import kernel_weight, soft_cap
+from planner.risk.presence import desa_days
 from planner.risk.priority import (
     COLUMNS,
     COMPONENTS,
+    DESA_COLUMNS,
+    RISK_YARDSTICK,
     VisitHistory,
     score,
     score_dataset,
@@ -66,8 +84,11 @@ from planner.risk.priority import (
 __all__ = [
     "COLUMNS",
     "COMPONENTS",
+    "DESA_COLUMNS",
+    "RISK_YARDSTICK",
     "VisitHistory",
     "active_directives",
+    "desa_days",
     "kernel_weight",
     "night_start_of",
     "read_polygon",

@@ -17,7 +17,7 @@ import pandas as pd
 from planner.config import Settings
 from planner.errors import ProblemCollector
 from planner.risk.clock import age_days
-from planner.risk.places import Places, text_or_none, texts_or_none
+from planner.risk.places import Places, desa_texts, text_or_none, texts_or_none
 from planner.text import msg
 
 # ------------------------------------------------------------------------------ kerawanan
@@ -44,8 +44,7 @@ def kerawanan_component(
         A level (of a venue or of a desa) is not a key of ``kerawanan.levels``.
     """
     levels = settings.kerawanan.levels
-    codes = desa["desa_code"].astype(str)
-    desa_level = dict(zip(codes, [text_or_none(v) for v in desa["kerawanan"]], strict=True))
+    desa_level = desa_texts(desa, "kerawanan")
     own = texts_or_none(venues, "kerawanan")
     level = [
         o if o is not None else desa_level.get(c)
@@ -107,6 +106,19 @@ def _rotation_days(
     ok = (idx >= 0) & np.isfinite(age)
     days[idx[ok]] = np.maximum(age[ok], 0.0)
     return days
+
+
+def recent_factor(rotation: Rotation, settings: Settings) -> np.ndarray:
+    """``F = min(1, floor + (1 - floor) * days / target_days)``: 1 for a venue never visited.
+
+    A venue visited just now keeps ``rotation.recent_floor`` of its priority, and recovers
+    linearly to all of it over ``rotation.target_days`` (rotation inside a desa).
+    """
+    rot = settings.rotation
+    floor = rot.recent_floor
+    with np.errstate(invalid="ignore"):
+        value = floor + (1.0 - floor) * rotation.days / rot.target_days
+    return np.where(np.isinf(rotation.days), 1.0, np.minimum(1.0, value))
 
 
 # ------------------------------------------------------------------------------ kind
@@ -231,6 +243,7 @@ __all__ = [
     "Rotation",
     "kerawanan_component",
     "kind_component",
+    "recent_factor",
     "reports_component",
     "rotation_component",
 ]

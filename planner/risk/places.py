@@ -36,6 +36,12 @@ def texts_or_none(frame: pd.DataFrame, column: str) -> list[str | None]:
     return [text_or_none(v) for v in frame[column]]
 
 
+def desa_texts(desa: pd.DataFrame, column: str) -> dict[str, str | None]:
+    """desa_code → :func:`text_or_none` of the desa's ``column`` (all ``None`` without it)."""
+    codes = desa["desa_code"].astype(str)
+    return dict(zip(codes, texts_or_none(desa, column), strict=True))
+
+
 def wgs84_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
     """The frame's geometry in EPSG:4326 (a frame without a CRS is taken to be in it)."""
     geom = frame.geometry
@@ -126,6 +132,7 @@ def venue_xy(venues: gpd.GeoDataFrame, settings: Settings) -> tuple[np.ndarray, 
 __all__ = [
     "Places",
     "desa_codes_named",
+    "desa_texts",
     "locate",
     "lonlat",
     "text_or_none",

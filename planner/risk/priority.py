@@ -1,7 +1,8 @@
 """Tonight's priority table: the components in one formula, with the reasons behind it.
 
 :func:`score` runs the steps in order: the venues' places, the directives, each component
-(kerawanan, incidents, rotation, kind, reports), the formula, the reasons, the table.
+(kerawanan, incidents, rotation, recent factor, presence, kind, reports), the formula, the
+reasons, the table.
 :func:`score_dataset` does the same for a loaded dataset and the visit history its caller read.
 """
 
@@ -27,21 +28,43 @@ from planner.risk.components import (
     Rotation,
     kerawanan_component,
     kind_component,
+    recent_factor,
     reports_component,
     rotation_component,
 )
 from planner.risk.directives import DirectiveEffects, apply_directives, validate_directives
 from planner.risk.incidents import Incidents, incident_component
 from planner.risk.places import locate, venue_ids, venue_xy
+from planner.risk.presence import Presence, presence_component
 from planner.risk.reasons import venue_reasons
 from planner.text import Lang
 
 if TYPE_CHECKING:
     from planner.sources import Dataset
 
-COMPONENTS = ("kerawanan", "incidents", "rotation", "kind", "reports", "directive_factor")
+COMPONENTS = (
+    "kerawanan",
+    "incidents",
+    "rotation",
+    "kind",
+    "reports",
+    "presence",
+    "recent_factor",
+    "directive_factor",
+)
 """The component columns of :func:`score`, in order."""
-COLUMNS = ("venue_id", "priority", "risk", *COMPONENTS, "must_visit", "excluded", "reasons")
+DESA_COLUMNS = ("desa_days", "desa_target_days")
+"""Days since any squad was in the venue's desa (``inf``: never; NaN: no desa) and its target."""
+COLUMNS = (
+    "venue_id",
+    "priority",
+    "risk",
+    *COMPONENTS,
+    *DESA_COLUMNS,
+    "must_visit",
+    "excluded",
+    "reasons",
+)
 """Every column of :func:`score`, in order."""
 RISK_YARDSTICK = "kerawanan + incidents"
 """``risk``: the fixed yardstick of risk collected (docs/presence.md), the unweighted sum of
@@ -88,8 +111,9 @@ def score(
     -------
     pandas.DataFrame
         One row per venue in the order (and index) of ``venues``, with the columns
-        :data:`COLUMNS`: ``priority`` ≥ 0, the components, ``must_visit``, ``excluded`` and
-        ``reasons`` (a list of short sentences).
+        :data:`COLUMNS`: ``priority`` ≥ 0, the components, the desa's ``desa_days`` and
+        ``desa_target_days``, ``must_visit``, ``excluded`` and ``reasons`` (a list of short
+        sentences).
 
     Raises
     ------
@@ -111,13 +135,17 @@ def score(
     )
     p = reports_component(ids, places.desa_codes, reports, start, settings)
     r = rotation_component(ids, last_visits, start, settings)
+    f = recent_factor(r, settings)
+    s = presence_component(places, desa, r, settings)
     w = kind_component(venues, settings)
 
-    priority = _priority(k, inc, r, w, p, effects, settings)
+    priority = _priority(k, inc, r, w, p, s, f, effects, settings)
     reasons = venue_reasons(
         kerawanan=k,
         incidents=inc,
         rotation=r,
+        presence=s,
+        recent=f,
         kind=w,
         reports=p,
         directives=effects,
@@ -134,7 +162,11 @@ def score(
             "rotation": r.value,
             "kind": w.value,
             "reports": p.value,
+            "presence": s.value,
+            "recent_factor": f,
             "directive_factor": effects.factor,
+            "desa_days": s.days,
+            "desa_target_days": s.target,
             "must_visit": effects.must_visit,
             "excluded": effects.excluded,
             "reasons": pd.Series(reasons, dtype=object).to_numpy(),
@@ -149,19 +181,23 @@ def _priority(
     r: Rotation,
     w: Kind,
     p: Reports,
+    s: Presence,
+    f: np.ndarray,
     effects: DirectiveEffects,
     settings: Settings,
 ) -> np.ndarray:
-    """``D * W * (w_K * K + w_I * I + w_R * R + w_P * P)`` (the package docstring)."""
+    """``D * F * W * (w_K * K + w_I * I + w_R * R + w_P * P + S)`` (the package docstring)."""
     weights = settings.weights
     return (
         effects.factor
+        * f
         * w.value
         * (
             weights.kerawanan * k.value
             + weights.incidents * inc.value
             + weights.rotation * r.value
             + settings.history.report_weight * p.value
+            + s.value
         )
     )
 
@@ -261,6 +297,7 @@ def score_table(
 __all__ = [
     "COLUMNS",
     "COMPONENTS",
+    "DESA_COLUMNS",
     "RISK_YARDSTICK",
     "VisitHistory",
     "score",

@@ -1,8 +1,10 @@
 """The reasons beside each venue's priority: short sentences a person can check.
 
 A component gives a reason only when it adds to tonight's priority (its weight and its value are
-both above zero; a kind, when its weight is not 1), in a fixed order: directives, category boosts
-that met an incident, incidents, reports, kerawanan, rotation, kind. The wording is in
+both above zero; a kind, when its weight is not 1; the recent factor, when below 1), in a fixed
+order: directives, category boosts that met an incident, incidents, reports, kerawanan, presence
+of the desa, rotation, the recent factor, kind. Days are shown as whole days rounded down, and at
+least 1 ("Dikunjungi 1 hari lalu" for last night's visit). The wording is in
 ``planner.text.risk``.
 """
 
@@ -16,7 +18,8 @@ from planner.config import Settings
 from planner.risk.components import Kerawanan, Kind, Reports, Rotation
 from planner.risk.directives import DirectiveEffects
 from planner.risk.incidents import Incidents
-from planner.text import Lang, short_number
+from planner.risk.presence import Presence
+from planner.text import Lang, number, short_number
 from planner.text.risk import REASON_TEXT, level_name
 
 
@@ -25,6 +28,8 @@ def venue_reasons(
     kerawanan: Kerawanan,
     incidents: Incidents,
     rotation: Rotation,
+    presence: Presence,
+    recent: np.ndarray,
     kind: Kind,
     reports: Reports,
     directives: DirectiveEffects,
@@ -53,8 +58,18 @@ def venue_reasons(
         level = kerawanan.level[v]
         if w.kerawanan > 0 and level is not None and levels[level] > lowest:
             reasons.append(kerawanan_reason(level, own=kerawanan.own[v], lang=lang))
+        name = presence.name[v]
+        if presence.value[v] > 0 and name is not None:
+            days, target = float(presence.days[v]), float(presence.target[v])
+            reasons.append(presence_reason(name, days, target, lang))
         if w.rotation > 0 and rotation.value[v] > 0:
             reasons.append(rotation_reason(float(rotation.days[v]), lang))
+        if recent[v] < 1.0:
+            reasons.append(
+                recent_reason(
+                    float(rotation.days[v]), float(recent[v]), settings.rotation.target_days, lang
+                )
+            )
         venue_kind = kind.kinds[v]
         if kind.value[v] != 1.0 and venue_kind:
             reasons.append(kind_reason(venue_kind, float(kind.value[v]), lang))
@@ -121,6 +136,27 @@ def rotation_reason(days: float, lang: Lang) -> str:
     return REASON_TEXT["not_visited_for"].format(d=int(days))(lang)
 
 
+def whole_days(days: float) -> int:
+    """Days as a person reads them: whole days rounded down, at least 1 (12.9 → 12, 0.8 → 1)."""
+    return max(1, int(days))
+
+
+def presence_reason(desa: str, days: float, target: float, lang: Lang) -> str:
+    """``Desa Karangan belum dikunjungi 9 hari; target 7 hari`` (``inf``: never visited)."""
+    t = short_number(target, lang)
+    if np.isinf(days):
+        return REASON_TEXT["desa_never"].format(n=desa, t=t)(lang)
+    d = whole_days(days)
+    return REASON_TEXT["desa_overdue"].format(n=desa, d=d, t=t, s="" if d == 1 else "s")(lang)
+
+
+def recent_reason(days: float, factor: float, recover_days: float, lang: Lang) -> str:
+    """``Dikunjungi 1 hari lalu: prioritas ×0,23 (pulih dalam 7 hari)``."""
+    d = whole_days(days)
+    f, t = number(factor, lang, 2), short_number(recover_days, lang)
+    return REASON_TEXT["recent"].format(d=d, s="" if d == 1 else "s", f=f, t=t)(lang)
+
+
 def kind_reason(kind: str, weight: float, lang: Lang) -> str:
     """``Jenis kafe ×1,2``: a kind whose weight is not 1."""
     return REASON_TEXT["kind"].format(k=kind, f=short_number(weight, lang))(lang)
@@ -130,7 +166,10 @@ __all__ = [
     "incident_reason",
     "kerawanan_reason",
     "kind_reason",
+    "presence_reason",
+    "recent_reason",
     "report_reason",
     "rotation_reason",
     "venue_reasons",
+    "whole_days",
 ]

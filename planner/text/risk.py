@@ -54,6 +54,18 @@ REASON_TEXT: dict[str, Msg] = {
     "never_visited": msg("Belum pernah dikunjungi", "Never visited"),
     "not_visited_for": msg("Belum dikunjungi {d} hari", "Not visited for {d} days"),
     "kind": msg("Jenis {k} ×{f}", "Kind {k} ×{f}"),
+    "desa_overdue": msg(
+        "Desa {n} belum dikunjungi {d} hari; target {t} hari",
+        "No squad in desa {n} for {d} day{s}; target {t} days",
+    ),
+    "desa_never": msg(
+        "Desa {n} belum pernah dikunjungi; target {t} hari",
+        "No squad ever in desa {n}; target {t} days",
+    ),
+    "recent": msg(
+        "Dikunjungi {d} hari lalu: prioritas ×{f} (pulih dalam {t} hari)",
+        "Visited {d} day{s} ago: priority ×{f} (recovers over {t} days)",
+    ),
 }
 """One sentence per component of the priority (docs/settings.md shows examples)."""
 

@@ -180,12 +180,22 @@ def test_hand_computed_tiny_fixture() -> None:
     i_v1, i_v2, i_v3 = (10 * (1 - math.exp(-x / 10)) for x in (s_v1, s_v2, s_v3))
     # kerawanan: D1 tinggi 3.5, D2 rendah 1.0; rotation: V1 never (cap 2), V2 14 days
     # ((14 - 7) / 7 = 1), V3 1 day (0); kinds kafe 1.2; Pilkades doubles Durenan (V1, V2).
+    # presence: desa D1 (tinggi, target 3) last reached 14 days ago through V2: 2 * 14 / 3 is
+    # above the cap 6; D2 (rendah, target 6) 1 day ago: 0. recent factor: V3 visited 1 day ago
+    # keeps 0.1 + 0.9 / 7 of its priority; V1 (never) and V2 (14 days) keep all of it.
+    f_v3 = 0.1 + 0.9 * 1 / 7
     expected = [
-        2.0 * 1.2 * (3.5 + i_v1 + 2.0),
-        2.0 * 1.0 * (3.5 + i_v2 + 1.0),
-        1.0 * 1.0 * (1.0 + i_v3 + 0.0),
+        2.0 * 1.0 * 1.2 * (3.5 + i_v1 + 2.0 + 6.0),
+        2.0 * 1.0 * 1.0 * (3.5 + i_v2 + 1.0 + 6.0),
+        1.0 * f_v3 * 1.0 * (1.0 + i_v3 + 0.0 + 0.0),
     ]
     assert out["priority"].to_numpy() == pytest.approx(expected, abs=1e-9, rel=0)
+    assert list(out["presence"]) == pytest.approx([6.0, 6.0, 0.0], abs=1e-12)
+    assert list(out["recent_factor"]) == pytest.approx([1.0, 1.0, f_v3], abs=1e-12)
+    assert list(out["desa_days"]) == pytest.approx([14.0, 14.0, 1.0], abs=1e-9)
+    assert list(out["desa_target_days"]) == [3.0, 3.0, 6.0]
+    # the yardstick ignores presence, rotation, kind and directives
+    assert out["risk"].to_numpy() == pytest.approx([3.5 + i_v1, 3.5 + i_v2, 1.0 + i_v3])
     assert out["incidents"].to_numpy() == pytest.approx([i_v1, i_v2, i_v3], abs=1e-9, rel=0)
     assert list(out["kerawanan"]) == [3.5, 3.5, 1.0]
     assert list(out["rotation"]) == pytest.approx([2.0, 1.0, 0.0], abs=1e-12)
@@ -199,11 +209,15 @@ def test_hand_computed_tiny_fixture() -> None:
         "Atensi: Pilkades (1–10 Des)",
         "2 kejadian dalam 14 hari terakhir (curanmor, miras)",
         "Desa rawan tinggi",
+        "Desa Sukorejo belum dikunjungi 14 hari; target 3 hari",
         "Belum pernah dikunjungi",
         "Jenis kafe ×1,2",
     ]
     assert "Belum dikunjungi 14 hari" in out["reasons"].iloc[1]
-    assert out["reasons"].iloc[2] == ["1 kejadian dalam 14 hari terakhir (judi)"]
+    assert out["reasons"].iloc[2] == [
+        "1 kejadian dalam 14 hari terakhir (judi)",
+        "Dikunjungi 1 hari lalu: prioritas ×0,23 (pulih dalam 7 hari)",
+    ]
 
 
 def test_reasons_in_english() -> None:
@@ -212,6 +226,7 @@ def test_reasons_in_english() -> None:
         "Attention: Pilkades (1–10 Dec)",
         "2 incidents in the last 14 days (curanmor, miras)",
         "Desa vulnerability: high",
+        "No squad ever in desa Sukorejo; target 3 days",
         "Never visited",
         "Kind kafe ×1.2",
     ]
