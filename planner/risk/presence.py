@@ -65,6 +65,7 @@ def presence_component(
 ) -> Presence:
     """``S`` of every venue: its desa's overdue bonus (the module docstring)."""
     cfg = settings.presence
+    default = cfg.default_target_days
     days = desa_days(places.desa_codes, rotation.days)
     levels = desa_texts(desa, "kerawanan")
     names = desa_texts(desa, "desa")
@@ -74,11 +75,7 @@ def presence_component(
     for v in np.flatnonzero(has):
         code = str(places.desa_codes[v])
         level = levels.get(code)
-        target[v] = (
-            cfg.target_days.get(level, cfg.default_target_days)
-            if level
-            else (cfg.default_target_days)
-        )
+        target[v] = cfg.target_days.get(level, default) if level is not None else default
         name[v] = names.get(code) or code
     value = np.zeros(len(days))
     never = has & np.isinf(days)

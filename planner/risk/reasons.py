@@ -11,6 +11,7 @@ least 1 ("Dikunjungi 1 hari lalu" for last night's visit). The wording is in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -21,6 +22,10 @@ from planner.risk.incidents import Incidents
 from planner.risk.presence import Presence
 from planner.text import Lang, number, short_number
 from planner.text.risk import REASON_TEXT, level_name
+
+_short = cache(short_number)
+""":func:`planner.text.short_number`, remembered: the reasons format the same few day counts
+(look-backs, targets) for thousands of venues, and Babel is slow per call."""
 
 
 def venue_reasons(
@@ -97,7 +102,7 @@ def incident_reason(v: int, counts: Incidents, settings: Settings, lang: Lang) -
         if k:
             cats = _top_categories(matrix[v], counts.categories)
             text = REASON_TEXT["incidents"].format(
-                k=k, d=short_number(days, lang), c=cats, s="" if k == 1 else "s"
+                k=k, d=_short(days, lang), c=cats, s="" if k == 1 else "s"
             )
             return text(lang)
     return None
@@ -111,7 +116,7 @@ def report_reason(v: int, counts: Reports, settings: Settings, lang: Lang) -> st
         when = (
             REASON_TEXT["reports_this_week"]
             if window == 7
-            else REASON_TEXT["reports_last_days"].format(d=short_number(window, lang))
+            else REASON_TEXT["reports_last_days"].format(d=_short(window, lang))
         )
     elif counts.total[v]:
         k, cat = int(counts.total[v]), counts.top_total[v]
@@ -143,7 +148,7 @@ def whole_days(days: float) -> int:
 
 def presence_reason(desa: str, days: float, target: float, lang: Lang) -> str:
     """``Desa Karangan belum dikunjungi 9 hari; target 7 hari`` (``inf``: never visited)."""
-    t = short_number(target, lang)
+    t = _short(target, lang)
     if np.isinf(days):
         return REASON_TEXT["desa_never"].format(n=desa, t=t)(lang)
     d = whole_days(days)
@@ -153,13 +158,13 @@ def presence_reason(desa: str, days: float, target: float, lang: Lang) -> str:
 def recent_reason(days: float, factor: float, recover_days: float, lang: Lang) -> str:
     """``Dikunjungi 1 hari lalu: prioritas ×0,23 (pulih dalam 7 hari)``."""
     d = whole_days(days)
-    f, t = number(factor, lang, 2), short_number(recover_days, lang)
+    f, t = number(factor, lang, 2), _short(recover_days, lang)
     return REASON_TEXT["recent"].format(d=d, s="" if d == 1 else "s", f=f, t=t)(lang)
 
 
 def kind_reason(kind: str, weight: float, lang: Lang) -> str:
     """``Jenis kafe ×1,2``: a kind whose weight is not 1."""
-    return REASON_TEXT["kind"].format(k=kind, f=short_number(weight, lang))(lang)
+    return REASON_TEXT["kind"].format(k=kind, f=_short(weight, lang))(lang)
 
 
 __all__ = [
