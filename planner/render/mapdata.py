@@ -21,6 +21,8 @@ from shapely.geometry import LineString, mapping
 
 from planner._tables import cell_text
 from planner.domain import Dropped, Night, Plan, Route, Squad, format_clock_s
+from planner.problem import NightProblem
+from planner.render import presence
 from planner.render._html import esc
 from planner.text import Lang, number
 from planner.text.maps import LEVEL_LABELS, MAP_TEXT, SHARE
@@ -103,6 +105,10 @@ class MapData:
     kerawanan_levels
         The legend's order of kerawanan levels (lowest first); levels found in ``desa`` but not
         listed are appended.
+    problem
+        The compiled night, for the presence curve's lines (:mod:`planner.render.presence`);
+        None: no curve lines. ``scores`` with ``desa_days, desa_target_days`` add the presence
+        lines and the overview's presence layer.
     """
 
     night: Night
@@ -115,6 +121,7 @@ class MapData:
     incidents: gpd.GeoDataFrame
     legs: Mapping[str, Sequence[LineString]] = field(default_factory=dict)
     kerawanan_levels: tuple[str, ...] = ("rendah", "sedang", "tinggi", "sangat_tinggi")
+    problem: NightProblem | None = None
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -349,33 +356,50 @@ def route_path(
     return path, approximate
 
 
+def stop_notes(data: MapData) -> dict[str, presence.StopNote]:
+    """Per planned stop, what it means for its desa tonight (the curve and presence lines)."""
+    return presence.stop_notes(
+        data.plan, venues=data.venues, scores=data.scores, problem=data.problem
+    )
+
+
 def desa_features(
     data: MapData, lang: Lang, *, simplify_m: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """The desa polygons and the kecamatan borders as GeoJSON features, and the legend's levels.
 
-    Desa properties are escaped here: folium's GeoJson tooltip writes them with innerHTML.
+    Each desa carries its kerawanan (``kerawanan``, ``colour``) and, when the scores have
+    presence data, its presence before tonight (``presence`` tooltip, ``presence_state``,
+    ``presence_colour``; :func:`planner.render.presence.desa_presence`). Desa properties are
+    escaped here: folium's GeoJson tooltip writes them with innerHTML.
     """
     desa = to_wgs84(data.desa)
     levels = list(data.kerawanan_levels)
     levels += sorted({str(k) for k in desa["kerawanan"].dropna()} - set(levels))
     tol = simplify_m * DEG_PER_M
     geoms = [round_geom(g.simplify(tol, preserve_topology=True)) for g in desa.geometry]
+    states = (
+        presence.desa_presence(data.plan, desa=desa, venues=data.venues, scores=data.scores)
+        if presence.has_presence_data(data.scores)
+        else {}
+    )
     features = []
     for row, geom in zip(desa.itertuples(index=False), geoms, strict=True):
         level = cell_text(row.kerawanan)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "desa": esc(row.desa),
-                    "kecamatan": esc(row.kecamatan),
-                    "kerawanan": esc(level_label(level, lang)),
-                    "colour": KERAWANAN_COLOURS.get(level, UNKNOWN_LEVEL_COLOUR),
-                },
-                "geometry": mapping(geom),
+        props = {
+            "desa": esc(row.desa),
+            "kecamatan": esc(row.kecamatan),
+            "kerawanan": esc(level_label(level, lang)),
+            "colour": KERAWANAN_COLOURS.get(level, UNKNOWN_LEVEL_COLOUR),
+        }
+        here = states.get(cell_text(row.desa_code))
+        if here is not None:
+            props |= {
+                "presence": esc(here.tooltip(level_label(level, lang).lower(), lang)),
+                "presence_state": here.state,
+                "presence_colour": presence.PRESENCE_COLOURS[here.state],
             }
-        )
+        features.append({"type": "Feature", "properties": props, "geometry": mapping(geom)})
     borders = []
     if len(desa):
         merged = desa.assign(geometry=geoms).dissolve(by="kecamatan")
@@ -510,6 +534,7 @@ __all__ = [
     "squad_map_filename",
     "squad_short_label",
     "stations",
+    "stop_notes",
     "to_wgs84",
     "unmet_lines",
     "venues",

@@ -12,7 +12,8 @@ so on top of ``html.escape`` the characters `` ` ``, ``$`` and ``\\`` are writte
 
 Size: route legs are simplified (``simplify_m``) and every coordinate is rounded to 5 decimals
 (about 1 m); desa polygons are simplified more. A squad map carries only its own route, stops and
-station: no incidents, no reasons (they may describe incidents), no other squad.
+station: no incidents, no reasons (they may describe incidents), no other squad; each stop says
+what it means for its desa tonight (:mod:`planner.render.presence`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from folium import plugins
 from planner._atomic import replace_all
 from planner.domain import Dropped, Route, Squad, Stop, format_clock_s
 from planner.render import mapdata as md
+from planner.render import presence
 from planner.render._html import esc, js_safe, render
 from planner.render.mapdata import (
     INCIDENT_LOOKBACK_DAYS,
@@ -43,12 +45,14 @@ from planner.render.mapdata import (
 from planner.text import Lang, long_date
 from planner.text import number as format_number
 from planner.text.maps import (
+    DESA_FILL_LAYERS,
     DESA_TOOLTIP,
     EXIT_FULL_SCREEN,
     FULL_SCREEN,
     HEAT_LAYER,
     MY_LOCATION,
     OVERVIEW_TITLE,
+    PRESENCE_STATES,
     SQUAD_SUMMARY,
     STATION_KIND,
     STATION_LAYER,
@@ -257,33 +261,92 @@ class _Overview:
     colours: Mapping[str, str]
     labels: Mapping[str, str]
     routes: Sequence[Route]
+    notes: Mapping[str, tuple[str, ...]]
+    """Per planned stop, its desa lines (presence curve, days since presence) in ``lang``."""
 
 
-def _desa_layers(night: _Overview, *, simplify_m: float) -> tuple[Any, Any, list[str]]:
-    features, borders, levels = md.desa_features(night.data, night.lang, simplify_m=simplify_m)
-    desa_layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=esc(night.labels["kerawanan"]),
+# Desa fills and kecamatan borders get panes of their own below the routes (the overlay pane,
+# z-index 400): a fill switched on later would otherwise be drawn over the routes.
+_DESA_PANE = "wk-desa"
+_BORDER_PANE = "wk-kecamatan"
+
+
+def _add_desa_layers(
+    fmap: folium.Map, night: _Overview, *, simplify_m: float
+) -> tuple[list[str], bool]:
+    """The desa fills as a choice of one (radio buttons): kerawanan (shown), presence before
+    tonight (when the scores have it), none; then the kecamatan borders. Returns the levels of
+    the kerawanan legend and whether the presence layer is there.
+
+    One fill at a time: two semi-transparent fills on top of each other mix into colours that
+    neither legend shows.
+    """
+    lang = night.lang
+    features, borders, levels = md.desa_features(night.data, lang, simplify_m=simplify_m)
+    collection = {"type": "FeatureCollection", "features": features}
+    folium.map.CustomPane(_DESA_PANE, z_index=350, pointer_events=True).add_to(fmap)
+    folium.map.CustomPane(_BORDER_PANE, z_index=360, pointer_events=False).add_to(fmap)
+    folium.GeoJson(
+        collection,
+        name=esc(DESA_FILL_LAYERS["kerawanan"](lang)),
+        overlay=False,
+        show=True,
         style_function=lambda f: {
             "fillColor": f["properties"]["colour"],
             "fillOpacity": 0.3,
             "color": "#666",
             "weight": 0.6,
+            "className": "wk-desa-kerawanan",
         },
         tooltip=folium.GeoJsonTooltip(
             fields=["desa", "kecamatan", "kerawanan"],
-            aliases=[m(night.lang) for m in DESA_TOOLTIP],
+            aliases=[m(lang) for m in DESA_TOOLTIP],
         ),
         smooth_factor=1.5,
         zoom_on_click=False,
+        pane=_DESA_PANE,
+    ).add_to(fmap)
+    presence_layer = bool(features) and "presence_state" in features[0]["properties"]
+    if presence_layer:
+        folium.GeoJson(
+            collection,
+            name=esc(DESA_FILL_LAYERS["presence"](lang)),
+            overlay=False,
+            show=False,
+            style_function=_presence_style,
+            tooltip=folium.GeoJsonTooltip(fields=["presence"], labels=False),
+            smooth_factor=1.5,
+            zoom_on_click=False,
+            pane=_DESA_PANE,
+        ).add_to(fmap)
+    folium.FeatureGroup(name=esc(DESA_FILL_LAYERS["none"](lang)), overlay=False, show=False).add_to(
+        fmap
     )
-    border_layer = folium.GeoJson(
+    folium.GeoJson(
         {"type": "FeatureCollection", "features": borders},
         name=esc(night.labels["kecamatan_border"]),
         style_function=lambda f: {"color": "#222", "weight": 2, "dashArray": "6 4", "fill": False},
         interactive=False,
-    )
-    return desa_layer, border_layer, levels
+        pane=_BORDER_PANE,
+    ).add_to(fmap)
+    return levels, presence_layer
+
+
+def _presence_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """A desa of the presence layer: its state's fill (none without data), strong enough to
+    read at a glance; the state is also the path's class (``wk-presence-<state>``)."""
+    props = feature["properties"]
+    state = props["presence_state"]
+    style: dict[str, Any] = {
+        "fillColor": props["presence_colour"],
+        "fillOpacity": 0.55,
+        "color": "#555",
+        "weight": 0.8,
+        "className": f"wk-presence wk-presence-{state}",
+    }
+    if state == "no_data":
+        style |= {"fillOpacity": 0.0, "weight": 0.6, "dashArray": "3 3"}
+    return style
 
 
 def _add_heat_layer(fmap: folium.Map, night: _Overview) -> None:
@@ -373,7 +436,10 @@ def _add_route_layer(
             venue=night.venues[stop.venue_id],
             colour=colour,
             priority=stop.priority,
-            reasons=night.scores.get(stop.venue_id, (stop.priority, ()))[1],
+            reasons=(
+                *night.scores.get(stop.venue_id, (stop.priority, ()))[1],
+                *night.notes.get(stop.venue_id, ()),
+            ),
             lang=night.lang,
             size_px=26,
             popup_options=_OVERVIEW_POPUP,
@@ -397,8 +463,11 @@ def _add_station_layer(fmap: folium.Map, night: _Overview) -> None:
     group.add_to(fmap)
 
 
-def _overview_panel(night: _Overview, *, levels: Sequence[str], approximate: bool) -> str:
-    """The summary panel: per squad and in total, the share collected, warnings, the legend."""
+def _overview_panel(
+    night: _Overview, *, levels: Sequence[str], presence_layer: bool, approximate: bool
+) -> str:
+    """The summary panel: per squad and in total, the share collected, warnings, the legends
+    (kerawanan; presence when the overview has that layer)."""
     data, lang = night.data, night.lang
     return render(
         "map_overview_panel.html.j2",
@@ -422,6 +491,12 @@ def _overview_panel(night: _Overview, *, levels: Sequence[str], approximate: boo
             }
             for lv in levels
         ],
+        presence_levels=[
+            {"colour": presence.PRESENCE_COLOURS[state], "label": PRESENCE_STATES[state](lang)}
+            for state in presence.PRESENCE_STATE_ORDER
+        ]
+        if presence_layer
+        else [],
     )
 
 
@@ -455,9 +530,12 @@ def render_overview(
 ) -> str:
     """The planners' overview map of the night, as a standalone HTML page.
 
-    Desa coloured by kerawanan (with a legend) and kecamatan borders; stations; per squad a
+    Desa coloured by kerawanan (with a legend), or — one radio button away in the layer
+    control — by their presence before tonight (within target / due / overdue / never visited,
+    with tonight's visits in the tooltip and a legend; when the scores carry presence data), or
+    not at all; kecamatan borders; stations; per squad a
     layer with its road-following route (arrows show the direction), numbered stops with popups
-    (times in WIB, priority and reasons, a "Navigasi" directions link); high-priority venues
+    (times in WIB, priority, reasons and desa lines, a "Navigasi" directions link); high-priority venues
     dropped tonight, faded, with why; an incident heat layer of the last 30 days (hidden until
     switched on); a summary panel; full-screen and my-location controls.
 
@@ -486,22 +564,24 @@ def render_overview(
         colours=md.squad_colours(data),
         labels=md.labels(lang),
         routes=md.routes_in_order(data),
+        notes=presence.notes_by_venue(md.stop_notes(data), lang),
     )
     points = _overview_points(night)
     fmap = _base_map(
         points[0] if points else _TRENGGALEK, title=f"{OVERVIEW_TITLE(lang)} {data.night}"
     )
 
-    desa_layer, border_layer, levels = _desa_layers(night, simplify_m=desa_simplify_m)
-    desa_layer.add_to(fmap)
-    border_layer.add_to(fmap)
+    levels, presence_layer = _add_desa_layers(fmap, night, simplify_m=desa_simplify_m)
     _add_heat_layer(fmap, night)
     _add_dropped_layer(fmap, night, min_priority=dropped_min_priority, limit=max_dropped)
     approximate = False
     for route in night.routes:
         approximate |= _add_route_layer(fmap, night, route, simplify_m=simplify_m)
     _add_station_layer(fmap, night)
-    _add_panel(fmap, _overview_panel(night, levels=levels, approximate=approximate))
+    panel = _overview_panel(
+        night, levels=levels, presence_layer=presence_layer, approximate=approximate
+    )
+    _add_panel(fmap, panel)
 
     # Collapsed: expanded it would cover popups near the top; the summary names the colours.
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
@@ -521,19 +601,22 @@ def _add_squad_stops(
     venues: Mapping[str, VenuePoint],
     *,
     colour: str,
+    notes: Mapping[str, tuple[str, ...]],
     lang: Lang,
 ) -> list[dict[str, Any]]:
-    """The squad's numbered stops on the map (no priority, no reasons); their list rows."""
+    """The squad's numbered stops on the map and their list rows: no priority and no reasons,
+    only the desa lines (``notes``: the presence curve and the days since presence)."""
     rows = []
     for number, stop in enumerate(route.stops, start=1):
         venue = venues[stop.venue_id]
+        lines = notes.get(stop.venue_id, ())
         marker = _stop_marker(
             number=number,
             stop=stop,
             venue=venue,
             colour=colour,
             priority=None,
-            reasons=(),
+            reasons=lines,
             lang=lang,
             size_px=32,
         )
@@ -550,6 +633,7 @@ def _add_squad_stops(
                 "arrival": format_clock_s(stop.arrival_s),
                 "departure": format_clock_s(stop.departure_s),
                 "nav_url": google_maps_directions_url(venue.lat, venue.lon),
+                "notes": list(lines),
             }
         )
     return rows
@@ -603,8 +687,9 @@ def render_squad(
 
     Only this squad's route (following the roads, arrows for the direction), its numbered
     stops and its station, with the ordered stop list in a panel that reads well on a 360 px
-    screen (times first, big tap targets, a "Navigasi" button per stop). No incidents, no
-    reasons and nothing of other squads: the page is forwarded between phones.
+    screen (times first, big tap targets, a "Navigasi" button per stop), each stop with its
+    desa lines (its rank among tonight's visits of its desa and the days since presence there).
+    No incidents, no reasons and nothing of other squads: the page is forwarded between phones.
 
     Raises
     ------
@@ -628,7 +713,8 @@ def render_squad(
     if route.stops:
         path, approximate = md.route_path(data, route, venues, station, simplify_m=simplify_m)
         _add_route(fmap, path, colour=colour, tooltip=label, weight=6)
-    stop_rows = _add_squad_stops(fmap, route, venues, colour=colour, lang=lang)
+    notes = presence.notes_by_venue(md.stop_notes(data), lang)
+    stop_rows = _add_squad_stops(fmap, route, venues, colour=colour, notes=notes, lang=lang)
     panel = _squad_panel(
         data,
         squad,

@@ -37,6 +37,7 @@ def map_data(result: NightResult) -> maps.MapData:
         incidents=result.dataset.incidents,
         legs=result.legs,
         kerawanan_levels=tuple(result.settings.kerawanan.levels),
+        problem=result.problem,
     )
 
 

@@ -6,6 +6,10 @@ caller (:func:`planner.render.outputs.write_night`) writes the files atomically.
 - ``rencana-patroli-<date>.html``: the printable A4 route sheet, one page per squad;
 - ``rencana-patroli-<date>.csv``: one row per stop, with empty columns the squad fills in after
   the night (``planner visits import`` reads it back);
+
+Each stop's "what to pay attention to" is its score reasons, then its desa lines (its rank
+among tonight's visits of its desa and the days since presence there:
+:mod:`planner.render.presence`, the same lines the maps show).
 - ``routes.geojson``: one feature per squad route along the roads and one per stop (EPSG:4326);
 - ``summary(...)``: the machine-readable summary behind ``planner plan --json``.
 """
@@ -26,6 +30,7 @@ from shapely.geometry import LineString, mapping
 
 from planner.domain import Plan, Squad, format_clock_s
 from planner.history import FILL_COLUMNS, INFO_COLUMNS
+from planner.render import presence
 from planner.render._html import render
 from planner.text import Lang, long_date
 from planner.text.sheets import NIGHT_DATE, SHEET_TEXT, TOTALS
@@ -66,6 +71,13 @@ class StopRow:
     reasons: tuple[str, ...]
     lat: float
     lon: float
+    notes: tuple[str, ...] = ()
+    """The desa lines: the presence curve's rank and weight, the days since presence."""
+
+    @property
+    def attention(self) -> tuple[str, ...]:
+        """What the squad should pay attention to: the reasons, then the desa lines."""
+        return (*self.reasons, *self.notes)
 
     def fields(self) -> dict[str, Any]:
         """What the sheet and the GeoJSON both show of a stop, times as WIB ``HH:MM``."""
@@ -82,10 +94,20 @@ class StopRow:
         }
 
 
-def stop_rows(result: NightResult) -> list[StopRow]:
-    """Every planned stop joined with its venue and its reasons, in route order."""
+def stop_rows(result: NightResult, *, lang: Lang | None = None) -> list[StopRow]:
+    """Every planned stop joined with its venue, its reasons and its desa lines (in ``lang``,
+    by default the reasons' language ``result.lang``), in route order."""
     venues = result.dataset.venues.set_index("venue_id")
     reasons = dict(zip(result.scores["venue_id"], result.scores["reasons"], strict=True))
+    notes = presence.notes_by_venue(
+        presence.stop_notes(
+            result.plan,
+            venues=result.dataset.venues,
+            scores=result.scores,
+            problem=result.problem,
+        ),
+        lang or result.lang,
+    )
     rows = []
     for route in result.plan.routes:
         for i, stop in enumerate(route.stops, start=1):
@@ -106,6 +128,7 @@ def stop_rows(result: NightResult) -> list[StopRow]:
                     reasons=tuple(reasons.get(stop.venue_id, ())),
                     lat=float(v.geometry.y),
                     lon=float(v.geometry.x),
+                    notes=notes.get(stop.venue_id, ()),
                 )
             )
     return rows
@@ -119,7 +142,7 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
     """The printable A4 route sheet: one page per squad."""
     stations = result.dataset.stations.set_index("station_id")
     by_squad: dict[str, list[StopRow]] = {}
-    for row in stop_rows(result):
+    for row in stop_rows(result, lang=lang):
         by_squad.setdefault(row.squad_id, []).append(row)
     sheets = []
     for squad in result.squads:
@@ -145,7 +168,7 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
                     {
                         **r.fields(),
                         "wait": r.start_s - r.arrival_s >= 60,
-                        "reasons": r.reasons,
+                        "reasons": r.attention,
                     }
                     for r in rows
                 ],
@@ -180,7 +203,7 @@ def stops_csv(result: NightResult) -> bytes:
                 format_clock_s(r.start_s),
                 format_clock_s(r.departure_s),
                 f"{r.priority:.2f}",
-                " | ".join(r.reasons),
+                " | ".join(r.attention),
                 *([""] * len(FILL_COLUMNS)),
             ]
         )
@@ -229,7 +252,7 @@ def routes_geojson(result: NightResult) -> bytes:
                     "squad_id": r.squad_id,
                     **r.fields(),
                     "priority": round(r.priority, 4),
-                    "reasons": " | ".join(r.reasons),
+                    "reasons": " | ".join(r.attention),
                 },
             }
         )

@@ -42,6 +42,10 @@ MAP_TEXT: dict[str, Msg] = {
     "back": msg("kembali", "back"),
     "until": msg("s/d", "to"),
     "no_visits": msg("Tidak ada kunjungan terjadwal malam ini.", "No visits planned tonight."),
+    "presence": msg(
+        "Kehadiran di desa (sejak kunjungan terakhir)",
+        "Presence in the desa (since the last visit)",
+    ),
 }
 """The labels the map templates read as ``t.<key>``."""
 
@@ -77,6 +81,79 @@ LEVEL_LABELS: dict[str, Msg] = {
 }
 """The kerawanan levels in the legend and the desa tooltip; other levels show as written."""
 
+DESA_FILL_LAYERS: dict[str, Msg] = {
+    "kerawanan": msg("Warna desa: kerawanan", "Desa colour: kerawanan"),
+    "presence": msg("Warna desa: kehadiran", "Desa colour: presence"),
+    "none": msg("Warna desa: tidak ada", "Desa colour: none"),
+}
+"""The overview's choice of desa fill (one at a time, radio buttons in the layer control)."""
+
+# ----------------------------------------------------------------- why this venue, in desa terms
+
+CURVE_FIRST = msg(
+    "kunjungan pertama dari {n} di Desa {desa} malam ini",
+    "1st of {n} visits in desa {desa} tonight",
+)
+"""The curve line of the first (full-value) visit of a desa that gets more than one tonight."""
+CURVE_NEXT = msg(
+    "kunjungan ke-{k} di Desa {desa} malam ini — nilai {weight}",
+    "{k}{suffix} visit in desa {desa} tonight — worth {weight}",
+)
+"""The curve line of a later visit: its rank in the desa tonight and the share of priority it
+counts (``½``, ``¼``, ``⅛`` with the default decay, otherwise ``×0,75``)."""
+PRESENCE_LINE = msg(
+    "Desa {desa}: target {target}, terakhir {last}",
+    "Desa {desa}: target {target}, last visit {last}",
+)
+"""The presence line: the desa's target interval and the days since a squad was there."""
+PRESENCE_NEVER = msg(
+    "Desa {desa}: target {target}, belum pernah dikunjungi",
+    "Desa {desa}: target {target}, never visited",
+)
+DAYS: dict[str, Msg] = {
+    "one": msg("1 hari", "1 day"),
+    "many": msg("{d} hari", "{d} days"),
+    "ago_under_one": msg("kurang dari 1 hari lalu", "less than a day ago"),
+    "ago_one": msg("1 hari lalu", "1 day ago"),
+    "ago_many": msg("{d} hari lalu", "{d} days ago"),
+}
+"""Days: a target interval, and how long ago the last visit was (whole days, rounded down)."""
+
+PRESENCE_TOOLTIP = msg(
+    "Desa {desa} ({level}): terakhir {last}, target {target}; {tonight}",
+    "Desa {desa} ({level}): last visit {last}, target {target}; {tonight}",
+)
+"""The presence layer's tooltip of one desa."""
+PRESENCE_TOOLTIP_NEVER = msg(
+    "Desa {desa} ({level}): belum pernah dikunjungi, target {target}; {tonight}",
+    "Desa {desa} ({level}): never visited, target {target}; {tonight}",
+)
+PRESENCE_TOOLTIP_NO_DATA = msg(
+    "Desa {desa} ({level}): tidak ada data kehadiran (tidak ada warkop yang dinilai); {tonight}",
+    "Desa {desa} ({level}): no presence data (no venue scored); {tonight}",
+)
+TONIGHT_VISITS: dict[str, Msg] = {
+    "none": msg("malam ini tidak ada kunjungan", "no visit tonight"),
+    "one": msg("malam ini 1 kunjungan", "1 visit tonight"),
+    "many": msg("malam ini {n} kunjungan", "{n} visits tonight"),
+}
+PRESENCE_STATES: dict[str, Msg] = {
+    "within": msg("Dalam target", "Within target"),
+    "due": msg("Jatuh tempo (≥ target)", "Due (≥ target)"),
+    "overdue": msg("Terlambat (≥ 2× target)", "Overdue (≥ 2× target)"),
+    "never": msg("Belum pernah dikunjungi", "Never visited"),
+    "no_data": msg("Tanpa data (tidak ada warkop)", "No data (no venue)"),
+}
+"""The presence layer's legend, from the best state to the worst, then no data."""
+
+
+def en_ordinal_suffix(k: int) -> str:
+    """The English ordinal suffix of ``k``: ``st``, ``nd``, ``rd`` or ``th`` (11th, 12th, 13th)."""
+    if 10 <= k % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+
+
 STATION_KIND: dict[str, Msg] = {
     "polres": msg("Polres", "Polres (district police)"),
     "polsek": msg("Polsek", "Polsek (sub-district police)"),
@@ -84,6 +161,10 @@ STATION_KIND: dict[str, Msg] = {
 """How a station's kind is named; other kinds show as written."""
 
 __all__ = [
+    "CURVE_FIRST",
+    "CURVE_NEXT",
+    "DAYS",
+    "DESA_FILL_LAYERS",
     "DESA_TOOLTIP",
     "EXIT_FULL_SCREEN",
     "FULL_SCREEN",
@@ -92,8 +173,16 @@ __all__ = [
     "MAP_TEXT",
     "MY_LOCATION",
     "OVERVIEW_TITLE",
+    "PRESENCE_LINE",
+    "PRESENCE_NEVER",
+    "PRESENCE_STATES",
+    "PRESENCE_TOOLTIP",
+    "PRESENCE_TOOLTIP_NEVER",
+    "PRESENCE_TOOLTIP_NO_DATA",
     "SHARE",
     "SQUAD_SUMMARY",
     "STATION_KIND",
     "STATION_LAYER",
+    "TONIGHT_VISITS",
+    "en_ordinal_suffix",
 ]

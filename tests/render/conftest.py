@@ -10,25 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from render.test_maps import STATIONS, VENUES, build_map_data
+from render.test_maps import build_map_data
 
 from planner.config import Settings
 from planner.pipeline import NightResult
 from planner.problem import SolveResult
+from planner.render.mapdata import MapData
 from planner.sources import Dataset
-from planner.testing import synthetic_problem
 
 
-def make_night_result(*, with_legs: bool = True) -> NightResult:
-    """The map tests' night as a pipeline result (the problem only feeds plan.json's totals)."""
-    data = build_map_data(with_legs=with_legs)
+def make_night_result(
+    *, with_legs: bool = True, with_presence: bool = True, data: MapData | None = None
+) -> NightResult:
+    """The map tests' night (or ``data``) as a pipeline result; its problem feeds plan.json's
+    totals and the presence curve's lines."""
+    data = data or build_map_data(with_legs=with_legs, with_presence=with_presence)
     settings = Settings()
-    problem = synthetic_problem(
-        [(0.0, 0.0)] * len(STATIONS) + [(float(i), 0.0) for i in range(len(VENUES))],
-        n_depots=len(STATIONS),
-        squads=[(0, 0, 3600), (1, 0, 3600)],
-        night=data.night,
-    )
+    assert data.problem is not None
+    problem = data.problem
     dataset = Dataset(
         root=Path("."),
         desa=data.desa,

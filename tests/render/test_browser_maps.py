@@ -14,9 +14,9 @@ from typing import Any
 
 import browser_support as bs
 import pytest
-from render.test_maps import XSS_NAME, build_map_data
+from render.test_maps import DESA_NAME, PRESENCE_STATE, XSS_NAME, build_map_data
 
-from planner.render import maps
+from planner.render import maps, presence
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +93,34 @@ def test_overview_in_chromium(
     page.locator(".leaflet-control-layers-overlays label", has_text="Kejadian 30 hari").click()
     page.wait_for_selector("canvas.leaflet-heatmap-layer", state="detached")
     page.screenshot(path=str(SHOTS / "overview-1366.png"))
+
+    # The desa fill is a choice of one: kerawanan at first, then presence (each desa drawn with
+    # its state's class and colour, below the routes), then none.
+    assert page.locator("path.wk-desa-kerawanan").count() == len(data.desa)
+    assert page.locator("path.wk-presence").count() == 0
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-base label", has_text="kehadiran").click()
+    page.wait_for_selector("path.wk-presence")
+    assert page.locator("path.wk-desa-kerawanan").count() == 0
+    for state in PRESENCE_STATE.values():
+        path = page.locator(f"path.wk-presence-{state}")
+        assert path.count() == 1, state
+        assert path.get_attribute("fill") == presence.PRESENCE_COLOURS[state]
+    z = page.evaluate(
+        "[getComputedStyle(document.querySelector('.leaflet-wk-desa-pane')).zIndex,"
+        " getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex]"
+    )
+    assert int(z[0]) < int(z[1])  # the fill stays under the routes
+    page.mouse.move(1, 799)
+    page.locator("path.wk-presence-never").hover(position={"x": 8, "y": 8})
+    tip = page.locator(".leaflet-tooltip", has_text="belum pernah dikunjungi")
+    tip.wait_for()
+    assert tip.inner_text().startswith(f"Desa {DESA_NAME['D3']} (sangat tinggi)")
+    page.screenshot(path=str(SHOTS / "overview-1366-presence.png"))
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-base label", has_text="tidak ada").click()
+    page.wait_for_selector("path.wk-presence", state="detached")
+    assert page.locator("path.wk-desa-kerawanan").count() == 0
     _assert_clean(offline)
     assert offline.router.tiles > 0
 
@@ -129,6 +157,10 @@ def test_squad_map_on_a_phone(
         nav = rows.nth(i).locator("a.wk-nav").bounding_box()
         assert nav is not None and nav["height"] >= 40
     assert rows.first.locator(".wk-time").inner_text().startswith("19:10")
+    # Each stop says what it means for its desa (V1: Sumbergedong, overdue).
+    assert rows.first.locator(".wk-desa-line").inner_text() == (
+        "Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
+    )
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "regu-R01-360.png"))

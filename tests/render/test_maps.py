@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import itertools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
 from planner.domain import WIB, Dropped, Night, Plan, Route, Squad, Stop, parse_window
+from planner.problem import NightProblem
 from planner.render import mapdata, maps
 from planner.render._html import esc
+from planner.testing import synthetic_problem
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 TEMPLATE_NAME = "Warkop ${alert(2)} `tick` back\\slash"
@@ -36,6 +39,20 @@ VENUES = {
     "V7": ("Warung Sepi Sekali", "warkop", "Pule", "Pule", 111.590, -8.120),
 }
 PRIORITY = {"V1": 6.0, "V2": 4.5, "V3": 3.0, "V4": 5.5, "V5": 2.0, "V6": 7.5, "V7": 0.4}
+# desa_code -> name, as in the desa file (D4's name is hostile markup)
+DESA_NAME = {"D1": "Sumbergedong", "D2": "Ngantru", "D3": "Pule", "D4": "<b>Karanganyar</b>"}
+# venue_id -> desa_code (D5: Surodakan, a kelurahan missing from the desa file)
+DESA_CODE = {"V1": "D1", "V2": "D2", "V3": "D5", "V4": "D3", "V5": "D4", "V6": "D2", "V7": "D3"}
+# desa_code -> (days since presence before tonight, target days): overdue, within, never, due;
+# D5 has no presence data (NaN).
+PRESENCE = {
+    "D1": (7.4, 3.0),
+    "D2": (2.2, 6.0),
+    "D3": (float("inf"), 2.0),
+    "D4": (4.5, 4.0),
+    "D5": (float("nan"), float("nan")),
+}
+PRESENCE_STATE = {"D1": "overdue", "D2": "within", "D3": "never", "D4": "due"}
 
 
 def _stop(vid: str, arrive_min: int, travel_s: int, dist_m: float) -> Stop:
@@ -60,8 +77,41 @@ STATIONS = {
 }
 
 
-def build_map_data(*, with_legs: bool = True, reversed_leg: bool = False) -> maps.MapData:
-    """A tiny night: two squads (3 and 2 stops), one high- and one low-priority drop."""
+def build_problem(
+    venues: gpd.GeoDataFrame, *, decay: float = 0.5, n_stations: int = len(STATIONS)
+) -> NightProblem:
+    """The compiled night behind the plan (nodes S0, S1, V1..V7; prizes = priorities; desa by
+    ``desa_code``): what the presence curve's ranks are computed from."""
+    ids = list(venues["venue_id"])
+    assert ids == [f"V{i}" for i in range(1, len(ids) + 1)]  # synthetic_problem's node ids
+    return synthetic_problem(
+        [(0.0, 0.0)] * n_stations + [(float(i), 0.0) for i in range(len(ids))],
+        n_depots=n_stations,
+        squads=[(0, 0, 3600), (1, 0, 3600)],
+        prize=[PRIORITY[v] for v in ids],
+        desa=list(venues["desa_code"]),
+        desa_decay=decay,
+        night=NIGHT,
+    )
+
+
+def build_map_data(
+    *,
+    with_legs: bool = True,
+    reversed_leg: bool = False,
+    with_presence: bool = True,
+    desa_of: Mapping[str, str] | None = None,
+    decay: float = 0.5,
+) -> maps.MapData:
+    """A tiny night: two squads (3 and 2 stops), one high- and one low-priority drop.
+
+    ``with_presence``: the scores carry the presence columns of the risk scores
+    (``presence, recent_factor, desa_days, desa_target_days``, from :data:`PRESENCE`).
+    ``desa_of``: venues moved to another desa (``venue_id -> desa_code`` of :data:`DESA_NAME`);
+    ``decay``: the problem's ``desa_decay``.
+    """
+    code_of = {**DESA_CODE, **(desa_of or {})}
+    desa_name = {v: DESA_NAME[desa_of[v]] if v in (desa_of or {}) else VENUES[v][2] for v in VENUES}
     squads = (
         Squad("R01", "POLRES", 6, parse_window("19:00-02:00"), "mobil", None, "Regu 1 Samapta"),
         Squad("R02", "PS_PULE", 5, parse_window("20:00-01:00"), "motor", ("Pule",), "Regu Pule"),
@@ -109,7 +159,8 @@ def build_map_data(*, with_legs: bool = True, reversed_leg: bool = False) -> map
             "venue_id": list(VENUES),
             "name": [v[0] for v in VENUES.values()],
             "kind": [v[1] for v in VENUES.values()],
-            "desa": [v[2] for v in VENUES.values()],
+            "desa_code": [code_of[v] for v in VENUES],
+            "desa": [desa_name[v] for v in VENUES],
             "kecamatan": [v[3] for v in VENUES.values()],
         },
         geometry=[Point(v[4], v[5]) for v in VENUES.values()],
@@ -125,10 +176,19 @@ def build_map_data(*, with_legs: bool = True, reversed_leg: bool = False) -> map
             ],
         }
     )
+    if with_presence:
+        days = [PRESENCE[code_of[v]][0] for v in VENUES]
+        targets = [PRESENCE[code_of[v]][1] for v in VENUES]
+        scores = scores.assign(
+            presence=0.0,  # the overdue bonus: not what the render tests look at
+            recent_factor=1.0,
+            desa_days=days,
+            desa_target_days=targets,
+        )
     desa = gpd.GeoDataFrame(
         {
-            "desa_code": ["D1", "D2", "D3", "D4"],
-            "desa": ["Sumbergedong", "Ngantru", "Pule", "<b>Karanganyar</b>"],
+            "desa_code": list(DESA_NAME),
+            "desa": list(DESA_NAME.values()),
             "kecamatan": ["Trenggalek", "Trenggalek", "Pule", "Pule"],
             "kerawanan": ["tinggi", "rendah", "sangat_tinggi", "sedang"],
         },
@@ -180,6 +240,7 @@ def build_map_data(*, with_legs: bool = True, reversed_leg: bool = False) -> map
         desa=desa,
         incidents=incidents,
         legs=legs,
+        problem=build_problem(venues, decay=decay),
     )
 
 

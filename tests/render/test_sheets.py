@@ -95,7 +95,10 @@ def test_csv_has_one_row_per_stop_and_the_import_columns(night_result: NightResu
         assert all(r[c] == "" for c in h.FILL_COLUMNS)  # the squad fills these in
     first = rows[0]  # V1: arrival 430 min after noon = 19:10, priority 6
     assert (first["rencana_tiba"], first["prioritas"], first["nama"]) == ("19:10", "6.00", XSS_NAME)
-    assert first["perhatian"] == f"kerawanan tinggi | {SCRIPT_REASON}"
+    # the score reasons, then the desa line (Sumbergedong: 7.4 days, target 3; its only visit)
+    assert first["perhatian"] == (
+        f"kerawanan tinggi | {SCRIPT_REASON} | Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
+    )
 
 
 def test_filled_in_csv_imports_as_visits(night_result: NightResult, tmp_path: Path) -> None:
