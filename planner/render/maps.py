@@ -533,11 +533,11 @@ def render_overview(
     Desa coloured by kerawanan (with a legend), or — one radio button away in the layer
     control — by their presence before tonight (within target / due / overdue / never visited,
     with tonight's visits in the tooltip and a legend; when the scores carry presence data), or
-    not at all; kecamatan borders; stations; per squad a
-    layer with its road-following route (arrows show the direction), numbered stops with popups
-    (times in WIB, priority, reasons and desa lines, a "Navigasi" directions link); high-priority venues
-    dropped tonight, faded, with why; an incident heat layer of the last 30 days (hidden until
-    switched on); a summary panel; full-screen and my-location controls.
+    not at all; kecamatan borders; stations; per squad a layer with its road-following route
+    (arrows show the direction), numbered stops with popups (times in WIB, priority, reasons and
+    desa lines, a "Navigasi" directions link); high-priority venues dropped tonight, faded, with
+    why; an incident heat layer of the last 30 days (hidden until switched on); a summary panel;
+    full-screen and my-location controls.
 
     Parameters
     ----------
@@ -564,7 +564,7 @@ def render_overview(
         colours=md.squad_colours(data),
         labels=md.labels(lang),
         routes=md.routes_in_order(data),
-        notes=presence.notes_by_venue(md.stop_notes(data), lang),
+        notes=presence.notes_by_venue(md.stop_notes(data), lang, beside_reasons=True),
     )
     points = _overview_points(night)
     fmap = _base_map(
@@ -601,15 +601,17 @@ def _add_squad_stops(
     venues: Mapping[str, VenuePoint],
     *,
     colour: str,
-    notes: Mapping[str, tuple[str, ...]],
+    notes: Mapping[str, presence.StopNote],
     lang: Lang,
 ) -> list[dict[str, Any]]:
     """The squad's numbered stops on the map and their list rows: no priority and no reasons,
-    only the desa lines (``notes``: the presence curve and the days since presence)."""
+    only the desa lines (``notes``: the presence curve and the days since presence; in the
+    list in their short forms, under the desa's name)."""
     rows = []
     for number, stop in enumerate(route.stops, start=1):
         venue = venues[stop.venue_id]
-        lines = notes.get(stop.venue_id, ())
+        note = notes.get(stop.venue_id)
+        lines = note.lines(lang) if note else ()
         marker = _stop_marker(
             number=number,
             stop=stop,
@@ -633,7 +635,7 @@ def _add_squad_stops(
                 "arrival": format_clock_s(stop.arrival_s),
                 "departure": format_clock_s(stop.departure_s),
                 "nav_url": google_maps_directions_url(venue.lat, venue.lon),
-                "notes": list(lines),
+                "notes": list(note.lines(lang, short=True) if note else ()),
             }
         )
     return rows
@@ -713,7 +715,7 @@ def render_squad(
     if route.stops:
         path, approximate = md.route_path(data, route, venues, station, simplify_m=simplify_m)
         _add_route(fmap, path, colour=colour, tooltip=label, weight=6)
-    notes = presence.notes_by_venue(md.stop_notes(data), lang)
+    notes = md.stop_notes(data)
     stop_rows = _add_squad_stops(fmap, route, venues, colour=colour, notes=notes, lang=lang)
     panel = _squad_panel(
         data,

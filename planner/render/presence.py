@@ -10,7 +10,10 @@ sheet, the squad's phone map, the overview's popups) and into the presence state
   ini — nilai ½". None when the curve is off (``desa_decay == 1``) or the night has no problem.
 - The **presence line** of a stop: "Desa Y: target 3 hari, terakhir 4 hari lalu", from the
   score columns ``desa_days`` (``inf``: never visited) and ``desa_target_days``. None when the
-  scores do not carry them (or carry NaN: a venue without a desa).
+  scores do not carry them (or carry NaN: a venue without a desa). Where the score reasons are
+  shown too (route sheet, CSV, GeoJSON, overview popups) it is left out for a venue whose desa
+  is past its target (``presence > 0``): its reasons already say so ("Desa Y belum dikunjungi
+  9 hari; target 7 hari", :func:`planner.risk.reasons.presence_reason`).
 """
 
 from __future__ import annotations
@@ -31,9 +34,11 @@ from planner.text import Lang, number, short_number
 from planner.text.maps import (
     CURVE_FIRST,
     CURVE_NEXT,
+    CURVE_SHORT,
     DAYS,
     PRESENCE_LINE,
     PRESENCE_NEVER,
+    PRESENCE_SHORT,
     PRESENCE_TOOLTIP,
     PRESENCE_TOOLTIP_NEVER,
     PRESENCE_TOOLTIP_NO_DATA,
@@ -135,6 +140,9 @@ class StopNote:
     days, target_days
         Days since any squad was in the desa before tonight (``inf``: never) and the desa's
         target interval; NaN when the scores carry no presence data.
+    overdue_bonus
+        The score's ``presence`` (S, 0 without the column): above 0 the venue's reasons carry
+        the desa's presence already.
     """
 
     venue_id: str
@@ -145,37 +153,50 @@ class StopNote:
     decay: float
     days: float
     target_days: float
+    overdue_bonus: float = 0.0
 
-    def curve_line(self, lang: Lang) -> str | None:
+    def curve_line(self, lang: Lang, *, short: bool = False) -> str | None:
         """``"kunjungan ke-2 di Desa X malam ini — nilai ½"``; the first of several visits says
-        so; None for the only visit of its desa, without a curve, or with ``decay == 1``."""
+        so; None for the only visit of its desa, without a curve, or with ``decay == 1``.
+        ``short``: "kunjungan ke-2 di desa ini — nilai ½" (under the desa's name)."""
         if self.rank is None or self.decay >= 1.0 or self.desa_visits < 2:
             return None
-        if self.rank == 0:
-            return CURVE_FIRST.format(n=self.desa_visits, desa=self.desa)(lang)
         k = self.rank + 1
-        return CURVE_NEXT.format(
-            k=k,
-            suffix=en_ordinal_suffix(k),
-            desa=self.desa,
-            weight=weight_text(self.weight, self.decay, lang),
-        )(lang)
+        words = {
+            "n": self.desa_visits,
+            "k": k,
+            "suffix": en_ordinal_suffix(k),
+            "desa": self.desa,
+            "weight": weight_text(self.weight, self.decay, lang),
+        }
+        if self.rank == 0:
+            return (CURVE_SHORT["first"] if short else CURVE_FIRST).format(**words)(lang)
+        return (CURVE_SHORT["next"] if short else CURVE_NEXT).format(**words)(lang)
 
-    def presence_line(self, lang: Lang) -> str | None:
+    def presence_line(self, lang: Lang, *, short: bool = False) -> str | None:
         """``"Desa Y: target 3 hari, terakhir 4 hari lalu"`` (never visited: "belum pernah
-        dikunjungi"); None without presence data."""
+        dikunjungi"); None without presence data. ``short``: without "Desa Y: "."""
         if math.isnan(self.days) or math.isnan(self.target_days):
             return None
-        target = days_text(self.target_days, lang)
+        words = {"desa": self.desa, "target": days_text(self.target_days, lang)}
         if math.isinf(self.days):
-            return PRESENCE_NEVER.format(desa=self.desa, target=target)(lang)
-        return PRESENCE_LINE.format(
-            desa=self.desa, target=target, last=days_ago_text(self.days, lang)
-        )(lang)
+            return (PRESENCE_SHORT["never"] if short else PRESENCE_NEVER).format(**words)(lang)
+        words["last"] = days_ago_text(self.days, lang)
+        return (PRESENCE_SHORT["last"] if short else PRESENCE_LINE).format(**words)(lang)
 
-    def lines(self, lang: Lang) -> tuple[str, ...]:
-        """The curve line, then the presence line (those that apply)."""
-        return tuple(x for x in (self.curve_line(lang), self.presence_line(lang)) if x)
+    def lines(
+        self, lang: Lang, *, beside_reasons: bool = False, short: bool = False
+    ) -> tuple[str, ...]:
+        """The curve line, then the presence line (those that apply).
+
+        ``beside_reasons``: the lines follow the venue's score reasons, which already name an
+        overdue desa (``overdue_bonus > 0``); its presence line is then left out. ``short``:
+        the forms that follow the desa's name (the squad's stop list).
+        """
+        shown = self.presence_line(lang, short=short)
+        if beside_reasons and self.overdue_bonus > 0:
+            shown = None
+        return tuple(x for x in (self.curve_line(lang, short=short), shown) if x)
 
 
 def _score_column(scores: pd.DataFrame, column: str) -> dict[str, float]:
@@ -209,6 +230,7 @@ def stop_notes(
     names = {str(v): cell_text(d) for v, d in zip(venues["venue_id"], venues["desa"], strict=True)}
     days = _score_column(scores, "desa_days")
     targets = _score_column(scores, "desa_target_days")
+    bonus = _score_column(scores, "presence")
     visited = [s.venue_id for r in plan.routes for s in r.stops]
     rank: dict[str, int] = {}
     weight: dict[str, float] = {}
@@ -237,6 +259,7 @@ def stop_notes(
             decay=decay,
             days=days.get(v, math.nan),
             target_days=targets.get(v, math.nan),
+            overdue_bonus=0.0 if math.isnan(b := bonus.get(v, 0.0)) else b,
         )
         for v in visited
     }
@@ -343,9 +366,12 @@ def desa_presence(
     return out
 
 
-def notes_by_venue(notes: Mapping[str, StopNote], lang: Lang) -> dict[str, tuple[str, ...]]:
-    """``venue_id -> lines`` in ``lang`` (what the sheet and the maps print under a stop)."""
-    return {v: n.lines(lang) for v, n in notes.items()}
+def notes_by_venue(
+    notes: Mapping[str, StopNote], lang: Lang, *, beside_reasons: bool = False, short: bool = False
+) -> dict[str, tuple[str, ...]]:
+    """``venue_id -> lines`` in ``lang`` (what the sheet and the maps print under a stop;
+    ``beside_reasons`` and ``short``: see :meth:`StopNote.lines`)."""
+    return {v: n.lines(lang, beside_reasons=beside_reasons, short=short) for v, n in notes.items()}
 
 
 __all__ = [

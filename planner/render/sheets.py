@@ -107,6 +107,7 @@ def stop_rows(result: NightResult, *, lang: Lang | None = None) -> list[StopRow]
             problem=result.problem,
         ),
         lang or result.lang,
+        beside_reasons=True,
     )
     rows = []
     for route in result.plan.routes:

@@ -110,6 +110,19 @@ PRESENCE_NEVER = msg(
     "Desa {desa}: target {target}, belum pernah dikunjungi",
     "Desa {desa}: target {target}, never visited",
 )
+CURVE_SHORT: dict[str, Msg] = {
+    "first": msg("kunjungan pertama dari {n} di desa ini", "1st of {n} visits in this desa"),
+    "next": msg(
+        "kunjungan ke-{k} di desa ini — nilai {weight}",
+        "{k}{suffix} visit in this desa — worth {weight}",
+    ),
+}
+"""The curve line in the squad's stop list, under the desa's name."""
+PRESENCE_SHORT: dict[str, Msg] = {
+    "last": msg("target {target}, terakhir {last}", "target {target}, last visit {last}"),
+    "never": msg("target {target}, belum pernah dikunjungi", "target {target}, never visited"),
+}
+"""The presence line in the squad's stop list, under the desa's name."""
 DAYS: dict[str, Msg] = {
     "one": msg("1 hari", "1 day"),
     "many": msg("{d} hari", "{d} days"),
@@ -163,6 +176,7 @@ STATION_KIND: dict[str, Msg] = {
 __all__ = [
     "CURVE_FIRST",
     "CURVE_NEXT",
+    "CURVE_SHORT",
     "DAYS",
     "DESA_FILL_LAYERS",
     "DESA_TOOLTIP",
@@ -175,6 +189,7 @@ __all__ = [
     "OVERVIEW_TITLE",
     "PRESENCE_LINE",
     "PRESENCE_NEVER",
+    "PRESENCE_SHORT",
     "PRESENCE_STATES",
     "PRESENCE_TOOLTIP",
     "PRESENCE_TOOLTIP_NEVER",

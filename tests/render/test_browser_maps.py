@@ -158,9 +158,7 @@ def test_squad_map_on_a_phone(
         assert nav is not None and nav["height"] >= 40
     assert rows.first.locator(".wk-time").inner_text().startswith("19:10")
     # Each stop says what it means for its desa (V1: Sumbergedong, overdue).
-    assert rows.first.locator(".wk-desa-line").inner_text() == (
-        "Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
-    )
+    assert rows.first.locator(".wk-desa-line").inner_text() == "target 3 hari, terakhir 7 hari lalu"
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "regu-R01-360.png"))

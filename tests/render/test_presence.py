@@ -186,13 +186,17 @@ def test_overview_popups_show_the_desa_lines(pule3: MapData) -> None:
 
 def test_squad_map_shows_the_desa_lines_in_its_list_and_popups(pule3: MapData) -> None:
     r01 = maps.render_squad(pule3, "R01")
-    line = "kunjungan ke-2 di Desa Pule malam ini — nilai ½"
-    assert f'<small class="wk-desa-line">{line}</small>' in r01  # the stop list
-    assert r01.count(line) == 2  # and the stop's popup
-    assert '<small class="wk-desa-line">Desa Pule: target 2 hari, belum pernah dikunjungi' in r01
+    # The stop list: short forms under "kind · desa".
+    for short in ("kunjungan ke-2 di desa ini — nilai ½", "target 2 hari, belum pernah dikunjungi"):
+        assert r01.count(f'<small class="wk-desa-line">{short}</small>') == 1
+    # The stop's popup: the full sentences.
+    assert r01.count("kunjungan ke-2 di Desa Pule malam ini — nilai ½") == 1
+    assert r01.count("Desa Pule: target 2 hari, belum pernah dikunjungi") == 1
     assert "alasan V" not in r01  # still no score reasons on a phone
     r02 = maps.render_squad(pule3, "R02", lang="en")
-    assert '<small class="wk-desa-line">1st of 3 visits in desa Pule tonight</small>' in r02
+    assert '<small class="wk-desa-line">1st of 3 visits in this desa</small>' in r02
+    assert "1st of 3 visits in desa Pule tonight" in r02
+    assert '<small class="wk-desa-line">target 2 days, never visited</small>' in r02
 
 
 def test_route_sheet_and_csv_show_the_desa_lines(pule3: MapData) -> None:
@@ -313,3 +317,31 @@ def test_no_presence_layer_before_the_presence_columns() -> None:
     assert "wk-presence" not in page and "Warna desa: kehadiran" not in page
     assert "Kehadiran di desa" not in page  # no legend either
     assert "Warna desa: kerawanan" in page
+
+
+def test_an_overdue_desa_is_named_once_where_the_reasons_are_shown() -> None:
+    """The risk scores give a venue of an overdue desa its own reason ("Desa X belum
+    dikunjungi N hari; target T hari") with ``presence > 0``: the sheet and the overview, which
+    print the reasons, leave the presence line out; the phone map, which does not, keeps it."""
+    data = build_map_data()
+    overdue = data.scores["venue_id"] == "V1"
+    reason = "Desa Sumbergedong belum dikunjungi 7 hari; target 3 hari"
+    scores = data.scores.assign(
+        presence=data.scores["presence"].mask(overdue, 2.5),
+        reasons=[
+            [reason] if o else r for o, r in zip(overdue, data.scores["reasons"], strict=True)
+        ],
+    )
+    data = MapData(**{**data.__dict__, "scores": scores})
+    line = "Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
+    note = _notes(data)["V1"]
+    assert note.lines("id") == (line,)
+    assert note.lines("id", beside_reasons=True) == ()
+    page = sheets.route_sheet_html(make_night_result(data=data))
+    assert reason in _sheet_row(page, "V1") and line not in page
+    assert "Desa Ngantru: target 6 hari" in _sheet_row(page, "V2")  # within target: kept
+    overview = maps.render_overview(data)
+    assert reason in overview and line not in overview
+    phone = maps.render_squad(data, "R01")
+    assert line in phone and reason not in phone  # in the popup
+    assert '<small class="wk-desa-line">target 3 hari, terakhir 7 hari lalu</small>' in phone
