@@ -17,6 +17,13 @@ The model is a team orienteering problem with time windows (TOPTW) on OR-Tools' 
 * arc costs are travel seconds, so the objective is *seconds of driving + penalties of the
   venues left out*: a venue is visited when its priority pays for the detour.
 
+OR-Tools prices each venue alone, so it cannot express the presence curve (the k-th visit of a
+desa counts ``decay ** (k - 1)``, ``NightProblem.desa_decay``). The caller hands the model the
+curve linearised at its current routes (``penalties``: what leaving a planned visit out alone
+loses, what adding an unplanned venue alone gains) and judges what comes back by the exact
+objective (:func:`planner.routing.heuristics.plan_cost`), keeping its own routes when OR-Tools'
+are not better.
+
 :class:`NightModel` builds that model, closes it with the search parameters, starts it from node
 routes and walks the solution back to node routes: problem nodes go in and come out, OR-Tools'
 indices never leave this module. What to search from and for how long is decided by the caller
@@ -112,10 +119,22 @@ class NightModel:
     desa_caps
         Per desa group, the visits still allowed (a restricted problem: the visits of the
         routes outside it already count); None: ``problem.max_per_desa`` for every group.
+    penalties
+        Per node, the disjunction penalty instead of ``problem.penalty`` (the presence curve
+        linearised at the caller's routes).
     """
 
-    def __init__(self, problem: NightProblem, *, desa_caps: dict[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        problem: NightProblem,
+        *,
+        desa_caps: dict[int, int] | None = None,
+        penalties: np.ndarray | None = None,
+    ) -> None:
         self.problem = problem
+        self._penalty = problem.penalty if penalties is None else np.asarray(penalties)
+        if self._penalty.shape != (problem.n_nodes,):
+            raise ValueError("penalties must give one value per node")
         starts = [int(x) for x in problem.start_node]
         ends = [int(x) for x in problem.end_node]
         self._manager = pywrapcp.RoutingIndexManager(
@@ -160,7 +179,8 @@ class NightModel:
     def _add_venues(self, *, depots_as_ends: set[int]) -> None:
         """Optional venues at their penalties, jurisdiction, windows; other depots inactive."""
         p, model = self.problem, self._model
-        big = int(p.penalty.sum()) + int((p.shift_end_s - p.shift_start_s).clip(min=0).sum()) + 1
+        pen = self._penalty
+        big = int(pen.sum()) + int((p.shift_end_s - p.shift_start_s).clip(min=0).sum()) + 1
         for node in range(p.n_nodes):
             if node in depots_as_ends:
                 continue
@@ -170,8 +190,7 @@ class NightModel:
                 model.AddDisjunction([idx], 0)
                 model.ActiveVar(idx).SetValue(0)
                 continue
-            pen = big if p.must_visit[node] else int(p.penalty[node])
-            model.AddDisjunction([idx], pen)
+            model.AddDisjunction([idx], big if p.must_visit[node] else max(0, int(pen[node])))
             if len(allowed) < p.n_squads:
                 model.VehicleVar(idx).SetValues([-1, *allowed])
             self._time.CumulVar(idx).SetRange(int(p.open_s[node]), int(p.latest_start_s[node]))

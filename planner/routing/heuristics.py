@@ -6,16 +6,116 @@ ruin-and-recreate search (:func:`ruin_recreate`) that improves node routes befor
 local search polishes them. Routes are node lists per squad without the depots; every route
 built here keeps the windows, shifts, jurisdiction, ``max_stops`` and ``max_per_desa`` (the
 pipeline re-verifies the final plan with ``planner.check`` anyway).
+
+The objective is the presence curve's (``NightProblem.desa_decay``, docs/presence.md): travel
+seconds plus every venue's penalty, minus what tonight's visits collect, where the k-th visit of
+one desa (highest penalty first) collects ``decay ** (k - 1)`` of its penalty. Every phase here
+works with it exactly: :class:`Presence` gives the marginal gain of each candidate given the
+visits already planned, and the greedy, the multi-start and ruin and recreate rank and accept by
+it. With ``decay == 1`` it is the plain sum (the team orienteering benchmark).
 """
 
 from __future__ import annotations
 
+import bisect
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from planner.problem import NightProblem
+from planner.problem import NightProblem, curve_weights
+
+# ------------------------------------------------------------------ the presence curve
+
+
+class Presence:
+    """Tonight's planned visits per desa, for the curve's marginal values (penalty units).
+
+    ``gains(cand)``: what visiting each candidate would add, alone, to what the plan collects;
+    ``losses(nodes)``: what leaving each planned visit out would take away. Both are exact for
+    one venue at a time (the curve is concave: adding two venues of one desa gains less than
+    the sum of their gains, which is why every search phase compares plans by
+    :func:`plan_cost`, never by these numbers added up).
+    """
+
+    __slots__ = ("decay", "flat", "group", "members", "pen")
+
+    def __init__(self, problem: NightProblem, visited: Iterable[int] = ()) -> None:
+        self.decay = float(problem.desa_decay)
+        self.flat = self.decay >= 1.0
+        self.group = problem.desa_group
+        self.pen = problem.penalty.astype(np.float64)
+        self.members: dict[int, list[float]] = {}
+        """Per desa group, minus the penalties of its planned visits, ascending (highest
+        penalty first)."""
+        for v in visited:
+            self.add(int(v))
+
+    def add(self, v: int) -> None:
+        if not self.flat:
+            bisect.insort(self.members.setdefault(int(self.group[v]), []), -float(self.pen[v]))
+
+    def remove(self, v: int) -> None:
+        if not self.flat:
+            neg = self.members[int(self.group[v])]
+            del neg[bisect.bisect_left(neg, -float(self.pen[v]))]
+
+    def gains(self, cand: np.ndarray) -> np.ndarray:
+        """Per candidate (not planned), the penalty units its visit would collect.
+
+        Inserted at rank ``r`` among the desa's ``m`` visits ``S`` (descending), a penalty
+        ``p`` adds ``p w_r - (1 - decay) sum_{j >= r} S_j w_j`` with ``w_j = decay**j``: its
+        own share, less what the visits it pushes one rank down lose.
+        """
+        out = self.pen[cand].copy()
+        if self.flat or len(cand) == 0:
+            return out
+        groups = self.group[cand]
+        for g in np.unique(groups).tolist():
+            neg = self.members.get(g)
+            if not neg:
+                continue
+            sel = groups == g
+            p = out[sel]
+            desc = -np.asarray(neg)
+            w = self.decay ** np.arange(len(desc) + 1, dtype=np.float64)
+            tail = np.zeros(len(desc) + 1)
+            tail[:-1] = np.cumsum((desc * w[:-1])[::-1])[::-1]
+            r = np.searchsorted(np.asarray(neg), -p, side="right")
+            out[sel] = p * w[r] - (1.0 - self.decay) * tail[r]
+        return out
+
+    def losses(self, nodes: Sequence[int]) -> np.ndarray:
+        """Per planned visit, the penalty units the plan would lose without it (alone)."""
+        idx = np.asarray(nodes, dtype=np.int64)
+        if self.flat or len(idx) == 0:
+            return self.pen[idx].copy()
+        out = np.empty(len(idx))
+        for i, v in enumerate(idx.tolist()):
+            self.remove(v)
+            out[i] = self.gains(np.asarray([v]))[0]
+            self.add(v)
+        return out
+
+
+def linear_penalties(
+    problem: NightProblem, routes: Sequence[Sequence[int]], nodes: Sequence[int]
+) -> np.ndarray:
+    """The curve linearised at ``routes``, as integer penalties for a model that can only
+    price each venue alone (OR-Tools' disjunctions): a planned visit costs what leaving it out
+    alone would lose, an unplanned venue what visiting it alone would gain. Equal to
+    ``problem.penalty`` when the curve is off."""
+    idx = np.asarray(nodes, dtype=np.int64)
+    if problem.desa_decay >= 1.0:
+        return problem.penalty[idx].astype(np.int64)
+    planned = {int(v) for r in routes for v in r}
+    pres = Presence(problem, planned)
+    out = np.empty(len(idx), dtype=np.float64)
+    on = np.asarray([int(v) in planned for v in idx], dtype=bool)
+    out[on] = pres.losses(idx[on].tolist())
+    out[~on] = pres.gains(idx[~on])
+    return np.rint(out).astype(np.int64)
+
 
 # ------------------------------------------------------------------ constructive heuristic
 
@@ -114,20 +214,21 @@ def _fill(
     *,
     alpha: float,
     jitter: np.ndarray,
+    presence: Presence,
     allowed_cand: np.ndarray | None = None,
 ) -> None:
     """Insert venues greedily into ``routes`` until nothing more fits (in place).
 
     Must-visit venues first (least time used first), then repeatedly the venue and squad with
-    the best ``penalty**alpha / time used × jitter`` whose insertion is feasible (windows,
-    shift, area, ``max_stops``, ``max_per_desa``) and pays for its added travel.
-    ``allowed_cand`` (a node mask) limits the venues considered; ``unrouted`` and
-    ``desa_count`` are updated.
+    the best ``gain**alpha / time used × jitter`` whose insertion is feasible (windows, shift,
+    area, ``max_stops``, ``max_per_desa``) and pays for its added travel, where ``gain`` is
+    what the visit adds under the presence curve given the visits planned so far
+    (``presence``, kept in step). ``allowed_cand`` (a node mask) limits the venues considered;
+    ``unrouted``, ``desa_count`` and ``presence`` are updated.
     """
     k_n = problem.n_squads
     n = problem.n_nodes
     cap = problem.max_per_desa
-    pen = problem.penalty
 
     def open_mask() -> np.ndarray:
         mask = unrouted if allowed_cand is None else unrouted & allowed_cand
@@ -137,12 +238,27 @@ def _fill(
                     mask &= problem.desa_group != g
         return mask
 
+    # per squad and venue, from the squad's last refresh: feasible, position, time, travel
+    valid = np.zeros((k_n, n), dtype=bool)
+    used_at = np.ones((k_n, n), dtype=np.int64)
+    added_at = np.zeros((k_n, n), dtype=np.int64)
     for phase in ("must", "rest"):
         base = problem.must_visit if phase == "must" else np.ones(n, dtype=bool)
         if phase == "must" and not (base & open_mask()).any():
             continue
         score = np.full((k_n, n), -np.inf)
         best_pos = np.zeros((k_n, n), dtype=np.int64)
+        valid[:] = False
+
+        def value(
+            rows: np.ndarray | int, cand: np.ndarray, gain: np.ndarray, phase: str = phase
+        ) -> np.ndarray:
+            used = used_at[rows, cand]
+            if phase == "must":
+                return np.where(valid[rows, cand], -used.astype(np.float64), -np.inf)
+            ok = (gain - added_at[rows, cand] >= 0) | problem.must_visit[cand]
+            val = (np.maximum(gain, 0.0) ** alpha) / used * jitter[cand]
+            return np.where(ok & valid[rows, cand], val, -np.inf)
 
         def refresh(
             k: int,
@@ -150,9 +266,9 @@ def _fill(
             score: np.ndarray = score,
             best_pos: np.ndarray = best_pos,
             base: np.ndarray = base,
-            phase: str = phase,
         ) -> None:
             score[k] = -np.inf
+            valid[k] = False
             r = routes[k]
             if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
                 return
@@ -160,15 +276,11 @@ def _fill(
             if len(cand) == 0:
                 return
             feas, pos, used, added = r.insertion(cand)
-            if phase == "must":
-                val = -used.astype(np.float64)
-            else:
-                gain_ok = (pen[cand] - added >= 0) | problem.must_visit[cand]
-                feas &= gain_ok
-                val = (pen[cand] ** alpha) / used * jitter[cand]
-            val = np.where(feas, val, -np.inf)
-            score[k, cand] = val
+            valid[k, cand] = feas
+            used_at[k, cand] = np.where(feas, used, 1)
+            added_at[k, cand] = added
             best_pos[k, cand] = pos
+            score[k, cand] = value(k, cand, presence.gains(cand))
 
         mask = open_mask()
         for k in range(k_n):
@@ -180,13 +292,23 @@ def _fill(
                 break
             routes[k].insert(int(best_pos[k, v]), v)
             unrouted[v] = False
+            presence.add(v)
             score[:, v] = -np.inf
+            valid[:, v] = False
             g = int(problem.desa_group[v])
             if cap is not None and g >= 0:
                 desa_count[g] = desa_count.get(g, 0) + 1
                 if desa_count[g] >= cap:
                     score[:, problem.desa_group == g] = -np.inf
-            refresh(k, open_mask())
+            mask = open_mask()
+            if not presence.flat and phase == "rest":
+                # the visit lowers what its desa's other venues would add, for every squad
+                same = np.flatnonzero(mask & (problem.desa_group == g))
+                if len(same):
+                    gain = presence.gains(same)
+                    for j in range(k_n):
+                        score[j, same] = value(j, same, gain)
+            refresh(k, mask)
 
 
 def greedy_routes(
@@ -211,7 +333,7 @@ def greedy_routes(
     unrouted = np.ones(problem.n_nodes, dtype=bool)
     unrouted[: problem.n_depots] = False
     jitter = 1.0 + noise * rng.random(problem.n_nodes)
-    _fill(problem, routes, unrouted, {}, alpha=alpha, jitter=jitter)
+    _fill(problem, routes, unrouted, {}, alpha=alpha, jitter=jitter, presence=Presence(problem))
     return [r.nodes[1:-1] for r in routes]
 
 
@@ -248,7 +370,8 @@ def multistart_greedy(
 
 
 def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> int:
-    """Objective of node routes: travel seconds plus the penalties of unvisited venues."""
+    """Objective of node routes: travel seconds plus the penalty units the visits do not
+    collect under the presence curve (without the curve: the penalties of unvisited venues)."""
     travel = 0
     visited: set[int] = set()
     for k, nodes in enumerate(node_routes):
@@ -256,8 +379,23 @@ def plan_cost(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> in
             problem, k, [int(problem.start_node[k]), *nodes, int(problem.end_node[k])]
         )
         visited.update(nodes)
-    missed = [v for v in problem.venue_nodes if v not in visited]
-    return travel + int(problem.penalty[missed].sum())
+    return travel + _uncollected(problem, sorted(visited))
+
+
+def _uncollected(problem: NightProblem, visited: Sequence[int] | np.ndarray) -> int:
+    """Penalty units not collected: all venues' penalties minus the curve's value of
+    ``visited`` (the plain sum of the unvisited penalties when the curve is off)."""
+    pen = problem.penalty
+    if problem.desa_decay >= 1.0:
+        mask = np.ones(problem.n_nodes, dtype=bool)
+        mask[: problem.n_depots] = False
+        mask[list(visited)] = False
+        return int(pen[mask].sum())
+    total = float(pen[problem.n_depots :].sum())
+    if len(visited) == 0:
+        return round(total)
+    got = float((pen[list(visited)] * curve_weights(problem, visited)).sum())
+    return round(total - got)
 
 
 def cost_key(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> tuple[int, int]:
@@ -339,10 +477,13 @@ class _RuinState:
                     self.desa_count[g] = self.desa_count.get(g, 0) + 1
         self.penalty = problem.penalty.astype(np.int64)
         self.travel = [_route_travel(problem, k, r.nodes) for k, r in enumerate(self.routes)]
+        self.presence = Presence(problem, np.flatnonzero(self.route_of >= 0).tolist())
 
     def cost(self) -> int:
-        """Travel seconds plus the penalties of the unrouted venues."""
-        return sum(self.travel) + int(self.penalty[self.unrouted].sum())
+        """Travel seconds plus the penalty units not collected (:func:`plan_cost`)."""
+        if self.presence.flat:
+            return sum(self.travel) + int(self.penalty[self.unrouted].sum())
+        return sum(self.travel) + _uncollected(self.problem, np.flatnonzero(self.route_of >= 0))
 
     def node_routes(self) -> list[list[int]]:
         return [r.nodes[1:-1] for r in self.routes]
@@ -369,6 +510,8 @@ class _RuinState:
         self.desa_count.clear()
         self.desa_count.update(saved_desa)
         self.travel = saved_travel
+        if not self.presence.flat:
+            self.presence = Presence(self.problem, np.flatnonzero(self.route_of >= 0).tolist())
 
     def ruin(self, rng: np.random.Generator, near: np.ndarray) -> tuple[int, list[int], set[int]]:
         """Cut strings of visits around venues near a random seed venue, one per route.
@@ -404,6 +547,7 @@ class _RuinState:
         for u in removed:
             self.unrouted[u] = True
             self.route_of[u] = -1
+            self.presence.remove(u)
             g = int(p.desa_group[u])
             if p.max_per_desa is not None and g >= 0:
                 self.desa_count[g] -= 1
@@ -438,6 +582,7 @@ class _RuinState:
             self.desa_count,
             alpha=alpha,
             jitter=jitter,
+            presence=self.presence,
             allowed_cand=cand,
         )
         for k, r in enumerate(self.routes):
@@ -513,11 +658,131 @@ def ruin_recreate(
     return [list(map(int, r)) for r in best]
 
 
+def swap_descent(
+    problem: NightProblem,
+    node_routes: Sequence[Sequence[int]],
+    *,
+    passes: int = 3,
+    time_limit_s: float | None = None,
+    stats: dict[str, float | int] | None = None,
+) -> list[list[int]]:
+    """Exact first-improvement descent on the presence curve: replace one visit by an
+    unvisited venue at the same place in the route (its 20 nearest, or of its own desa), or
+    leave it out, whenever the exact objective (:func:`plan_cost`) falls.
+
+    The moves OR-Tools misses under the linearised curve: trading a desa's visit for another
+    of the same desa changes both venues' ranks at once. Must-visit venues stay; windows,
+    shift, jurisdiction and ``max_per_desa`` are kept (``max_stops`` cannot be broken by a
+    replacement or a removal). At most ``passes`` passes over the visits, or ``time_limit_s``.
+    """
+    out = [list(map(int, r)) for r in node_routes]
+    venues = problem.venue_nodes
+    if problem.n_squads == 0 or len(venues) < 2:
+        return out
+    t0 = time.perf_counter()
+    near = _neighbours(problem, min(20, len(venues) - 1))
+    state = _RuinState(problem, out)
+    scratch = [RouteState(problem, k) for k in range(problem.n_squads)]
+    cap = problem.max_per_desa
+    count = np.bincount(
+        problem.desa_group[np.flatnonzero(state.route_of >= 0)], minlength=len(problem.desa_codes)
+    )
+    moves = 0
+    for _ in range(passes):
+        improved = False
+        for k, route in enumerate(state.routes):
+            i = 1
+            while i < len(route.nodes) - 1:
+                if time_limit_s is not None and time.perf_counter() - t0 > time_limit_s:
+                    break
+                v = route.nodes[i]
+                best = _best_swap(problem, state, scratch[k], k, i, near, count, cap)
+                if best is not None:
+                    u, nodes, travel = best
+                    state.presence.remove(v)
+                    state.route_of[v] = -1
+                    state.unrouted[v] = True
+                    count[problem.desa_group[v]] -= 1
+                    if u is not None:
+                        state.presence.add(u)
+                        state.route_of[u] = k
+                        state.unrouted[u] = False
+                        count[problem.desa_group[u]] += 1
+                    route.nodes = nodes
+                    route.recompute()
+                    state.travel[k] = travel
+                    improved = True
+                    moves += 1
+                    if u is None:
+                        continue  # the next visit moved into position i
+                i += 1
+        if not improved:
+            break
+    if stats is not None:
+        stats["swap_moves"] = moves
+        stats["swap_s"] = round(time.perf_counter() - t0, 3)
+    return state.node_routes()
+
+
+def _best_swap(
+    problem: NightProblem,
+    state: _RuinState,
+    scratch: RouteState,
+    k: int,
+    i: int,
+    near: np.ndarray,
+    count: np.ndarray,
+    cap: int | None,
+) -> tuple[int | None, list[int], int] | None:
+    """The best exact improvement at visit ``i`` of route ``k``: ``(venue or None for a
+    removal, the new nodes, the new travel)``, or None."""
+    route = state.routes[k]
+    v = route.nodes[i]
+    if problem.must_visit[v]:
+        return None
+    g = int(problem.desa_group[v])
+    same = np.flatnonzero((problem.desa_group == g) & state.unrouted & problem.allowed[k])
+    pool = np.union1d(near[v], same)
+    pool = pool[state.unrouted[pool] & problem.allowed[k, pool]]
+    if cap is not None:
+        groups = problem.desa_group[pool]
+        pool = pool[(groups == g) | (count[groups] < cap)]
+    pres = state.presence
+    pres.remove(v)
+    lost = float(pres.gains(np.asarray([v]))[0])
+    gains = pres.gains(pool) if len(pool) else np.zeros(0)
+    pres.add(v)
+    t = route.t
+    before = state.travel[k]
+    a, b = route.nodes[i - 1], route.nodes[i + 1]
+    best: tuple[float, int | None, list[int], int] | None = None
+    without = route.nodes[:i] + route.nodes[i + 1 :]
+    travel = before - int(t[a, v]) - int(t[v, b]) + int(t[a, b])
+    if travel - before + lost < -0.5:
+        best = (travel - before + lost, None, without, travel)
+    order = np.argsort(-(gains - t[a, pool] - t[pool, b]), kind="stable")
+    for j in order.tolist():
+        u = int(pool[j])
+        travel = before - int(t[a, v]) - int(t[v, b]) + int(t[a, u]) + int(t[u, b])
+        delta = travel - before - (float(gains[j]) - lost)
+        if delta >= -0.5 or (best is not None and delta >= best[0]):
+            continue
+        nodes = [*route.nodes[:i], u, *route.nodes[i + 1 :]]
+        scratch.nodes = nodes
+        scratch.recompute()
+        if scratch.feasible():
+            best = (delta, u, nodes, travel)
+    return None if best is None else best[1:]
+
+
 __all__ = [
+    "Presence",
     "RouteState",
     "cost_key",
     "greedy_routes",
+    "linear_penalties",
     "multistart_greedy",
     "plan_cost",
     "ruin_recreate",
+    "swap_descent",
 ]

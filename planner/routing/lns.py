@@ -38,7 +38,14 @@ from planner.routing._ortools import (
     Metaheuristic,
     NightModel,
 )
-from planner.routing.heuristics import cost_key, multistart_greedy, plan_cost, ruin_recreate
+from planner.routing.heuristics import (
+    cost_key,
+    linear_penalties,
+    multistart_greedy,
+    plan_cost,
+    ruin_recreate,
+    swap_descent,
+)
 
 FirstSolution = Literal["greedy", "ortools"]
 Decompose = Literal["auto", "always", "never"]
@@ -275,21 +282,76 @@ def solve_whole(
         metaheuristic = "greedy"
         stats["metaheuristic"] = "greedy"
         quadratic_max = min(quadratic_max, QUADRATIC_ACTIVE_MAX_VENUES_PART)
-    model = NightModel(problem)
-    model.close(
-        metaheuristic=metaheuristic,
-        solution_limit=options.solution_limit,
-        time_limit_s=limit,
-        quadratic_max=quadratic_max,
-    )
-    stats["build_s"] = round(time.perf_counter() - t_build, 3)
+    start: Routes | None = None
     if options.first_solution == "greedy":
         start = _greedy_start(
             problem, seed=seed, options=options, stats=stats, deadline=t_build + limit
         )
-        if not model.start_from(start):
+    deadline = t_build + limit
+    curved = problem.desa_decay < 1.0 and start is not None
+    routes = start
+    for round_ in range(_CURVE_ROUNDS if curved else 1):
+        left = deadline - time.perf_counter()
+        if round_ and left < _CURVE_ROUND_MIN_S:
+            break
+        # OR-Tools prices venues alone: the presence curve linearised at the current routes
+        # (the plain penalties when the curve is off or there is no start). Its answer is
+        # judged by the exact objective, and linearised again at that answer while it gains.
+        model = NightModel(
+            problem,
+            penalties=None
+            if routes is None
+            else linear_penalties(problem, routes, range(problem.n_nodes)),
+        )
+        model.close(
+            metaheuristic=metaheuristic,
+            solution_limit=options.solution_limit,
+            time_limit_s=left,
+            quadratic_max=quadratic_max,
+        )
+        if round_ == 0:
+            stats["build_s"] = round(time.perf_counter() - t_build, 3)
+        if routes is not None and not model.start_from(routes):
             stats["greedy_rejected"] = True
-    return model.search(time_limit_s=limit - (time.perf_counter() - t_build), stats=stats)
+        share = left / 2 if curved and round_ < _CURVE_ROUNDS - 1 else left
+        found = model.search(
+            time_limit_s=share - (time.perf_counter() - deadline + left), stats=stats
+        )
+        best = _better(problem, routes, found, stats)
+        if curved and best is not None:
+            best = swap_descent(problem, best, time_limit_s=_SWAP_SHARE * limit, stats=stats)
+        stats["ortools_rounds"] = round_ + 1
+        if (
+            routes is not None
+            and best is not None
+            and cost_key(problem, best) >= cost_key(problem, routes)
+        ):
+            break
+        routes = best
+    return routes
+
+
+_CURVE_ROUNDS = 6
+"""With the presence curve: at most this many OR-Tools searches, each from the last one's
+answer with the curve linearised there (tiny brute-force nights: one round missed the optimum
+on 1 of 16, ... ); the first that does not improve the exact objective ends them."""
+_CURVE_ROUND_MIN_S = 0.2
+_SWAP_SHARE = 0.05
+"""With the curve: the exact swap descent after each OR-Tools round, at most this share of the
+time limit."""
+
+
+def _better(
+    problem: NightProblem, start: Routes | None, found: Routes | None, stats: dict[str, Any]
+) -> Routes | None:
+    """OR-Tools' routes unless the start is better by the exact objective (``cost_key``)."""
+    if start is None or found is None:
+        return found if found is not None else start
+    if cost_key(problem, start) < cost_key(problem, found):
+        stats["ortools_kept"] = False
+        return start
+    stats["ortools_kept"] = True
+    return found
 
 
 def _greedy_start(
@@ -391,6 +453,10 @@ def solve_decomposed(
         stats=lns_stats,
         parallel=parallel,
     )
+    if problem.desa_decay < 1.0:
+        routes = swap_descent(
+            problem, routes, time_limit_s=_SWAP_SHARE * options.time_limit_s, stats=stats
+        )
     stats["lns_iterations"] = done + lns_stats["lns_iterations"]
     stats["lns_accepted"] = accepted + lns_stats["lns_accepted"]
     stats["budget_hit"] = (
@@ -445,12 +511,17 @@ def _decomposed_start(
 
 
 def _restrict(
-    problem: NightProblem, squads: Sequence[int], venues: Sequence[int]
+    problem: NightProblem,
+    squads: Sequence[int],
+    venues: Sequence[int],
+    *,
+    penalty: np.ndarray | None = None,
 ) -> tuple[NightProblem, np.ndarray]:
     """The problem of some squads and some venues only, and its node -> global node map.
 
     Every depot stays (so start and end nodes keep their numbers); venues follow in the
-    order given. Desa groups keep their global numbers.
+    order given. Desa groups keep their global numbers. ``penalty`` (per node of the result)
+    replaces the penalties, e.g. the presence curve linearised at the current routes.
     """
     nodes = np.concatenate([np.arange(problem.n_depots), np.asarray(venues, dtype=np.int64)])
     sq = np.asarray(squads, dtype=np.int64)
@@ -463,7 +534,7 @@ def _restrict(
         latest_start_s=problem.latest_start_s[nodes],
         dwell_s=problem.dwell_s[nodes],
         prize=problem.prize[nodes],
-        penalty=problem.penalty[nodes],
+        penalty=problem.penalty[nodes] if penalty is None else penalty,
         must_visit=problem.must_visit[nodes],
         allowed=problem.allowed[np.ix_(sq, nodes)],
         desa_group=problem.desa_group[nodes],
@@ -552,7 +623,11 @@ def improve_part(problem: NightProblem, task: PartTask) -> Routes | None:
     With ``task.ruin_seed``, OR-Tools starts from the routes with a random string of visits
     removed from each (ruin and recreate: the descent re-inserts them, or better ones).
     """
-    sub, nodes = _restrict(problem, task.squads, task.venues)
+    # OR-Tools prices venues alone: the presence curve linearised at the current routes
+    # (depots: 0); the caller keeps the part only if the exact objective improves
+    lin = linear_penalties(problem, task.routes, task.venues)
+    penalty = np.concatenate([np.zeros(problem.n_depots, dtype=np.int64), lin])
+    sub, nodes = _restrict(problem, task.squads, task.venues, penalty=penalty)
     local = {int(v): i for i, v in enumerate(nodes)}
     caps = None
     if problem.max_per_desa is not None:

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from planner.check import verify
 from planner.problem import NightProblem
-from planner.routing.heuristics import greedy_routes, plan_cost, ruin_recreate
+from planner.routing.heuristics import (
+    Presence,
+    greedy_routes,
+    linear_penalties,
+    plan_cost,
+    ruin_recreate,
+    swap_descent,
+)
 from planner.routing.schedule import plan_from_routes
 from planner.testing import synthetic_problem
 
@@ -24,6 +31,7 @@ def _night(
     max_stops: int | None = None,
     max_per_desa: int | None = None,
     must: int = 0,
+    desa_decay: float = 1.0,
 ) -> NightProblem:
     """Two stations, three squads (two share a station), tight windows, patchy jurisdiction."""
     n_dep = 2
@@ -46,6 +54,7 @@ def _night(
         desa=[f"d{i % 7}" for i in range(n_venues)],
         max_stops=max_stops,
         max_per_desa=max_per_desa,
+        desa_decay=desa_decay,
         speed_mps=9.0,
     )
 
@@ -108,3 +117,74 @@ def test_ruin_recreate_without_budget_or_visits_returns_the_input(
     p = _night(np.random.default_rng(5), n_venues=12)
     start = greedy_routes(p) if routes is None else routes
     assert ruin_recreate(p, start, seed=0) == start  # neither a time limit nor iterations
+
+
+def _curve_value(p: NightProblem, visited: set[int]) -> float:
+    """The curve written out for the test: per desa, penalties high to low, times decay**j."""
+    by_desa: dict[int, list[float]] = {}
+    for v in visited:
+        by_desa.setdefault(int(p.desa_group[v]), []).append(float(p.penalty[v]))
+    return sum(
+        x * p.desa_decay**j for xs in by_desa.values() for j, x in enumerate(sorted(xs)[::-1])
+    )
+
+
+@hsettings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.3, 0.5, 0.9]))
+def test_marginal_gains_and_losses_are_exact(seed: int, decay: float) -> None:
+    """Presence's gain of every unplanned venue and loss of every planned one equal the
+    difference of the curve's value with and without it; the linearised penalties too."""
+    rng = np.random.default_rng(seed)
+    p = _night(rng, n_venues=25, desa_decay=decay)
+    planned = {int(v) for v in rng.choice(list(p.venue_nodes), 12, replace=False)}
+    pres = Presence(p, planned)
+    base = _curve_value(p, planned)
+    others = np.asarray([v for v in p.venue_nodes if v not in planned])
+    for v, g in zip(others.tolist(), pres.gains(others).tolist(), strict=True):
+        assert g == pytest.approx(_curve_value(p, planned | {v}) - base)
+    for v, loss in zip(sorted(planned), pres.losses(sorted(planned)).tolist(), strict=True):
+        assert loss == pytest.approx(base - _curve_value(p, planned - {v}))
+    lin = linear_penalties(p, [sorted(planned)], list(p.venue_nodes))
+    want = [
+        base - _curve_value(p, planned - {v})
+        if v in planned
+        else _curve_value(p, planned | {v}) - base
+        for v in p.venue_nodes
+    ]
+    assert np.abs(lin - np.asarray(want)).max() <= 0.5
+    flat = _night(np.random.default_rng(seed), n_venues=25)
+    assert (
+        linear_penalties(flat, [sorted(planned)], list(flat.venue_nodes)) == flat.penalty[2:]
+    ).all()
+
+
+@hsettings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.sampled_from([None, 2]))
+def test_the_curve_searches_keep_every_rule_and_never_get_worse(
+    seed: int, max_per_desa: int | None
+) -> None:
+    """With the curve on, ruin and recreate and the swap descent keep every rule and never
+    return a plan worse by the exact objective than the one they were given."""
+    p = _night(np.random.default_rng(seed), max_per_desa=max_per_desa, desa_decay=0.5)
+    start = greedy_routes(p)
+    rr = ruin_recreate(p, start, seed=seed, iterations=150)
+    swapped = swap_descent(p, rr)
+    assert _rules_broken(p, rr) == [] and _rules_broken(p, swapped) == []
+    assert plan_cost(p, swapped) <= plan_cost(p, rr) <= plan_cost(p, start)
+
+
+def test_the_curve_spreads_the_greedy_over_the_desa() -> None:
+    """Forty venues in seven desa: with decay 0.3 the greedy plan reaches more desa per visit
+    than the plain sum, and its most visited desa has fewer visits."""
+    rng = np.random.default_rng(5)
+    flat = _night(rng, n_venues=40)
+    curved = flat.replace(desa_decay=0.3)
+
+    def spread(p: NightProblem) -> tuple[float, int]:
+        visited = [v for r in ruin_recreate(p, greedy_routes(p), iterations=200) for v in r]
+        counts = np.bincount(p.desa_group[visited])
+        return (counts > 0).sum() / len(visited), int(counts.max())
+
+    (flat_reach, flat_most), (curved_reach, curved_most) = spread(flat), spread(curved)
+    assert curved_reach > flat_reach
+    assert curved_most < flat_most
