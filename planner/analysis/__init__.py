@@ -2,6 +2,9 @@
 
 - :mod:`planner.analysis.simulate`: replay consecutive nights through the pipeline, tidy tables,
   metrics, two replays side by side;
+- :mod:`planner.analysis.measures`: every metric of a replay from its tidy tables (coverage, risk
+  on the fixed yardstick, desa reach, rawan gaps, predictability, ...), comparisons with a winner
+  per metric and the targets of issue 14;
 - :mod:`planner.analysis.baseline`: the manual planner baseline (``manual_plan``);
 - :mod:`planner.analysis.overrides`: dotted ``planner.toml`` overrides for replays and sweeps;
 - :mod:`planner.analysis.sweep`: a grid of settings × start dates on Dask (optional: the
@@ -16,7 +19,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-_MODULES = ("baseline", "overrides", "simulate", "sweep")
+_MODULES = ("baseline", "measures", "overrides", "simulate", "sweep")
 
 
 def __getattr__(name: str) -> ModuleType:

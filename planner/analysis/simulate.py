@@ -21,32 +21,17 @@ Two more tools for the trade-offs analysts tune:
   heuristic on the compiled problem, used as ``run(..., method="baseline")``; :func:`compare`
   sets both replays side by side.
 
-Metric definitions (also in ``docs/analysis.md``):
-
-``coverage``
-    Risk-weighted coverage: true priority collected / true priority of tonight's candidates
-    (active, not excluded venues), per night and over all nights (sums, not a mean of shares).
-``desa_7d_*``
-    Desa reached at least once in each 7-night window (a window ends on every night from the
-    7th on; a replay shorter than 7 nights is one window). The denominator is the desa with at
-    least one active venue (the others cannot be reached).
-``high_gap_*``
-    For venues in ``tinggi``/``sangat_tinggi`` desa: the longest run of replayed nights without
-    a visit, in days (censored at both ends; a venue never visited has the whole replay).
-``squad_visits_*``, ``squad_km_*``
-    Workload balance across the roster: min, max and coefficient of variation (population
-    standard deviation / mean) of visits and kilometres per squad over the replay.
-``jaccard_mean``
-    Predictability: the Jaccard overlap of the venue sets of consecutive nights, per squad
-    (pairs where both nights are empty are skipped), averaged. 1 means the same venues every
-    night.
+The tables and metrics are derived from the replay's tables in
+:mod:`planner.analysis.measures` (its docstring and ``docs/analysis.md`` define every metric):
+risk-weighted coverage, risk collected on the fixed yardstick, desa reached per 7 nights, rawan
+desa and venues left without a visit, visits per desa per night, gaps, workload and
+predictability.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import logging
 import math
 import time
@@ -61,6 +46,17 @@ import pandas as pd
 from planner import pipeline
 from planner._atomic import replace_all
 from planner.analysis.baseline import manual_plan
+from planner.analysis.measures import (
+    COMPARE_METRICS,
+    HIGH_LEVELS,
+    ROUTE_COLUMNS,
+    VISIT_COLUMNS,
+    WINDOW_NIGHTS,
+    compare_metrics,
+    jaccard,
+    longest_gap_days,
+    measure,
+)
 from planner.analysis.overrides import apply_overrides
 from planner.config import Settings
 from planner.domain import Night, Plan, format_clock_s
@@ -74,9 +70,6 @@ log = logging.getLogger(__name__)
 
 Method = Literal["optimizer", "baseline"]
 METHODS: tuple[Method, ...] = ("optimizer", "baseline")
-HIGH_LEVELS = ("tinggi", "sangat_tinggi")
-"""Kerawanan levels whose venues' gaps are tracked (``high_gap_*``)."""
-WINDOW_NIGHTS = 7
 DEFAULT_NIGHTS = 14
 DEFAULT_TIME_LIMIT_S = 2.0
 NO_SOLUTION_RETRIES = 2
@@ -135,18 +128,23 @@ class Replay:
         The settings used (overrides applied).
     per_night
         One row per night: ``night``, ``method``, ``visits``, ``collected``, ``total``,
-        ``coverage``, ``km``, ``status``, ``jitter_pct``, ``jitter_seed``, ``solve_s``,
-        ``retries`` (solves repeated with a longer limit because none returned a plan).
+        ``coverage``, ``risk_total`` (the fixed yardstick of tonight's candidates),
+        ``desa_overdue`` (desa of the candidates past their presence target
+        at the night's start; NaN without presence scores), ``km``, ``status``, ``jitter_pct``,
+        ``jitter_seed``, ``solve_s``, ``retries`` (solves repeated with a longer limit because
+        none returned a plan), and from the visits ``risk_collected`` (their yardstick),
+        ``risk_share``, ``desa_reached`` (distinct desa visited) and ``desa_max_visits`` (the
+        most visits of one desa).
     visits
         One row per planned visit: ``night``, ``squad_id``, ``order``, ``venue_id``,
         ``desa_code``, ``kecamatan``, ``priority`` (true), ``priority_used`` (after jitter),
-        ``start`` (HH:MM WIB), ``leg_km``.
+        ``risk`` (the venue's yardstick that night), ``start`` (HH:MM WIB), ``leg_km``.
     routes
         One row per night and squad: ``night``, ``squad_id``, ``visits``, ``km`` (with the
         way back), ``travel_min``.
     per_venue
         One row per venue: ``venue_id``, ``desa_code``, ``kecamatan``, ``kerawanan`` (of the
-        desa), ``visits``, ``first_visit``, ``last_visit``, ``longest_gap_days``,
+        desa), ``active``, ``visits``, ``first_visit``, ``last_visit``, ``longest_gap_days``,
         ``mean_priority``.
     per_squad
         One row per squad: ``squad_id``, ``visits``, ``km``, ``nights_active``,
@@ -157,8 +155,11 @@ class Replay:
     per_kecamatan
         One row per kecamatan: ``desa_total``, ``desa_reached_mean``, ``share_mean``,
         ``reached_every_window``.
+    per_desa
+        One row per desa with an active venue: ``desa_code``, ``kecamatan``, ``kerawanan``,
+        ``windows_reached``, ``windows``, ``missed_a_window`` (not reached in some window).
     metrics
-        The summary (see the module docstring), JSON-able floats and ints.
+        The summary (:mod:`planner.analysis.measures`), JSON-able floats and ints.
     """
 
     method: Method
@@ -174,6 +175,7 @@ class Replay:
     per_squad: pd.DataFrame
     desa_weekly: pd.DataFrame
     per_kecamatan: pd.DataFrame
+    per_desa: pd.DataFrame
     metrics: dict[str, float]
     plans: tuple[Plan, ...] = field(default=(), repr=False)
 
@@ -296,9 +298,9 @@ def run(
     try:
         for i in range(nights):
             night = Night(first + dt.timedelta(days=i))
-            res, true_prio, retries = _replay_night(ds, night, log_store, opts)
-            night_rows.append(_night_row(res, true_prio, opts, retries))
-            visit_rows.extend(_visit_rows(res.plan, true_prio, ds))
+            res, truth, retries = _replay_night(ds, night, log_store, opts)
+            night_rows.append(_night_row(res, truth, venue_desa, opts, retries))
+            visit_rows.extend(_visit_rows(res.plan, truth, ds))
             route_rows.extend(_route_rows(res.plan))
             record_plan(log_store, res.plan, venue_desa=venue_desa, source=f"replay:{method}")
             if keep_plans:
@@ -356,15 +358,36 @@ def _bad_argument(name: str, value: object, expected: Msg) -> InputError:
     return InputError([Problem(name, None, name, value, expected)])
 
 
+@dataclass(frozen=True)
+class _Truth:
+    """Tonight's true scores (before any jitter) by venue: what the measures count."""
+
+    priority: Mapping[str, float]
+    risk: Mapping[str, float]
+    desa_days: Mapping[str, float]
+    desa_target_days: Mapping[str, float]
+
+    @classmethod
+    def of(cls, scores: pd.DataFrame) -> _Truth:
+        ids = scores["venue_id"].astype(str)
+
+        def col(name: str) -> dict[str, float]:
+            if name not in scores.columns:
+                return {}
+            return dict(zip(ids, scores[name].astype(float), strict=True))
+
+        return cls(col("priority"), col("risk"), col("desa_days"), col("desa_target_days"))
+
+
 def _replay_night(
     ds: Dataset, night: Night, store: HistoryStore, opts: _NightOptions
-) -> tuple[pipeline.NightResult, dict[str, float], int]:
+) -> tuple[pipeline.NightResult, _Truth, int]:
     """Plan one replayed night through ``pipeline.plan_night``, which verifies the plan once
     with the independent checker (a violation raises ``PlanViolationError``, as for a real
     night). A night that comes back without a plan is solved again with twice the limit, up to
     :data:`NO_SOLUTION_RETRIES` times.
 
-    Returns the night, its true (unjittered) priorities by venue and how many retries it took.
+    Returns the night, its true (unjittered) scores and how many retries it took.
     """
     jseed = night_seed(opts.seed, night)
     truth: dict[str, pd.DataFrame] = {}
@@ -403,11 +426,7 @@ def _replay_night(
             attempt + 1,
             limit,
         )
-    scores = truth["scores"]
-    true_prio = dict(
-        zip(scores["venue_id"].astype(str), scores["priority"].astype(float), strict=True)
-    )
-    return res, true_prio, attempt
+    return res, _Truth.of(truth["scores"]), attempt
 
 
 def _candidates(problem: NightProblem) -> list[str]:
@@ -417,12 +436,19 @@ def _candidates(problem: NightProblem) -> list[str]:
 
 
 def _night_row(
-    res: pipeline.NightResult, true_prio: Mapping[str, float], opts: _NightOptions, retries: int
+    res: pipeline.NightResult,
+    truth: _Truth,
+    venue_desa: Mapping[str, str],
+    opts: _NightOptions,
+    retries: int,
 ) -> dict[str, Any]:
-    """The ``per_night`` row of one replayed night (coverage with the true priorities)."""
+    """The ``per_night`` row of one replayed night (coverage and the yardstick with the true
+    scores)."""
     plan = res.plan
-    total = float(sum(true_prio.get(v, 0.0) for v in _candidates(res.problem)))
-    collected = float(sum(true_prio.get(v, 0.0) for v in plan.visited_ids()))
+    candidates = _candidates(res.problem)
+    visited = plan.visited_ids()
+    total = float(sum(truth.priority.get(v, 0.0) for v in candidates))
+    collected = float(sum(truth.priority.get(v, 0.0) for v in visited))
     return {
         "night": res.night.date,
         "method": opts.method,
@@ -430,6 +456,8 @@ def _night_row(
         "collected": collected,
         "total": total,
         "coverage": collected / total if total > 0 else 0.0,
+        "risk_total": float(sum(truth.risk.get(v, 0.0) for v in candidates)),
+        "desa_overdue": _desa_overdue(truth, candidates, venue_desa),
         "km": sum(r.dist_m for r in plan.routes) / 1000.0,
         "status": res.status,
         "jitter_pct": float(opts.jitter_pct),
@@ -439,7 +467,21 @@ def _night_row(
     }
 
 
-def _visit_rows(plan: Plan, true_prio: Mapping[str, float], ds: Dataset) -> list[dict[str, Any]]:
+def _desa_overdue(truth: _Truth, candidates: Sequence[str], venue_desa: Mapping[str, str]) -> float:
+    """Desa of tonight's candidates past their presence target at the night's start
+    (``desa_days > desa_target_days`` of the scores); NaN when the scores have no such columns."""
+    if not truth.desa_days or not truth.desa_target_days:
+        return math.nan
+    late = {
+        venue_desa.get(v)
+        for v in candidates
+        if truth.desa_days.get(v, math.nan) > truth.desa_target_days.get(v, math.nan)
+    }
+    late.discard(None)
+    return float(len(late))
+
+
+def _visit_rows(plan: Plan, truth: _Truth, ds: Dataset) -> list[dict[str, Any]]:
     """The ``visits`` rows of one night's plan, a row per stop."""
     info = ds.venues.set_index(ds.venues["venue_id"].astype(str))
     rows = []
@@ -453,8 +495,9 @@ def _visit_rows(plan: Plan, true_prio: Mapping[str, float], ds: Dataset) -> list
                     "venue_id": stop.venue_id,
                     "desa_code": str(info.at[stop.venue_id, "desa_code"]),
                     "kecamatan": str(info.at[stop.venue_id, "kecamatan"]),
-                    "priority": float(true_prio.get(stop.venue_id, 0.0)),
+                    "priority": float(truth.priority.get(stop.venue_id, 0.0)),
                     "priority_used": float(stop.priority),
+                    "risk": float(truth.risk.get(stop.venue_id, 0.0)),
                     "start": format_clock_s(stop.start_s),
                     "leg_km": stop.dist_m / 1000.0,
                 }
@@ -479,37 +522,6 @@ def _route_rows(plan: Plan) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------ metrics
 
 
-def _cv(values: np.ndarray) -> float:
-    mean = float(np.mean(values)) if len(values) else 0.0
-    return float(np.std(values) / mean) if mean > 0 else 0.0
-
-
-def longest_gap_days(visited: Sequence[int], nights: int) -> int:
-    """The longest run of nights without a visit, nights numbered ``0 .. nights-1``.
-
-    >>> longest_gap_days([0, 7], 14)
-    6
-    >>> longest_gap_days([], 14)
-    14
-    """
-    marks = sorted({int(v) for v in visited if 0 <= v < nights})
-    edges = [-1, *marks, nights]
-    return max(b - a - 1 for a, b in itertools.pairwise(edges))
-
-
-def jaccard(a: set[str], b: set[str]) -> float | None:
-    """``|a ∩ b| / |a ∪ b|``; ``None`` when both are empty."""
-    union = a | b
-    return len(a & b) / len(union) if union else None
-
-
-VISIT_COLUMNS = (
-    "night", "squad_id", "order", "venue_id", "desa_code", "kecamatan", "priority",
-    "priority_used", "start", "leg_km",
-)  # fmt: skip
-ROUTE_COLUMNS = ("night", "squad_id", "visits", "km", "travel_min")
-
-
 def summarize(
     ds: Dataset,
     night_rows: Sequence[Mapping[str, Any]],
@@ -525,14 +537,22 @@ def summarize(
     wall_s: float = 0.0,
     plans: tuple[Plan, ...] = (),
 ) -> Replay:
-    """Build the tidy tables and the metrics of a replay from its nights and visits."""
-    per_night = pd.DataFrame(list(night_rows))
+    """Build the tidy tables and the metrics of a replay from its nights and visits
+    (:func:`planner.analysis.measures.measure`)."""
     visits = pd.DataFrame(list(visit_rows), columns=list(VISIT_COLUMNS))
     routes = pd.DataFrame(list(route_rows), columns=list(ROUTE_COLUMNS))
     dates = [start + dt.timedelta(days=i) for i in range(nights)]
-    per_venue = _per_venue(ds, visits, dates)
-    reach = _desa_reach(per_venue, visits, dates)
-    per_squad, jaccards = _per_squad(ds, visits, routes, dates)
+    desa_levels = dict(zip(ds.desa["desa_code"].astype(str), ds.desa["kerawanan"], strict=True))
+    m = measure(
+        venues=ds.venues,
+        desa_levels=desa_levels,
+        squad_ids=[sq.squad_id for sq in ds.squads],
+        per_night=pd.DataFrame(list(night_rows)),
+        visits=visits,
+        routes=routes,
+        dates=dates,
+        wall_s=wall_s,
+    )
     return Replay(
         method=method,
         start=start,
@@ -540,192 +560,17 @@ def summarize(
         jitter_pct=jitter_pct,
         seed=seed,
         settings=settings,
-        per_night=per_night,
+        per_night=m.per_night,
         visits=visits,
         routes=routes,
-        per_venue=per_venue,
-        per_squad=per_squad,
-        desa_weekly=reach.weekly,
-        per_kecamatan=reach.per_kecamatan,
-        metrics=_metrics(per_night, per_venue, per_squad, reach, jaccards, nights, wall_s),
+        per_venue=m.per_venue,
+        per_squad=m.per_squad,
+        desa_weekly=m.desa_weekly,
+        per_kecamatan=m.per_kecamatan,
+        per_desa=m.per_desa,
+        metrics=m.metrics,
         plans=plans,
     )
-
-
-def _per_venue(ds: Dataset, visits: pd.DataFrame, dates: Sequence[dt.date]) -> pd.DataFrame:
-    """One row per venue of the dataset: its desa's level, its visits and its longest gap."""
-    nights = len(dates)
-    day_ix = {d: i for i, d in enumerate(dates)}
-    venues = ds.venues
-    desa_level = dict(zip(ds.desa["desa_code"].astype(str), ds.desa["kerawanan"], strict=True))
-    vids = venues["venue_id"].astype(str).to_numpy()
-    desa_codes = venues["desa_code"].astype(str).to_numpy()
-    by_venue: dict[str, list[int]] = {}
-    for vid, night in zip(visits["venue_id"], visits["night"], strict=True):
-        by_venue.setdefault(str(vid), []).append(day_ix[night])
-    mean_prio = visits.groupby("venue_id")["priority"].mean().to_dict() if len(visits) else {}
-    return pd.DataFrame(
-        {
-            "venue_id": vids,
-            "desa_code": desa_codes,
-            "kecamatan": venues["kecamatan"].astype(str).to_numpy(),
-            "kerawanan": [desa_level.get(c) for c in desa_codes],
-            "active": venues["active"].astype(bool).to_numpy()
-            if "active" in venues.columns
-            else True,
-            "visits": [len(by_venue.get(v, ())) for v in vids],
-            "first_visit": [dates[min(by_venue[v])] if v in by_venue else None for v in vids],
-            "last_visit": [dates[max(by_venue[v])] if v in by_venue else None for v in vids],
-            "longest_gap_days": [longest_gap_days(by_venue.get(v, []), nights) for v in vids],
-            "mean_priority": [float(mean_prio.get(v, math.nan)) for v in vids],
-        }
-    )
-
-
-@dataclass(frozen=True)
-class _DesaReach:
-    """Desa reached per 7-night window: the tables and what the metrics need of them."""
-
-    weekly: pd.DataFrame
-    per_kecamatan: pd.DataFrame
-    window_totals: pd.DataFrame  # desa_reached and desa_total summed per window_end
-    every: dict[str, set[str]]  # kecamatan -> desa reached in every window
-    desa_total: int
-
-
-def _desa_reach(
-    per_venue: pd.DataFrame, visits: pd.DataFrame, dates: Sequence[dt.date]
-) -> _DesaReach:
-    """Desa (with an active venue) reached in each window of :data:`WINDOW_NIGHTS` nights."""
-    nights = len(dates)
-    active = per_venue[per_venue["active"]]
-    desa_kec = active.drop_duplicates("desa_code").set_index("desa_code")["kecamatan"]
-    totals = desa_kec.value_counts().sort_index()
-    ends = list(range(WINDOW_NIGHTS - 1, nights)) if nights >= WINDOW_NIGHTS else [nights - 1]
-    weekly_rows = []
-    every: dict[str, set[str]] | None = None
-    for e in ends:
-        lo = dates[max(0, e - WINDOW_NIGHTS + 1)]
-        hi = dates[e]
-        seen = visits[(visits["night"] >= lo) & (visits["night"] <= hi)]
-        reached = set(seen["desa_code"]) & set(desa_kec.index)
-        per_kec: dict[str, set[str]] = {k: set() for k in totals.index}
-        for code in reached:
-            per_kec[desa_kec[code]].add(code)
-        every = per_kec if every is None else {k: every[k] & per_kec[k] for k in per_kec}
-        for kec, total in totals.items():
-            n_reached = len(per_kec[str(kec)])
-            weekly_rows.append(
-                {
-                    "window_end": hi,
-                    "kecamatan": str(kec),
-                    "desa_reached": n_reached,
-                    "desa_total": int(total),
-                    "share": n_reached / int(total) if total else 0.0,
-                }
-            )
-    weekly = pd.DataFrame(
-        weekly_rows, columns=["window_end", "kecamatan", "desa_reached", "desa_total", "share"]
-    )
-    per_kecamatan = (
-        weekly.groupby("kecamatan", as_index=False)
-        .agg(
-            desa_total=("desa_total", "first"),
-            desa_reached_mean=("desa_reached", "mean"),
-            share_mean=("share", "mean"),
-        )
-        .assign(
-            reached_every_window=lambda f: [len((every or {}).get(k, ())) for k in f["kecamatan"]]
-        )
-    )
-    return _DesaReach(
-        weekly=weekly,
-        per_kecamatan=per_kecamatan,
-        window_totals=weekly.groupby("window_end")[["desa_reached", "desa_total"]].sum(),
-        every=every or {},
-        desa_total=int(totals.sum()),
-    )
-
-
-def _per_squad(
-    ds: Dataset, visits: pd.DataFrame, routes: pd.DataFrame, dates: Sequence[dt.date]
-) -> tuple[pd.DataFrame, list[float]]:
-    """One row per squad of the roster (workload and predictability), and the Jaccard overlap
-    of every squad's consecutive nights (the pairs ``jaccard_mean`` averages)."""
-    squad_rows = []
-    jac_all: list[float] = []
-    for sq in ds.squads:
-        mine = visits[visits["squad_id"] == sq.squad_id]
-        sets = [set(mine.loc[mine["night"] == d, "venue_id"]) for d in dates]
-        pairs = [jaccard(a, b) for a, b in itertools.pairwise(sets)]
-        vals = [p for p in pairs if p is not None]
-        jac_all.extend(vals)
-        squad_rows.append(
-            {
-                "squad_id": sq.squad_id,
-                "visits": len(mine),
-                "km": 0.0,
-                "nights_active": sum(1 for s in sets if s),
-                "jaccard_mean": float(np.mean(vals)) if vals else math.nan,
-            }
-        )
-    per_squad = pd.DataFrame(
-        squad_rows, columns=["squad_id", "visits", "km", "nights_active", "jaccard_mean"]
-    )
-    km_by_squad = routes.groupby("squad_id")["km"].sum().to_dict() if len(routes) else {}
-    per_squad["km"] = [float(km_by_squad.get(s, 0.0)) for s in per_squad["squad_id"]]
-    return per_squad, jac_all
-
-
-def _metrics(
-    per_night: pd.DataFrame,
-    per_venue: pd.DataFrame,
-    per_squad: pd.DataFrame,
-    reach: _DesaReach,
-    jaccards: Sequence[float],
-    nights: int,
-    wall_s: float,
-) -> dict[str, float]:
-    """The summary metrics (see the module docstring), JSON-able floats and ints."""
-    high = per_venue[per_venue["active"] & per_venue["kerawanan"].isin(HIGH_LEVELS)]
-    total_prio = float(per_night["total"].sum()) if len(per_night) else 0.0
-    collected = float(per_night["collected"].sum()) if len(per_night) else 0.0
-    km_total = float(per_night["km"].sum()) if len(per_night) else 0.0
-    n_visits = int(per_night["visits"].sum()) if len(per_night) else 0
-    sv = per_squad["visits"].to_numpy(dtype=float)
-    sk = per_squad["km"].to_numpy(dtype=float)
-    window_totals = reach.window_totals
-    share_w = (window_totals["desa_reached"] / window_totals["desa_total"]).to_numpy()
-    return {
-        "nights": nights,
-        "nights_no_solution": int((per_night["status"] == "no_solution").sum()),
-        "nights_retried": int((per_night["retries"] > 0).sum()) if "retries" in per_night else 0,
-        "coverage": collected / total_prio if total_prio > 0 else 0.0,
-        "coverage_night_mean": float(per_night["coverage"].mean()),
-        "coverage_night_min": float(per_night["coverage"].min()),
-        "visits": n_visits,
-        "visits_per_night": n_visits / nights,
-        "km": km_total,
-        "km_per_visit": km_total / n_visits if n_visits else 0.0,
-        "priority_per_km": collected / km_total if km_total > 0 else 0.0,
-        "desa_total": reach.desa_total,
-        "desa_7d_reached_mean": float(window_totals["desa_reached"].mean()),
-        "desa_7d_share_mean": float(np.mean(share_w)) if len(share_w) else 0.0,
-        "desa_reached_every_window": int(sum(len(s) for s in reach.every.values())),
-        "high_venues": len(high),
-        "high_gap_max_days": int(high["longest_gap_days"].max()) if len(high) else 0,
-        "high_gap_mean_days": float(high["longest_gap_days"].mean()) if len(high) else 0.0,
-        "high_never_visited": int((high["visits"] == 0).sum()),
-        "squad_visits_min": float(sv.min()) if len(sv) else 0.0,
-        "squad_visits_max": float(sv.max()) if len(sv) else 0.0,
-        "squad_visits_cv": _cv(sv),
-        "squad_km_min": float(sk.min()) if len(sk) else 0.0,
-        "squad_km_max": float(sk.max()) if len(sk) else 0.0,
-        "squad_km_cv": _cv(sk),
-        "jaccard_mean": float(np.mean(jaccards)) if jaccards else 0.0,
-        "solve_s_mean": float(per_night["solve_s"].mean()),
-        "wall_s": float(wall_s),
-    }
 
 
 # ------------------------------------------------------------------------ tables
@@ -737,8 +582,9 @@ def write_tables(
     """Write the replays' tidy tables as CSV into ``out`` (all files or none).
 
     ``per_malam.csv`` (per night), ``kunjungan.csv`` (visits), ``per_tempat.csv`` (venues),
-    ``per_regu.csv`` (squads), ``desa_7hari.csv`` (desa reached per 7 nights), each with a
-    ``method`` column, and ``banding.csv`` (the comparison) when given.
+    ``per_regu.csv`` (squads), ``desa_7hari.csv`` (desa reached per 7 nights), ``per_desa.csv``
+    (windows each desa was reached in), each with a ``method`` column, and ``banding.csv`` (the
+    comparison) when given.
     """
     out = Path(out)
 
@@ -752,6 +598,7 @@ def write_tables(
         out / "per_tempat.csv": cat("per_venue"),
         out / "per_regu.csv": cat("per_squad"),
         out / "desa_7hari.csv": cat("desa_weekly"),
+        out / "per_desa.csv": cat("per_desa"),
     }
     if comparison is not None:
         files[out / "banding.csv"] = comparison.to_csv(index=False).encode("utf-8")
@@ -760,46 +607,17 @@ def write_tables(
 
 # ------------------------------------------------------------------------ comparison
 
-COMPARE_METRICS: tuple[tuple[str, bool], ...] = (
-    ("coverage", True),
-    ("coverage_night_min", True),
-    ("visits_per_night", True),
-    ("km", False),
-    ("priority_per_km", True),
-    ("desa_7d_share_mean", True),
-    ("desa_reached_every_window", True),
-    ("high_gap_max_days", False),
-    ("high_gap_mean_days", False),
-    ("high_never_visited", False),
-    ("squad_visits_cv", False),
-    ("squad_km_cv", False),
-    ("jaccard_mean", False),
-)
-"""Metrics set side by side by :func:`compare`, and whether higher is better."""
-
 
 def compare(a: Replay, b: Replay) -> pd.DataFrame:
     """Two replays side by side (e.g. optimiser against the manual baseline).
 
     Returns one row per metric of :data:`COMPARE_METRICS`: ``metric``, ``higher_is_better``,
     the value of each replay (columns named after ``a.method`` and ``b.method``, or ``a``/``b``
-    when the methods are equal), ``difference`` (a − b) and ``ratio`` (a / b, NaN when b is 0).
+    when the methods are equal), ``difference`` (a − b), ``ratio`` (a / b, NaN when b is 0) and
+    ``winner`` (the better replay's column name, or ``"tie"``).
     """
-    name_a, name_b = (a.method, b.method) if a.method != b.method else ("a", "b")
-    rows = []
-    for key, higher in COMPARE_METRICS:
-        va, vb = float(a.metrics[key]), float(b.metrics[key])
-        rows.append(
-            {
-                "metric": key,
-                "higher_is_better": higher,
-                name_a: va,
-                name_b: vb,
-                "difference": va - vb,
-                "ratio": va / vb if vb else math.nan,
-            }
-        )
-    return pd.DataFrame(rows)
+    names = (a.method, b.method) if a.method != b.method else ("a", "b")
+    return compare_metrics(a.metrics, b.metrics, names)
 
 
 __all__ = [
@@ -809,6 +627,7 @@ __all__ = [
     "HIGH_LEVELS",
     "METHODS",
     "TIMING_METRICS",
+    "WINDOW_NIGHTS",
     "Method",
     "NightHook",
     "Replay",

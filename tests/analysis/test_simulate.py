@@ -164,6 +164,48 @@ def test_replay_gaps_and_desa_reach(base_replay: simulate.Replay) -> None:
     assert 0 < r.metrics["desa_7d_share_mean"] <= 1
 
 
+def test_replay_measures_presence_from_its_visits(base_replay: simulate.Replay) -> None:
+    r = base_replay
+    m = r.metrics
+    # the yardstick: the visits' risk that night, against the candidates' risk
+    assert m["risk_collected"] == pytest.approx(r.visits["risk"].sum())
+    assert r.per_night["risk_collected"].sum() == pytest.approx(m["risk_collected"])
+    assert 0 < m["risk_share"] < 1 and m["risk_total"] == pytest.approx(
+        r.per_night["risk_total"].sum()
+    )
+    assert (r.visits["risk"] >= 0).all() and r.visits["risk"].gt(0).any()
+    # visits per desa per night, recounted
+    per_desa = r.visits.groupby(["night", "desa_code"]).size()
+    assert m["desa_max_visits_night"] == per_desa.max()
+    assert (
+        r.per_night["desa_reached"].tolist()
+        == (
+            r.visits.groupby("night")["desa_code"]
+            .nunique()
+            .reindex(r.per_night["night"], fill_value=0)
+        ).tolist()
+    )
+    assert m["km_per_visit"] == pytest.approx(r.per_night["km"].sum() / len(r.visits))
+    # rawan desa missed: recount from the per-desa table and the 7-night windows
+    nights = list(r.per_night["night"])
+    high = r.per_desa[r.per_desa["kerawanan"].isin(simulate.HIGH_LEVELS)]
+    missed = 0
+    for code in high["desa_code"]:
+        seen = set(r.visits.loc[r.visits["desa_code"] == code, "night"])
+        if any(not seen & set(nights[e - 6 : e + 1]) for e in range(6, len(nights))):
+            missed += 1
+    assert m["high_desa_missed"] == missed
+    # 9 nights < 14: one window, so the worst window is the whole replay
+    assert m["rawan_unvisited_14n"] == m["high_never_visited"]
+
+
+def test_the_yardstick_does_not_move_with_the_weights(small: Path) -> None:
+    a = simulate.run(small, {"weights.kerawanan": 0.5}, START, 1, method="baseline")
+    b = simulate.run(small, {"weights.kerawanan": 3.0}, START, 1, method="baseline")
+    assert b.per_night["total"].iloc[0] > a.per_night["total"].iloc[0]
+    assert a.per_night["risk_total"].iloc[0] == pytest.approx(b.per_night["risk_total"].iloc[0])
+
+
 def test_rotation_uses_only_the_replayed_earlier_nights(small: Path) -> None:
     with open_store(":memory:") as store:
         r = simulate.run(small, None, START, 3, method="baseline", store=store)
@@ -230,11 +272,20 @@ def test_optimizer_replay_is_reproducible_and_compares_with_the_baseline(small: 
     base = simulate.run(small, FAST, START, 2, method="baseline")
     table = simulate.compare(runs[0], base)
     assert list(table.columns) == [
-        "metric", "higher_is_better", "optimizer", "baseline", "difference", "ratio",
+        "metric", "higher_is_better", "optimizer", "baseline", "difference", "ratio", "winner",
     ]  # fmt: skip
+    assert list(table["metric"]) == [k for k, _ in simulate.COMPARE_METRICS]
     row = table.set_index("metric").loc["coverage"]
     assert row["optimizer"] == pytest.approx(runs[0].metrics["coverage"])
     assert row["difference"] == pytest.approx(row["optimizer"] - row["baseline"])
+    for r in table.itertuples():
+        better = r.optimizer > r.baseline if r.higher_is_better else r.optimizer < r.baseline
+        expected = (
+            "tie"
+            if r.optimizer == pytest.approx(r.baseline)
+            else ("optimizer" if better else "baseline")
+        )
+        assert r.winner == expected, r.metric
 
 
 def test_every_replayed_night_is_verified_once_by_the_checker(
