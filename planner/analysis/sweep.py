@@ -70,7 +70,7 @@ _KEYS = {
     "settings",
     "grid",
 }
-RESULT_FILES = ("sweep.parquet", "sweep.csv", "sweep.png")
+RESULT_FILES = ("sweep.parquet", "sweep.csv", "sweep_variants.csv", "sweep.png")
 
 TaskHook = Callable[[int, int, dict[str, Any]], None]
 """``hook(done, total, row)`` as each task finishes (in completion order)."""
@@ -343,7 +343,9 @@ def plan_tasks(spec: SweepSpec) -> list[SweepTask]:
         except InputError as exc:
             for p in exc.problems:
                 col = p.column or ""
-                prefix = "grid." if col in spec.grid else "settings."
+                # a validator may name the table a grid key lies in (presence.target_days)
+                in_grid = col in spec.grid or any(k.startswith(col + ".") for k in spec.grid)
+                prefix = "grid." if in_grid else "settings."
                 problems.append(Problem(spec.source, None, prefix + col, p.value, p.expected))
             continue
         for jitter in spec.jitter_pct:
@@ -530,41 +532,80 @@ def run_sweep(
 # ------------------------------------------------------------------------ outputs
 
 
+def _key_label(key: str) -> str:
+    """A grid key as a short label: its last part (``incidents``), or its last two when the
+    last is a level or another word that repeats (``target_days.tinggi``)."""
+    parts = key.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else parts[-1]
+
+
 def _labels(table: pd.DataFrame, grid_keys: Sequence[str], lang: Lang) -> list[str]:
     """A label per variant: its grid values (``incidents=2.0``) and jitter, if it varies."""
     labels = []
     for _, r in table.iterrows():
-        parts = [f"{k.split('.')[-1]}={r[k]}" for k in grid_keys if k in table.columns]
+        parts = [f"{_key_label(k)}={r[k]}" for k in grid_keys if k in table.columns]
         if table["jitter_pct"].nunique() > 1:
             parts.append(f"±{r['jitter_pct']:g}%")
         labels.append(", ".join(parts) or SWEEP_CHART["default_variant"](lang))
     return labels
 
 
+VARIANT_METRICS = (
+    "coverage",
+    "risk_collected",
+    "risk_share",
+    "desa_7d_share_mean",
+    "desa_7d_share_min",
+    "high_desa_missed",
+    "rawan_unvisited_14n",
+    "high_never_visited",
+    "jaccard_mean",
+    "km_per_visit",
+    "desa_max_visits_night",
+    "desa_reached_night_mean",
+)
+"""The measures :func:`variant_means` averages over the start dates of each variant."""
+
+
+def variant_means(
+    table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id"
+) -> pd.DataFrame:
+    """One row per variant and method: its grid values, jitter, a ``label`` and the mean of
+    every measure of :data:`VARIANT_METRICS` over the variant's start dates (``starts``: how
+    many)."""
+    keys = [k for k in grid_keys if k in table.columns]
+    measures = [m for m in VARIANT_METRICS if m in table.columns]
+    mean = (
+        table.groupby(["variant", "method"], as_index=False, sort=True)
+        .agg(
+            {
+                "jitter_pct": "first",
+                "start": "nunique",
+                **{k: "first" for k in keys},
+                **{m: "mean" for m in measures},
+            }
+        )
+        .rename(columns={"start": "starts"})
+        .reset_index(drop=True)
+    )
+    mean.insert(2, "label", _labels(mean, keys, lang))
+    return mean
+
+
 def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id") -> bytes:
-    """The comparison chart: coverage per variant and method, and coverage against
-    predictability (Jaccard), averaged over the start dates."""
+    """The comparison chart, averaged over the start dates: coverage per variant and method,
+    coverage against predictability (Jaccard), and risk collected on the fixed yardstick
+    against desa reach (the presence trade-off)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
     words = {key: text(lang) for key, text in SWEEP_CHART.items()}
-    mean = (
-        table.groupby(["variant", "method"], as_index=False, sort=True)
-        .agg(
-            {
-                "coverage": "mean",
-                "jaccard_mean": "mean",
-                "desa_7d_share_mean": "mean",
-                "jitter_pct": "first",
-                **{k: "first" for k in grid_keys if k in table.columns},
-            }
-        )
-        .reset_index(drop=True)
-    )
-    mean["label"] = _labels(mean, grid_keys, lang)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5), dpi=100)
+    mean = variant_means(table, grid_keys=grid_keys, lang=lang)
+    has_risk = "risk_share" in mean.columns and "desa_7d_share_mean" in mean.columns
+    fig, axes = plt.subplots(1, 3 if has_risk else 2, figsize=(18 if has_risk else 12, 5), dpi=100)
+    ax1, ax2 = axes[0], axes[1]
     methods = list(dict.fromkeys(mean["method"]))
     labels = list(dict.fromkeys(mean["label"]))
     width = 0.8 / max(1, len(methods))
@@ -576,6 +617,13 @@ def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang 
         ax2.scatter(sub["jaccard_mean"], sub["coverage"] * 100, label=names.get(m, m))
         for lbl, r in sub.iterrows():
             ax2.annotate(str(lbl), (r["jaccard_mean"], r["coverage"] * 100), fontsize=7)
+        if has_risk:
+            axes[2].scatter(
+                sub["desa_7d_share_mean"] * 100, sub["risk_share"] * 100, label=names.get(m, m)
+            )
+            for lbl, r in sub.iterrows():
+                xy = (r["desa_7d_share_mean"] * 100, r["risk_share"] * 100)
+                axes[2].annotate(str(lbl), xy, fontsize=7)
     ax1.set_xticks([i + width * (len(methods) - 1) / 2 for i in range(len(labels))])
     ax1.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
     ax1.set_ylabel(words["coverage_axis"])
@@ -583,7 +631,11 @@ def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang 
     ax2.set_xlabel(words["jaccard_axis"])
     ax2.set_ylabel(words["coverage_axis"])
     ax2.set_title(words["tradeoff_title"])
-    for ax in (ax1, ax2):
+    if has_risk:
+        axes[2].set_xlabel(words["reach_axis"])
+        axes[2].set_ylabel(words["risk_axis"])
+        axes[2].set_title(words["presence_title"])
+    for ax in axes:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -596,13 +648,18 @@ def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang 
 def write_results(
     table: pd.DataFrame, out: Path | str, *, grid_keys: Sequence[str] = (), lang: Lang = "id"
 ) -> list[Path]:
-    """Write ``sweep.parquet``, ``sweep.csv`` and ``sweep.png`` into ``out``, all or none."""
+    """Write ``sweep.parquet`` and ``sweep.csv`` (one row per task, every metric),
+    ``sweep_variants.csv`` (:func:`variant_means`) and ``sweep.png`` (:func:`chart_png`) into
+    ``out``, all or none."""
     out = Path(out)
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     files = {
         out / "sweep.parquet": buf.getvalue(),
         out / "sweep.csv": table.to_csv(index=False).encode("utf-8"),
+        out / "sweep_variants.csv": variant_means(table, grid_keys=grid_keys, lang=lang)
+        .to_csv(index=False)
+        .encode("utf-8"),
         out / "sweep.png": chart_png(table, grid_keys=grid_keys, lang=lang),
     }
     return replace_all(files)
@@ -610,6 +667,7 @@ def write_results(
 
 __all__ = [
     "RESULT_FILES",
+    "VARIANT_METRICS",
     "SweepSpec",
     "SweepTask",
     "chart_png",
@@ -618,6 +676,7 @@ __all__ = [
     "run_serial",
     "run_sweep",
     "run_task",
+    "variant_means",
     "warm_cache",
     "write_results",
 ]

@@ -171,3 +171,38 @@ def test_cli_sweep_bad_file_exits_2(tmp_path: Path) -> None:
     res = runner.invoke(app, ["sweep", str(bad), "--lang", "en"])
     assert res.exit_code == 2
     assert "Traceback" not in res.output and "nights" in res.output
+
+
+def test_presence_keys_are_grid_axes(spec: sweep.SweepSpec) -> None:
+    import dataclasses
+
+    grid = {
+        "routing.desa_decay": (1.0, 0.25),
+        "presence.weight": (0.0, 2.0),
+        "presence.target_days.tinggi": (1.5,),
+    }
+    tasks = sweep.plan_tasks(dataclasses.replace(spec, grid=grid, methods=("baseline",)))
+    assert len(tasks) == 2 * 2 * 1 * 2  # grid x starts
+    assert {dict(t.overrides)["routing.desa_decay"] for t in tasks} == {1.0, 0.25}
+    assert all(dict(t.overrides)["presence.target_days.tinggi"] == 1.5 for t in tasks)
+    # the nested key really reaches the settings of the replay
+    row = sweep.run_task(dataclasses.replace(tasks[-1], nights=1))
+    assert row["routing.desa_decay"] == 0.25 and row["presence.weight"] == 2.0
+    assert '"presence.target_days.tinggi": 1.5' in row["settings"]
+    assert {"risk_share", "high_desa_missed", "rawan_unvisited_14n"} <= set(row)
+    bad = dataclasses.replace(spec, grid={"presence.target_days.tinggi": (-1.0,)})
+    with pytest.raises(InputError) as err:
+        sweep.plan_tasks(bad)
+    assert any((p.column or "").startswith("grid.presence.target_days") for p in err.value.problems)
+
+
+def test_variant_means_average_the_starts(serial: pd.DataFrame) -> None:
+    mean = sweep.variant_means(serial, grid_keys=["weights.incidents"], lang="en")
+    assert len(mean) == 2 * 2  # variants x methods
+    assert (mean["starts"] == 2).all()
+    assert set(mean["label"]) == {"incidents=0.5", "incidents=2.0"}
+    for r in mean.itertuples():
+        rows = serial[(serial["variant"] == r.variant) & (serial["method"] == r.method)]
+        assert r.risk_share == pytest.approx(rows["risk_share"].mean())
+        assert r.rawan_unvisited_14n == pytest.approx(rows["rawan_unvisited_14n"].mean())
+    assert set(sweep.VARIANT_METRICS) <= set(mean.columns)
