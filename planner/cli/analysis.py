@@ -20,30 +20,57 @@ from planner.cli import (
     parse_lang,
 )
 from planner.errors import InputError
-from planner.text import Lang
+from planner.text import Lang, short_number
+from planner.text import analysis as A
 from planner.text import cli as T
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    import pandas as pd
 
     from planner.config import Settings
     from planner.errors import Problem
     from planner.sources import Dataset
 
 
-def _metric_table(columns: dict[str, dict[str, float]], lang: Lang) -> Table:
-    """The replay metrics, one column per replay (optimiser, manual baseline, ...)."""
+def _metric_table(
+    columns: dict[str, dict[str, float]], lang: Lang, comparison: pd.DataFrame | None = None
+) -> Table:
+    """The replay metrics, one column per replay (optimiser, manual baseline, ...), and with a
+    ``comparison`` (``simulate.compare``) the better of the two per metric."""
     table = Table(title=T.REPLAY_TITLE(lang), title_justify="left")
     table.add_column(T.METRIC_HEAD(lang))
     for name in columns:
         table.add_column(name, justify="right")
-    for key, label, fmt in T.METRIC_ROWS:
-        cells = []
-        for metrics in columns.values():
-            v = float(metrics[key])
-            cells.append(f"{v * 100:.1f}%" if fmt == "pct" else f"{v:,.{int(fmt)}f}")
+    winners = comparison.set_index("metric")["winner"].to_dict() if comparison is not None else {}
+    if comparison is not None:
+        table.add_column(A.WINNER_HEAD(lang))
+    for key, label, fmt in A.REPLAY_METRICS:
+        if not all(key in metrics for metrics in columns.values()):
+            continue
+        cells = [A.metric_value(metrics[key], fmt, lang) for metrics in columns.values()]
+        if comparison is not None:
+            cells.append(_winner_name(winners.get(key), lang))
         table.add_row(label(lang), *cells)
     return table
+
+
+def _winner_name(winner: str | None, lang: Lang) -> str:
+    """The better method of a metric as a person reads it ("" when not compared)."""
+    if winner is None:
+        return ""
+    if winner in A.METHOD_NAMES:
+        return A.METHOD_NAMES[winner](lang)
+    return A.TIE(lang) if winner == "tie" else winner
+
+
+def _issue_wins(comparison: pd.DataFrame) -> tuple[int, int]:
+    """On how many of the measures the optimiser must win (issue 14) it does."""
+    from planner.analysis.measures import BEAT_BASELINE
+
+    rows = comparison[comparison["metric"].isin(BEAT_BASELINE)]
+    return int((rows["winner"] == "optimizer").sum()), len(rows)
 
 
 def _replay_inputs(
@@ -112,7 +139,7 @@ def simulate_cmd(
     replays = []
     with Progress(console=err_console, disable=quiet or as_json, transient=True) as bar:
         for method in methods:
-            task = bar.add_task(T.METHODS[method](lg), total=nights)
+            task = bar.add_task(A.METHOD_NAMES[method](lg), total=nights)
 
             def tick(done: int, total: int, night: Any, task: Any = task) -> None:
                 bar.update(task, completed=done, total=total)
@@ -136,12 +163,15 @@ def simulate_cmd(
     last = r0.start + dt.timedelta(days=nights - 1)
     heading = T.SIMULATE_NIGHTS.format(n=nights, first=r0.start, last=last)(lg)
     console.print(heading + (T.SIMULATE_JITTER.format(jitter=jitter)(lg) if jitter else ""))
-    console.print(_metric_table({T.METHODS[r.method](lg): r.metrics for r in replays}, lg))
+    names = {A.METHOD_NAMES[r.method](lg): r.metrics for r in replays}
+    console.print(_metric_table(names, lg, comparison))
     if comparison is not None:
         row = comparison.set_index("metric")
         gain = (row.at["coverage", "ratio"] - 1) * 100
         eff = (row.at["priority_per_km", "ratio"] - 1) * 100
         console.print(T.SIMULATE_COMPARE.format(gain=gain, eff=eff)(lg))
+        won, total = _issue_wins(comparison)
+        console.print(A.ISSUE_WINS.format(won=won, total=total)(lg))
     if out is not None:
         console.print(T.TABLES(lg) + escape(str(out)))
 
@@ -183,14 +213,16 @@ def sweep_cmd(
     written = sweep.write_results(table, out or spec.out, grid_keys=list(spec.grid), lang=lg)
     summary = Table(title=T.SWEEP_TITLE.format(n=len(table))(lg), title_justify="left")
     keys = [k for k in spec.grid if k in table.columns]
-    for head in [T.SWEEP_METHOD(lg), T.SWEEP_START(lg), *keys, "±%", T.SWEEP_COVERAGE(lg),
-                 "Jaccard", "Desa/7"]:  # fmt: skip
+    measures = [(key, head, fmt) for key, head, fmt in A.SWEEP_COLUMNS if key in table.columns]
+    for head in [T.SWEEP_METHOD(lg), T.SWEEP_START(lg), *keys, "±%"]:
         summary.add_column(escape(head))
+    for _, label, _ in measures:
+        summary.add_column(label(lg), justify="right")
     for _, r in table.iterrows():
         summary.add_row(
             str(r["method"]), str(r["start"]), *(escape(str(r[k])) for k in keys),
-            f"{r['jitter_pct']:g}", f"{r['coverage'] * 100:.1f}%", f"{r['jaccard_mean']:.2f}",
-            f"{r['desa_7d_share_mean'] * 100:.0f}%",
+            short_number(r["jitter_pct"], lg),
+            *(A.metric_value(r[k], fmt, lg) for k, _, fmt in measures),
         )  # fmt: skip
     console.print(summary)
     for p in written:

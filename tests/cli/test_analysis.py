@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 from cli._support import Demo, Invoke, cells, flat, no_traceback, table_rows
 
 from planner.cli import EXIT_BAD_INPUT
+
+
+def id_number(text: str) -> float:
+    """A number as Babel writes it in Indonesian (``2.084,9``)."""
+    return float(text.replace(".", "").replace(",", "."))
+
 
 QUICK = ("--reproducible", "--set", "routing.solution_limit=2", "-q")
 """A solution budget of two: each night solves in well under a second, the same each time."""
@@ -23,9 +31,20 @@ def test_simulate_against_the_baseline(demo: Demo, invoke: Invoke, tmp_path: Pat
     text = flat(res.output)
     assert "2 malam 2026-11-20 … 2026-11-21, prioritas diacak ±5%" in text
     assert "Simulasi ulang" in text and "Optimasi vs manual: cakupan" in text
-    assert cells(res.output, "Ukuran") == ["Ukuran", "optimasi", "manual"]
+    assert cells(res.output, "Ukuran") == ["Ukuran", "optimasi", "manual", "Unggul"]
     coverage = cells(res.output, "Cakupan berbobot risiko")
-    assert all(0 < float(c.rstrip("%")) <= 100 for c in coverage[1:])
+    assert all(0 < id_number(c.rstrip("%")) <= 100 for c in coverage[1:3])
+    assert coverage[3] in {"optimasi", "manual", "seri"}
+    # the presence measures of issue 14, each with its winner
+    for label in (
+        "Risiko terkumpul (tolok ukur tetap)", "Desa terjangkau per 7 malam",
+        "Desa rawan terlewat dalam jendela 7 malam", "Tempat rawan tanpa kunjungan 14 malam (maks.)",
+        "Keterdugaan (Jaccard)", "Km per kunjungan", "Kunjungan terbanyak satu desa semalam",
+    ):  # fmt: skip
+        row = cells(res.output, label)
+        assert len(row) == 4 and row[3] in {"optimasi", "manual", "seri"}, label
+    assert "," in cells(res.output, "Km per kunjungan")[1]  # Indonesian decimals
+    assert re.search(r"Optimasi unggul pada [0-5] dari 5 ukuran kehadiran", text)
     assert f"Tabel: {out}" in text
     assert any(out.glob("*.csv"))
 
@@ -38,6 +57,9 @@ def test_simulate_in_english_and_as_json(demo: Demo, invoke: Invoke) -> None:
     assert "2 nights 2026-11-20 … 2026-11-21" in text and "priorities ±" not in text
     assert cells(res.output, "Metric") == ["Metric", "optimiser"]
     assert "Risk-weighted coverage" in text and "Predictability (Jaccard)" in text
+    km = cells(res.output, "Km per visit")
+    assert len(km) == 2 and "." in km[1] and "," not in km[1]  # English decimals
+    assert "Risk collected (fixed yardstick)" in text and "presence measures" not in text
 
     res = invoke(*base, "--json")
     assert res.exit_code == 0, res.output
@@ -45,6 +67,18 @@ def test_simulate_in_english_and_as_json(demo: Demo, invoke: Invoke) -> None:
     assert metrics["start"] == "2026-11-20" and metrics["nights"] == 2
     assert set(metrics) == {"start", "nights", "optimizer"}
     assert 0 < metrics["optimizer"]["coverage"] <= 1
+    for key in (
+        "risk_collected",
+        "risk_share",
+        "high_desa_missed",
+        "rawan_unvisited_14n",
+        "desa_max_visits_night",
+        "km_per_visit",
+        "jaccard_mean",
+        "desa_7d_share_mean",
+    ):
+        assert key in metrics["optimizer"], key  # fmt: skip
+    assert 0 < metrics["optimizer"]["risk_share"] <= 1
 
 
 def test_simulate_names_every_bad_option(demo: Demo, invoke: Invoke) -> None:
@@ -75,10 +109,16 @@ def test_sweep_runs_the_grid(demo: Demo, invoke: Invoke, tmp_path: Path) -> None
     text = flat(res.output)
     assert "2 simulasi" in text
     header = cells(res.output, "Metode")
-    assert header == ["Metode", "Mulai", "weights.incidents", "±%", "Cakupan", "Jaccard", "Desa/7"]
+    assert header == [
+        "Metode", "Mulai", "weights.incidents", "±%", "Cakupan", "Risiko", "Desa/7",
+        "Desa rawan terlewat", "Rawan 14 malam", "Jaccard", "Km/kunjungan",
+    ]  # fmt: skip
     assert sorted(r[2] for r in table_rows(res.output) if r[0] == "baseline") == ["0.5", "2.0"]
     assert f"Ditulis: {tmp_path / 'hasil' / 'sweep.csv'}" in text
     assert (tmp_path / "hasil" / "sweep.csv").is_file()
+    variants = pd.read_csv(tmp_path / "hasil" / "sweep_variants.csv")
+    assert sorted(variants["weights.incidents"]) == [0.5, 2.0]
+    assert {"risk_share", "high_desa_missed", "rawan_unvisited_14n"} <= set(variants.columns)
 
     en = invoke("sweep", spec, "--serial", "-q", "--lang", "en", "--out", tmp_path / "en")
     assert en.exit_code == 0, en.output
