@@ -10,7 +10,7 @@ import pytest
 from small_demo import POLRES_AND_TUGU, small_demo
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ("01_bobot_prioritas.ipynb", "02_evaluasi_rute.ipynb")
+NAMES = ("01_bobot_prioritas.ipynb", "02_evaluasi_rute.ipynb", "03_presence_tradeoff.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,7 @@ def test_notebook_runs_top_to_bottom(
     monkeypatch.setenv("PLANNER_NB_DATASET", str(dataset))
     monkeypatch.setenv("PLANNER_NB_NIGHTS", "3")
     monkeypatch.setenv("PLANNER_NB_TIME_LIMIT", "0.5")
+    monkeypatch.setenv("PLANNER_NB_DECAYS", "1.0,0.5")  # 03: two points of the curve
     before = sorted(p.name for p in NOTEBOOKS.iterdir())
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = nbclient.NotebookClient(
