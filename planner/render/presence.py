@@ -77,7 +77,14 @@ def days_text(days: float, lang: Lang) -> str:
 
 
 def days_ago_text(days: float, lang: Lang) -> str:
-    """How long ago, in whole days rounded down: ``"4 hari lalu"``, ``"less than a day ago"``."""
+    """How long ago, in whole days rounded down: ``"4 hari lalu"``, ``"1 day ago"``,
+    ``"less than a day ago"``.
+
+    Rounded down as the score reasons count them (:mod:`planner.risk.reasons`: "Desa X belum
+    dikunjungi 6 hari"), so the printed sheet and the phone give the same number. (Visits
+    happen at night: last night's visit lies 0.7 to 1 day before tonight's start, so rounding
+    down calls it "less than a day ago"; to the nearest day would read better, for both.)
+    """
     d = math.floor(days)
     if d < 1:
         return DAYS["ago_under_one"](lang)

@@ -146,10 +146,11 @@ def test_no_presence_line_without_presence_data() -> None:
 
 
 def test_days_wording_and_states() -> None:
-    assert presence.days_ago_text(0.6, "id") == "kurang dari 1 hari lalu"
-    assert presence.days_ago_text(0.6, "en") == "less than a day ago"
+    # rounded down, as the score reasons count them
+    assert presence.days_ago_text(0.7, "id") == "kurang dari 1 hari lalu"
+    assert presence.days_ago_text(0.7, "en") == "less than a day ago"
     assert presence.days_ago_text(1.9, "en") == "1 day ago"
-    assert presence.days_ago_text(12.2, "id") == "12 hari lalu"
+    assert presence.days_ago_text(12.8, "id") == "12 hari lalu"
     assert presence.days_text(1.0, "en") == "1 day"
     assert presence.days_text(2.5, "id") == "2,5 hari"
     state = presence.presence_state
