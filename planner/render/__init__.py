@@ -2,6 +2,8 @@
 
 - :mod:`planner.render.maps`: the Folium route maps (the only module importing folium/branca);
 - :mod:`planner.render.mapdata`: what the maps show, as plain data (no folium);
+- :mod:`planner.render.presence`: why a stop, in desa terms (the presence curve's rank and
+  weight, the days since presence), for the sheet and the maps, and each desa's presence state;
 - :mod:`planner.render.sheets`: the printable route sheet, the stops CSV, the routes GeoJSON
   and the machine-readable summary;
 - :mod:`planner.render.activity`: the printable activity report for the Kapolres;
@@ -16,7 +18,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-_MODULES = ("activity", "mapdata", "maps", "outputs", "sheets")
+_MODULES = ("activity", "mapdata", "maps", "outputs", "presence", "sheets")
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -292,6 +292,10 @@ def test_overview_tooltip_gives_days_target_and_tonight_visits(pule3: MapData) -
         "Desa Sumbergedong (high): last visit 7 days ago, target 3 days; 1 visit tonight"
     )
     assert english["Pule"].endswith("never visited, target 2 days; 3 visits tonight")
+    page = maps.render_overview(pule3, lang="en")
+    assert '"Desa colour: presence"' in page and "Presence in the desa" in page
+    legend = re.findall(r'<div class="wk-presence-key">.*?</span>(.*?)</div>', page)
+    assert legend[0] == "Within target" and legend[3] == "Never visited"
 
 
 def test_a_desa_without_scored_venues_has_no_presence_data() -> None:
