@@ -21,7 +21,14 @@ Rules (``Violation.rule``):
 ``max_per_desa``       more venues of one desa than ``max_per_desa``
 ``must_visit_missing`` a must-visit venue not in the plan (``plan.unmet_must_visit`` says why)
 ``wrong_totals``       a stop's priority, the plan's total priority, a visited venue also listed
-                       as dropped, or the totals in ``plan.meta["totals"]`` that do not match
+                       as dropped, the totals in ``plan.meta["totals"]`` that do not match, or
+                       the solver's objective (``plan.meta["solver"]["objective"]``) that is not
+                       the plan's: travel seconds plus the penalty units the visits leave
+                       uncollected under the presence curve, recomputed here on its own
+
+The presence curve (``NightProblem.desa_decay``): of one desa's visits tonight, sorted by
+priority high to low, the k-th counts ``decay ** (k - 1)`` (docs/presence.md). It is written
+out again below (:func:`_curve_value`) rather than imported, like every other rule here.
 """
 
 from __future__ import annotations
@@ -270,11 +277,45 @@ def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
     stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
     if isinstance(stated, dict):
         _check_totals(stated, plan, problem, seen.bad)
+    solver = plan.meta.get("solver") if isinstance(plan.meta, dict) else None
+    objective = solver.get("objective") if isinstance(solver, dict) else None
+    if objective is not None:
+        travel = sum(s.travel_s for r in plan.routes for s in r.stops)
+        travel += sum(r.return_travel_s for r in plan.routes if r.stops)
+        uncollected = float(problem.penalty[problem.n_depots :].sum())
+        want = travel + round(uncollected - _curve_value(plan, problem, "penalty"))
+        try:
+            wrong = abs(float(objective) - want) > 1
+        except (TypeError, ValueError):
+            wrong = True
+        if wrong:
+            seen.bad("wrong_totals", None, None, f"objective {objective}, recomputed {want}")
+
+
+def _curve_value(plan: Plan, problem: NightProblem, what: str) -> float:
+    """What the plan's visits collect under the presence curve, in ``prize`` (priority) or
+    ``penalty`` (seconds) units: per desa, highest first, the k-th times ``decay ** (k-1)``.
+    Unknown venues count nothing (they are a violation of their own)."""
+    values = problem.prize if what == "prize" else problem.penalty
+    by_desa: dict[int, list[float]] = {}
+    for r in plan.routes:
+        for s in r.stops:
+            try:
+                node = problem.node_of(s.venue_id)
+            except KeyError:
+                continue
+            if node >= problem.n_depots:
+                by_desa.setdefault(int(problem.desa_group[node]), []).append(float(values[node]))
+    decay = problem.desa_decay
+    return sum(
+        v * decay**k for vs in by_desa.values() for k, v in enumerate(sorted(vs, reverse=True))
+    )
 
 
 def _check_totals(stated: dict[str, Any], plan: Plan, problem: NightProblem, bad: Any) -> None:
     # recomputed here from the stops (plan_totals only sums what the plan says)
     truth = plan_totals(plan, problem)
+    truth["value"] = round(_curve_value(plan, problem, "prize"), 6)
     for key, value in stated.items():
         if key not in truth:
             continue

@@ -10,6 +10,7 @@ refuses a format or version it does not know with an :class:`~planner.errors.Inp
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,11 +19,13 @@ import numpy as np
 from planner.config import Settings
 from planner.domain import Dropped, Night, Plan, Route, Stop
 from planner.errors import ProblemCollector
-from planner.problem import NightProblem, SolveResult
+from planner.problem import NightProblem, SolveResult, curve_weights
 from planner.text import Msg, msg
 
 PROBLEM_FORMAT = "warkop-night-problem"
-PROBLEM_VERSION = 1
+PROBLEM_VERSION = 2
+"""v2 (issue 14) adds ``desa_decay``, the presence curve; v1 files are still read (no curve)."""
+PROBLEM_VERSIONS_READ = (1, 2)
 PLAN_FORMAT = "warkop-plan"
 PLAN_VERSION = 1
 
@@ -31,7 +34,7 @@ PLAN_VERSION = 1
 
 
 def problem_to_json(problem: NightProblem) -> dict[str, Any]:
-    """The problem as a JSON-ready dict (format ``warkop-night-problem`` v1).
+    """The problem as a JSON-ready dict (format ``warkop-night-problem`` v2).
 
     See ``docs/plan-format.md``. Matrices are nested lists of integers (travel) and
     metres rounded to 0.1 m.
@@ -82,6 +85,7 @@ def problem_to_json(problem: NightProblem) -> dict[str, Any]:
         },
         "max_stops": problem.max_stops,
         "max_per_desa": problem.max_per_desa,
+        "desa_decay": problem.desa_decay,
         "total_priority": problem.total_priority,
         "exchange_rate_min": problem.exchange_rate_min,
         "dropped": [dataclasses.asdict(d) for d in problem.dropped],
@@ -102,7 +106,7 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
         data,
         bag,
         format_name=PROBLEM_FORMAT,
-        version=PROBLEM_VERSION,
+        version=PROBLEM_VERSIONS_READ,
         what=msg(" (berkas dari --export-problem)", " (a file written by --export-problem)"),
     )
     try:
@@ -149,6 +153,8 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
             dist_m=np.array([data["dist_m"][p] for p in profiles], dtype=np.float64),
             max_stops=data.get("max_stops"),
             max_per_desa=data.get("max_per_desa"),
+            # v1 knew no curve: the plain sum
+            desa_decay=float(data["desa_decay"]) if data["version"] >= 2 else 1.0,
             total_priority=float(data.get("total_priority", 0.0)),
             dropped=tuple(Dropped(**d) for d in data.get("dropped", [])),
             unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),
@@ -172,28 +178,35 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
 def plan_totals(plan: Plan, problem: NightProblem) -> dict[str, Any]:
     """The totals a person reads under a plan.
 
-    Returns a dict with ``collected`` (priority), ``total_priority``, ``share``, ``visits``,
-    ``desa`` and ``kecamatan`` (how many distinct ones were visited), ``travel_s``,
-    ``dist_m``, ``wait_s``, ``squads_used``.
+    Returns a dict with ``collected`` (priority), ``value`` (priority collected under the
+    presence curve: the k-th visit of a desa counts ``desa_decay ** (k - 1)``), ``total_priority``,
+    ``share``, ``visits``, ``desa`` and ``kecamatan`` (how many distinct ones were visited),
+    ``desa_max_visits`` (the most visits of one desa), ``travel_s``, ``dist_m``, ``wait_s``,
+    ``squads_used``.
     """
-    desa: set[str] = set()
+    desa: Counter[str] = Counter()
     kec: set[str] = set()
+    nodes: list[int] = []
     for r in plan.routes:
         for s in r.stops:
             try:
                 i = problem.node_of(s.venue_id)
             except KeyError:
                 continue
+            nodes.append(i)
             if problem.desa_group[i] >= 0:
-                desa.add(problem.desa_codes[problem.desa_group[i]])
+                desa[problem.desa_codes[problem.desa_group[i]]] += 1
             kec.add(problem.kecamatan[i])
     collected = plan.collected
+    value = float((problem.prize[nodes] * curve_weights(problem, nodes)).sum()) if nodes else 0.0
     return {
         "collected": round(collected, 6),
+        "value": round(value, 6),
         "total_priority": round(plan.total_priority, 6),
         "share": round(collected / plan.total_priority, 6) if plan.total_priority > 0 else 0.0,
         "visits": plan.visits,
         "desa": len(desa),
+        "desa_max_visits": max(desa.values(), default=0),
         "kecamatan": len(kec),
         "travel_s": int(sum(r.travel_s for r in plan.routes)),
         "dist_m": round(sum(r.dist_m for r in plan.routes), 1),
@@ -354,11 +367,13 @@ def _check_format(
     bag: ProblemCollector,
     *,
     format_name: str,
-    version: int,
+    version: int | tuple[int, ...],
     what: Msg | None = None,
 ) -> None:
     """Refuse (InputError) a document of another format, or of a version this reader does not
-    know; ``what`` says where a right file comes from."""
+    know (``version``: the one, or the ones, it reads); ``what`` says where a right file comes
+    from."""
+    versions = (version,) if isinstance(version, int) else version
     if not isinstance(data, Mapping) or data.get("format") != format_name:
         hint = what or msg("", "")
         bag.add(
@@ -367,11 +382,12 @@ def _check_format(
             expected=msg(f"'{format_name}'{hint.id}", f"'{format_name}'{hint.en}"),
         )
         bag.raise_if_any()
-    if data.get("version") != version:
+    if data.get("version") not in versions:
+        known = " / ".join(str(v) for v in versions)
         bag.add(
             column="version",
             value=data.get("version"),
-            expected=msg(f"versi {version}", f"version {version}"),
+            expected=msg(f"versi {known}", f"version {known}"),
         )
         bag.raise_if_any()
 
@@ -381,6 +397,7 @@ __all__ = [
     "PLAN_VERSION",
     "PROBLEM_FORMAT",
     "PROBLEM_VERSION",
+    "PROBLEM_VERSIONS_READ",
     "plan_from_json",
     "plan_to_json",
     "plan_totals",

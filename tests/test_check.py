@@ -16,6 +16,7 @@ from planner.domain import Dropped, Plan, Route, Stop
 from planner.planfile import plan_totals, problem_to_json
 from planner.problem import NightProblem
 from planner.routing import solve
+from planner.routing.schedule import plan_from_routes
 from planner.testing import synthetic_problem
 
 H = 3600
@@ -255,3 +256,38 @@ def test_cli_check(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type
     assert "valid JSON" in res.output
     missing = runner.invoke(app, ["check", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2
+
+
+def test_the_curve_objective_and_value_are_recomputed(problem: NightProblem) -> None:
+    """With the presence curve on, the solver's stated objective and the plan's curve value
+    pass when true, and a total off by more than rounding is a wrong_totals violation."""
+    curved = problem.replace(desa_decay=0.5, max_per_desa=None)
+    res = solve(curved, FAST)
+    totals = plan_totals(res.plan, curved)
+    plan = replace(res.plan, meta={"totals": totals, "solver": {"objective": res.objective}})
+    assert verify(plan, curved) == []
+    assert totals["value"] < totals["collected"] or totals["desa_max_visits"] <= 1
+    for off in (2, -2):
+        bad = replace(plan, meta={"totals": totals, "solver": {"objective": res.objective + off}})
+        assert [v.rule for v in verify(bad, curved)] == ["wrong_totals"]
+    # the plain sum stated as the curve's value is caught
+    flat_value = dict(totals, value=totals["collected"])
+    if totals["value"] != totals["collected"]:
+        assert "wrong_totals" in _rules(replace(plan, meta={"totals": flat_value}), curved)
+    # the same plan read without the curve has another objective
+    assert "wrong_totals" in _rules(plan, curved.replace(desa_decay=1.0)) or (
+        totals["value"] == totals["collected"]
+    )
+
+
+def test_the_curve_value_counts_the_highest_first(problem: NightProblem) -> None:
+    """Two visits of one desa with priorities 3 and 4 and decay 0.5: 4 + 3/2, whatever the
+    visiting order."""
+    curved = problem.replace(desa_decay=0.5, max_per_desa=None)
+    v1, v2 = curved.node_of("V1"), curved.node_of("V2")  # desa A, priorities 3 and 4
+    assert curved.desa_group[v1] == curved.desa_group[v2]
+    for order in ([v1, v2], [v2, v1]):
+        plan = plan_from_routes(curved, [order, []], {})
+        assert plan_totals(plan, curved)["value"] == pytest.approx(4 + 3 / 2)
+        checked = replace(plan, meta={"totals": plan_totals(plan, curved)})
+        assert "wrong_totals" not in _rules(checked, curved)

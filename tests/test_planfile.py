@@ -82,3 +82,16 @@ def test_a_plan_names_its_format_in_the_error() -> None:
         problem_from_json([1, 2])
     assert "--export-problem" in err.value.problems[0].expected("en")
     assert err.value.problems[0].value == "list"
+
+
+def test_problem_export_v2_carries_the_curve_and_v1_still_reads(built: NightProblem) -> None:
+    curved = built.replace(desa_decay=0.6)
+    data = json.loads(json.dumps(problem_to_json(curved)))
+    assert data["version"] == 2 and data["desa_decay"] == 0.6
+    back = problem_from_json(data)
+    assert back.desa_decay == 0.6
+    assert np.array_equal(back.desa_group, curved.desa_group)
+    assert back.desa_codes == curved.desa_codes
+    # a v1 file (before the curve) is read as the plain sum
+    old = {k: v for k, v in data.items() if k != "desa_decay"} | {"version": 1}
+    assert problem_from_json(old).desa_decay == 1.0

@@ -102,9 +102,11 @@ def solve(
         empty: list[list[int]] = [[] for _ in range(problem.n_squads)]
         plan = plan_from_routes(problem, empty, {"solver": stats})
         return SolveResult("no_solution", plan_cost(problem, empty), wall_s, plan, stats)
+    objective = plan_cost(problem, node_routes)
+    stats["objective"] = objective  # the checker recomputes it (check.verify)
     plan = plan_from_routes(problem, node_routes, {"solver": stats})
     status: SolveStatus = "must_visit_unmet" if plan.unmet_must_visit else "feasible"
-    return SolveResult(status, plan_cost(problem, node_routes), wall_s, plan, stats)
+    return SolveResult(status, objective, wall_s, plan, stats)
 
 
 __all__ = [
