@@ -116,7 +116,7 @@ class RotationSettings(_Section):
     """A venue should be visited about this often; staler venues gain priority."""
     cap: float = Field(2.0, ge=0)
     """The most the staleness component can add (reached by never-visited venues)."""
-    recent_floor: float = Field(0.1, gt=0, le=1)
+    recent_floor: float = Field(0.05, gt=0, le=1)
     """Share of its priority a venue visited just now keeps; it recovers linearly to 1 over
     ``target_days`` (the recent factor F). 1 turns the drop off."""
 
@@ -189,7 +189,7 @@ class WeightSettings(_Section):
     """Weight of the kerawanan component K."""
     incidents: float = Field(1.0, ge=0)
     """Weight of the incident component I."""
-    rotation: float = Field(1.0, ge=0)
+    rotation: float = Field(3.0, ge=0)
     """Weight of the staleness component R."""
     report_desa_share: float = Field(0.5, ge=0, le=1)
     """A community report tied only to a desa counts this share for every venue of the desa."""
@@ -372,7 +372,7 @@ class RoutingSettings(_Section):
     max_per_desa: int | None = Field(None, ge=1)
     """A hard cap: at most this many venues of one desa per night (None: no cap; the curve
     ``desa_decay`` spreads the visits anyway)."""
-    desa_decay: float = Field(0.5, gt=0, le=1)
+    desa_decay: float = Field(0.9, gt=0, le=1)
     """Diminishing returns per desa per night: the k-th visit of one desa tonight (by priority,
     highest first) counts ``desa_decay ** (k - 1)`` of its priority. 1 turns the curve off (the
     pure team-orienteering sum). The default is measured in docs/presence.md."""
