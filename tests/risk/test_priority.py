@@ -133,7 +133,12 @@ PILKADES = {
 
 
 def make_settings(**sections: Any) -> Settings:
-    data: dict[str, Any] = {"general": {"metric_crs": CRS}}
+    # the hand-computed figures assume these, not the tuned defaults (docs/presence.md)
+    data: dict[str, Any] = {
+        "general": {"metric_crs": CRS},
+        "rotation": {"recent_floor": 0.1},
+        "weights": {"rotation": 1.0},
+    }
     for key, value in sections.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}
