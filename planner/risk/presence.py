@@ -61,12 +61,26 @@ def desa_days(desa_codes: np.ndarray, venue_days: np.ndarray) -> np.ndarray:
 
 
 def presence_component(
-    places: Places, desa: pd.DataFrame, rotation: Rotation, settings: Settings
+    places: Places,
+    desa: pd.DataFrame,
+    rotation: Rotation,
+    settings: Settings,
+    *,
+    logged: bool = True,
 ) -> Presence:
-    """``S`` of every venue: its desa's overdue bonus (the module docstring)."""
+    """``S`` of every venue: its desa's overdue bonus (the module docstring).
+
+    ``logged`` False: the visit log holds no visit at all (a fresh install, the first night of
+    a replay). Then nothing is
+    known about presence: ``desa_days`` is NaN and ``S`` is 0 everywhere. Calling every desa
+    "never visited" would add the cap to every venue alike, which only dilutes kerawanan and
+    incidents (tonight's demo plan: 71 % of the plain sum's risk with it, see docs/presence.md).
+    """
     cfg = settings.presence
     default = cfg.default_target_days
     days = desa_days(places.desa_codes, rotation.days)
+    if not logged:
+        days = np.full(len(days), np.nan)
     levels = desa_texts(desa, "kerawanan")
     names = desa_texts(desa, "desa")
     has = ~np.isnan(days)

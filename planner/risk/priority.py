@@ -136,7 +136,9 @@ def score(
     p = reports_component(ids, places.desa_codes, reports, start, settings)
     r = rotation_component(ids, last_visits, start, settings)
     f = recent_factor(r, settings)
-    s = presence_component(places, desa, r, settings)
+    # a visit log without any visit (or none) says nothing about presence: no desa bonus
+    logged = last_visits is not None and len(last_visits) > 0
+    s = presence_component(places, desa, r, settings, logged=logged)
     w = kind_component(venues, settings)
 
     priority = _priority(k, inc, r, w, p, s, f, effects, settings)

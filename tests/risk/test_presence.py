@@ -150,8 +150,15 @@ def test_presence_settings_change_the_rule(
     assert out.loc["B1", "desa_target_days"] == 10.0
     assert out.loc["B1", "presence"] == pytest.approx(1.2)  # 12 / 10
     assert out.loc["C1", "presence"] == 0.0  # 9 < 10
-    never = run(venues, desa, cfg)
+    # a log whose only visit is of a venue no longer in the dataset: every desa never visited
+    never = run(venues, desa, cfg, last_visits={"GONE": ago(1)})
     assert list(never.loc[["A1", "B1", "C1"], "presence"]) == [1.5, 1.5, 1.5]  # cap
+    # no visit log at all: nothing is known about presence, so no bonus and no days
+    unknown = run(venues, desa, cfg)
+    assert (unknown["presence"] == 0).all() and unknown["desa_days"].isna().all()
+    assert not any(
+        "desa" in r.lower() and "dikunjungi" in r for rs in unknown["reasons"] for r in rs
+    )
     off = run(venues, desa, make_settings(presence={"cap": 0}))
     assert (off["presence"] == 0).all()
 

@@ -226,7 +226,7 @@ def test_hand_computed_tiny_fixture() -> None:
 
 
 def test_reasons_in_english() -> None:
-    out = run(cfg=make_settings(directives=[PILKADES]), lang="en")
+    out = run(cfg=make_settings(directives=[PILKADES]), lang="en", last_visits={"GONE": START})
     assert out["reasons"].iloc[0] == [
         "Attention: Pilkades (1–10 Dec)",
         "2 incidents in the last 14 days (curanmor, miras)",
@@ -469,9 +469,10 @@ def test_longer_since_last_visit_never_lowers(
     d1: float, extra: float, target: float, cap: float
 ) -> None:
     cfg = make_settings(rotation={"target_days": target, "cap": cap})
-    first = prio(FOUR, cfg, last_visits={"V1": START - pd.Timedelta(days=d1)})[0]
-    later = prio(FOUR, cfg, last_visits={"V1": START - pd.Timedelta(days=d1 + extra)})[0]
-    never = prio(FOUR, cfg)[0]
+    gone = {"GONE": START}  # a visit log exists (presence is known) in all three
+    first = prio(FOUR, cfg, last_visits={**gone, "V1": START - pd.Timedelta(days=d1)})[0]
+    later = prio(FOUR, cfg, last_visits={**gone, "V1": START - pd.Timedelta(days=d1 + extra)})[0]
+    never = prio(FOUR, cfg, last_visits=gone)[0]
     assert later >= first - 1e-12
     assert never >= later - 1e-12
 
