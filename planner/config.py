@@ -134,9 +134,9 @@ class PresenceSettings(_Section):
     ``rendah`` stays below 7 days."""
     default_target_days: float = Field(7.0, gt=0, allow_inf_nan=False)
     """Target of a desa whose level is not listed in ``target_days`` (or is unknown)."""
-    weight: float = Field(2.0, ge=0, allow_inf_nan=False)
+    weight: float = Field(3.0, ge=0, allow_inf_nan=False)
     """From the target on, the presence component is ``weight * days / target``."""
-    cap: float = Field(6.0, ge=0, allow_inf_nan=False)
+    cap: float = Field(9.0, ge=0, allow_inf_nan=False)
     """The most the presence component can add (a desa never visited gets it; 0 turns it off)."""
 
     @field_validator("target_days")
@@ -365,14 +365,14 @@ class RoutingSettings(_Section):
     seed: int = 0
     reproducible: bool = False
     """Use a deterministic search budget instead of wall time: identical plans run to run."""
-    exchange_rate_min: float = Field(10.0, gt=0)
+    exchange_rate_min: float = Field(7.0, gt=0)
     """Minutes of driving one point of priority is worth (dropping a venue costs its priority
     times this many minutes)."""
     max_stops_per_squad: int | None = Field(None, ge=1)
     max_per_desa: int | None = Field(None, ge=1)
     """A hard cap: at most this many venues of one desa per night (None: no cap; the curve
     ``desa_decay`` spreads the visits anyway)."""
-    desa_decay: float = Field(0.9, gt=0, le=1)
+    desa_decay: float = Field(0.95, gt=0, le=1)
     """Diminishing returns per desa per night: the k-th visit of one desa tonight (by priority,
     highest first) counts ``desa_decay ** (k - 1)`` of its priority. 1 turns the curve off (the
     pure team-orienteering sum). The default is measured in docs/presence.md."""

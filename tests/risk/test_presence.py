@@ -27,6 +27,7 @@ PINNED: dict[str, dict[str, Any]] = {
     "general": {"metric_crs": "EPSG:32749"},
     "rotation": {"recent_floor": 0.1},
     "weights": {"rotation": 1.0},
+    "presence": {"weight": 2.0, "cap": 6.0},
 }
 """The hand-computed figures below assume these (not the tuned defaults, which may move)."""
 
@@ -304,10 +305,11 @@ def problems(data: dict[str, Any]) -> list[str | None]:
 def test_presence_defaults() -> None:
     s = Settings()
     assert s.presence.target_days == {"sangat_tinggi": 2, "tinggi": 3, "sedang": 4, "rendah": 6}
-    assert (s.presence.default_target_days, s.presence.weight, s.presence.cap) == (7, 2, 6)
+    assert (s.presence.default_target_days, s.presence.weight, s.presence.cap) == (7, 3, 9)
     assert s.rotation.recent_floor == 0.05
     assert s.weights.rotation == 3.0
-    assert s.routing.desa_decay == 0.9
+    assert s.routing.desa_decay == 0.95
+    assert s.routing.exchange_rate_min == 7.0
     # every level of the default kerawanan has a target below a week
     assert set(s.presence.target_days) == set(s.kerawanan.levels)
     assert max(s.presence.target_days.values()) < 7

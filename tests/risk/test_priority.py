@@ -138,6 +138,7 @@ def make_settings(**sections: Any) -> Settings:
         "general": {"metric_crs": CRS},
         "rotation": {"recent_floor": 0.1},
         "weights": {"rotation": 1.0},
+        "presence": {"weight": 2.0, "cap": 6.0},
     }
     for key, value in sections.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
