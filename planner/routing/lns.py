@@ -282,16 +282,15 @@ def solve_whole(
         metaheuristic = "greedy"
         stats["metaheuristic"] = "greedy"
         quadratic_max = min(quadratic_max, QUADRATIC_ACTIVE_MAX_VENUES_PART)
+    deadline = t_build + limit
     start: Routes | None = None
     if options.first_solution == "greedy":
-        start = _greedy_start(
-            problem, seed=seed, options=options, stats=stats, deadline=t_build + limit
-        )
-    deadline = t_build + limit
+        start = _greedy_start(problem, seed=seed, options=options, stats=stats, deadline=deadline)
     curved = problem.desa_decay < 1.0 and start is not None
     routes = start
     for round_ in range(_CURVE_ROUNDS if curved else 1):
-        left = deadline - time.perf_counter()
+        t_round = time.perf_counter()
+        left = deadline - t_round
         if round_ and left < _CURVE_ROUND_MIN_S:
             break
         # OR-Tools prices venues alone: the presence curve linearised at the current routes
@@ -310,13 +309,11 @@ def solve_whole(
             quadratic_max=quadratic_max,
         )
         if round_ == 0:
-            stats["build_s"] = round(time.perf_counter() - t_build, 3)
+            stats["build_s"] = round(time.perf_counter() - t_round, 3)
         if routes is not None and not model.start_from(routes):
             stats["greedy_rejected"] = True
         share = left / 2 if curved and round_ < _CURVE_ROUNDS - 1 else left
-        found = model.search(
-            time_limit_s=share - (time.perf_counter() - deadline + left), stats=stats
-        )
+        found = model.search(time_limit_s=share - (time.perf_counter() - t_round), stats=stats)
         best = _better(problem, routes, found, stats)
         if curved and best is not None:
             best = swap_descent(problem, best, time_limit_s=_SWAP_SHARE * limit, stats=stats)
@@ -333,8 +330,9 @@ def solve_whole(
 
 _CURVE_ROUNDS = 6
 """With the presence curve: at most this many OR-Tools searches, each from the last one's
-answer with the curve linearised there (tiny brute-force nights: one round missed the optimum
-on 1 of 16, ... ); the first that does not improve the exact objective ends them."""
+answer with the curve linearised there; the first that does not improve the exact objective
+ends them. (On the tiny brute-force nights the extra rounds and the swap descent did not
+change the two misses: those need a cross-route move under ``max_stops``.)"""
 _CURVE_ROUND_MIN_S = 0.2
 _SWAP_SHARE = 0.05
 """With the curve: the exact swap descent after each OR-Tools round, at most this share of the
