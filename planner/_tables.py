@@ -321,3 +321,30 @@ __all__ = [
     "parse_yes_no",
     "read_table",
 ]
+
+
+# ---------------------------------------------------------------- spreadsheet-safe cells
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_cell(value: object) -> object:
+    """A cell as written to a CSV or XLSX the planner produces, safe from formula injection.
+
+    Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return; OWASP "CSV injection") gets a leading apostrophe; plain numbers
+    such as ``-8.05`` and everything else pass unchanged. :func:`restore_cell` undoes it.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value.strip()):
+        return value
+    return "'" + value
+
+
+def restore_cell(text: str) -> str:
+    """The original text of a cell :func:`neutralise_cell` protected (``'=1+1`` → ``=1+1``)."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
