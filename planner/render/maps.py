@@ -32,6 +32,7 @@ from planner.domain import Dropped, Route, Squad, Stop, format_clock_s
 from planner.render import mapdata as md
 from planner.render import presence
 from planner.render._html import esc, js_safe, render
+from planner.render.checkin import checkin_block
 from planner.render.mapdata import (
     INCIDENT_LOOKBACK_DAYS,
     KERAWANAN_COLOURS,
@@ -627,6 +628,7 @@ def _add_squad_stops(
             {
                 "marker": marker.get_name(),
                 "number": number,
+                "venue_id": stop.venue_id,
                 "name": venue.name,
                 "kind": venue.kind,
                 "desa": venue.desa,
@@ -729,6 +731,7 @@ def render_squad(
         lang=lang,
     )
     _add_panel(fmap, panel)
+    _add_panel(fmap, checkin_block(data, squad_id, lang=lang))
     _add_controls(fmap, lang)
     bounds = [(station.lat, station.lon)]
     bounds += [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
