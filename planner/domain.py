@@ -14,6 +14,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def now_wib() -> dt.datetime:
+    """The current time in WIB (Trenggalek's time zone): the one clock of the planner."""
+    return dt.datetime.now(WIB)
+
+
 NIGHT_MIN = 1440  # the night clock spans D 12:00 .. D+1 12:00
 MIDNIGHT_MIN = 720
 
@@ -146,10 +153,23 @@ class Night:
         return cls(dt.date.fromisoformat(text))
 
     @classmethod
+    def of(cls, when: dt.datetime) -> Night:
+        """The night a moment belongs to: from noon on, that day's; before noon, the day before's.
+
+        The night clock runs from 12:00 to 12:00 WIB, so 00:30 and 03:00 are still the shift of
+        the night that began the evening before. Naive datetimes are taken as WIB.
+        """
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=WIB)
+        local = when.astimezone(WIB)
+        day = local.date()
+        return cls(day if local.hour >= 12 else day - dt.timedelta(days=1))
+
+    @classmethod
     def tonight(cls, now: dt.datetime | None = None) -> Night:
-        """The night that is being planned now: today's date in WIB (before noon: still today)."""
-        now = now or dt.datetime.now(WIB)
-        return cls(now.astimezone(WIB).date())
+        """The night on the clock now (:meth:`of` the current WIB time): at 00:13 it is still the
+        night that began the evening before; from 12:00 on it is today's."""
+        return cls.of(now or now_wib())
 
     @property
     def noon(self) -> dt.datetime:
@@ -342,6 +362,7 @@ __all__ = [
     "format_clock",
     "format_clock_s",
     "is_all_day",
+    "now_wib",
     "opening_intervals",
     "parse_clock",
     "parse_window",

@@ -25,6 +25,7 @@ from planner.domain import (
     format_clock,
     format_clock_s,
     is_all_day,
+    now_wib,
     opening_intervals,
     parse_clock,
     parse_window,
@@ -172,11 +173,34 @@ def test_night_clock_datetimes() -> None:
     assert str(night) == "2024-05-01"
 
 
-def test_tonight_before_noon_is_still_today() -> None:
-    morning = dt.datetime(2024, 5, 2, 9, 0, tzinfo=WIB)
-    assert Night.tonight(morning).date == dt.date(2024, 5, 2)
+@pytest.mark.parametrize(
+    ("clock", "night"),
+    [
+        (dt.datetime(2026, 12, 1, 23, 59), dt.date(2026, 12, 1)),
+        (dt.datetime(2026, 12, 2, 0, 1), dt.date(2026, 12, 1)),
+        (dt.datetime(2026, 12, 2, 3, 0), dt.date(2026, 12, 1)),
+        (dt.datetime(2026, 12, 2, 11, 59), dt.date(2026, 12, 1)),
+        (dt.datetime(2026, 12, 2, 12, 1), dt.date(2026, 12, 2)),
+        (dt.datetime(2027, 1, 1, 2, 0), dt.date(2026, 12, 31)),  # across the year
+    ],
+)
+def test_tonight_runs_from_noon_to_noon_wib(clock: dt.datetime, night: dt.date) -> None:
+    assert Night.tonight(clock.replace(tzinfo=WIB)).date == night
+    assert Night.of(clock).date == night  # naive = WIB
+
+
+def test_tonight_reads_other_time_zones_as_wib() -> None:
     late_utc = dt.datetime(2024, 5, 1, 20, 0, tzinfo=dt.UTC)  # 03:00 WIB on the 2nd
-    assert Night.tonight(late_utc).date == dt.date(2024, 5, 2)
+    assert Night.tonight(late_utc).date == dt.date(2024, 5, 1)
+    noon_utc = dt.datetime(2024, 5, 2, 5, 0, tzinfo=dt.UTC)  # 12:00 WIB on the 2nd
+    assert Night.tonight(noon_utc).date == dt.date(2024, 5, 2)
+
+
+def test_tonight_without_a_clock_is_the_night_of_now() -> None:
+    before = Night.of(now_wib())
+    tonight = Night.tonight()
+    assert tonight.noon <= now_wib() + dt.timedelta(seconds=1) < tonight.noon + dt.timedelta(days=1)
+    assert tonight in (before, Night.of(now_wib()))
 
 
 @given(st.integers(-2000, 4000))
