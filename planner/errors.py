@@ -55,8 +55,24 @@ class Problem:
         return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: Exit codes of the ``planner`` command (docs/exit-codes.md). They live here, next to the
+#: exceptions that choose them, so every layer can name one without importing the CLI.
+EXIT_OK = 0
+EXIT_MUST_VISIT = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_OUTPUT = 73  # EX_CANTCREAT (sysexits.h): an output could not be written
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, details in a log file
+EXIT_CANCELLED = 130  # 128 + SIGINT: Ctrl-C
+
+
 class PlannerError(Exception):
-    """Base class of every error the planner raises on purpose."""
+    """Base class of every error the planner raises on purpose.
+
+    ``exit_code`` is the code the ``planner`` command exits with when this error reaches it.
+    """
+
+    exit_code: int = EXIT_BAD_INPUT
 
     def __init__(self, message: Msg | str) -> None:
         self.msg = message if isinstance(message, Msg) else Msg(message, message)
@@ -91,6 +107,54 @@ class InputError(PlannerError, ValueError):
 
 class InfeasibleError(PlannerError):
     """No feasible plan exists for tonight (not a bug; the input makes it impossible)."""
+
+    exit_code = EXIT_INFEASIBLE
+
+
+class OutputError(PlannerError):
+    """An output could not be written: a read-only or missing folder, a full disk, no permission.
+
+    Raise it *before* solving when the output folder is not writable, and when writing fails
+    (``OSError`` with ``errno`` ENOSPC, EROFS, EACCES, ...). The message names the path and what
+    to do; :func:`output_error` builds one from an ``OSError``. The command exits with
+    :data:`EXIT_OUTPUT` (73), the input was fine.
+    """
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, message: Msg | str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+def output_error(path: object, exc: OSError, *, then: Msg | None = None) -> OutputError:
+    """The :class:`OutputError` of writing ``path`` having failed with ``exc``.
+
+    ``then`` says what was kept, e.g. "the previous night's outputs were left as they were".
+    """
+    import errno
+
+    reason = {
+        errno.ENOSPC: Msg("disk penuh", "the disk is full"),
+        errno.EDQUOT: Msg("kuota disk habis", "the disk quota is exhausted"),
+        errno.EROFS: Msg("disk hanya-baca", "the file system is read-only"),
+        errno.EACCES: Msg("tidak ada izin menulis", "no permission to write there"),
+        errno.EPERM: Msg("tidak ada izin menulis", "no permission to write there"),
+        errno.ENOENT: Msg("folder tidak ada", "the folder does not exist"),
+        errno.ENOTDIR: Msg("bukan folder", "it is not a folder"),
+    }.get(exc.errno or 0, Msg(exc.strerror or str(exc), exc.strerror or str(exc)))
+    where = str(path)
+    after_id = f" {then.id}" if then else ""
+    after_en = f" {then.en}" if then else ""
+    return OutputError(
+        Msg(
+            f"Tidak dapat menulis {where}: {reason.id}. Kosongkan disk atau pilih folder lain."
+            + after_id,
+            f"Cannot write {where}: {reason.en}. Free some space or choose another folder."
+            + after_en,
+        ),
+        path=where,
+    )
 
 
 @dataclass

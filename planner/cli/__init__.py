@@ -10,6 +10,7 @@ what it needs (pandas, OR-Tools, Folium, ...) when it runs.
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from collections.abc import Callable
@@ -18,10 +19,25 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from planner.errors import InfeasibleError, InputError, PlannerError, Problem
-from planner.text import Lang, Msg
+from planner.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_INFEASIBLE,
+    EXIT_INTERNAL,
+    EXIT_MUST_VISIT,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    InputError,
+    OutputError,
+    PlannerError,
+    Problem,
+    output_error,
+)
+from planner.text import Lang, Msg, msg
 from planner.text import cli as T
 
 app = typer.Typer(
@@ -41,11 +57,54 @@ LangOpt = Annotated[str, typer.Option("--lang", help=T.HELP_LANG)]
 DatasetArg = Annotated[Path, typer.Argument(help=T.HELP_DATASET, show_default=True)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T.HELP_QUIET)]
 
-EXIT_OK = 0
-EXIT_MUST_VISIT = 1
-EXIT_BAD_INPUT = 2
-EXIT_INFEASIBLE = 3
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, details in a log file
+# The exit codes (EXIT_OK, EXIT_MUST_VISIT, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OUTPUT,
+# EXIT_INTERNAL, EXIT_CANCELLED) are defined in planner.errors and re-exported here;
+# docs/exit-codes.md says what each means.
+
+SHOWN_PROBLEMS = 20
+"""At most this many problems are printed; the full list goes to a CSV (docs/exit-codes.md)."""
+
+_MORE_PROBLEMS = msg(
+    "… dan {more} masalah lain. Daftar lengkap ({total} masalah): {path}",
+    "… and {more} more problem(s). The full list ({total} problems): {path}",
+)
+_KINDS_TITLE = msg("Masalah per jenis", "Problems by kind")
+_KINDS_HEADS = (
+    msg("Berkas", "File"),
+    msg("Kolom", "Column"),
+    msg("Jumlah", "Count"),
+    msg("Contoh", "Example"),
+)
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS") if hasattr(errno, name)
+)
+"""An OSError with one of these errnos escaping a command is an output problem, not a bug."""
+_OUTPUT_HINT = msg("Hasil lama tidak diubah.", "Nothing that was there before was changed.")
+
+
+# ---------------------------------------------------------------- printing
+# Every string that comes from data or from a user (a cell, a file name, a squad's name, an
+# exception's text) reaches Rich through these helpers, so ``[/red]`` or ``[link=…]`` in a
+# venues file is printed as written instead of being read as markup (or crashing Rich).
+
+
+def safe(text: object) -> str:
+    """``text`` with Rich markup escaped, for putting data inside a markup string.
+
+    ``console.print(f"[bold]{safe(name)}[/]")``. Prefer :func:`plain` when the whole line
+    is one style.
+    """
+    return escape(str(text))
+
+
+def plain(text: object, style: str = "") -> Text:
+    """``text`` as a Rich :class:`~rich.text.Text`: never read as markup or emoji codes."""
+    return Text(str(text), style=style)
+
+
+def print_error(text: object, *, style: str = "bold red") -> None:
+    """Print one error line (from any source) to stderr, as written."""
+    err_console.print(plain(text, style))
 
 
 def parse_lang(value: str) -> Lang:
@@ -63,20 +122,74 @@ def date_problem(
     return InputError([Problem(option, None, column, value, expected)])
 
 
-def print_input_error(exc: InputError, lang: Lang) -> None:
-    """Print every problem of an InputError as one table."""
-    table = Table(title=exc.summary(lang), show_lines=False, title_justify="left")
+def print_input_error(exc: InputError, lang: Lang, *, shown: int = SHOWN_PROBLEMS) -> None:
+    """Print the problems of an InputError as one table: the first ``shown`` of them.
+
+    With more problems than that, a second table counts them per file and column, and the
+    full list is written to a CSV in the temporary folder, named in the last line (the
+    dataset folder is never written to). Every cell is printed as written (no Rich markup).
+    """
+    problems = sorted(exc.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+    table = Table(title=plain(exc.summary(lang)), show_lines=False, title_justify="left")
     for head in T.INPUT_ERROR_HEADS:
         table.add_column(head(lang), overflow="fold")
-    for p in sorted(exc.problems, key=lambda p: (p.file, p.row or 0, p.column or "")):
-        table.add_row(
-            p.file,
-            "" if p.row is None else str(p.row),
-            p.column or "",
-            p.value_text(),
-            p.expected(lang),
-        )
+    for p in problems[:shown]:
+        table.add_row(*(plain(cell) for cell in _problem_cells(p, lang)))
     err_console.print(table)
+    if len(problems) <= shown:
+        return
+    kinds = Table(title=plain(_KINDS_TITLE(lang)), title_justify="left")
+    for head in _KINDS_HEADS:
+        kinds.add_column(head(lang), overflow="fold")
+    for (file, column), (count, example) in _count_kinds(problems, lang).items():
+        kinds.add_row(plain(file), plain(column), plain(f"{count:,}"), plain(example))
+    err_console.print(kinds)
+    path = _write_problem_list(problems, lang)
+    more = _MORE_PROBLEMS.format(
+        more=f"{len(problems) - shown:,}", total=f"{len(problems):,}", path=path
+    )
+    err_console.print(plain(more(lang), "bold"))
+
+
+def _problem_cells(p: Problem, lang: Lang) -> tuple[str, str, str, str, str]:
+    row = "" if p.row is None else str(p.row)
+    return (p.file, row, p.column or "", p.value_text(), p.expected(lang))
+
+
+def _count_kinds(problems: list[Problem], lang: Lang) -> dict[tuple[str, str], tuple[int, str]]:
+    """(file, column) → (how many problems, the first one's "expected"), most frequent first."""
+    counts: dict[tuple[str, str], list[Any]] = {}
+    for p in problems:
+        entry = counts.setdefault((p.file, p.column or ""), [0, p])
+        entry[0] += 1
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return {key: (count, first.expected(lang)) for key, (count, first) in ordered}
+
+
+def _write_problem_list(problems: list[Problem], lang: Lang) -> Path:
+    """Write every problem to ``<tmp>/planner-problems-<time>.csv`` and return its path.
+
+    Cells that a spreadsheet would run as formulas are neutralised (``_tables.neutralise_cell``).
+    """
+    import csv
+    import datetime as dt
+    import io
+    import tempfile
+
+    from planner._atomic import write_text
+    from planner._tables import neutralise_cell
+
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow([head(lang) for head in T.INPUT_ERROR_HEADS])
+    for p in problems:
+        row = "" if p.row is None else str(p.row)
+        value = "" if p.value is None else str(p.value)
+        cells = (p.file, row, p.column or "", value, p.expected(lang))
+        out.writerow([neutralise_cell(cell) for cell in cells])
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = Path(tempfile.gettempdir()) / f"planner-problems-{stamp}.csv"
+    return write_text(path, "\ufeff" + buffer.getvalue())
 
 
 def guarded(func: F) -> F:
@@ -89,25 +202,35 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except InputError as exc:
             print_input_error(exc, lang)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-        except InfeasibleError as exc:
-            err_console.print(f"[bold red]{exc.render(lang)}[/]")
-            raise typer.Exit(EXIT_INFEASIBLE) from None
+            raise typer.Exit(exc.exit_code) from None
         except PlannerError as exc:
-            err_console.print(f"[bold red]{exc.render(lang)}[/]")
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            print_error(exc.render(lang))
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            err_console.print(T.CANCELLED(lang))
-            raise typer.Exit(130) from None
+            err_console.print(plain(T.CANCELLED(lang)))
+            raise typer.Exit(EXIT_CANCELLED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS:
+                return _crash(exc, lang)
+            # A write that failed for want of space or permission is not a bug: say so.
+            error = output_error(exc.filename or "?", exc, then=_OUTPUT_HINT)
+            print_error(error.render(lang))
+            raise typer.Exit(error.exit_code) from None
         except Exception as exc:  # a bug: keep the details in a log, show a short message
-            log = _write_crash_log(exc)
-            error = T.INTERNAL_ERROR.format(kind=type(exc).__name__, error=exc)(lang)
-            err_console.print(f"[bold red]{error}[/]\n{T.CRASH_LOG_SAVED.format(log=log)(lang)}")
-            raise typer.Exit(EXIT_INTERNAL) from None
+            return _crash(exc, lang)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _crash(exc: Exception, lang: Lang) -> None:
+    """A bug: keep the traceback in a log file, show a short message, exit 70."""
+    log = _write_crash_log(exc)
+    error = T.INTERNAL_ERROR.format(kind=type(exc).__name__, error=exc)(lang)
+    print_error(error)
+    err_console.print(plain(T.CRASH_LOG_SAVED.format(log=log)(lang)))
+    raise typer.Exit(EXIT_INTERNAL) from None
 
 
 def _write_crash_log(exc: BaseException) -> Path:
@@ -161,12 +284,18 @@ def main() -> None:  # pragma: no cover - console-script entry
 __all__ = [
     "DEFAULT_DATASET",
     "EXIT_BAD_INPUT",
+    "EXIT_CANCELLED",
     "EXIT_INFEASIBLE",
     "EXIT_INTERNAL",
     "EXIT_MUST_VISIT",
     "EXIT_OK",
+    "EXIT_OUTPUT",
+    "OutputError",
     "app",
     "guarded",
     "main",
+    "plain",
+    "print_error",
     "print_input_error",
+    "safe",
 ]
