@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -31,11 +30,73 @@ from pydantic import (
 )
 
 from planner.errors import InputError, Problem, ProblemCollector
-from planner.text import Lang, msg
+from planner.text import Lang, Msg, msg
+
+# Every number is finite (``inf`` and ``nan`` are refused: ``allow_inf_nan=False`` on every
+# section; ``incidents.cap`` alone accepts ``inf``, documented as "no cap") and lies in the
+# range docs/settings.md gives ("Ranges"). The upper bounds are far above any sensible value
+# but keep the compiled problem's integers (priority x exchange rate, in seconds) inside int64.
+MAX_WEIGHT = 100.0
+"""The largest weight, multiplier, severity or boost factor."""
+MAX_DAYS = 3650.0
+"""The longest interval in days (ten years)."""
+MAX_HALF_LIFE_DAYS = 1e9
+"""The longest half-life: 1e9 days is "no decay" (finite, so the arithmetic stays finite)."""
+MAX_SEED = 2**31 - 1
+
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
+"""A weight, multiplier, severity or score: 0 ≤ x ≤ 100."""
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A share: 0 ≤ x ≤ 1."""
+Days = Annotated[float, Field(gt=0, le=MAX_DAYS)]
+"""An interval in days: 0 < x ≤ 3650."""
+DwellMin = Annotated[float, Field(ge=10, le=480)]
+"""Minutes at a venue: 10 ≤ x ≤ 480 (below 10 min a visit does not count, Koper curve)."""
+Kph = Annotated[float, Field(gt=0, le=200)]
+"""A speed in km/h: 0 < x ≤ 200."""
+
+
+class SettingValueError(ValueError):
+    """A settings check that failed, with what was expected in both languages."""
+
+    def __init__(self, expected: Msg) -> None:
+        self.expected = expected
+        super().__init__(expected("en"))
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False
+    )
+
+
+def check_metric_crs(value: str) -> None:
+    """Raise :class:`SettingValueError` unless ``value`` is a projected CRS in metres.
+
+    ``EPSG:4326`` (degrees) and codes pyproj does not know (``EPSG:999999``) are refused.
+    """
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    example = "EPSG:32749 (UTM 49S, Trenggalek)"
+    try:
+        crs = CRS.from_user_input(value)
+    except CRSError:
+        raise SettingValueError(
+            msg(
+                f"CRS yang dikenal pyproj, mis. {example}",
+                f"a CRS that pyproj knows, e.g. {example}",
+            )
+        ) from None
+    units = {axis.unit_name for axis in crs.axis_info}
+    if not crs.is_projected or units != {"metre"}:
+        found = ", ".join(sorted(units)) or "?"
+        raise SettingValueError(
+            msg(
+                f"CRS terproyeksi dalam meter (ditemukan satuan {found}), mis. {example}",
+                f"a projected CRS in metres (its units are {found}), e.g. {example}",
+            )
+        )
 
 
 class GeneralSettings(_Section):
@@ -44,14 +105,27 @@ class GeneralSettings(_Section):
     lang: Lang = "id"
     """Language of everything a person reads: ``id`` (Bahasa Indonesia) or ``en``."""
     metric_crs: str | None = None
-    """Metric CRS for distances; ``None`` derives the UTM zone (EPSG:32749 for Trenggalek)."""
+    """Metric CRS for distances; ``None`` derives the UTM zone (EPSG:32749 for Trenggalek).
+    Must be a projected CRS whose axes are in metres (``EPSG:4326``, in degrees, is refused)."""
+    boundary_tolerance_m: float = Field(1000.0, ge=0, le=5000)
+    """A venue whose ``desa_code`` names a desa and that lies at most this far (metres, in the
+    metric CRS) outside that desa's polygon is accepted with a warning (real boundaries:
+    coastlines, the kabupaten border, digitising offsets); farther away it is an error."""
+
+    @field_validator("metric_crs")
+    @classmethod
+    def _metric(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        check_metric_crs(v)
+        return v
 
 
 class KerawananSettings(_Section):
     """Kerawanan (vulnerability) levels and their weight. Keys are the level names used in
     the desa file (and the optional per-venue override)."""
 
-    levels: dict[str, float] = Field(
+    levels: dict[str, Weight] = Field(
         default_factory=lambda: {"rendah": 1.0, "sedang": 2.0, "tinggi": 3.5, "sangat_tinggi": 5.0}
     )
     """Weight of each kerawanan level (the kerawanan component of a venue)."""
@@ -61,16 +135,13 @@ class KerawananSettings(_Section):
     def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
         if not v:
             raise ValueError("at least one kerawanan level is needed")
-        for k, w in v.items():
-            if w < 0:
-                raise ValueError(f"weight of {k!r} must be >= 0")
         return v
 
 
 class IncidentSettings(_Section):
     """Recent incidents near a venue: severity, decay with age, and reach in space."""
 
-    categories: dict[str, float] = Field(
+    categories: dict[str, Weight] = Field(
         default_factory=lambda: {
             "curanmor": 3.0,
             "pencurian": 2.0,
@@ -86,35 +157,27 @@ class IncidentSettings(_Section):
         }
     )
     """Severity of each incident category (an incident's own ``severity`` column overrides)."""
-    default_severity: float = Field(1.0, ge=0)
+    default_severity: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     """Severity of an incident whose category is not listed and that has no severity."""
-    half_life_days: float = Field(14.0, gt=0)
+    half_life_days: float = Field(14.0, gt=0, le=MAX_HALF_LIFE_DAYS)
     """An incident's weight halves every this many days."""
-    radius_m: float = Field(1000.0, gt=0)
+    radius_m: float = Field(1000.0, gt=0, le=50_000)
     """Incidents farther than this from a venue do not count for it."""
     kernel: Literal["gaussian", "linear", "uniform"] = "linear"
     """How the weight falls with distance d inside the radius r: ``linear`` 1 - d/r,
     ``gaussian`` exp(-2 (d/r)^2), ``uniform`` 1."""
-    lookback_days: float = Field(90.0, gt=0)
+    lookback_days: float = Field(90.0, gt=0, le=MAX_DAYS)
     """Incidents older than this (before the night's start) are ignored."""
-    cap: float = Field(10.0, gt=0)
+    cap: float = Field(10.0, gt=0, allow_inf_nan=True)
     """Soft cap c of the incident component: c * (1 - exp(-sum / c)) (``inf``: no cap)."""
-
-    @field_validator("categories")
-    @classmethod
-    def _severities(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, w in v.items():
-            if w < 0:
-                raise ValueError(f"severity of {k!r} must be >= 0")
-        return v
 
 
 class RotationSettings(_Section):
     """Staleness: venues not visited for longer than the target gain priority, up to a cap."""
 
-    target_days: float = Field(7.0, gt=0)
+    target_days: float = Field(7.0, gt=0, le=MAX_DAYS)
     """A venue should be visited about this often; staler venues gain priority."""
-    cap: float = Field(2.0, ge=0)
+    cap: float = Field(2.0, ge=0, le=MAX_WEIGHT)
     """The most the staleness component can add (reached by never-visited venues)."""
     recent_floor: float = Field(0.05, gt=0, le=1)
     """Share of its priority a venue visited just now keeps; it recovers linearly to 1 over
@@ -128,68 +191,44 @@ def _default_presence_targets() -> dict[str, float]:
 class PresenceSettings(_Section):
     """Presence per desa: a desa no squad reached within its target interval gains priority."""
 
-    target_days: dict[str, float] = Field(default_factory=_default_presence_targets)
+    target_days: dict[str, Days] = Field(default_factory=_default_presence_targets)
     """Target interval (days) between two visits of a desa, per kerawanan level of the desa
     (a key of ``kerawanan.levels``). Every desa must be reached in a 7-night window, so even
     ``rendah`` stays below 7 days."""
-    default_target_days: float = Field(7.0, gt=0, allow_inf_nan=False)
+    default_target_days: float = Field(7.0, gt=0, le=MAX_DAYS)
     """Target of a desa whose level is not listed in ``target_days`` (or is unknown)."""
-    weight: float = Field(3.0, ge=0, allow_inf_nan=False)
+    weight: float = Field(3.0, ge=0, le=MAX_WEIGHT)
     """From the target on, the presence component is ``weight * days / target``."""
-    cap: float = Field(9.0, ge=0, allow_inf_nan=False)
+    cap: float = Field(9.0, ge=0, le=MAX_WEIGHT)
     """The most the presence component can add (a desa never visited gets it; 0 turns it off)."""
-
-    @field_validator("target_days")
-    @classmethod
-    def _targets(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, d in v.items():
-            if not math.isfinite(d) or d <= 0:
-                raise ValueError(f"target of {k!r} must be a finite number of days > 0")
-        return v
 
 
 class KindSettings(_Section):
     """Venue kinds: a priority multiplier and the default dwell time of a visit."""
 
-    weights: dict[str, float] = Field(
+    weights: dict[str, Weight] = Field(
         default_factory=lambda: {"angkringan": 1.0, "warkop": 1.0, "kafe": 1.2}
     )
     """Priority multiplier of each venue kind (a busy kafe reaches more people)."""
-    default_weight: float = Field(1.0, ge=0)
+    default_weight: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     """Multiplier of a kind that is not listed."""
-    dwell_min: dict[str, float] = Field(
+    dwell_min: dict[str, DwellMin] = Field(
         default_factory=lambda: {"angkringan": 20.0, "warkop": 25.0, "kafe": 30.0}
     )
     """Default minutes spent at a venue of each kind (never below 10)."""
-    default_dwell_min: float = Field(25.0, ge=10)
+    default_dwell_min: float = Field(25.0, ge=10, le=480)
     """Dwell time of a kind that is not listed."""
-
-    @field_validator("weights")
-    @classmethod
-    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, w in v.items():
-            if w < 0:
-                raise ValueError(f"weight of {k!r} must be >= 0")
-        return v
-
-    @field_validator("dwell_min")
-    @classmethod
-    def _koper(cls, v: dict[str, float]) -> dict[str, float]:
-        for k, d in v.items():
-            if d < 10:
-                raise ValueError(f"dwell of {k!r} must be at least 10 minutes (Koper curve)")
-        return v
 
 
 class WeightSettings(_Section):
     """Weights of the components in the priority formula: priority = directive_factor *
     kind * (kerawanan * K + incidents * I + rotation * R + history.report_weight * P)."""
 
-    kerawanan: float = Field(1.0, ge=0)
+    kerawanan: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     """Weight of the kerawanan component K."""
-    incidents: float = Field(1.0, ge=0)
+    incidents: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     """Weight of the incident component I."""
-    rotation: float = Field(3.0, ge=0)
+    rotation: float = Field(3.0, ge=0, le=MAX_WEIGHT)
     """Weight of the staleness component R."""
     report_desa_share: float = Field(0.5, ge=0, le=1)
     """A community report tied only to a desa counts this share for every venue of the desa."""
@@ -209,7 +248,11 @@ class Directive(BaseModel):
     """
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, use_attribute_docstrings=True
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        allow_inf_nan=False,
     )
 
     from_: dt.date = Field(alias="from")
@@ -220,7 +263,7 @@ class Directive(BaseModel):
     """Shown in the reasons: "Atensi: Pilkades (1–10 Des)"."""
     action: DirectiveAction = "boost"
     """``boost`` multiplies the priority; ``exclude`` / ``must_visit`` tonight."""
-    factor: float = Field(1.0, ge=0)
+    factor: float = Field(1.0, ge=0, le=MAX_WEIGHT)
     """Multiplier of a boost (below 1 lowers the priority)."""
     desa: str | None = None
     """Target desa by name or code (ambiguous names need ``kecamatan`` or the code)."""
@@ -313,10 +356,10 @@ def check_settings(settings: Settings, *, source: str = "planner.toml") -> None:
 class ProfileSettings(_Section):
     """A vehicle profile: how fast it goes at night on each road class."""
 
-    speeds_kph: dict[str, float] = Field(default_factory=dict)
+    speeds_kph: dict[str, Kph] = Field(default_factory=dict)
     """Speed per OSM ``highway`` class where a road has no usable ``maxspeed``."""
-    fallback_kph: float = Field(25.0, gt=0)
-    max_kph: float = Field(60.0, gt=0)
+    fallback_kph: float = Field(25.0, gt=0, le=200)
+    max_kph: float = Field(60.0, gt=0, le=200)
     night_factor: float = Field(0.9, gt=0, le=2)
     oneway: bool = True
     """Respect one-way streets (cars do; the default for motorbikes too)."""
@@ -348,9 +391,9 @@ def _default_profiles() -> dict[str, ProfileSettings]:
 
 class NetworkSettings(_Section):
     profiles: dict[str, ProfileSettings] = Field(default_factory=_default_profiles)
-    snap_max_m: float = Field(1000.0, gt=0)
+    snap_max_m: float = Field(1000.0, gt=0, le=100_000)
     """Venues farther than this from any road are reported and left out of routing."""
-    access_kph: float = Field(10.0, gt=0)
+    access_kph: float = Field(10.0, gt=0, le=200)
     """Speed of the ride/walk between a venue and its snapped road point."""
     cache_dir: str = ".cache"
     """Where travel-time matrices are cached, relative to the dataset folder."""
@@ -360,37 +403,37 @@ class NetworkSettings(_Section):
 
 
 class RoutingSettings(_Section):
-    time_limit_s: float = Field(20.0, gt=0)
+    time_limit_s: float = Field(20.0, gt=0, le=86_400)
     """Solver wall-time limit (a safety net even in reproducible mode)."""
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     reproducible: bool = False
     """Use a deterministic search budget instead of wall time: identical plans run to run."""
-    exchange_rate_min: float = Field(7.0, gt=0)
+    exchange_rate_min: float = Field(7.0, gt=0, le=1000)
     """Minutes of driving one point of priority is worth (dropping a venue costs its priority
     times this many minutes)."""
-    max_stops_per_squad: int | None = Field(None, ge=1)
-    max_per_desa: int | None = Field(None, ge=1)
+    max_stops_per_squad: int | None = Field(None, ge=1, le=1000)
+    max_per_desa: int | None = Field(None, ge=1, le=1000)
     """A hard cap: at most this many venues of one desa per night (None: no cap; the curve
     ``desa_decay`` spreads the visits anyway)."""
     desa_decay: float = Field(0.95, gt=0, le=1)
     """Diminishing returns per desa per night: the k-th visit of one desa tonight (by priority,
     highest first) counts ``desa_decay ** (k - 1)`` of its priority. 1 turns the curve off (the
     pure team-orienteering sum). The default is measured in docs/presence.md."""
-    solution_limit: int = Field(2000, ge=1)
+    solution_limit: int = Field(2000, ge=1, le=10_000_000)
     """Search budget of the reproducible mode: stop after this many solutions (planner.routing)."""
     metaheuristic: Literal["gls", "ils", "tabu", "sa", "greedy"] = "gls"
     """Local-search metaheuristic: guided local search, iterated local search with SISR
     ruin-and-recreate, tabu search, simulated annealing, or plain descent."""
     first_solution: Literal["greedy", "ortools"] = "greedy"
     """First solution: our greedy insertion heuristic, or OR-Tools' cheapest insertion."""
-    greedy_starts: int = Field(90, ge=1)
+    greedy_starts: int = Field(90, ge=1, le=100_000)
     """Greedy restarts for the first solution (the best is kept; at most 5 % of the time
     limit outside reproducible mode)."""
     ruin_recreate: bool = True
     """Improve the greedy first solution by ruin and recreate (planner.routing.heuristics) for most of the
     time limit before OR-Tools' local search polishes it (issue 5: it closes most of the gap
     to the published best scores)."""
-    ruin_recreate_steps: int = Field(8000, ge=1)
+    ruin_recreate_steps: int = Field(8000, ge=1, le=100_000_000)
     """Ruin-and-recreate steps in reproducible mode (outside it the search runs on the clock)."""
     workers: int = Field(2, ge=1, le=64)
     """Processes per solve: disjoint parts side by side (decomposed nights) or whole searches
@@ -420,12 +463,12 @@ class HistorySettings(_Section):
     report_categories: list[str] = Field(
         default_factory=lambda: ["infrastruktur", "sosial", "ekonomi", "lingkungan", "lainnya"]
     )
-    report_half_life_days: float = Field(7.0, gt=0)
-    report_weight: float = Field(1.0, ge=0)
-    followup_due_days: int = Field(14, ge=1)
+    report_half_life_days: float = Field(7.0, gt=0, le=MAX_HALF_LIFE_DAYS)
+    report_weight: float = Field(1.0, ge=0, le=MAX_WEIGHT)
+    followup_due_days: int = Field(14, ge=1, le=3650)
     """A referral or police follow-up is overdue this many days after the visit (unless the
     visit sheet gives its own ``batas_waktu``)."""
-    report_lookback_days: float = Field(28.0, gt=0)
+    report_lookback_days: float = Field(28.0, gt=0, le=MAX_DAYS)
     """How far back community reports are read for tonight's scores."""
     visit_window: str = "16:00-08:00"
     """Imported visit times must lie inside this window of the night (WIB)."""
@@ -488,6 +531,67 @@ def _key(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+def _split_entry(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
+    """Split an error's location into the settings key and, for a table of numbers such as
+    ``presence.target_days``, the entry (``tinggi``); the entry is ``None`` otherwise."""
+    model: Any = Settings
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        i += 1
+        fields = getattr(model, "model_fields", None)
+        if fields is None or not isinstance(part, str) or part not in fields:
+            model = None
+            continue
+        annotation = fields[part].annotation
+        origin, args = get_origin(annotation), get_args(annotation)
+        if origin is dict:
+            value = args[1]
+            if isinstance(value, type) and issubclass(value, BaseModel):
+                i += 1  # the table's key (a profile name), then its own fields
+                model = value
+                continue
+            return (loc[:i], loc[i]) if i < len(loc) else (loc, None)
+        if origin is tuple and args and isinstance(args[0], type):
+            i += 1  # the list index
+            model = args[0]
+            continue
+        model = annotation if isinstance(annotation, type) else None
+    return loc, None
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "≥"),
+    "greater_than": ("gt", ">"),
+    "less_than_equal": ("le", "≤"),
+    "less_than": ("lt", "<"),
+}
+_SEE_RANGES = msg("rentang di docs/settings.md", "ranges in docs/settings.md")
+
+
+def _expected(err: Any) -> Msg:
+    """What a pydantic error says was expected, in both languages."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return msg("kunci tidak dikenal; periksa ejaan", "unknown key; check spelling")
+    if kind == "value_error" and isinstance(ctx.get("error"), SettingValueError):
+        return ctx["error"].expected
+    if kind == "finite_number":
+        return msg(
+            f"angka terhingga (bukan inf/nan); {_SEE_RANGES.id}",
+            f"a finite number (not inf or nan); {_SEE_RANGES.en}",
+        )
+    if kind in _BOUNDS:
+        name, sign = _BOUNDS[kind]
+        bound = ctx.get(name)
+        bound = _number_text(bound) if isinstance(bound, int | float) else bound
+        return msg(
+            f"angka {sign} {bound}; {_SEE_RANGES.id}", f"a number {sign} {bound}; {_SEE_RANGES.en}"
+        )
+    return msg(f"nilai yang valid ({err['msg']})", f"a valid value ({err['msg']})")
+
+
 def settings_from_dict(data: dict[str, Any], *, source: str = "planner.toml") -> Settings:
     """Validate a settings mapping; every problem is reported with its key."""
     try:
@@ -495,18 +599,80 @@ def settings_from_dict(data: dict[str, Any], *, source: str = "planner.toml") ->
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            key = _key(tuple(err["loc"]))
+            where, entry = _split_entry(tuple(err["loc"]))
+            key = _key(where)
             found = err.get("input")
-            if err["type"] == "extra_forbidden":
-                expected = msg("kunci tidak dikenal; periksa ejaan", "unknown key; check spelling")
-            else:
-                expected = msg(f"nilai yang valid ({err['msg']})", f"a valid value ({err['msg']})")
+            if entry is not None:
+                found = f"{entry} = {found}"
+            expected = _expected(err)
             problems.append(
                 Problem(source, None, key, found if not isinstance(found, dict) else "…", expected)
             )
         raise InputError(problems) from None
     check_settings(settings, source=source)
     return settings
+
+
+def _number_text(value: float) -> str:
+    if (float(value).is_integer() and abs(value) < 1e6) or isinstance(value, int):
+        return str(int(value))
+    return f"{value:g}".replace("e+0", "e").replace("e+", "e")
+
+
+def _bounds_text(metadata: list[Any], *, integer: bool, allows_inf: bool) -> str:
+    lo = hi = ""
+    for item in metadata:
+        for name, sign in (("ge", "≤"), ("gt", "<")):
+            if getattr(item, name, None) is not None:
+                lo = f"{_number_text(getattr(item, name))} {sign} "
+        for name, sign in (("le", "≤"), ("lt", "<")):
+            if getattr(item, name, None) is not None:
+                hi = f" {sign} {_number_text(getattr(item, name))}"
+    kind = "n" if integer else "x"
+    if allows_inf and not hi:
+        hi = " ≤ inf"
+    return f"{lo}{kind}{hi}" if lo or hi else ""
+
+
+def setting_ranges() -> dict[str, str]:
+    """The documented range of every number in the settings, key → ``"0 ≤ x ≤ 100"``.
+
+    ``n`` is a whole number, ``x`` any finite number; a table of numbers
+    (``kinds.dwell_min``) gives the range of each of its entries. docs/settings.md
+    ("Ranges") lists the same (a test compares the two).
+    """
+    out: dict[str, str] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            key = f"{prefix}{field.alias or name}"
+            annotation = field.annotation
+            origin, args = get_origin(annotation), get_args(annotation)
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, key + ".")
+            elif origin is tuple and args and isinstance(args[0], type):
+                walk(args[0], key + "[].")
+            elif origin is dict and isinstance(args[1], type) and issubclass(args[1], BaseModel):
+                walk(args[1], key + ".<name>.")
+            elif origin is dict and get_origin(args[1]) is Annotated:
+                base, *info = get_args(args[1])
+                meta = [m for i in info for m in getattr(i, "metadata", [i])]
+                out[key] = _bounds_text(meta, integer=base is int, allows_inf=False)
+            else:
+                numbers = [a for a in (args or (annotation,)) if a in (int, float)]
+                if numbers:
+                    out[key] = _bounds_text(
+                        field.metadata,
+                        integer=numbers[0] is int,
+                        allows_inf=_field_allows_inf(field),
+                    )
+
+    walk(Settings, "")
+    return out
+
+
+def _field_allows_inf(field: Any) -> bool:
+    return any(getattr(m, "allow_inf_nan", None) for m in field.metadata)
 
 
 def load_settings(path: Path | None) -> Settings:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from planner.config import Settings, load_settings, settings_from_dict
+from planner.config import Settings, load_settings, setting_ranges, settings_from_dict
 from planner.errors import InputError, Problem
 
 
@@ -59,6 +62,7 @@ def test_out_of_range_names_the_key() -> None:
     assert p.column == "incidents.half_life_days" and p.value == 0
     (p,) = problems_of({"kinds": {"dwell_min": {"warkop": 5}}})
     assert p.column == "kinds.dwell_min" and "10" in p.expected("en")
+    assert p.value == "warkop = 5"  # the entry of the table is named with its value
 
 
 def test_unknown_key_is_reported_not_ignored() -> None:
@@ -107,3 +111,127 @@ def test_settings_are_frozen() -> None:
     s = Settings()
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises its ValidationError
         s.routing.seed = 5  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------ ranges (issue 17)
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "words"),
+    [
+        ({"weights": {"rotation": math.inf}}, "weights.rotation", "finite"),
+        ({"weights": {"rotation": 1e308}}, "weights.rotation", "≤ 100"),
+        ({"weights": {"kerawanan": math.nan}}, "weights.kerawanan", "finite"),
+        ({"routing": {"exchange_rate_min": 1e300}}, "routing.exchange_rate_min", "≤ 1000"),
+        ({"routing": {"seed": -1}}, "routing.seed", "≥ 0"),
+        ({"routing": {"seed": 2**31}}, "routing.seed", "≤ 2147483647"),
+        ({"routing": {"time_limit_s": math.inf}}, "routing.time_limit_s", "finite"),
+        ({"rotation": {"target_days": math.inf}}, "rotation.target_days", "finite"),
+        ({"rotation": {"cap": 1e9}}, "rotation.cap", "≤ 100"),
+        ({"presence": {"weight": 101}}, "presence.weight", "≤ 100"),
+        ({"kinds": {"weights": {"kafe": math.inf}}}, "kinds.weights", "finite"),
+        ({"kinds": {"dwell_min": {"kafe": 10_000}}}, "kinds.dwell_min", "≤ 480"),
+        ({"incidents": {"cap": math.nan}}, "incidents.cap", "> 0"),
+        ({"incidents": {"radius_m": math.inf}}, "incidents.radius_m", "finite"),
+        ({"kerawanan": {"levels": {"tinggi": 1e200}}}, "kerawanan.levels", "≤ 100"),
+        ({"history": {"report_weight": math.inf}}, "history.report_weight", "finite"),
+        (
+            {"network": {"profiles": {"motor": {"max_kph": math.inf}}}},
+            "network.profiles.motor.max_kph",
+            "finite",
+        ),
+        (
+            {"directives": [{"from": "2026-12-01", "to": "2026-12-02", "factor": math.inf}]},
+            "directives[0].factor",
+            "finite",
+        ),
+        (
+            {"directives": [{"from": "2026-12-01", "to": "2026-12-02", "factor": 1e6}]},
+            "directives[0].factor",
+            "≤ 100",
+        ),
+        ({"general": {"boundary_tolerance_m": -1}}, "general.boundary_tolerance_m", "≥ 0"),
+    ],
+)
+def test_every_number_is_finite_and_in_range(data: dict[str, Any], key: str, words: str) -> None:
+    (p,) = problems_of(data)
+    assert (p.file, p.column) == ("planner.toml", key)
+    assert words in p.expected("en") and "docs/settings.md" in p.expected("en")
+    assert "docs/settings.md" in p.expected("id") and p.expected("id") != p.expected("en")
+
+
+def test_inf_in_a_toml_file_names_the_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "planner.toml"
+    path.write_text("[weights]\nrotation = inf\n\n[routing]\nexchange_rate_min = 1e300\n")
+    with pytest.raises(InputError) as info:
+        load_settings(path)
+    assert {(p.file, p.column) for p in info.value.problems} == {
+        ("planner.toml", "weights.rotation"),
+        ("planner.toml", "routing.exchange_rate_min"),
+    }
+
+
+def test_no_cap_is_still_allowed_for_incidents() -> None:
+    assert settings_from_dict({"incidents": {"cap": math.inf}}).incidents.cap == math.inf
+
+
+@pytest.mark.parametrize(
+    ("crs", "words"),
+    [
+        ("EPSG:4326", "degree"),
+        ("EPSG:999999", "pyproj"),
+        ("EPSG:2229", "foot"),  # California zone 5, US survey feet
+        ("bukan crs", "pyproj"),
+    ],
+)
+def test_metric_crs_must_be_projected_in_metres(crs: str, words: str) -> None:
+    (p,) = problems_of({"general": {"metric_crs": crs}})
+    assert (p.column, p.value) == ("general.metric_crs", crs)
+    assert words in p.expected("en") and "EPSG:32749" in p.expected("id")
+
+
+@pytest.mark.parametrize("crs", ["EPSG:32749", "EPSG:23839", "epsg:32749"])
+def test_metric_crs_in_metres_is_accepted(crs: str) -> None:
+    assert settings_from_dict({"general": {"metric_crs": crs}}).general.metric_crs == crs
+
+
+def _float_keys() -> list[tuple[str, ...]]:
+    """The path of every single-number setting whose range is finite (incidents.cap excepted)."""
+    out = []
+    for key, text in setting_ranges().items():
+        if "[]" in key or "<name>" in key or text.endswith("inf"):
+            continue
+        out.append(tuple(key.split(".")))
+    return out
+
+
+@pytest.mark.parametrize("path", _float_keys(), ids=".".join)
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 1e308, -1e308])
+def test_no_number_accepts_inf_nan_or_huge(path: tuple[str, ...], bad: float) -> None:
+    data: dict[str, Any] = {}
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    default = Settings().model_dump()
+    for part in path:
+        default = default[part]
+    node[path[-1]] = {"x": bad} if isinstance(default, dict) else bad
+    probs = problems_of(data)
+    assert [p.column for p in probs] == [".".join(path)]
+
+
+def test_ranges_are_documented() -> None:
+    """docs/settings.md's "Ranges" table is setting_ranges(), row for row."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("## Ranges", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| `([^`]+)` \| ([^|]+?) \|$", section, flags=re.M))
+    assert rows == setting_ranges()
+    assert rows["weights.rotation"] == "0 ≤ x ≤ 100"
+    assert rows["routing.seed"] == "0 ≤ n ≤ 2147483647"
+
+
+def test_every_default_lies_in_its_range() -> None:
+    # the demo's planner.toml (the defaults) must stay valid under the ranges
+    assert settings_from_dict(Settings().model_dump(by_alias=True)) == Settings()

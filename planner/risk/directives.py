@@ -21,7 +21,14 @@ from shapely.geometry.base import BaseGeometry
 from planner.config import Directive, Settings, check_settings
 from planner.domain import Night
 from planner.errors import InputError, Problem, ProblemCollector
-from planner.risk.places import Places, desa_codes_named, text_or_none, wgs84_geometry
+from planner.risk.places import (
+    Places,
+    desa_codes_named,
+    locate,
+    text_or_none,
+    venue_ids,
+    wgs84_geometry,
+)
 from planner.text import Lang, Msg, date_range, msg
 from planner.text.risk import DIRECTIVE_TEXT
 
@@ -84,6 +91,9 @@ def validate_directives(
     A named desa, desa code, kecamatan or venue must exist (a desa name shared by two desa needs
     ``kecamatan`` or the code), a polygon file must exist and hold polygons, and a category must
     be a key of ``incidents.categories``. Problems name the key, e.g. ``directives[0].desa``.
+    When every target exists, no venue may be excluded by one directive and forced by another
+    on any night both hold (:func:`directive_conflicts`): orders that contradict each other are
+    an error even on the nights between, so ``planner validate`` and every night's plan agree.
 
     Parameters
     ----------
@@ -141,7 +151,51 @@ def validate_directives(
             problem = _polygon_problem(d.polygon, root)
             if problem is not None:
                 bag.add(column=f"{key}.polygon", value=d.polygon, expected=problem)
+    if not bag and "venue_id" in venues and "geometry" in venues:
+        bag.extend(directive_conflicts(settings, desa, venues, root=root))
     bag.raise_if_any()
+
+
+_CLASH = msg(
+    "satu warkop tidak bisa dikecualikan sekaligus wajib dikunjungi pada malam yang sama",
+    "a venue cannot be both excluded and a must-visit on one night",
+)
+
+
+def directive_conflicts(
+    settings: Settings, desa: pd.DataFrame, venues: pd.DataFrame, *, root: Path | None = None
+) -> list[Problem]:
+    """Every pair of an ``exclude`` and a ``must_visit`` directive that hold on a common night
+    and share a venue: one problem per pair, naming both directives, the first night they
+    clash and the venues (the targets must exist: call after the checks of
+    :func:`validate_directives`)."""
+    pairs = [
+        (i, j, max(a.from_, b.from_))
+        for i, a in enumerate(settings.directives)
+        if a.action == "exclude"
+        for j, b in enumerate(settings.directives)
+        if b.action == "must_visit" and a.from_ <= b.to and b.from_ <= a.to
+    ]
+    if not pairs or venues.empty:
+        return []
+    places = locate(venues, desa, venue_ids(venues))  # type: ignore[arg-type]
+    masks: dict[int, np.ndarray] = {}
+
+    def mask(i: int) -> np.ndarray:
+        if i not in masks:
+            masks[i] = directive_mask(settings.directives[i], places, desa, root=root)
+        return masks[i]
+
+    problems = []
+    for i, j, night in pairs:
+        both = [str(places.ids[v]) for v in np.flatnonzero(mask(i) & mask(j))]
+        if both:
+            shown = ", ".join(both[:5]) + (f" (+{len(both) - 5})" if len(both) > 5 else "")
+            expected = msg(f"{_CLASH.id} ({night.isoformat()})", f"{_CLASH.en} ({night})")
+            problems.append(
+                Problem(SETTINGS_FILE, None, f"directives[{i}], directives[{j}]", shown, expected)
+            )
+    return problems
 
 
 # ------------------------------------------------------------------------------ tonight
@@ -273,6 +327,7 @@ __all__ = [
     "DirectiveEffects",
     "active_directives",
     "apply_directives",
+    "directive_conflicts",
     "directive_label",
     "directive_mask",
     "read_polygon",
