@@ -1,22 +1,49 @@
 """The one writer of a planned night's folder: maps, route sheet, exports — all or nothing.
 
 The CLI calls :func:`write_night` after the pipeline. It renders every file in memory first and
-then replaces the night's folder content in one go (:func:`planner._atomic.replace_all`): if
-rendering fails half way, or the user presses Ctrl-C, the previous files of that night stay
-exactly as they were.
+then replaces the night's folder as a whole (:func:`planner._atomic.replace_folder`: a sibling
+folder ``.<date>.new-<pid>`` written, then swapped in one atomic step): if rendering fails half
+way, the disk fills up, the user presses Ctrl-C or the process is killed, the folder holds the
+previous night's files complete or the new night's files complete, never a mix, and the next run
+removes what a killed one left behind.
+
+Files a person put into a night's folder (anything whose name is not one the planner writes) are
+carried into the new folder; the planner's own files of an earlier plan (a squad map of a squad
+no longer on the roster, a route sheet of another date) are not, so the folder shows tonight's
+plan only.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
-from planner._atomic import replace_all
+from planner._atomic import replace_folder
+from planner.errors import output_error
 from planner.pipeline import NightResult
 from planner.planfile import plan_to_json
 from planner.render import maps, sheets
-from planner.text import Lang
+from planner.text import Lang, msg
+
+_PLANNER_FILE = re.compile(
+    r"^(index\.html|plan\.json|routes\.geojson|regu-.+\.html|rencana-patroli-.+\.(csv|html))$"
+)
+_KEPT_AS_THEY_WERE = msg(
+    "Berkas malam itu yang sudah ada tidak diubah.",
+    "The night's existing files were left as they were.",
+)
+
+
+def is_planner_file(name: str) -> bool:
+    """``name`` is one of the files :func:`write_night` writes (of any plan of any night)."""
+    return bool(_PLANNER_FILE.match(name))
+
+
+def _keep(name: str) -> bool:
+    """A person's file, carried into the new folder; not the planner's, not a temporary."""
+    return not is_planner_file(name) and not (name.startswith(".") and name.endswith(".tmp"))
 
 
 def night_folder(base: Path, result: NightResult) -> Path:
@@ -64,21 +91,27 @@ def write_night(
     lang: Lang = "id",
     timings: dict[str, float] | None = None,
 ) -> dict[str, Path]:
-    """Render and write the night's files into ``out_dir`` atomically, as one set.
+    """Render the night's files and replace the folder ``out_dir`` with them, as a whole.
 
-    ``timings``, when given, receives the seconds spent rendering and writing.
-    Squad maps of an earlier plan of the same night for squads no longer on the roster are
-    removed (after the new files are in place), so the folder shows tonight's plan only.
+    ``timings``, when given, receives the seconds spent rendering and writing. The folder need
+    not exist. A person's own files in it are kept (see the module docstring).
+
+    Raises
+    ------
+    OutputError
+        When the files cannot be written (a full disk, a read-only folder, no permission): the
+        message names the folder and why; nothing of the new night is left behind and the old
+        folder is as it was.
     """
     out_dir = Path(out_dir)
     t0 = time.perf_counter()
     files = render_night(result, lang=lang)
     t1 = time.perf_counter()
-    written = replace_all({out_dir / name: data for name, data in files.items()})
-    keep = {p.name for p in written}
-    for stale in out_dir.glob("regu-*.html"):
-        if stale.name not in keep:
-            stale.unlink(missing_ok=True)
+    try:
+        written = replace_folder(out_dir, files, keep=_keep)
+    except OSError as exc:
+        raise output_error(out_dir, exc, then=_KEPT_AS_THEY_WERE) from exc
+    written = [out_dir / p.name for p in written]
     if timings is not None:
         timings["render"] = t1 - t0
         timings["write"] = time.perf_counter() - t1

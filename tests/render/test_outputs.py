@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from planner import _atomic
 from planner.domain import Squad, parse_window
+from planner.errors import OutputError
 from planner.pipeline import NightResult
 from planner.planfile import plan_from_json
 from planner.render import maps, outputs, sheets
@@ -29,6 +40,14 @@ NIGHT_FILES = {
 
 def _fingerprint(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _same_in_any_process(folder: Path) -> dict[str, str]:
+    """:func:`_fingerprint` without Folium's random element ids (they differ per process)."""
+    return {
+        p.name: hashlib.sha256(re.sub(rb"[0-9a-f]{32}", b"#", p.read_bytes())).hexdigest()
+        for p in sorted(folder.iterdir())
+    }
 
 
 def test_night_folder(night_result: NightResult, tmp_path: Path) -> None:
@@ -99,11 +118,107 @@ def test_replanning_replaces_files_and_removes_stale_squad_maps(
     folder = tmp_path / "2026-11-28"
     folder.mkdir()
     (folder / "regu-OLD.html").write_text("an earlier roster", encoding="utf-8")
+    (folder / "rencana-patroli-2026-11-27.csv").write_text("another date", encoding="utf-8")
     (folder / "notes.txt").write_text("not ours", encoding="utf-8")
+    (folder / "foto").mkdir()
+    (folder / "foto" / "warkop.jpg").write_bytes(b"jpeg")
+    (folder / ".index.html.abc123.tmp").write_bytes(b"x" * 939_000)  # an old version's kill
     written = outputs.write_night(night_result, folder)
     assert not (folder / "regu-OLD.html").exists()
-    assert (folder / "notes.txt").exists()  # only stale squad maps are removed
-    assert {p.name for p in folder.iterdir()} == set(written) | {"notes.txt"}
+    # A person's files stay; the planner's files of an earlier plan and temporaries do not.
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "not ours"
+    assert (folder / "foto" / "warkop.jpg").read_bytes() == b"jpeg"
+    assert {p.name for p in folder.iterdir()} == set(written) | {"notes.txt", "foto"}
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-11-28"]
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_nothing(
+    night_result: NightResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "maps" / "2026-11-28"
+    outputs.write_night(night_result, folder)
+    before = _fingerprint(folder)
+    real = _atomic._write_file
+
+    def full(path: Path, data: bytes) -> None:
+        if path.name == "plan.json":
+            real(path, data[:100])
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(_atomic, "_write_file", full)
+    for _ in range(3):  # every retry, too
+        with pytest.raises(OutputError) as info:
+            outputs.write_night(night_result, folder, lang="en")
+        assert info.value.exit_code == 73
+    assert "disk penuh" in info.value.render("id") and str(folder) in info.value.render("id")
+    assert "the disk is full" in info.value.render("en")
+    assert "left as they were" in info.value.render("en")
+    assert _fingerprint(folder) == before
+    assert [p.name for p in folder.parent.iterdir()] == ["2026-11-28"]
+
+
+def test_a_read_only_folder_is_a_clear_error(
+    night_result: NightResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EROFS as a read-only mount gives it (chmod does not stop root, who runs the tests)."""
+
+    def read_only(self: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    with pytest.raises(OutputError, match="read-only") as info:
+        outputs.write_night(night_result, tmp_path / "2026-11-28", lang="en")
+    assert info.value.exit_code == 73 and list(tmp_path.iterdir()) == []
+
+
+_NIGHT_WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from render.conftest import make_night_result
+    from planner.render import outputs
+
+    result = make_night_result()
+    print("ready", flush=True)
+    while True:
+        outputs.write_night(result, Path(sys.argv[1]), lang="en")
+    """
+)
+
+
+def test_kill_9_while_write_night_runs_leaves_one_whole_night(
+    night_result: NightResult, tmp_path: Path
+) -> None:
+    """8 kills at random moments of ``write_night`` (rendering, writing, swapping): the folder
+    is the old night (Bahasa Indonesia) or the new one (English), file for file."""
+    folder = tmp_path / "maps" / "2026-11-28"
+    outputs.write_night(night_result, tmp_path / "en", lang="en")
+    new = _same_in_any_process(tmp_path / "en")
+    outputs.write_night(night_result, folder)
+    old = _same_in_any_process(folder)
+    assert old != new
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    rng = random.Random(28)
+    seen = []
+    for _ in range(8):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _NIGHT_WRITER, str(folder)], stdout=subprocess.PIPE,
+            text=True, env=env,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        now = _same_in_any_process(folder)
+        assert now in (old, new)
+        seen.append(now == new)
+    outputs.write_night(night_result, folder)  # the next good run
+    assert _same_in_any_process(folder) == old
+    assert [p.name for p in folder.parent.iterdir()] == ["2026-11-28"]
+    assert any(seen)  # some kill came after a swap (the loop saw both nights)
 
 
 def test_a_squad_without_stops_gets_its_map_and_sheet(
