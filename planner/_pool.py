@@ -10,14 +10,26 @@ as a Dask worker, or inside a child of this pool) the same :meth:`ForkPool.map` 
 this process, one after another: the caller writes one code path. A child that dies (killed by
 the out-of-memory killer, say) does not lose its work: the tasks without a result are run again
 here, and the pool goes on serially.
+
+Children never outlive the parent: on Linux each asks the kernel for SIGKILL when its parent
+dies (``prctl(PR_SET_PDEATHSIG)``), and every child also watches its parent's pid from a thread
+(where ``prctl`` is unavailable, and to close the race of a parent killed before the ``prctl``).
+Children ignore Ctrl-C (SIGINT, sent to the whole process group): the parent handles it, and
+when a pool is left by an exception — Ctrl-C included — its children are killed instead of
+being waited for, with no traceback of theirs on the screen.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import mmap
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -65,9 +77,46 @@ def state() -> Any:
     return _STATE
 
 
-def _mark_child() -> None:
+_PR_SET_PDEATHSIG = 1
+_PARENT_POLL_S = 0.25
+
+
+def _die_with_parent(parent_pid: int) -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies; ``False`` if it cannot.
+
+    The death signal is tied to the parent *thread* that forked: a pool's children are forked
+    by the thread that first submits to it, which waits for their results, so it outlives them.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        ok = libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent_pid:  # the parent died before the prctl: nobody to signal us
+        os._exit(1)
+    return ok
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Exit as soon as the parent is gone (re-parented children see another ``getppid``)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(_PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="planner-parent-watch", daemon=True).start()
+
+
+def _init_child(parent_pid: int) -> None:
+    """The first thing a forked child runs: be a child, die with the parent, ignore Ctrl-C."""
     global _IN_CHILD
     _IN_CHILD = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent_pid)
+    _watch_parent(parent_pid)
 
 
 class ForkPool:
@@ -99,7 +148,8 @@ class ForkPool:
                 self._executor = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("fork"),
-                    initializer=_mark_child,
+                    initializer=_init_child,
+                    initargs=(os.getpid(),),
                 )
             except OSError:  # pragma: no cover - no processes to be had (ulimit)
                 self.workers = 1
@@ -143,17 +193,32 @@ class ForkPool:
                 done.append(fn(t))
         return done
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, *, kill: bool = False) -> None:
         if self._executor is not None:
+            if kill:
+                self._kill_children()
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
             self.workers = 1
 
-    def close(self) -> None:
-        """Stop the children and forget the state."""
+    def _kill_children(self) -> None:
+        """SIGKILL every child (they ignore SIGINT, and a task may run for minutes)."""
+        # ProcessPoolExecutor has no public way to stop running tasks; its ``_processes`` is
+        # the documented-in-source map pid → Process (CPython 3.9 to 3.13).
+        procs = getattr(self._executor, "_processes", None) or {}
+        for proc in list(procs.values()):
+            if proc.is_alive():
+                proc.kill()
+        for proc in list(procs.values()):
+            proc.join(timeout=5)
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the children (``kill``: without waiting for their tasks) and forget the state."""
         global _STATE, _HAS_STATE
-        self._shutdown()
-        _STATE, _HAS_STATE = None, False
+        try:
+            self._shutdown(kill=kill)
+        finally:
+            _STATE, _HAS_STATE = None, False
 
     def __enter__(self) -> ForkPool:
         return self
@@ -164,7 +229,7 @@ class ForkPool:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(kill=exc_type is not None)
 
 
 __all__ = ["ForkPool", "can_fork", "shared_array", "state", "usable_cores"]

@@ -4,6 +4,12 @@ loses no task, and where forking is not allowed the same call runs here."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,3 +95,104 @@ def test_state_outside_a_pool_and_two_pools_at_once_are_errors() -> None:
         ForkPool(1)
     with ForkPool(1, state=5):  # closed pools leave nothing behind
         assert state() == 5
+
+
+# --------------------------------------------------------------------------- dying together
+
+# A parent process whose pool's children spin on a busy task; it prints their pids.
+_BUSY_PARENT = textwrap.dedent(
+    """
+    import os, sys, time
+    from planner import _pool
+
+    if sys.argv[1] == "poll-only":  # no prctl: the children's watch thread must do it
+        _pool._die_with_parent = lambda parent_pid: False
+
+    def busy(i):
+        print(os.getpid(), flush=True)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            pass
+        return i
+
+    try:
+        with _pool.ForkPool(2) as pool:
+            pool.map(busy, range(2))
+    except KeyboardInterrupt:
+        print("cancelled", flush=True)
+        sys.exit(130)
+    """
+)
+
+
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _start_busy_parent(mode: str) -> tuple[subprocess.Popen[str], list[int]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _BUSY_PARENT, mode],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    workers = [int(proc.stdout.readline()) for _ in range(2)]
+    assert all(_running(pid) for pid in workers) and proc.pid not in workers
+    return proc, workers
+
+
+def _gone_within(pids: list[int], seconds: float) -> float:
+    start = time.monotonic()
+    while any(_running(pid) for pid in pids):
+        if time.monotonic() - start > seconds:
+            for pid in pids:  # do not leave them spinning after a failed test
+                if _running(pid):
+                    os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"children {pids} still running {seconds} s after their parent died")
+        time.sleep(0.02)
+    return time.monotonic() - start
+
+
+@needs_fork
+@pytest.mark.parametrize("mode", ["prctl", "poll-only"])
+def test_children_die_within_2_s_of_a_kill_9_of_their_parent(mode: str) -> None:
+    proc, workers = _start_busy_parent(mode)
+    proc.kill()
+    proc.wait(timeout=10)
+    waited = _gone_within(workers, 2.0)
+    if mode == "prctl":
+        assert waited < 0.5  # the kernel's signal, not the 0.25 s poll
+    proc.communicate()
+
+
+@needs_fork
+def test_ctrl_c_stops_the_pool_quietly() -> None:
+    """SIGINT to the whole process group (what Ctrl-C in a terminal does): the parent stops at
+    once (it does not wait the 60 s of the tasks), the children print no traceback and are gone."""
+    proc, workers = _start_busy_parent("prctl")
+    time.sleep(0.2)
+    start = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert time.monotonic() - start < 5
+    assert proc.returncode == 130 and out.strip() == "cancelled"
+    assert "Traceback" not in err and "Process" not in err, err
+    _gone_within(workers, 2.0)
+
+
+@needs_fork
+def test_a_child_whose_parent_died_before_the_prctl_exits() -> None:
+    """The race the check after ``prctl`` closes: the pid the child was forked by is not its
+    parent any more (here: a pid that is not the parent), so it leaves at once."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            _pool._die_with_parent(os.getppid() + 10_000_000)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1
