@@ -22,11 +22,13 @@ from planner.cli import (
 from planner.errors import PlannerError
 from planner.text import Lang
 from planner.text import cli as T
+from planner.text import history as H
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from planner.history import Known
+    from planner.history.report import Prepared
 
 HistDatasetOpt = Annotated[Path, typer.Option("--dataset", "-d", help=T.HELP_DATASET)]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help=T.HELP_STORE)]
@@ -59,31 +61,133 @@ def _print_import_result(result: Any, path: Path, lang: Lang) -> None:
     console.print(T.VISIT_LOG(lang) + escape(str(path)))
 
 
+ImportSourceArg = Annotated[Path | None, typer.Argument(help=H.HELP_IMPORT_SOURCE)]
+_SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+def _read_source(file: Path | None) -> tuple[str, str | None, Path | None]:
+    """``(name, text, path)`` of what to import: standard input (``-``, or no file while input
+    is piped: ``text``), or a file (``path``; ``text`` too when it is not a spreadsheet)."""
+    import sys
+
+    if file is None or str(file) == "-":
+        if file is None and sys.stdin.isatty():
+            raise PlannerError(H.NO_IMPORT_SOURCE)
+        return H.STDIN_SOURCE, sys.stdin.read(), None
+    if not file.is_file() or file.suffix.lower() in _SHEET_SUFFIXES[:2]:
+        return file.name, None, file  # the sheet reader names a missing file
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return file.name, None, file
+    return file.name, text, file
+
+
+def _plan_night(plan: Path) -> tuple[dt.date, dict[str, str]]:
+    """The night of a plan folder (or plan.json) and each squad's plan id in it."""
+    import json
+
+    from planner.errors import InputError, Problem
+    from planner.history.report import plan_id
+    from planner.planfile import plan_from_json
+
+    path = plan / "plan.json" if plan.is_dir() else plan
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise InputError([Problem(str(path), None, None, str(path), H.PLAN_NOT_READ)]) from None
+    read = plan_from_json(doc, file=str(path))
+    night = read.night.date
+    return night, {r.squad_id: plan_id(night, r.squad_id, [s.venue_id for s in r.stops])
+                   for r in read.routes}  # fmt: skip
+
+
+def _import_night(
+    date: str | None, plan: Path | None
+) -> tuple[dt.date | None, dict[str, str] | None]:
+    """The night a report must be of (``--date``, or the plan's) and the plan ids to match."""
+    import datetime as dt
+
+    from planner.errors import InputError, Problem
+
+    night = None
+    if date is not None:
+        try:
+            night = dt.date.fromisoformat(date)
+        except ValueError:
+            raise date_problem("--date", date) from None
+    if plan is None:
+        return night, None
+    plan_date, ids = _plan_night(plan)
+    if night is not None and night != plan_date:
+        expected = H.DATE_VS_PLAN.format(plan=plan_date.isoformat())
+        raise InputError([Problem("--date", None, None, date, expected)])
+    return plan_date, ids
+
+
+def _prepare_import(
+    file: Path | None, known: Known, *, date: str | None, plan: Path | None
+) -> Prepared:
+    """Read and check what to import, touching no store: a phone report (from a file or
+    standard input) or a visit sheet. Raises InputError with every problem."""
+    from planner.errors import InputError, Problem
+    from planner.history.report import looks_like_report, prepare_report, prepare_sheet
+
+    name, text, path = _read_source(file)
+    night, plan_ids = _import_night(date, plan)
+    if text is not None and looks_like_report(text):
+        return prepare_report(text, known, file=name, night=night, plan_ids=plan_ids)
+    if path is None:
+        raise InputError([Problem(name, None, None, (text or "").strip()[:40] or None,
+                                  H.STDIN_NOT_REPORT)])  # fmt: skip
+    prepared = prepare_sheet(path, known)
+    if night is not None:
+        wrong = [
+            Problem(prepared.source, v.row, "tanggal", v.night.isoformat(),
+                    H.OTHER_NIGHT_ROW.format(night=night.isoformat()))
+            for v in prepared.visits
+            if v.night != night
+        ]  # fmt: skip
+        if wrong:
+            raise InputError(wrong)
+    return prepared
+
+
 @guarded
 def visits_import_cmd(
-    file: Annotated[Path, typer.Argument(help=T.HELP_VISITS_IMPORT_FILE)],
+    file: ImportSourceArg = None,
     dataset: HistDatasetOpt = DEFAULT_DATASET,
     store: StoreOpt = None,
     replace: Annotated[
         bool, typer.Option("--ganti", "--replace", help=T.HELP_VISITS_IMPORT_REPLACE)
     ] = False,
+    date: Annotated[
+        str | None, typer.Option("--date", "--tanggal", help=H.HELP_IMPORT_DATE)
+    ] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", "--rencana", help=H.HELP_IMPORT_PLAN)
+    ] = None,
     quiet: QuietOpt = False,
     lang: LangOpt = "id",
 ) -> None:
-    """Import a visit template or a returned route sheet into the log, all rows or none."""
+    """Import a phone report, a visit template or a returned route sheet into the log, all
+    visits or none. Everything is read and checked before the log is opened: a missing file,
+    a bad header or a refused report leaves no log behind."""
     from rich.progress import Progress
 
-    from planner.history import import_file, open_store
+    from planner.history import open_store
+    from planner.history.report import commit
 
     lg = parse_lang(lang)
     known, path = _known_and_store(dataset, store)
+    prepared = _prepare_import(file, known, date=date, plan=plan)
     with open_store(path) as st, Progress(console=err_console, disable=quiet) as bar:
         task = bar.add_task(T.VISITS_SAVING(lg), total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = import_file(st, file, known, replace=replace, progress=progress)
+        result = commit(st, prepared, replace=replace, progress=progress)
     _print_import_result(result, path, lg)
 
 

@@ -25,6 +25,41 @@ VISITS_EXISTING = msg("{n} sudah tercatat", "{n} existing")
 VISITS_REPLACED = msg("{n} diganti", "{n} replaced")
 ROWS_NOT_VISITED = msg("{n} baris tidak dikunjungi", "{n} rows not visited")
 
+# ---------------------------------------------------------------- importing (planner visits import)
+
+HELP_IMPORT_SOURCE = (
+    "CSV/XLSX (templat kunjungan atau lembar rencana) atau laporan WARKOP-LAPORAN dari HP "
+    "(berkas .txt); '-' atau tanpa berkas: laporan ditempel lewat standard input"
+)
+HELP_IMPORT_DATE = "tolak laporan HP dari malam lain (YYYY-MM-DD)"
+HELP_IMPORT_PLAN = "folder malam (maps/<tanggal>) atau plan.json: tolak laporan malam/rencana lain"
+NO_IMPORT_SOURCE = msg(
+    "Tidak ada yang diimpor: berikan berkas (planner visits import laporan.txt) atau tempel "
+    "laporan HP lewat standard input (planner visits import - < laporan.txt).",
+    "Nothing to import: give a file (planner visits import report.txt) or paste the phone's "
+    "report on standard input (planner visits import - < report.txt).",
+)
+STDIN_SOURCE = "stdin"
+"""How problems name the standard input."""
+STDIN_NOT_REPORT = msg(
+    "laporan WARKOP-LAPORAN v1 dari tombol Kirim laporan (templat CSV/XLSX diimpor sebagai "
+    "berkas, bukan lewat standard input)",
+    "a WARKOP-LAPORAN v1 report from the Kirim laporan button (CSV/XLSX templates are imported "
+    "as files, not on standard input)",
+)
+PLAN_NOT_READ = msg(
+    "folder malam dengan plan.json, atau berkas plan.json, yang bisa dibaca",
+    "a night folder holding plan.json, or a plan.json file, that can be read",
+)
+DATE_VS_PLAN = msg(
+    "tanggal yang sama dengan rencana ({plan})",
+    "the same date as the plan's ({plan})",
+)
+OTHER_NIGHT_ROW = msg(
+    "kunjungan malam {night} (berkas ini berisi malam lain)",
+    "a visit of the night of {night} (this file holds another night)",
+)
+
 # ---------------------------------------------------------------- the visit template
 
 TEMPLATE_TITLE = msg(
@@ -223,12 +258,21 @@ Indonesian offices, whatever ``--lang`` the planner reads)."""
 __all__ = [
     "ALREADY_IMPORTED",
     "CSV_COMMENTS_SKIPPED",
+    "DATE_VS_PLAN",
     "FOLLOWUP_CSV_COLUMNS",
     "HELP_HEADINGS",
+    "HELP_IMPORT_DATE",
+    "HELP_IMPORT_PLAN",
+    "HELP_IMPORT_SOURCE",
     "IMPORTED",
+    "NO_IMPORT_SOURCE",
     "OPTIONAL",
+    "OTHER_NIGHT_ROW",
+    "PLAN_NOT_READ",
     "REQUIRED",
     "ROWS_NOT_VISITED",
+    "STDIN_NOT_REPORT",
+    "STDIN_SOURCE",
     "TEMPLATE_HELP",
     "TEMPLATE_RULES",
     "TEMPLATE_TITLE",
