@@ -160,7 +160,7 @@ def test_import_is_the_template_import(known, store, tmp_path) -> None:
     # The same visits typed into the template give the same rows (but for file and time).
     header = [*h.TEMPLATE_COLUMNS, "urutan"]
 
-    def row(**kw: str) -> list[str]:  # noqa: E306
+    def row(**kw: str) -> list[str]:
         base = dict.fromkeys(header, "") | {"tanggal": "2024-05-01", "regu": "R01"} | kw
         return [base[c] for c in header]
 
@@ -176,7 +176,7 @@ def test_import_is_the_template_import(known, store, tmp_path) -> None:
     with h.open_store(":memory:") as twin:
         h.import_file(twin, write_csv(tmp_path / "t.csv", header, rows), known, now=NOW)
 
-        def strip(d: list) -> list:  # noqa: E306 - visits without source and recorded_at
+        def strip(d: list) -> list:  # visits without source and recorded_at
             return [[r[:10] for r in d[0]], d[1]]
 
         assert strip(dump(twin)) == strip(dump(store))
