@@ -66,6 +66,56 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug, details in a log file
 EXIT_CANCELLED = 130  # 128 + SIGINT: Ctrl-C
 
 
+@dataclass(frozen=True)
+class InputWarning:
+    """Something in the input that is accepted but worth a look (shown by ``planner validate``
+    and on the map); same places as a :class:`Problem`, plus what it is about.
+
+    Attributes
+    ----------
+    file, row, column, value
+        As in :class:`Problem`.
+    message
+        What was accepted and why it may need fixing.
+    kind
+        A stable word for programs (``"outside_desa"``).
+    venue_id
+        The venue it concerns, if any (the map marks it).
+    distance_m
+        For ``outside_desa``: how far the venue lies outside its desa's polygon, in metres.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: Any
+    message: Msg
+    kind: str = "input"
+    venue_id: str | None = None
+    distance_m: float | None = None
+
+    def as_problem(self) -> Problem:
+        """The warning in the shape of a problem (one row of the problem table)."""
+        return Problem(self.file, self.row, self.column, self.value, self.message)
+
+    def render(self, lang: Lang = "id") -> str:
+        return self.as_problem().render(lang)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values (``planner validate --json``, the map)."""
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "venue_id": self.venue_id,
+            "distance_m": None if self.distance_m is None else round(self.distance_m, 1),
+            "id": self.message("id"),
+            "en": self.message("en"),
+        }
+
+
 class PlannerError(Exception):
     """Base class of every error the planner raises on purpose.
 
@@ -172,6 +222,7 @@ class ProblemCollector:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
     def add(
         self,
@@ -183,6 +234,23 @@ class ProblemCollector:
         file: str | None = None,
     ) -> None:
         self.problems.append(Problem(file or self.file, row, column, value, expected))
+
+    def warn(
+        self,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        message: Msg,
+        kind: str = "input",
+        venue_id: str | None = None,
+        distance_m: float | None = None,
+        file: str | None = None,
+    ) -> None:
+        """Note something accepted but worth a look (it does not make the input bad)."""
+        self.warnings.append(
+            InputWarning(file or self.file, row, column, value, message, kind, venue_id, distance_m)
+        )
 
     def extend(self, problems: Sequence[Problem]) -> None:
         self.problems.extend(problems)

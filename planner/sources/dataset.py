@@ -21,7 +21,7 @@ import pandas as pd
 
 from planner.config import Settings, load_settings
 from planner.domain import Squad
-from planner.errors import InputError, ProblemCollector
+from planner.errors import InputError, InputWarning, ProblemCollector
 from planner.sources.desa import collect_desa, empty_desa
 from planner.sources.incidents import collect_incidents, empty_incidents
 from planner.sources.roster import collect_roster
@@ -50,6 +50,8 @@ class Dataset:
     squads: tuple[Squad, ...]
     settings: Settings
     roads: Path | None = None
+    warnings: tuple[InputWarning, ...] = ()
+    """What was accepted but is worth a look (venues just outside their desa, ...)."""
 
     def station(self, station_id: str) -> pd.Series:
         """The stations row of ``station_id`` (``KeyError`` when unknown)."""
@@ -186,12 +188,13 @@ def load_dataset(
         bag.extend(probs)
         desa_ok = not probs
     venues = empty_venues()
-    venue_ids: set[str] = set()
+    venue_ids: set[str] | None = None
     if venue_path is not None:
-        venues, probs, venue_ids = collect_venues(
+        venues, probs, venue_ids, warned = collect_venues(
             venue_path, settings=cfg, desa=desa if desa_ok else None
         )
         bag.extend(probs)
+        bag.warnings.extend(warned)
     stations = empty_stations()
     station_ids: set[str] = set()
     kecamatan = set(desa["kecamatan"]) if desa_ok else None
@@ -200,8 +203,9 @@ def load_dataset(
         bag.extend(probs)
     incidents = empty_incidents()
     if incident_path is not None:
-        known = venue_ids if venue_path is not None else None
-        incidents, probs = collect_incidents(incident_path, settings=cfg, venue_ids=known)
+        # an unreadable venues file (venue_ids None) checks no incident against it: its
+        # problem is reported once, not again as every incident's unknown venue_id
+        incidents, probs = collect_incidents(incident_path, settings=cfg, venue_ids=venue_ids)
         bag.extend(probs)
     squads: tuple[Squad, ...] = ()
     if roster_path is not None:
@@ -224,6 +228,7 @@ def load_dataset(
         squads=squads,
         settings=cfg,
         roads=roads_found[0] if roads_found else None,
+        warnings=tuple(bag.warnings),
     )
 
 
@@ -233,7 +238,9 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
     Keys: ``root``, ``desa``, ``kecamatan``, ``venues``, ``venues_active``,
     ``venues_per_kecamatan`` (kecamatan → count, sorted by name), ``venues_per_kind``,
     ``incidents``, ``incidents_from``/``incidents_to`` (ISO dates or ``None``), ``stations``,
-    ``stations_per_kind``, ``squads``, ``members``, ``roads`` (file name or ``None``).
+    ``stations_per_kind``, ``squads``, ``members``, ``roads`` (file name or ``None``),
+    ``warnings`` (a list of :meth:`InputWarning.as_dict`: ``kind``, ``file``, ``row``,
+    ``column``, ``value``, ``venue_id``, ``distance_m``, the sentence in ``id`` and ``en``).
     """
     v = dataset.venues
     per_kec = v.groupby("kecamatan", sort=True).size() if len(v) else pd.Series(dtype=int)
@@ -265,6 +272,7 @@ def summarize(dataset: Dataset) -> dict[str, Any]:
         "squads": len(dataset.squads),
         "members": sum(s.members for s in dataset.squads),
         "roads": dataset.roads.name if dataset.roads is not None else None,
+        "warnings": [w.as_dict() for w in dataset.warnings],
     }
 
 

@@ -29,7 +29,7 @@ from planner.domain import (
     opening_intervals,
     parse_clock,
 )
-from planner.errors import Problem, ProblemCollector
+from planner.errors import InputWarning, Problem, ProblemCollector
 from planner.sources._columns import (
     COORD_ALIASES,
     LAT_LON,
@@ -68,7 +68,9 @@ VENUE_COLUMNS = (
 MIN_DWELL_MIN = 10.0
 EDGE_TOLERANCE_M = 50.0
 """A venue at most this far outside every desa polygon (simplified borders, coastlines) is put
-in the nearest desa without complaint; farther away it is reported with its distance."""
+in the nearest desa without complaint; farther away it is reported with its distance, unless
+its ``desa_code`` names a desa it lies within ``general.boundary_tolerance_m`` of (accepted
+with a warning)."""
 
 _ALIASES = {
     **COORD_ALIASES,
@@ -117,7 +119,9 @@ def read_venues(
     spatial join, and a venue outside every desa is reported with its distance to the nearest
     one. Columns: see :data:`VENUE_COLUMNS` and docs/dataset.md.
     """
-    gdf, problems, _ = collect_venues(Path(path), settings=settings_or_default(settings), desa=desa)
+    gdf, problems, _, _ = collect_venues(
+        Path(path), settings=settings_or_default(settings), desa=desa
+    )
     raise_problems(problems)
     return gdf
 
@@ -151,7 +155,7 @@ def empty_venues() -> gpd.GeoDataFrame:
 
 def collect_venues(
     path: Path, *, settings: Settings, desa: gpd.GeoDataFrame | None
-) -> tuple[gpd.GeoDataFrame, list[Problem], set[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Problem], set[str] | None, list[InputWarning]]:
     """Read the venues file and collect every problem in it instead of raising.
 
     ``desa`` (or ``None`` when the desa file is absent or bad) places the venues in desa.
@@ -159,13 +163,15 @@ def collect_venues(
     Returns
     -------
     tuple
-        The venues frame (no rows when there is any problem), the problems, and the venue ids
-        of the file (so incidents can be checked against them even when a venue row is bad).
+        The venues frame (no rows when there is any problem), the problems, the venue ids of
+        the file (so incidents can be checked against them even when a venue row is bad;
+        ``None`` when the file could not be read at all, so nothing is checked against it),
+        and the warnings (venues accepted just outside their desa).
     """
     bag = ProblemCollector(path.name)
     table = read_table(path, bag, geo_ok=True)
     if table is None:
-        return empty_venues(), bag.problems, set()
+        return empty_venues(), bag.problems, None, bag.warnings
     is_geo = geometry(table) is not None
     required = [c for c in _REQUIRED if not is_geo or c not in LAT_LON]
     missing = check_header(table, bag, required=required, aliases=_ALIASES, unique="venue_id")
@@ -217,7 +223,8 @@ def collect_venues(
         geometry=gpd.points_from_xy(lon[keep], lat[keep]),
         crs=4326,
     )
-    return out, bag.problems, {v for v in ids if v}
+    known_ids = None if "venue_id" in missing else {v for v in ids if v}
+    return out, bag.problems, known_ids, bag.warnings
 
 
 # ---------------------------------------------------------------------------- opening hours
@@ -446,6 +453,7 @@ def _place_in_desa(
 
     idx = np.flatnonzero(ok)
     outside_bad = np.zeros(len(ok), dtype=bool)
+    far: dict[int, tuple[int, float]] = {}  # row → nearest desa and distance, beyond 50 m
     if not len(idx):
         return unknown
     inside = _containing_desa(desa, lon[idx], lat[idx])
@@ -458,9 +466,10 @@ def _place_in_desa(
             if dist[j] <= EDGE_TOLERANCE_M:
                 inside[k] = nearest[j]
                 continue
-            i = idx[k]
-            outside_bad[i] = True
-            _report_outside(bag, int(table.rows[i]), lat[i], lon[i], desa, nearest[j], dist[j])
+            outside_bad[idx[k]] = True
+            far[idx[k]] = (nearest[j], dist[j])
+    if far:
+        _own_desa_or_report(bag, table, desa, settings, lat, lon, far, outside_bad)
     fill = (inside >= 0) & ~known[idx]
     rows_fill = idx[fill]
     src = inside[fill]
@@ -468,6 +477,79 @@ def _place_in_desa(
     where.desa[rows_fill] = desa["desa"].to_numpy()[src]
     where.kecamatan[rows_fill] = desa["kecamatan"].to_numpy()[src]
     return unknown | outside_bad
+
+
+_TOLERANCE_WORDS = msg(
+    "lokasi di dalam desanya, atau paling jauh {tol} m di luarnya (general.boundary_tolerance_m)",
+    "a location inside its desa, or at most {tol} m outside it (general.boundary_tolerance_m)",
+)
+
+
+def _own_desa_or_report(
+    bag: ProblemCollector,
+    table: Table,
+    desa: gpd.GeoDataFrame,
+    settings: Settings,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    far: dict[int, tuple[int, float]],
+    outside_bad: np.ndarray,
+) -> None:
+    """Venues more than 50 m outside every desa: accepted with a warning when their
+    ``desa_code`` names a desa they lie within ``general.boundary_tolerance_m`` of, reported
+    otherwise (with the distance to their own desa when they name one)."""
+    tolerance = settings.general.boundary_tolerance_m
+    codes = col(table, "desa_code").to_numpy(dtype=object)
+    ids = col(table, "venue_id").to_numpy(dtype=object)
+    by_code = desa.reset_index(drop=True)
+    row_of = {str(c): r for r, c in enumerate(by_code["desa_code"])}
+    named = [i for i in far if str(codes[i]) in row_of]
+    own_dist: dict[int, float] = {}
+    if named:
+        xmin, ymin, xmax, ymax = desa.total_bounds
+        crs = metric_crs([xmin, xmax], [ymin, ymax], configured=settings.general.metric_crs)
+        polys = by_code.geometry.iloc[[row_of[str(codes[i])] for i in named]].to_crs(crs)
+        pts = shapely.points(project(lon[named], lat[named], crs))
+        own_dist = dict(zip(named, shapely.distance(pts, polys.to_numpy()).tolist(), strict=True))
+    for i, (nearest, dist) in far.items():
+        row = int(table.rows[i])
+        if i in own_dist and own_dist[i] <= tolerance:
+            outside_bad[i] = False
+            d = by_code.iloc[row_of[str(codes[i])]]
+            metres = own_dist[i]
+            bag.warn(
+                row=row,
+                column="lat/lon",
+                value=f"lat={lat[i]:.6f}, lon={lon[i]:.6f}",
+                message=msg(
+                    f"diterima: {metres:,.0f} m di luar poligon desanya {d['desa']} "
+                    f"({d['desa_code']}), dalam toleransi {tolerance:,.0f} m; periksa "
+                    "koordinat atau batas desanya",
+                    f"accepted: {metres:,.0f} m outside the polygon of its desa {d['desa']} "
+                    f"({d['desa_code']}), within the tolerance of {tolerance:,.0f} m; check "
+                    "the coordinates or the desa boundary",
+                ),
+                kind="outside_desa",
+                venue_id=str(ids[i]),
+                distance_m=float(metres),
+            )
+        elif i in own_dist:
+            d = by_code.iloc[row_of[str(codes[i])]]
+            words = _TOLERANCE_WORDS.format(tol=f"{tolerance:,.0f}")
+            metres = own_dist[i]
+            bag.add(
+                row=row,
+                column="lat/lon",
+                value=f"lat={lat[i]:.6f}, lon={lon[i]:.6f}",
+                expected=msg(
+                    f"{words.id}; titik ini {metres:,.0f} m di luar desanya {d['desa']} "
+                    f"({d['desa_code']}); periksa koordinatnya",
+                    f"{words.en}; this point is {metres:,.0f} m outside its desa {d['desa']} "
+                    f"({d['desa_code']}); check the coordinates",
+                ),
+            )
+        else:
+            _report_outside(bag, row, lat[i], lon[i], desa, nearest, dist)
 
 
 def _containing_desa(desa: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -537,10 +619,10 @@ def _report_outside(
         expected=msg(
             f"lokasi di dalam sebuah desa; titik ini {dist:,.0f} m ({km:.1f} km) di luar "
             f"desa terdekat {d['desa']} ({d['desa_code']}, Kec. {d['kecamatan']}); "
-            "periksa koordinatnya",
+            "periksa koordinatnya (atau isi desa_code bila titik ini memang di tepi desa itu)",
             f"a location inside a desa; this point is {dist:,.0f} m ({km:.1f} km) outside "
             f"the nearest desa {d['desa']} ({d['desa_code']}, {d['kecamatan']}); check the "
-            "coordinates",
+            "coordinates (or fill in desa_code if the point is at that desa's edge)",
         ),
     )
 
