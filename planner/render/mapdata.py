@@ -11,7 +11,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import geopandas as gpd
 import numpy as np
@@ -19,11 +21,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping
 
+from planner import _geo
 from planner._tables import cell_text
 from planner.domain import Dropped, Night, Plan, Route, Squad, format_clock_s
 from planner.problem import NightProblem
 from planner.render import presence
-from planner.render._html import esc
+from planner.render._html import esc, one_line
 from planner.text import Lang, number
 from planner.text.maps import LEVEL_LABELS, MAP_TEXT, SHARE
 
@@ -109,6 +112,11 @@ class MapData:
         The compiled night, for the presence curve's lines (:mod:`planner.render.presence`);
         None: no curve lines. ``scores`` with ``desa_days, desa_target_days`` add the presence
         lines and the overview's presence layer.
+    roads
+        The dataset's road lines for the pages' own base map (``geometry`` LineStrings, any
+        CRS; an optional ``highway`` column sets how strongly a road is drawn), e.g.
+        :func:`road_frame` of the dataset's road file. None: the roads driven tonight (the
+        ``legs``) are the only roads drawn.
     """
 
     night: Night
@@ -122,6 +130,7 @@ class MapData:
     legs: Mapping[str, Sequence[LineString]] = field(default_factory=dict)
     kerawanan_levels: tuple[str, ...] = ("rendah", "sedang", "tinggi", "sangat_tinggi")
     problem: NightProblem | None = None
+    roads: gpd.GeoDataFrame | None = None
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -172,11 +181,73 @@ class StationPoint:
 # --------------------------------------------------------------------------- plain helpers
 
 
-def google_maps_directions_url(lat: float, lon: float) -> str:
-    """A Google Maps turn-by-turn directions URL to a point (opens the phone's maps app)."""
+#: Google Maps URLs take at most 3 waypoints when the link opens in a phone's browser (9
+#: elsewhere; more are ignored): a route link covers 3 waypoints and its destination.
+GOOGLE_MAPS_MAX_WAYPOINTS = 3
+_TWO_WHEEL_WORDS = ("motor", "roda2", "roda 2", "r2", "sepeda motor", "motorcycle", "bike")
+
+
+def travel_mode(vehicle: str | None) -> str | None:
+    """The Google Maps URLs ``travelmode`` of a squad's vehicle profile.
+
+    Maps URLs document ``driving``, ``walking``, ``bicycling`` and ``transit``; a motorbike has
+    no documented mode there, so its links leave the mode out and Google Maps offers the modes
+    it has for the region (in Indonesia that includes the motorbike). Cars (and any other
+    profile) drive.
+    """
+    name = (vehicle or "").strip().lower()
+    if any(word in name for word in _TWO_WHEEL_WORDS):
+        return None
+    if name in ("jalan kaki", "jalan", "kaki", "walk", "walking"):
+        return "walking"
+    return "driving"
+
+
+def _mode_param(mode: str | None) -> str:
+    return f"&travelmode={mode}" if mode else ""
+
+
+def google_maps_directions_url(lat: float, lon: float, *, mode: str | None = "driving") -> str:
+    """A Google Maps turn-by-turn directions URL from where the phone is to a point.
+
+    ``mode`` is the ``travelmode`` (:func:`travel_mode`); None leaves it to Google Maps.
+    """
     return (
-        f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}&travelmode=driving"
+        f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}"
+        f"{_mode_param(mode)}&dir_action=navigate"
     )
+
+
+def google_maps_route_urls(
+    points: Sequence[tuple[float, float]],
+    *,
+    mode: str | None,
+    max_waypoints: int = GOOGLE_MAPS_MAX_WAYPOINTS,
+) -> list[tuple[int, int, str]]:
+    """The route through ``points`` (lat, lon; in order) as Google Maps directions links.
+
+    Each link starts where the phone is and runs through up to ``max_waypoints`` waypoints to
+    its destination, so it covers ``max_waypoints + 1`` points; the next link starts after it.
+    Returns ``(first, last, url)`` with the 1-based positions of the first and last point a
+    link covers.
+    """
+    per_link = max_waypoints + 1
+    out = []
+    for start in range(0, len(points), per_link):
+        part = points[start : start + per_link]
+        *via, (lat, lon) = part
+        url = f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}"
+        if via:
+            url += "&waypoints=" + "%7C".join(f"{y:.6f},{x:.6f}" for y, x in via)
+        out.append((start + 1, start + len(part), url + _mode_param(mode)))
+    return out
+
+
+def geo_uri(lat: float, lon: float, label: str) -> str:
+    """A ``geo:`` URI of a point with its label (RFC 5870 with the ``q=lat,lon(label)`` form
+    that Android maps apps read: OsmAnd, Organic Maps, Google Maps)."""
+    name = quote(one_line(label).replace("(", " ").replace(")", " ").strip(), safe="")
+    return f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}({name})"
 
 
 def squad_map_filename(squad_id: str) -> str:
@@ -456,6 +527,145 @@ def high_priority_dropped(
     return chosen[:limit]
 
 
+# --------------------------------------------------------------------------- the base map
+
+#: Road classes drawn as main roads on the pages' base map (the rest are minor roads).
+MAJOR_ROADS = frozenset(
+    {"motorway", "trunk", "primary", "secondary", "tertiary"}
+    | {f"{k}_link" for k in ("motorway", "trunk", "primary", "secondary", "tertiary")}
+)
+COORD_SCALE = 10**COORD_DECIMALS
+
+
+def encode_line(latlons: Sequence[tuple[float, float]]) -> list[int]:
+    """A line as integers: the first point's lat, lon times 10^5, then each point's difference
+    to the one before (about half the characters of decimal pairs; the page adds them up)."""
+    out: list[int] = []
+    prev = (0, 0)
+    for lat, lon in latlons:
+        pt = (round(lat * COORD_SCALE), round(lon * COORD_SCALE))
+        if out and pt == prev:
+            continue
+        out += [pt[0] - prev[0], pt[1] - prev[1]]
+        prev = pt
+    return out
+
+
+def decode_line(code: Sequence[int]) -> list[tuple[float, float]]:
+    """The (lat, lon) points of :func:`encode_line`'s integers."""
+    lat = lon = 0
+    out = []
+    for i in range(0, len(code) - 1, 2):
+        lat += code[i]
+        lon += code[i + 1]
+        out.append((lat / COORD_SCALE, lon / COORD_SCALE))
+    return out
+
+
+def _lines_of(geom: Any) -> list[LineString]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [geom]
+    if hasattr(geom, "geoms"):
+        return [line for part in geom.geoms for line in _lines_of(part)]
+    return []
+
+
+def road_frame(path: Path | str) -> gpd.GeoDataFrame:
+    """The road lines of a road network file (what :func:`planner.network.load.load_network`
+    reads), one line per road between two junctions (both directions drawn once), with its
+    ``highway`` class; EPSG:4326."""
+    from planner.network.load import load_network
+
+    graph = load_network(path)
+    nodes = graph.nodes
+    seen: set[tuple[Any, Any, Any]] = set()
+    lines: list[LineString] = []
+    kinds: list[str] = []
+    for u, v, k, attrs in graph.edges(keys=True, data=True):
+        key = (min(u, v, key=str), max(u, v, key=str), k)
+        if key in seen:
+            continue
+        seen.add(key)
+        geom = attrs.get("geometry")
+        if geom is None:
+            geom = LineString([(nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])])
+        kind = attrs.get("highway", "")
+        lines.append(geom)
+        kinds.append(str(kind[0] if isinstance(kind, list) and kind else kind))
+    crs = graph.graph.get("crs") or "EPSG:4326"
+    return to_wgs84(gpd.GeoDataFrame({"highway": kinds}, geometry=lines, crs=crs))
+
+
+def base_roads(data: MapData) -> gpd.GeoDataFrame:
+    """The roads of the base map: ``data.roads``, else the legs driven tonight."""
+    if data.roads is not None:
+        frame = to_wgs84(data.roads)
+        if "highway" not in frame.columns:
+            frame = frame.assign(highway="")
+        return frame[["highway", "geometry"]]
+    lines = [leg for legs in data.legs.values() for leg in legs if leg is not None]
+    return gpd.GeoDataFrame({"highway": [""] * len(lines)}, geometry=lines, crs="EPSG:4326")
+
+
+def roads_near(
+    data: MapData,
+    paths: Sequence[Sequence[tuple[float, float]]],
+    *,
+    buffer_m: float,
+    simplify_m: float,
+) -> dict[str, list[list[int]]]:
+    """The base map's roads within ``buffer_m`` of the ``paths`` ((lat, lon) points: routes,
+    stops, stations), clipped to that buffer and simplified, as encoded lines
+    (:func:`encode_line`) by class: ``major`` and ``minor`` (:data:`MAJOR_ROADS`)."""
+    roads = base_roads(data)
+    out: dict[str, list[list[int]]] = {"major": [], "minor": []}
+    pts = [p for path in paths for p in path]
+    if roads.empty or not pts:
+        return out
+    crs = _geo.metric_crs([p[1] for p in pts], [p[0] for p in pts])
+    shapes = []
+    for path in paths:
+        xy = _geo.project([p[1] for p in path], [p[0] for p in path], crs)
+        geom = LineString(xy) if len(xy) > 1 else shapely.Point(xy[0])
+        shapes.append(geom.buffer(buffer_m, quad_segs=4))
+    area = shapely.union_all(shapes)
+    metric = roads.to_crs(crs)
+    tree = shapely.STRtree(metric.geometry.values)
+    hits = tree.query(area, predicate="intersects")
+    clipped = shapely.intersection(metric.geometry.values[hits], area)
+    back = _geo.transformer(crs, inverse=True)
+    for geom, kind in zip(clipped, metric["highway"].values[hits], strict=True):
+        cls = "major" if str(kind) in MAJOR_ROADS else "minor"
+        for line in _lines_of(geom.simplify(simplify_m, preserve_topology=False)):
+            if line.length < 1.0:
+                continue
+            xs, ys = back.transform(*np.asarray(line.coords)[:, :2].T)
+            out[cls].append(encode_line(list(zip(ys, xs, strict=True))))
+    return out
+
+
+def desa_label_points(desa: gpd.GeoDataFrame) -> list[tuple[float, float]]:
+    """Where each desa's name is written: a point inside it (lat, lon)."""
+    return [
+        (round(pt.y, COORD_DECIMALS), round(pt.x, COORD_DECIMALS))
+        for pt in (g.representative_point() for g in to_wgs84(desa).geometry)
+    ]
+
+
+def encode_polygon(geom: Any) -> list[list[list[int]]]:
+    """A (multi)polygon as its polygons' rings, each an encoded line (lat, lon)."""
+    polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    out = []
+    for poly in polys:
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        rings = [poly.exterior, *poly.interiors]
+        out.append([encode_line([(y, x) for x, y, *_ in ring.coords]) for ring in rings])
+    return out
+
+
 # --------------------------------------------------------------------------- overview panel
 
 
@@ -506,23 +716,35 @@ def unmet_lines(plan: Plan, venue_points: Mapping[str, VenuePoint]) -> list[str]
 
 __all__ = [
     "COORD_DECIMALS",
+    "COORD_SCALE",
     "DEG_PER_M",
+    "GOOGLE_MAPS_MAX_WAYPOINTS",
     "INCIDENT_LOOKBACK_DAYS",
     "KERAWANAN_COLOURS",
+    "MAJOR_ROADS",
     "SQUAD_COLOURS",
     "UNKNOWN_LEVEL_COLOUR",
     "MapData",
     "StationPoint",
     "VenuePoint",
+    "base_roads",
+    "decode_line",
     "desa_features",
+    "desa_label_points",
     "empty_route",
+    "encode_line",
+    "encode_polygon",
+    "geo_uri",
     "google_maps_directions_url",
+    "google_maps_route_urls",
     "high_priority_dropped",
     "incident_points",
     "labels",
     "level_label",
     "overview_row",
     "overview_total",
+    "road_frame",
+    "roads_near",
     "round_geom",
     "route_path",
     "routes_in_order",
@@ -536,6 +758,7 @@ __all__ = [
     "stations",
     "stop_notes",
     "to_wgs84",
+    "travel_mode",
     "unmet_lines",
     "venues",
 ]

@@ -1,37 +1,46 @@
-"""Folium route maps: one overview for the planners, one map per squad's phone.
+"""Route maps: one overview for the planners, one page per squad's phone — each a single file.
 
-This is the only module that imports folium (and branca, through it). It draws what
-:mod:`planner.render.mapdata` says is shown and returns HTML; nothing here decides anything
-about the plan.
+Every page carries everything it shows: the vendored Leaflet and plugins
+(``planner/render/assets``, pinned, with their licences) are inlined, and the night's data is
+one JSON document in the page (``<script type="application/json" id="wk-data">``) that one
+script (``templates/map_app.js.j2``) draws. No request leaves the file: the base map is drawn
+from the dataset itself (its roads around the routes, the desa boundaries and names, the
+stations); OpenStreetMap tiles are a layer the user may switch on when online.
 
-Safety: every string that comes from input files (venue, desa and station names, kinds, reasons,
-notes) is HTML-escaped. Folium puts popup and tooltip HTML inside JavaScript template literals,
-so on top of ``html.escape`` the characters `` ` ``, ``$`` and ``\\`` are written as HTML entities
-(:func:`planner.render._html.js_safe`): a venue named ``<img src=x onerror=alert(1)>`` or
-``${alert(1)}`` shows as text and runs nothing.
+What is shown is decided in :mod:`planner.render.mapdata`; this module puts it on the page.
+(Folium built these pages until issue 15; nothing imports it any more.)
 
-Size: route legs are simplified (``simplify_m``) and every coordinate is rounded to 5 decimals
-(about 1 m); desa polygons are simplified more. A squad map carries only its own route, stops and
-station: no incidents, no reasons (they may describe incidents), no other squad; each stop says
-what it means for its desa tonight (:mod:`planner.render.presence`).
+Safety: every string from input files (venue, desa and station names, kinds, reasons, notes)
+is HTML-escaped before it reaches the page (:func:`planner.render._html.esc`, the autoescaped
+templates), popups and tooltips included — Leaflet writes those with innerHTML. The JSON
+document escapes ``<`` so no value can close its ``<script>``.
+
+Size: routes and roads are simplified and every coordinate is an integer of 10⁻⁵ degrees
+(about 1 m), written as differences (:func:`planner.render.mapdata.encode_line`). A squad page
+carries only its own route, stops and station, the roads and desa around them: no incidents,
+no reasons (they may describe incidents), no other squad.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-from folium import plugins
+import markupsafe
 
 from planner._atomic import replace_all
 from planner.domain import Dropped, Route, Squad, Stop, format_clock_s
 from planner.render import mapdata as md
 from planner.render import presence
-from planner.render._html import esc, js_safe, render
+from planner.render._html import esc, render
 from planner.render.checkin import checkin_block
 from planner.render.mapdata import (
     INCIDENT_LOOKBACK_DAYS,
@@ -48,22 +57,27 @@ from planner.text import number as format_number
 from planner.text.maps import (
     DESA_FILL_LAYERS,
     DESA_TOOLTIP,
-    EXIT_FULL_SCREEN,
-    FULL_SCREEN,
     HEAT_LAYER,
-    MY_LOCATION,
     OVERVIEW_TITLE,
+    PAGE_TEXT,
     PRESENCE_STATES,
+    ROUTE_LINK,
+    ROUTE_LINK_BACK,
     SQUAD_SUMMARY,
     STATION_KIND,
-    STATION_LAYER,
 )
 from planner.text.plan import DROP_REASON_TEXT
+
+if TYPE_CHECKING:
+    # Nothing uses folium any more; this import (never run) only keeps pyproject's contract
+    # "Only render/maps.py imports folium" checkable until the lead drops it and the dependency.
+    import folium  # noqa: F401
 
 __all__ = [
     "INCIDENT_LOOKBACK_DAYS",
     "KERAWANAN_COLOURS",
     "SQUAD_COLOURS",
+    "VENDORED",
     "MapData",
     "google_maps_directions_url",
     "render_overview",
@@ -72,117 +86,116 @@ __all__ = [
     "write_maps",
 ]
 
-_PANEL_PX = 450  # width of the overview's summary panel (left side)
-# Popups of the overview pan clear of the summary panel (left) and the layer control (top right).
-_OVERVIEW_POPUP: dict[str, Any] = {
-    "auto_pan_padding_top_left": (_PANEL_PX + 64, 60),
-    "auto_pan_padding_bottom_right": (60, 20),
+#: The vendored libraries inlined into every page: name -> (version, folder under assets/).
+VENDORED: dict[str, tuple[str, str]] = {
+    "leaflet": ("1.9.4", "leaflet-1.9.4"),
+    "leaflet-textpath": ("1.2.3", "leaflet-textpath-1.2.3"),
+    "leaflet.heat": ("0.2.0", "leaflet.heat-0.2.0"),
 }
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+_PANEL_PX = 450  # width of the overview's summary panel (left side)
 _TRENGGALEK = (-8.05, 111.71)  # the centre of an empty night
+_SQUAD_ROAD_BUFFER_M = 1500.0  # the squad page's roads: this far around its route and stops
+_OVERVIEW_ROAD_BUFFER_M = 600.0  # the overview's: around every route, stop and station
+_ROAD_SIMPLIFY_M = 8.0
 
 
-# --------------------------------------------------------------------------- map pieces
+# --------------------------------------------------------------------------- the page
 
 
-def _base_map(location: tuple[float, float], *, title: str) -> folium.Map:
-    fmap = folium.Map(
-        location=list(location),
-        zoom_start=12,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=False,  # SVG: the direction arrows (text paths) need it
-        zoom_snap=0.25,  # fit the night tightly instead of a whole zoom level out
-    )
-    folium.TileLayer("OpenStreetMap", control=False).add_to(fmap)
-    fmap.get_root().title = html.escape(title)  # type: ignore[attr-defined]
-    return fmap
+def _asset(folder: str, name: str) -> str:
+    return resources.files("planner.render").joinpath("assets", folder, name).read_text("utf-8")
 
 
-def _add_controls(fmap: folium.Map, lang: Lang) -> None:
-    plugins.Fullscreen(
-        position="topleft",
-        title=FULL_SCREEN(lang),
-        title_cancel=EXIT_FULL_SCREEN(lang),
-    ).add_to(fmap)
-    plugins.LocateControl(
-        position="topleft",
-        strings={"title": MY_LOCATION(lang)},
-        flyTo=True,
-        keepCurrentZoomLevel=True,
-    ).add_to(fmap)
+def _data_uri(folder: str, name: str) -> str:
+    raw = resources.files("planner.render").joinpath("assets", folder, name).read_bytes()
+    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
 
 
-def _add_route(
-    layer: folium.FeatureGroup | folium.Map,
-    path: list[tuple[float, float]],
+def _script(folder: str, name: str) -> str:
+    text = re.sub(r"^//# sourceMappingURL=.*$", "", _asset(folder, name), flags=re.M)
+    if "</script" in text.lower():  # would end the inline <script> early
+        raise ValueError(f"{folder}/{name} cannot be inlined")
+    return text
+
+
+@cache
+def _leaflet_css() -> str:
+    """Leaflet's stylesheet with its layer-control icons as data URIs and no default-marker
+    image (the pages draw their own markers): nothing in it makes a request."""
+    folder = VENDORED["leaflet"][1]
+    css = _asset(folder, "leaflet.css")
+    for name in ("layers-2x.png", "layers.png"):
+        css = css.replace(f"url(images/{name})", f"url({_data_uri(folder, 'images/' + name)})")
+    css = re.sub(r"\.leaflet-default-icon-path\s*\{[^}]*\}", "", css)
+    if re.search(r"url\((?!data:|#)", css):
+        raise ValueError("leaflet.css still refers to a file")
+    return css
+
+
+@cache
+def _scripts(heat: bool) -> tuple[str, ...]:
+    leaflet = VENDORED["leaflet"][1]
+    textpath = VENDORED["leaflet-textpath"][1]
+    out = [_script(leaflet, "leaflet.js"), _script(textpath, "leaflet.textpath.js")]
+    if heat:
+        out.append(_script(VENDORED["leaflet.heat"][1], "leaflet-heat.js"))
+    return tuple(out)
+
+
+def _json(doc: Any) -> str:
+    """JSON for a ``<script type="application/json">``: no ``<`` can close the element."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _page(
     *,
-    colour: str,
-    tooltip: str,
-    weight: int,
-) -> None:
-    line = folium.PolyLine(
-        path,
-        color=colour,
-        weight=weight,
-        opacity=0.9,
-        class_name="route-line",
-        tooltip=folium.Tooltip(esc(tooltip)),
-    )
-    line.add_to(layer)
-    plugins.PolyLineTextPath(
-        line,
-        "   ➤   ",
-        repeat=True,
-        offset=5,
-        attributes={"fill": colour, "font-size": "15", "font-weight": "bold"},
-    ).add_to(layer)
-
-
-def _stop_marker(
-    *,
-    number: int,
-    stop: Stop,
-    venue: VenuePoint,
-    colour: str,
-    priority: float | None,
-    reasons: Sequence[str],
+    page: str,
     lang: Lang,
-    size_px: int,
-    popup_options: Mapping[str, Any] | None = None,
-) -> folium.Marker:
-    """A numbered stop; its popup shows ``priority`` and ``reasons`` unless they are empty."""
-    popup_html = js_safe(
-        render(
-            "map_stop_popup.html.j2",
-            js_safe=True,
-            t=md.labels(lang),
-            number=number,
-            colour=colour,
-            name=venue.name,
-            kind=venue.kind,
-            desa=venue.desa,
-            kecamatan=venue.kecamatan,
-            arrival=format_clock_s(stop.arrival_s),
-            start=format_clock_s(stop.start_s),
-            departure=format_clock_s(stop.departure_s),
-            priority=None if priority is None else format_number(priority, lang),
-            reasons=list(reasons),
-            nav_url=google_maps_directions_url(venue.lat, venue.lon),
-        )
+    title: str,
+    data: Mapping[str, Any],
+    panel: str,
+    extra: str = "",
+    night: bool,
+    heat: bool = False,
+) -> str:
+    """The whole HTML document of a map page."""
+    return render(
+        "map_page.html.j2",
+        lang=lang,
+        page=page,
+        title=title,
+        night=night,
+        map_label=PAGE_TEXT["map"](lang),
+        leaflet_css=markupsafe.Markup(_leaflet_css()),
+        panel=markupsafe.Markup(panel),
+        extra=markupsafe.Markup(extra),
+        data_json=markupsafe.Markup(_json(data)),
+        scripts=[markupsafe.Markup(s) for s in _scripts(heat)],
+        app=markupsafe.Markup(render("map_app.js.j2")),
     )
-    icon = folium.DivIcon(
-        html=f'<div class="wk-num" style="background:{colour}">{number}</div>',
-        icon_size=(size_px, size_px),
-        icon_anchor=(size_px // 2, size_px // 2),
-        class_name="stop-marker",
-    )
-    return folium.Marker(
-        location=(venue.lat, venue.lon),
-        icon=icon,
-        popup=folium.Popup(popup_html, max_width=320, **dict(popup_options or {})),
-        tooltip=folium.Tooltip(f"{number}. {esc(venue.name)} · {format_clock_s(stop.arrival_s)}"),
-        z_index_offset=1000 + number,
-    )
+
+
+def _page_text(lang: Lang) -> dict[str, str]:
+    return {k: v(lang) for k, v in PAGE_TEXT.items()}
+
+
+def _tiles() -> dict[str, str]:
+    return {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION}
+
+
+def _bounds(points: Sequence[tuple[float, float]]) -> list[list[float]] | None:
+    if len(points) < 2:
+        return None
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+# --------------------------------------------------------------------------- shared pieces
 
 
 def _station_kind(station: StationPoint, lang: Lang) -> str:
@@ -190,61 +203,111 @@ def _station_kind(station: StationPoint, lang: Lang) -> str:
     return kind(lang) if kind else station.kind
 
 
-def _station_marker(
-    station: StationPoint, *, squads: Sequence[str], lang: Lang, size_px: int = 34
-) -> folium.Marker:
-    popup = js_safe(
-        render(
-            "map_station_popup.html.j2",
-            js_safe=True,
-            t=md.labels(lang),
-            name=station.name,
-            kind=_station_kind(station, lang),
-            kecamatan=station.kecamatan,
-            squads=list(squads),
-        )
+def _station(
+    station: StationPoint, *, squads: Sequence[str], lang: Lang, own: bool = False
+) -> dict[str, Any]:
+    popup = render(
+        "map_station_popup.html.j2",
+        js_safe=True,
+        t=md.labels(lang),
+        name=station.name,
+        kind=_station_kind(station, lang),
+        kecamatan=station.kecamatan,
+        squads=list(squads),
     )
-    short = "POLRES" if station.kind == "polres" else "POLSEK"
-    icon = folium.DivIcon(
-        html=f'<div class="wk-station">{short}</div>',
-        icon_size=(size_px + 12, 18),
-        icon_anchor=((size_px + 12) // 2, 9),
-        class_name="station-marker",
-    )
-    return folium.Marker(
-        location=(station.lat, station.lon),
-        icon=icon,
-        popup=folium.Popup(popup, max_width=300),
-        tooltip=folium.Tooltip(esc(station.name)),
-        z_index_offset=0,  # below the stops: a stop next to the station stays tappable
-    )
+    return {
+        "lat": round(station.lat, md.COORD_DECIMALS),
+        "lon": round(station.lon, md.COORD_DECIMALS),
+        "short": "POLRES" if station.kind == "polres" else "POLSEK",
+        "tip": esc(station.name),
+        "popup": popup,
+        "own": own,
+    }
 
 
-def _fit(
-    fmap: folium.Map,
-    latlons: Sequence[tuple[float, float]],
+def _stop(
     *,
-    top_left_px: tuple[int, int] = (20, 20),
-    bottom_right_px: tuple[int, int] = (20, 20),
-) -> None:
-    """Fit the view to the points, keeping clear of the panels drawn over the map."""
-    if not latlons:
-        return
-    lats = [p[0] for p in latlons]
-    lons = [p[1] for p in latlons]
-    fmap.fit_bounds(
-        [[min(lats), min(lons)], [max(lats), max(lons)]],
-        padding_top_left=top_left_px,
-        padding_bottom_right=bottom_right_px,
+    number: int,
+    stop: Stop,
+    venue: VenuePoint,
+    colour: str,
+    priority: float | None,
+    reasons: Sequence[str],
+    mode: str | None,
+    lang: Lang,
+) -> dict[str, Any]:
+    """A numbered stop; its popup shows ``priority`` and ``reasons`` unless they are empty."""
+    popup = render(
+        "map_stop_popup.html.j2",
+        js_safe=True,
+        t=md.labels(lang),
+        number=number,
+        colour=colour,
+        name=venue.name,
+        kind=venue.kind,
+        desa=venue.desa,
+        kecamatan=venue.kecamatan,
+        arrival=format_clock_s(stop.arrival_s),
+        start=format_clock_s(stop.start_s),
+        departure=format_clock_s(stop.departure_s),
+        priority=None if priority is None else format_number(priority, lang),
+        reasons=list(reasons),
+        nav_url=google_maps_directions_url(venue.lat, venue.lon, mode=mode),
+        geo_url=md.geo_uri(venue.lat, venue.lon, venue.name),
     )
+    return {
+        "n": number,
+        "venue": stop.venue_id,
+        "lat": round(venue.lat, md.COORD_DECIMALS),
+        "lon": round(venue.lon, md.COORD_DECIMALS),
+        "tip": f"{number}. {esc(venue.name)} · {format_clock_s(stop.arrival_s)}",
+        "popup": popup,
+    }
 
 
-def _page(fmap: folium.Map) -> str:
-    return str(fmap.get_root().render())
+def _desa(
+    data: MapData, lang: Lang, *, simplify_m: float
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every desa once: its rings, where its name goes, its kerawanan (and presence) fill and
+    tooltip; and the legend's kerawanan levels."""
+    features, _, levels = md.desa_features(data, lang, simplify_m=simplify_m)
+    heads = [m(lang) for m in DESA_TOOLTIP]
+    out = []
+    for feature, at in zip(features, md.desa_label_points(data.desa), strict=True):
+        props = feature["properties"]
+        geom = _shape(feature["geometry"])
+        item = {
+            "rings": md.encode_polygon(geom),
+            "at": list(at),
+            "label": html.unescape(props["desa"]),  # written with textContent
+            "colour": props["colour"],
+            "tip": (
+                f"<b>{heads[0]} {props['desa']}</b><br>{heads[1]}: {props['kecamatan']}"
+                f"<br>{heads[2]}: {props['kerawanan']}"
+            ),
+        }
+        for key in ("presence", "presence_state", "presence_colour"):
+            if key in props:
+                item[key] = props[key]
+        out.append(item)
+    return out, levels
 
 
-def _add_panel(fmap: folium.Map, panel_html: str) -> None:
-    fmap.get_root().html.add_child(folium.Element(panel_html))  # type: ignore[attr-defined]
+def _shape(geometry: Mapping[str, Any]) -> Any:
+    from shapely.geometry import shape
+
+    return shape(geometry)
+
+
+def _kecamatan_borders(data: MapData, *, simplify_m: float) -> list[list[int]]:
+    _, borders, _ = md.desa_features(data, "id", simplify_m=simplify_m)
+    lines = []
+    for feature in borders:
+        geom = _shape(feature["geometry"])
+        for part in getattr(geom, "geoms", [geom]):
+            if part.geom_type == "LineString" and not part.is_empty:
+                lines.append(md.encode_line([(y, x) for x, y, *_ in part.coords]))
+    return lines
 
 
 # --------------------------------------------------------------------------- overview
@@ -266,172 +329,46 @@ class _Overview:
     """Per planned stop, its desa lines (presence curve, days since presence) in ``lang``."""
 
 
-# Desa fills and kecamatan borders get panes of their own below the routes (the overlay pane,
-# z-index 400): a fill switched on later would otherwise be drawn over the routes.
-_DESA_PANE = "wk-desa"
-_BORDER_PANE = "wk-kecamatan"
-
-
-def _add_desa_layers(
-    fmap: folium.Map, night: _Overview, *, simplify_m: float
-) -> tuple[list[str], bool]:
-    """The desa fills as a choice of one (radio buttons): kerawanan (shown), presence before
-    tonight (when the scores have it), none; then the kecamatan borders. Returns the levels of
-    the kerawanan legend and whether the presence layer is there.
-
-    One fill at a time: two semi-transparent fills on top of each other mix into colours that
-    neither legend shows.
-    """
-    lang = night.lang
-    features, borders, levels = md.desa_features(night.data, lang, simplify_m=simplify_m)
-    collection = {"type": "FeatureCollection", "features": features}
-    folium.map.CustomPane(_DESA_PANE, z_index=350, pointer_events=True).add_to(fmap)
-    folium.map.CustomPane(_BORDER_PANE, z_index=360, pointer_events=False).add_to(fmap)
-    folium.GeoJson(
-        collection,
-        name=esc(DESA_FILL_LAYERS["kerawanan"](lang)),
-        overlay=False,
-        show=True,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.3,
-            "color": "#666",
-            "weight": 0.6,
-            "className": "wk-desa-kerawanan",
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["desa", "kecamatan", "kerawanan"],
-            aliases=[m(lang) for m in DESA_TOOLTIP],
-        ),
-        smooth_factor=1.5,
-        zoom_on_click=False,
-        pane=_DESA_PANE,
-    ).add_to(fmap)
-    presence_layer = bool(features) and "presence_state" in features[0]["properties"]
-    if presence_layer:
-        folium.GeoJson(
-            collection,
-            name=esc(DESA_FILL_LAYERS["presence"](lang)),
-            overlay=False,
-            show=False,
-            style_function=_presence_style,
-            tooltip=folium.GeoJsonTooltip(fields=["presence"], labels=False),
-            smooth_factor=1.5,
-            zoom_on_click=False,
-            pane=_DESA_PANE,
-        ).add_to(fmap)
-    folium.FeatureGroup(name=esc(DESA_FILL_LAYERS["none"](lang)), overlay=False, show=False).add_to(
-        fmap
-    )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": borders},
-        name=esc(night.labels["kecamatan_border"]),
-        style_function=lambda f: {"color": "#222", "weight": 2, "dashArray": "6 4", "fill": False},
-        interactive=False,
-        pane=_BORDER_PANE,
-    ).add_to(fmap)
-    return levels, presence_layer
-
-
-def _presence_style(feature: Mapping[str, Any]) -> dict[str, Any]:
-    """A desa of the presence layer: its state's fill (none without data), strong enough to
-    read at a glance; the state is also the path's class (``wk-presence-<state>``)."""
-    props = feature["properties"]
-    state = props["presence_state"]
-    style: dict[str, Any] = {
-        "fillColor": props["presence_colour"],
-        "fillOpacity": 0.55,
-        "color": "#555",
-        "weight": 0.8,
-        "className": f"wk-presence wk-presence-{state}",
-    }
-    if state == "no_data":
-        style |= {"fillOpacity": 0.0, "weight": 0.6, "dashArray": "3 3"}
-    return style
-
-
-def _add_heat_layer(fmap: folium.Map, night: _Overview) -> None:
-    """Incidents of the last 30 days as a heat map, hidden until switched on."""
-    heat = md.incident_points(night.data)
-    name = HEAT_LAYER.format(days=INCIDENT_LOOKBACK_DAYS)(night.lang)
-    group = folium.FeatureGroup(name=esc(name), show=False)
-    if heat:
-        plugins.HeatMap(heat, radius=18, blur=15, min_opacity=0.35).add_to(group)
-    group.add_to(fmap)
-
-
-def _dropped_marker(night: _Overview, dropped: Dropped, venue: VenuePoint) -> folium.CircleMarker:
+def _dropped(night: _Overview, dropped: Dropped, venue: VenuePoint) -> dict[str, Any]:
     reason = DROP_REASON_TEXT.get(dropped.reason)
-    popup = js_safe(
-        render(
-            "map_dropped_popup.html.j2",
-            js_safe=True,
-            t=night.labels,
-            name=venue.name,
-            kind=venue.kind,
-            desa=venue.desa,
-            kecamatan=venue.kecamatan,
-            why=reason(night.lang) if reason else dropped.reason,
-            detail=dropped.detail,
-            priority=format_number(dropped.priority, night.lang),
-            reasons=list(night.scores.get(dropped.venue_id, (0.0, ()))[1]),
-        )
+    popup = render(
+        "map_dropped_popup.html.j2",
+        js_safe=True,
+        t=night.labels,
+        name=venue.name,
+        kind=venue.kind,
+        desa=venue.desa,
+        kecamatan=venue.kecamatan,
+        why=reason(night.lang) if reason else dropped.reason,
+        detail=dropped.detail,
+        priority=format_number(dropped.priority, night.lang),
+        reasons=list(night.scores.get(dropped.venue_id, (0.0, ()))[1]),
     )
-    return folium.CircleMarker(
-        location=(venue.lat, venue.lon),
-        radius=8,
-        color="#616161",
-        weight=2,
-        opacity=0.7,
-        dash_array="3 3",
-        fill=True,
-        fill_color="#9e9e9e",
-        fill_opacity=0.35,
-        class_name="dropped-marker",
-        popup=folium.Popup(popup, max_width=320, **_OVERVIEW_POPUP),
-        tooltip=folium.Tooltip(f"{esc(venue.name)} — {esc(night.labels['not_visited'])}"),
-    )
+    return {
+        "lat": round(venue.lat, md.COORD_DECIMALS),
+        "lon": round(venue.lon, md.COORD_DECIMALS),
+        "popup": popup,
+        "tip": f"{esc(venue.name)} — {esc(night.labels['not_visited'])}",
+    }
 
 
-def _add_dropped_layer(
-    fmap: folium.Map, night: _Overview, *, min_priority: float | None, limit: int
-) -> None:
-    """High-priority venues dropped tonight, faded, each with why."""
-    dropped = md.high_priority_dropped(
-        night.data, night.scores, min_priority=min_priority, limit=limit
-    )
-    group = folium.FeatureGroup(
-        name=esc(f"{night.labels['dropped_symbol']} ({len(dropped)})"), show=True
-    )
-    for d in dropped:
-        venue = night.venues.get(d.venue_id)
-        if venue is not None:
-            _dropped_marker(night, d, venue).add_to(group)
-    group.add_to(fmap)
-
-
-def _add_route_layer(
-    fmap: folium.Map, night: _Overview, route: Route, *, simplify_m: float
-) -> bool:
-    """One squad's layer: its route and numbered stops. Returns whether a leg is drawn straight."""
+def _overview_route(
+    night: _Overview, route: Route, *, simplify_m: float
+) -> tuple[dict[str, Any], list[tuple[float, float]], bool]:
+    """One squad's layer: its route and numbered stops; the path; whether a leg is straight."""
     colour = night.colours[route.squad_id]
     label = md.squad_label(night.data, route.squad_id)
-    group = folium.FeatureGroup(
-        name=(
-            f'<span class="wk-chip" style="background:{colour}"></span>'
-            f"{esc(label)} ({len(route.stops)})"
-        ),
-        show=True,
-    )
+    squad = next((s for s in night.data.squads if s.squad_id == route.squad_id), None)
+    mode = md.travel_mode(squad.vehicle if squad else None)
+    path: list[tuple[float, float]] = []
     approximate = False
     if route.stops:
         station = night.stations[route.station_id]
         path, approximate = md.route_path(
             night.data, route, night.venues, station, simplify_m=simplify_m
         )
-        _add_route(group, path, colour=colour, tooltip=label, weight=5)
-    for number, stop in enumerate(route.stops, start=1):
-        _stop_marker(
+    stops = [
+        _stop(
             number=number,
             stop=stop,
             venue=night.venues[stop.venue_id],
@@ -441,27 +378,27 @@ def _add_route_layer(
                 *night.scores.get(stop.venue_id, (stop.priority, ()))[1],
                 *night.notes.get(stop.venue_id, ()),
             ),
+            mode=mode,
             lang=night.lang,
-            size_px=26,
-            popup_options=_OVERVIEW_POPUP,
-        ).add_to(group)
-    group.add_to(fmap)
-    return approximate
-
-
-def _add_station_layer(fmap: folium.Map, night: _Overview) -> None:
-    """Every station, with the squads that leave from it tonight."""
-    station_squads: dict[str, list[str]] = {}
-    for route in night.routes:
-        station_squads.setdefault(route.station_id, []).append(
-            md.squad_label(night.data, route.squad_id)
         )
-    group = folium.FeatureGroup(name=STATION_LAYER(night.lang), show=True)
-    for station in night.stations.values():
-        _station_marker(
-            station, squads=station_squads.get(station.station_id, []), lang=night.lang
-        ).add_to(group)
-    group.add_to(fmap)
+        for number, stop in enumerate(route.stops, start=1)
+    ]
+    layer = {
+        "id": route.squad_id,
+        "colour": colour,
+        "arrow": colour,
+        "weight": 5,
+        "size": 26,
+        "tip": esc(label),
+        "layer": (
+            f'<span class="wk-chip" style="background:{colour}"></span>'
+            f"{esc(label)} ({len(route.stops)})"
+        ),
+        "path": md.encode_line(path),
+        "approximate": approximate,
+        "stops": stops,
+    }
+    return layer, path, approximate
 
 
 def _overview_panel(
@@ -501,25 +438,6 @@ def _overview_panel(
     )
 
 
-def _overview_points(night: _Overview) -> list[tuple[float, float]]:
-    """Stations and planned stops: the first of them centres the map."""
-    points: list[tuple[float, float]] = [(s.lat, s.lon) for s in night.stations.values()]
-    points += [
-        (night.venues[s.venue_id].lat, night.venues[s.venue_id].lon)
-        for r in night.routes
-        for s in r.stops
-    ]
-    return points
-
-
-def _desa_extent(data: MapData) -> list[tuple[float, float]]:
-    """The south-west and north-east corners of the desa polygons (none without desa)."""
-    if data.desa.empty:
-        return []
-    minx, miny, maxx, maxy = md.to_wgs84(data.desa).total_bounds
-    return [(miny, minx), (maxy, maxx)]
-
-
 def render_overview(
     data: MapData,
     *,
@@ -529,16 +447,17 @@ def render_overview(
     dropped_min_priority: float | None = None,
     max_dropped: int = 60,
 ) -> str:
-    """The planners' overview map of the night, as a standalone HTML page.
+    """The planners' overview map of the night, as one self-contained HTML page.
 
-    Desa coloured by kerawanan (with a legend), or — one radio button away in the layer
-    control — by their presence before tonight (within target / due / overdue / never visited,
-    with tonight's visits in the tooltip and a legend; when the scores carry presence data), or
-    not at all; kecamatan borders; stations; per squad a layer with its road-following route
-    (arrows show the direction), numbered stops with popups (times in WIB, priority, reasons and
-    desa lines, a "Navigasi" directions link); high-priority venues dropped tonight, faded, with
-    why; an incident heat layer of the last 30 days (hidden until switched on); a summary panel;
-    full-screen and my-location controls.
+    The base map needs no internet: the dataset's roads near every route, stop and station,
+    the desa (coloured by kerawanan, with a legend; or — one radio button away — by their
+    presence before tonight, when the scores carry presence data; or outlines only) with their
+    names, kecamatan borders and the stations. OpenStreetMap tiles are a layer to switch on
+    when online. Over it: per squad a layer with its road-following route (arrows show the
+    direction) and numbered stops with popups (times in WIB, priority, reasons and desa lines,
+    a "Navigasi" directions link and a ``geo:`` link); high-priority venues dropped tonight,
+    faded, with why; an incident heat layer of the last 30 days (hidden until switched on); a
+    summary panel; my-location and full-screen buttons.
 
     Parameters
     ----------
@@ -567,66 +486,113 @@ def render_overview(
         routes=md.routes_in_order(data),
         notes=presence.notes_by_venue(md.stop_notes(data), lang, beside_reasons=True),
     )
-    points = _overview_points(night)
-    fmap = _base_map(
-        points[0] if points else _TRENGGALEK, title=f"{OVERVIEW_TITLE(lang)} {data.night}"
-    )
-
-    levels, presence_layer = _add_desa_layers(fmap, night, simplify_m=desa_simplify_m)
-    _add_heat_layer(fmap, night)
-    _add_dropped_layer(fmap, night, min_priority=dropped_min_priority, limit=max_dropped)
-    approximate = False
+    desa, levels = _desa(data, lang, simplify_m=desa_simplify_m)
+    presence_layer = bool(desa) and "presence_state" in desa[0]
+    station_squads: dict[str, list[str]] = {}
     for route in night.routes:
-        approximate |= _add_route_layer(fmap, night, route, simplify_m=simplify_m)
-    _add_station_layer(fmap, night)
+        station_squads.setdefault(route.station_id, []).append(md.squad_label(data, route.squad_id))
+    routes, paths, approximate = [], [], False
+    for route in night.routes:
+        layer, path, approx = _overview_route(night, route, simplify_m=simplify_m)
+        routes.append(layer)
+        paths.append(path)
+        approximate |= approx
+    station_points = [(s.lat, s.lon) for s in night.stations.values()]
+    stop_points = [
+        (night.venues[s.venue_id].lat, night.venues[s.venue_id].lon)
+        for r in night.routes
+        for s in r.stops
+    ]
+    dropped = [
+        _dropped(night, d, night.venues[d.venue_id])
+        for d in md.high_priority_dropped(
+            data, night.scores, min_priority=dropped_min_priority, limit=max_dropped
+        )
+        if d.venue_id in night.venues
+    ]
+    extent = _desa_extent(data)
+    doc = {
+        "page": "overview",
+        "t": _page_text(lang),
+        "tiles": _tiles(),
+        "roads": md.roads_near(
+            data,
+            [p for p in paths if p] + [[p] for p in station_points + stop_points],
+            buffer_m=_OVERVIEW_ROAD_BUFFER_M,
+            simplify_m=_ROAD_SIMPLIFY_M,
+        ),
+        "desa": desa,
+        "names_from_zoom": 12.5,
+        "fills": {
+            "kerawanan": esc(DESA_FILL_LAYERS["kerawanan"](lang)),
+            "presence": esc(DESA_FILL_LAYERS["presence"](lang)) if presence_layer else None,
+            "none": esc(DESA_FILL_LAYERS["none"](lang)),
+        },
+        "borders": _kecamatan_borders(data, simplify_m=desa_simplify_m),
+        "stations": [
+            _station(s, squads=station_squads.get(s.station_id, []), lang=lang)
+            for s in night.stations.values()
+        ],
+        "routes": routes,
+        "dropped": {
+            "layer": esc(f"{night.labels['dropped_symbol']} ({len(dropped)})"),
+            "items": dropped,
+        },
+        "heat": {
+            "layer": esc(HEAT_LAYER.format(days=INCIDENT_LOOKBACK_DAYS)(lang)),
+            "points": md.incident_points(data),
+        },
+        "bounds": _bounds(station_points + stop_points + extent),
+        "centre": list(_TRENGGALEK),
+        # Keep the night clear of the summary panel (left) and the layer control (top right).
+        "pad": {
+            "fit_tl": [_PANEL_PX + 64, 20],
+            "fit_br": [60, 20],
+            "popup_tl": [_PANEL_PX + 64, 60],
+            "popup_br": [60, 20],
+        },
+    }
     panel = _overview_panel(
         night, levels=levels, presence_layer=presence_layer, approximate=approximate
     )
-    _add_panel(fmap, panel)
+    return _page(
+        page="overview",
+        lang=lang,
+        title=f"{OVERVIEW_TITLE(lang)} {data.night}",
+        data=doc,
+        panel=panel,
+        night=False,
+        heat=True,
+    )
 
-    # Collapsed: expanded it would cover popups near the top; the summary names the colours.
-    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    _add_controls(fmap, lang)
-    # Keep the night clear of the summary panel on the left.
-    bounds = points + _desa_extent(data)
-    _fit(fmap, bounds, top_left_px=(_PANEL_PX + 64, 20), bottom_right_px=(60, 20))
-    return _page(fmap)
+
+def _desa_extent(data: MapData) -> list[tuple[float, float]]:
+    """The south-west and north-east corners of the desa polygons (none without desa)."""
+    if data.desa.empty:
+        return []
+    minx, miny, maxx, maxy = md.to_wgs84(data.desa).total_bounds
+    return [(float(miny), float(minx)), (float(maxy), float(maxx))]
 
 
 # --------------------------------------------------------------------------- squad map
 
 
-def _add_squad_stops(
-    fmap: folium.Map,
+def _squad_rows(
     route: Route,
     venues: Mapping[str, VenuePoint],
     *,
-    colour: str,
     notes: Mapping[str, presence.StopNote],
+    mode: str | None,
     lang: Lang,
 ) -> list[dict[str, Any]]:
-    """The squad's numbered stops on the map and their list rows: no priority and no reasons,
-    only the desa lines (``notes``: the presence curve and the days since presence; in the
-    list in their short forms, under the desa's name)."""
+    """The squad's list rows: no priority and no reasons, only the desa lines in their short
+    forms, under the desa's name."""
     rows = []
     for number, stop in enumerate(route.stops, start=1):
         venue = venues[stop.venue_id]
         note = notes.get(stop.venue_id)
-        lines = note.lines(lang) if note else ()
-        marker = _stop_marker(
-            number=number,
-            stop=stop,
-            venue=venue,
-            colour=colour,
-            priority=None,
-            reasons=lines,
-            lang=lang,
-            size_px=32,
-        )
-        marker.add_to(fmap)
         rows.append(
             {
-                "marker": marker.get_name(),
                 "number": number,
                 "venue_id": stop.venue_id,
                 "name": venue.name,
@@ -636,11 +602,37 @@ def _add_squad_stops(
                 "lon": f"{venue.lon:.6f}",
                 "arrival": format_clock_s(stop.arrival_s),
                 "departure": format_clock_s(stop.departure_s),
-                "nav_url": google_maps_directions_url(venue.lat, venue.lon),
+                "nav_url": google_maps_directions_url(venue.lat, venue.lon, mode=mode),
                 "notes": list(note.lines(lang, short=True) if note else ()),
             }
         )
     return rows
+
+
+def _route_links(
+    route: Route,
+    venues: Mapping[str, VenuePoint],
+    station: StationPoint,
+    *,
+    mode: str | None,
+    lang: Lang,
+) -> list[dict[str, str]]:
+    """The whole route (stops, then back to the station) as Google Maps links of at most
+    :data:`~planner.render.mapdata.GOOGLE_MAPS_MAX_WAYPOINTS` waypoints each."""
+    if not route.stops:
+        return []
+    points = [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
+    points.append((station.lat, station.lon))
+    n = len(route.stops)
+    links = []
+    for first, last, url in md.google_maps_route_urls(points, mode=mode):
+        if last > n:
+            text = ROUTE_LINK_BACK.format(first=first)(lang) if first <= n else None
+            text = text or PAGE_TEXT["route_back_only"](lang)
+        else:
+            text = ROUTE_LINK.format(first=first, last=last)(lang)
+        links.append({"text": text, "url": url})
+    return links
 
 
 def _squad_panel(
@@ -651,11 +643,11 @@ def _squad_panel(
     *,
     colour: str,
     stop_rows: list[dict[str, Any]],
+    route_links: list[dict[str, str]],
     approximate: bool,
-    map_name: str,
     lang: Lang,
 ) -> str:
-    """The squad's header and ordered stop list, from its station and back."""
+    """The squad's header, ordered stop list (from its station and back) and route links."""
     if squad:
         shift = str(squad.shift)
     else:
@@ -669,7 +661,9 @@ def _squad_panel(
         "map_squad_panel.html.j2",
         js_safe=True,
         t=md.labels(lang),
+        p=_page_text(lang),
         colour=colour,
+        squad_id=route.squad_id,
         squad_label=md.squad_label(data, route.squad_id),
         date_text=long_date(data.night.date, lang),
         shift=shift,
@@ -679,21 +673,24 @@ def _squad_panel(
         depart=format_clock_s(route.depart_s),
         back=format_clock_s(route.return_s),
         stops=stop_rows,
+        route_links=route_links,
         approximate=approximate,
-        map_name=map_name,
     )
 
 
 def render_squad(
     data: MapData, squad_id: str, *, lang: Lang = "id", simplify_m: float = 5.0
 ) -> str:
-    """One squad's map for a phone, as a standalone HTML page.
+    """One squad's map for a phone, as one self-contained HTML page (works with no signal).
 
-    Only this squad's route (following the roads, arrows for the direction), its numbered
-    stops and its station, with the ordered stop list in a panel that reads well on a 360 px
-    screen (times first, big tap targets, a "Navigasi" button per stop), each stop with its
-    desa lines (its rank among tonight's visits of its desa and the days since presence there).
-    No incidents, no reasons and nothing of other squads: the page is forwarded between phones.
+    This squad's route (following the roads, arrows for the direction), its numbered stops and
+    its station over a dark base map drawn from the dataset (its roads within 1.5 km of the
+    route, the desa boundaries and names, the stations there; OpenStreetMap tiles when switched
+    on and online); the ordered stop list in a panel that reads well on a 360 px screen (times
+    first, big tap targets, a "Navigasi" button per stop, the whole route as Google Maps links),
+    each stop with its desa lines; then the check-in block
+    (:func:`planner.render.checkin.checkin_block`). No incidents, no reasons and nothing of
+    other squads: the page is forwarded between phones.
 
     Raises
     ------
@@ -707,38 +704,117 @@ def render_squad(
             raise KeyError(squad_id)
         route = md.empty_route(squad)
     venues = md.venues(data)
-    station = md.stations(data)[route.station_id]
+    all_stations = md.stations(data)
+    station = all_stations[route.station_id]
     colour = md.squad_colours(data)[squad_id]
     label = md.squad_label(data, squad_id)
+    mode = md.travel_mode(squad.vehicle if squad else None)
 
-    fmap = _base_map((station.lat, station.lon), title=f"{label} · {data.night}")
-    _station_marker(station, squads=[label], lang=lang).add_to(fmap)
+    path: list[tuple[float, float]] = []
     approximate = False
     if route.stops:
         path, approximate = md.route_path(data, route, venues, station, simplify_m=simplify_m)
-        _add_route(fmap, path, colour=colour, tooltip=label, weight=6)
     notes = md.stop_notes(data)
-    stop_rows = _add_squad_stops(fmap, route, venues, colour=colour, notes=notes, lang=lang)
+    stops = [
+        _stop(
+            number=number,
+            stop=stop,
+            venue=venues[stop.venue_id],
+            colour=colour,
+            priority=None,
+            reasons=notes[stop.venue_id].lines(lang) if stop.venue_id in notes else (),
+            mode=mode,
+            lang=lang,
+        )
+        for number, stop in enumerate(route.stops, start=1)
+    ]
+    points = [(station.lat, station.lon)]
+    points += [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
+    around = [path] if path else [points]
+    roads = md.roads_near(data, around, buffer_m=_SQUAD_ROAD_BUFFER_M, simplify_m=_ROAD_SIMPLIFY_M)
+    desa, _ = _desa(_near(data, points, margin_deg=0.03), lang, simplify_m=15.0)
+    others = [
+        _station(s, squads=[], lang=lang)
+        for s in all_stations.values()
+        if s.station_id != station.station_id and _inside(s, points, margin_deg=0.03)
+    ]
+    doc = {
+        "page": "squad",
+        "t": _page_text(lang),
+        "tiles": _tiles(),
+        "roads": roads,
+        "desa": [{k: v for k, v in d.items() if k in ("rings", "at", "label")} for d in desa],
+        "names_from_zoom": 11,
+        "stations": [_station(station, squads=[label], lang=lang, own=True), *others],
+        "routes": [
+            {
+                "id": squad_id,
+                "colour": colour,
+                "arrow": "#ffffff",
+                "weight": 6,
+                "size": 32,
+                "tip": esc(label),
+                "layer": None,
+                "path": md.encode_line(path),
+                "approximate": approximate,
+                "stops": stops,
+            }
+        ],
+        "bounds": _bounds(points),
+        "centre": [station.lat, station.lon],
+        # Keep stops clear of the zoom and location buttons (top left), the layer control
+        # (top right) and the scale (bottom left).
+        "pad": {"fit_tl": [60, 64], "fit_br": [36, 36], "popup_tl": [56, 60], "popup_br": [24, 24]},
+    }
     panel = _squad_panel(
         data,
         squad,
         route,
         station,
         colour=colour,
-        stop_rows=stop_rows,
+        stop_rows=_squad_rows(route, venues, notes=notes, mode=mode, lang=lang),
+        route_links=_route_links(route, venues, station, mode=mode, lang=lang),
         approximate=approximate,
-        map_name=fmap.get_name(),
         lang=lang,
     )
-    _add_panel(fmap, panel)
-    _add_panel(fmap, checkin_block(data, squad_id, lang=lang))
-    _add_controls(fmap, lang)
-    bounds = [(station.lat, station.lon)]
-    bounds += [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
-    if len(bounds) > 1:
-        # Keep stops out from under the zoom / full-screen / locate buttons (top left).
-        _fit(fmap, bounds, top_left_px=(64, 24), bottom_right_px=(24, 24))
-    return _page(fmap)
+    return _page(
+        page="squad",
+        lang=lang,
+        title=f"{label} · {data.night}",
+        data=doc,
+        panel=panel,
+        extra=checkin_block(data, squad_id, lang=lang),
+        night=True,
+    )
+
+
+def _inside(
+    station: StationPoint, points: Sequence[tuple[float, float]], *, margin_deg: float
+) -> bool:
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return (
+        min(lats) - margin_deg <= station.lat <= max(lats) + margin_deg
+        and min(lons) - margin_deg <= station.lon <= max(lons) + margin_deg
+    )
+
+
+def _near(data: MapData, points: Sequence[tuple[float, float]], *, margin_deg: float) -> MapData:
+    """``data`` with only the desa that reach into the box around ``points`` (plus a margin)."""
+    from dataclasses import replace
+
+    from shapely.geometry import box
+
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    area = box(
+        min(lons) - margin_deg,
+        min(lats) - margin_deg,
+        max(lons) + margin_deg,
+        max(lats) + margin_deg,
+    )
+    desa = md.to_wgs84(data.desa)
+    return replace(data, desa=desa[desa.intersects(area)])
 
 
 # --------------------------------------------------------------------------- files

@@ -14,6 +14,7 @@ MAP_TEXT: dict[str, Msg] = {
     "departure": msg("Berangkat", "Leave"),
     "priority": msg("Prioritas", "Priority"),
     "navigate": msg("Navigasi", "Navigate"),
+    "geo": msg("Aplikasi peta lain", "Other maps app"),
     "not_visited": msg("Tidak dikunjungi malam ini", "Not visited tonight"),
     "squads": msg("Regu", "Squads"),
     "squad": msg("Regu", "Squad"),
@@ -65,6 +66,31 @@ SQUAD_SUMMARY = msg(
 FULL_SCREEN = msg("Layar penuh", "Full screen")
 EXIT_FULL_SCREEN = msg("Keluar layar penuh", "Exit full screen")
 MY_LOCATION = msg("Tunjukkan lokasi saya", "Show my location")
+
+PAGE_TEXT: dict[str, Msg] = {
+    "map": msg("Peta", "Map"),
+    "roads": msg("Jalan (dari dataset)", "Roads (from the dataset)"),
+    "desa_names": msg("Nama desa", "Desa names"),
+    "stations": STATION_LAYER,
+    "kecamatan": msg("Batas kecamatan", "Kecamatan borders"),
+    "osm": msg("Peta OpenStreetMap (perlu internet)", "OpenStreetMap (needs internet)"),
+    "locate": MY_LOCATION,
+    "fullscreen": FULL_SCREEN,
+    "fullscreen_exit": EXIT_FULL_SCREEN,
+    "no_location": msg(
+        "Lokasi tidak tersedia (izinkan lokasi atau aktifkan GPS).",
+        "Location not available (allow location or switch GPS on).",
+    ),
+    "route_links": msg("Seluruh rute di Google Maps", "The whole route in Google Maps"),
+    "route_links_note": msg(
+        "Tiap tautan memuat paling banyak 4 kunjungan (batas Google Maps di ponsel).",
+        "Each link holds at most 4 stops (Google Maps' limit on phones).",
+    ),
+    "route_back_only": msg("Kembali ke pos", "Back to the station"),
+}
+"""Words of the map pages' own controls, layers and links (``p.<key>`` in the squad panel)."""
+ROUTE_LINK = msg("Kunjungan {first}–{last}", "Stops {first}–{last}")
+ROUTE_LINK_BACK = msg("Kunjungan {first} s/d kembali ke pos", "Stops {first} to the station")
 
 DESA_TOOLTIP: tuple[Msg, ...] = (
     msg("Desa", "Desa"),
@@ -187,6 +213,7 @@ __all__ = [
     "MAP_TEXT",
     "MY_LOCATION",
     "OVERVIEW_TITLE",
+    "PAGE_TEXT",
     "PRESENCE_LINE",
     "PRESENCE_NEVER",
     "PRESENCE_SHORT",
@@ -194,6 +221,8 @@ __all__ = [
     "PRESENCE_TOOLTIP",
     "PRESENCE_TOOLTIP_NEVER",
     "PRESENCE_TOOLTIP_NO_DATA",
+    "ROUTE_LINK",
+    "ROUTE_LINK_BACK",
     "SHARE",
     "SQUAD_SUMMARY",
     "STATION_KIND",
