@@ -26,6 +26,7 @@ from planner.history.rows import (
     ReportIn,
     Status,
     VisitIn,
+    check_overlaps,
     parse_rows,
     read_sheet,
 )
@@ -122,11 +123,16 @@ def add_visits(
     skipped (a re-import). One stored with *different* content is a conflict: the whole write is
     rejected with every conflict listed, unless ``replace`` is set, in which case the stored
     visit and its reports are replaced (report statuses start again from the new file).
+    A visit that overlaps another visit of its squad that night — in ``visits`` or already
+    stored, from any file — is rejected too, naming both (checked inside the transaction, so
+    two imports at once cannot store an overlap between them).
 
     Raises
     ------
     InputError
-        Duplicate keys in ``visits``, or conflicts with the store (nothing is written).
+        Duplicate keys in ``visits``, conflicts or overlaps with the store (nothing is written).
+    OutputError
+        The disk is full (the store is left as it was).
     """
     bag = ProblemCollector(source or "<visits>")
     _check_unique_keys(visits, bag)
@@ -135,6 +141,7 @@ def add_visits(
     reports_new = 0
     with store.transaction() as conn:
         todo, existing, replaced = _sort_against_store(conn, visits, replace=replace, bag=bag)
+        check_overlaps(visits, bag, stored=_stored_beside(conn, visits))
         bag.raise_if_any()  # rolls back: nothing written
         for i, v in enumerate(todo):
             reports_new += _insert_visit(conn, v, source=source, recorded_at=now_iso)
@@ -155,6 +162,32 @@ def add_visits(
         visits_replaced=replaced,
         reports_new=reports_new,
     )
+
+
+def _stored_beside(
+    conn: sqlite3.Connection, visits: Sequence[VisitIn]
+) -> list[tuple[VisitIn, str]]:
+    """The stored visits of the squads and nights of ``visits`` (not those ``visits`` name:
+    they are the same visits, or being replaced), with the file each came from."""
+    keys = {v.key for v in visits}
+    found: list[tuple[VisitIn, str]] = []
+    for night, squad in sorted({(v.key[0], v.squad_id) for v in visits}):
+        for venue, arrived, left, source in conn.execute(
+            "SELECT venue_id, arrived_at, left_at, source FROM visits"
+            " WHERE night = ? AND squad_id = ?",
+            (night, squad),
+        ):
+            if (night, squad, venue) in keys:
+                continue
+            visit = VisitIn(
+                night=dt.date.fromisoformat(night),
+                squad_id=squad,
+                venue_id=venue,
+                arrived_at=dt.datetime.fromisoformat(arrived),
+                left_at=None if left is None else dt.datetime.fromisoformat(left),
+            )
+            found.append((visit, source or "?"))
+    return found
 
 
 def _check_unique_keys(visits: Sequence[VisitIn], bag: ProblemCollector) -> None:

@@ -10,7 +10,6 @@ groups the rows into visits (:class:`VisitIn`) with their community reports
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -305,6 +304,17 @@ def _canonical(names: Iterable[str], text: str) -> str | None:
     return {n.casefold(): n for n in names}.get(text.casefold())
 
 
+def category_key(text: str) -> str:
+    """What a report category is compared by: case, spaces, ``_`` and ``-`` do not matter
+    (``Air Bersih``, ``air_bersih`` and ``air-bersih`` are one category)."""
+    return re.sub(r"[\s_\-]+", "_", text.strip()).casefold()
+
+
+def _category(names: Iterable[str], text: str) -> str | None:
+    """The category of ``names`` (as the settings spell it) that ``text`` is."""
+    return {category_key(n): n for n in names}.get(category_key(text))
+
+
 _E_DATE = msg("tanggal seperti 2024-05-01 atau 01/05/2024", "a date like 2024-05-01 or 01/05/2024")
 _E_BOOL = msg("ya atau tidak", "ya (yes) or tidak (no)")
 
@@ -377,7 +387,7 @@ def parse_rows(
         )
         if visit is not None:
             visits.append(visit)
-    _check_overlaps(visits, bag)
+    check_overlaps(visits, bag)
     bag.raise_if_any()
     return visits, not_visited
 
@@ -694,15 +704,19 @@ def _parse_report(
         _check_no_report_columns(rownum, rec, visit)
         return None
     check = visit.child()
-    category = _canonical(known.categories, cat_text.replace(" ", "_"))
+    category = _category(known.categories, cat_text)
     if category is None:
         check.bad(
             rownum,
             "laporan_kategori",
             cat_text,
             msg(
-                "salah satu kategori: " + ", ".join(known.categories),
-                "one of the categories: " + ", ".join(known.categories),
+                "salah satu kategori: "
+                + ", ".join(known.categories)
+                + " (huruf besar/kecil, spasi dan _ tidak dibedakan)",
+                "one of the categories: "
+                + ", ".join(known.categories)
+                + " (case, spaces and _ alike)",
             ),
         )
     if not body:
@@ -821,26 +835,68 @@ def _report_dates(
     return found.get("batas_waktu"), found.get("tanggal_selesai")
 
 
-def _check_overlaps(visits: Sequence[VisitIn], bag: ProblemCollector) -> None:
-    """A squad cannot be at two venues at once: a visit must start after the previous left."""
-    by_squad: dict[tuple[dt.date, str], list[VisitIn]] = {}
+def _end(v: VisitIn) -> dt.datetime:
+    return v.left_at if v.left_at is not None else v.arrived_at
+
+
+def _span(v: VisitIn) -> str:
+    return f"{v.arrived_at:%H:%M}" + ("" if v.left_at is None else f"–{v.left_at:%H:%M}")
+
+
+def check_overlaps(
+    visits: Sequence[VisitIn],
+    bag: ProblemCollector,
+    *,
+    stored: Sequence[tuple[VisitIn, str]] = (),
+) -> None:
+    """A squad cannot be at two venues at once: every visit of ``visits`` that overlaps another
+    visit of the same squad that night — one of ``visits`` or one already ``stored`` (with the
+    file it came from) — goes to ``bag``, naming both.
+
+    Two visits overlap when one arrives before the other has left, or both arrive at the same
+    minute. A long visit is compared with every later one that starts before it ends.
+    """
+    groups: dict[tuple[dt.date, str], list[tuple[VisitIn, str | None]]] = {}
     for v in visits:
-        by_squad.setdefault((v.night, v.squad_id), []).append(v)
-    for group in by_squad.values():
-        group.sort(key=lambda v: v.arrived_at)
-        for a, b in itertools.pairwise(group):
-            if a.left_at is not None and b.arrived_at < a.left_at:
-                bag.add(
-                    row=b.row,
-                    column="tiba",
-                    value=b.arrived_at.strftime("%H:%M"),
-                    expected=msg(
-                        f"setelah regu {a.squad_id} berangkat dari {a.venue_id} "
-                        f"({a.left_at:%H:%M}, baris {a.row})",
-                        f"after squad {a.squad_id} left {a.venue_id} "
-                        f"({a.left_at:%H:%M}, row {a.row})",
-                    ),
-                )
+        groups.setdefault((v.night, v.squad_id), []).append((v, None))
+    for v, source in stored:
+        if (v.night, v.squad_id) in groups:
+            groups[(v.night, v.squad_id)].append((v, source))
+    for group in groups.values():
+        group.sort(key=lambda item: (item[0].arrived_at, _end(item[0])))
+        longest: tuple[VisitIn, str | None] | None = None
+        for item in group:
+            if longest is not None:
+                a, b = longest[0], item[0]
+                if (b.arrived_at < _end(a) or b.arrived_at == a.arrived_at) and (
+                    longest[1] is None or item[1] is None
+                ):
+                    new, other = (item, longest) if item[1] is None else (longest, item)
+                    _add_overlap(bag, new[0], other[0], other[1])
+            if longest is None or _end(item[0]) > _end(longest[0]):
+                longest = item
+
+
+def _add_overlap(bag: ProblemCollector, new: VisitIn, other: VisitIn, source: str | None) -> None:
+    if source is None:
+        where_id = f"baris {other.row}" if other.row is not None else "kunjungan lain"
+        where_en = f"row {other.row}" if other.row is not None else "another visit"
+    else:
+        where_id = f"sudah tercatat, dari {source}"
+        where_en = f"already recorded, from {source}"
+    bag.add(
+        row=new.row,
+        column="tiba",
+        value=f"{new.squad_id} @ {new.venue_id} {_span(new)}",
+        expected=msg(
+            f"regu {new.squad_id} tidak bisa di dua tempat sekaligus: waktu ini bertumpang "
+            f"dengan kunjungan ke {other.venue_id} {_span(other)} malam {other.night} "
+            f"({where_id}); perbaiki jam tiba/berangkat salah satunya",
+            f"squad {new.squad_id} cannot be at two places at once: this overlaps its visit "
+            f"to {other.venue_id} {_span(other)} on the night of {other.night} ({where_en}); "
+            "fix the arrival/departure of one of them",
+        ),
+    )
 
 
 __all__ = [
@@ -855,6 +911,8 @@ __all__ = [
     "Sheet",
     "Status",
     "VisitIn",
+    "category_key",
+    "check_overlaps",
     "parse_rows",
     "read_sheet",
 ]

@@ -13,13 +13,14 @@ open it). Reliability:
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from planner.config import Settings
-from planner.errors import PlannerError
+from planner.errors import PlannerError, output_error
 from planner.text import msg
 
 SCHEMA_VERSION = 2
@@ -148,14 +149,27 @@ class HistoryStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``: takes the write lock up front, waiting
-        up to the busy timeout); rolled back on any error."""
+        up to the busy timeout); rolled back on any error.
+
+        A full disk (SQLite's ``SQLITE_FULL``, which may already have rolled the transaction
+        back itself) is an :class:`~planner.errors.OutputError` naming the file; nothing of the
+        transaction is stored.
+        """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                with suppress(sqlite3.Error):  # the error that matters is ``exc``
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and _disk_full(exc):
+                raise output_error(
+                    self.name,
+                    OSError(errno.ENOSPC, "disk full"),
+                    then=msg("Riwayat kunjungan tidak berubah.", "The visit log is unchanged."),
+                ) from exc
             raise
-        self.conn.execute("COMMIT")
 
     def _migrate(self, *, target: int = SCHEMA_VERSION) -> None:
         version = self.schema_version
@@ -189,6 +203,14 @@ class HistoryStore:
             t: int(self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in ("visits", "reports", "imports")
         }
+
+
+def _disk_full(exc: sqlite3.Error) -> bool:
+    """SQLite says the disk (or the file's size limit) is full."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == sqlite3.SQLITE_FULL)
+    return "full" in str(exc)  # pragma: no cover - Python < 3.11 has no error codes
 
 
 def default_store_path(dataset_root: Path | str, settings: Settings | None = None) -> Path:
