@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli._support import Demo, Invoke, cells, flat, no_traceback, squeezed
+from cli._support import NIGHT, Demo, Invoke, Planned, cells, flat, no_traceback, squeezed
+from typer.testing import CliRunner, Result
 
-from planner.cli import EXIT_BAD_INPUT
+from planner.cli import EXIT_BAD_INPUT, app
 from planner.history import TEMPLATE_COLUMNS
+from planner.history import report as rp
 
 VENUE = "V0001"
 REFERRAL = {"laporan_kategori": "sosial", "laporan_isi": "anak putus sekolah",
@@ -175,3 +180,103 @@ def test_report_names_the_bad_date(demo: Demo, invoke: Invoke, referred: Path) -
     assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
     assert cells(res.output, "--from")[:4] == ["--from", "", "", "kemarin"]
     assert "tanggal YYYY-MM-DD" in res.output
+
+
+# ----------------------------------------------------------------------------- phone reports
+
+
+def _phone_report(
+    night: str = "2026-11-02",
+    squad: str = "R01",
+    venues: tuple[str, ...] = (VENUE,),
+    route: tuple[str, ...] | None = None,
+) -> str:
+    """A squad's report as the page's Kirim laporan writes it (planner.history.report's twin):
+    ``venues`` visited of the page's ``route`` (default: the same)."""
+    day = dt.date.fromisoformat(night)
+    visits = tuple(
+        rp.ReportVisit(order=n, venue_id=v, arrived=f"{night}T2{n}:05+07:00",
+                       left=f"{night}T2{n}:35+07:00", people="7", notes="aman",
+                       items=(rp.ReportItem("sosial", "anak putus sekolah", "Dinas Sosial"),))
+        for n, v in enumerate(venues, start=1)
+    )  # fmt: skip
+    plan = rp.plan_id(day, squad, route or venues)
+    return rp.format_report(rp.SquadReport(day, squad, plan, visits))
+
+
+def _stdin(args: list[str], text: str) -> Result:
+    return CliRunner(env={"COLUMNS": "200"}).invoke(app, [str(a) for a in args], input=text)
+
+
+def test_import_a_phone_report_from_stdin_once(demo: Demo, store: Path) -> None:
+    args = ["visits", "import", "-", "-d", str(demo.path), "--store", str(store), "-q"]
+    text = "Selamat pagi\n" + _phone_report()
+    res = _stdin(args, text)
+    assert res.exit_code == 0, res.output
+    assert "OK stdin: 1 kunjungan baru, 1 laporan baru" in flat(res.output)
+    again = _stdin(args[:2] + args[3:], text)  # no file: piped input is read
+    assert again.exit_code == 0, again.output
+    assert "sudah diimpor sebelumnya: 0 kunjungan baru" in flat(again.output)
+
+
+def test_a_report_file_is_told_from_a_template(demo: Demo, invoke: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "laporan-R01.txt"
+    path.write_text(_phone_report(), encoding="utf-8")
+    res = invoke("visits", "import", path, "-d", demo.path, "--store", tmp_path / "s.sqlite")
+    assert res.exit_code == 0, res.output
+    assert "OK laporan-R01.txt: 1 kunjungan baru" in flat(res.output)
+
+
+@pytest.mark.parametrize(
+    ("damage", "extra", "column", "id_words", "en_words"),
+    [
+        (lambda t: t.replace("warga: 7", "warga: 70"), [], "crc32", "checksum", "checksum"),
+        (lambda t: t[: t.index("AKHIR")], [], "", "terpotong", "cut short"),
+        (lambda t: t, ["--date", "2026-11-03"], "malam", "malam lain", "another night"),
+        (lambda t: "halo", [], "", "Kirim laporan", "Kirim laporan"),
+    ],
+    ids=["tampered", "truncated", "other-night", "not-a-report"],
+)
+def test_a_bad_report_is_refused_and_creates_nothing(
+    damage: Callable[[str], str], extra: list[str], column: str, id_words: str, en_words: str,
+    dataset_copy: Path,
+) -> None:  # fmt: skip
+    args = ["visits", "import", "-", "-d", str(dataset_copy), "-q", *extra]
+    text = damage(_phone_report())
+    for lang, words in (("id", id_words), ("en", en_words)):
+        res = _stdin([*args, "--lang", lang], text)
+        assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output), res.output
+        assert cells(res.output, "stdin")[2] == column
+        assert words.replace(" ", "") in squeezed(res.output), res.output
+    assert not (dataset_copy / "history.sqlite").exists()
+
+
+def test_a_missing_file_or_a_bad_header_creates_nothing(
+    dataset_copy: Path, invoke: Invoke, tmp_path: Path
+) -> None:
+    res = invoke("visits", "import", tmp_path / "tidak-ada.csv", "-d", dataset_copy)
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    bad = tmp_path / "salah.csv"
+    bad.write_text("tanggal;regu;tempat\n2026-11-02;R01;V0001\n", encoding="utf-8")
+    res = invoke("visits", "import", bad, "-d", dataset_copy)
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "salah.csv")[2] == "tempat"
+    assert not (dataset_copy / "history.sqlite").exists()
+
+
+def test_a_report_is_checked_against_the_plan_folder(
+    planned: Planned, demo: Demo, invoke: Invoke, tmp_path: Path
+) -> None:
+    doc = json.loads((planned.folder / "plan.json").read_text(encoding="utf-8"))
+    route = next(r for r in doc["routes"] if r["stops"])
+    stops = tuple(s["venue_id"] for s in route["stops"])
+    base = ["visits", "import", "-", "-d", str(demo.path), "--store", str(tmp_path / "s.sqlite")]
+    ours = _phone_report(NIGHT, route["squad_id"], stops[:1], route=stops)
+    # the page of another plan's route (its stops differ): another plan id
+    other = _phone_report(NIGHT, route["squad_id"], stops[:1], route=(*stops[:1], "V0030"))
+    res = _stdin([*base, "--plan", str(planned.folder)], other)
+    assert res.exit_code == EXIT_BAD_INPUT and "rencana lain" in flat(res.output), res.output
+    res = _stdin([*base, "--plan", str(planned.folder), "--date", "2026-11-30"], ours)
+    assert res.exit_code == EXIT_BAD_INPUT and cells(res.output, "--date")[3] == "2026-11-30"
+    res = _stdin([*base, "--plan", str(planned.folder / "plan.json")], ours)
+    assert res.exit_code == 0, res.output
