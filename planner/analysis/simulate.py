@@ -62,6 +62,7 @@ from planner.config import Settings
 from planner.domain import Night, Plan, format_clock_s
 from planner.errors import InputError, Problem
 from planner.history import HistoryStore, open_store, record_plan
+from planner.history.export import safe_frame
 from planner.problem import NightProblem
 from planner.sources import Dataset, load_dataset
 from planner.text import Lang, Msg, msg
@@ -590,7 +591,8 @@ def write_tables(
 
     def cat(attr: str) -> bytes:
         frames = [getattr(r, attr).assign(method=r.method) for r in replays]
-        return pd.concat(frames, ignore_index=True).to_csv(index=False).encode("utf-8")
+        table = safe_frame(pd.concat(frames, ignore_index=True))
+        return table.to_csv(index=False).encode("utf-8")
 
     files = {
         out / "per_malam.csv": cat("per_night"),
@@ -601,7 +603,7 @@ def write_tables(
         out / "per_desa.csv": cat("per_desa"),
     }
     if comparison is not None:
-        files[out / "banding.csv"] = comparison.to_csv(index=False).encode("utf-8")
+        files[out / "banding.csv"] = safe_frame(comparison).to_csv(index=False).encode("utf-8")
     return replace_all(files)
 
 

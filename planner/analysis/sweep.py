@@ -53,6 +53,7 @@ from planner.analysis import simulate
 from planner.analysis.overrides import apply_overrides
 from planner.config import RoutingSettings, load_settings
 from planner.errors import InputError, PlannerError, Problem, ProblemCollector
+from planner.history.export import safe_frame
 from planner.sources import Dataset, load_dataset
 from planner.text import Lang, msg
 from planner.text.analysis import METHOD_NAMES, SWEEP_CHART
@@ -656,8 +657,8 @@ def write_results(
     table.to_parquet(buf, index=False)
     files = {
         out / "sweep.parquet": buf.getvalue(),
-        out / "sweep.csv": table.to_csv(index=False).encode("utf-8"),
-        out / "sweep_variants.csv": variant_means(table, grid_keys=grid_keys, lang=lang)
+        out / "sweep.csv": safe_frame(table).to_csv(index=False).encode("utf-8"),
+        out / "sweep_variants.csv": safe_frame(variant_means(table, grid_keys=grid_keys, lang=lang))
         .to_csv(index=False)
         .encode("utf-8"),
         out / "sweep.png": chart_png(table, grid_keys=grid_keys, lang=lang),

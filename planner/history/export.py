@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from planner._atomic import write_bytes, write_text
-from planner._tables import cell_text
+from planner._tables import cell_text, neutralise_cell
 from planner.errors import InputError, Problem
 from planner.history.queries import reports_between, visits_between
 from planner.history.rows import TEMPLATE_COLUMNS, Known
@@ -35,11 +35,22 @@ def _date_text(d: dt.date | None) -> str:
 
 
 def followups_csv(table: pd.DataFrame) -> str:
-    """The follow-up table as CSV to hand to an agency (Indonesian headers)."""
+    """The follow-up table as CSV to hand to an agency (Indonesian headers); every cell
+    formula-safe (:func:`planner._tables.neutralise_cell`)."""
     out = table[list(FOLLOWUP_CSV_COLUMNS)].rename(columns=FOLLOWUP_CSV_COLUMNS).copy()
     for col in ("urusan_polisi", "terlambat"):
         out[col] = [_yes_no(x) for x in out[col]]
-    return out.to_csv(index=False, lineterminator="\n")
+    return safe_frame(out).to_csv(index=False, lineterminator="\n")
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell formula-safe, for a CSV or XLSX a spreadsheet opens."""
+    return frame.map(neutralise_cell)
+
+
+def safe_rows(rows: Any) -> list[list[Any]]:
+    """Rows (lists of cells) with every text cell formula-safe."""
+    return [[neutralise_cell(c) for c in row] for row in rows]
 
 
 def export_rows(
@@ -92,9 +103,11 @@ def export_csv(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Path:
-    """Write the visit log in the template format (see :func:`export_rows`), atomically."""
+    """Write the visit log in the template format (see :func:`export_rows`), atomically; every
+    cell formula-safe (the importer reads the original text back)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(export_rows(store, start=start, end=end))
+    rows = safe_rows(export_rows(store, start=start, end=end))
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return write_text(path, buf.getvalue())
 
 
@@ -156,21 +169,23 @@ def _template_xlsx(known: Known, lang: Lang) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "kunjungan"
-    ws.append(list(TEMPLATE_COLUMNS))
+    ws.append(list(TEMPLATE_COLUMNS))  # fixed names: nothing to neutralise
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i, col in enumerate(TEMPLATE_COLUMNS):
         ws.column_dimensions[chr(ord("A") + i)].width = max(12, len(col) + 2)
     ws.freeze_panes = "A2"
     info = wb.create_sheet("petunjuk")
+    # The help names the settings' categories and agencies: text from a person, kept as text
+    # (openpyxl would store a cell starting with "=" as a formula).
     info.append([words.TEMPLATE_TITLE(lang)])
     info.append([])
     for rule in words.TEMPLATE_RULES:
         info.append([rule(lang)])
     info.append([])
     info.append([heading(lang) for heading in words.HELP_HEADINGS])
-    for row in template_help(known, lang=lang):
-        info.append(list(row))
+    for row in safe_rows(template_help(known, lang=lang)):
+        info.append(row)
     info.column_dimensions["A"].width = 20
     info.column_dimensions["B"].width = 18
     info.column_dimensions["C"].width = 100
@@ -196,6 +211,8 @@ __all__ = [
     "export_csv",
     "export_rows",
     "followups_csv",
+    "safe_frame",
+    "safe_rows",
     "template_help",
     "write_template",
 ]

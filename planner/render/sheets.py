@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import shapely
 from shapely.geometry import LineString, mapping
 
+from planner._tables import neutralise_cell
 from planner.domain import Plan, Squad, format_clock_s
 from planner.history import FILL_COLUMNS, INFO_COLUMNS
 from planner.render import presence
@@ -185,14 +186,18 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
 
 
 def stops_csv(result: NightResult) -> bytes:
-    """One row per stop; UTF-8 with BOM and ``;`` separators, as Excel opens it in Indonesia."""
+    """One row per stop; UTF-8 with BOM and ``;`` separators, as Excel opens it in Indonesia.
+
+    Every cell is formula-safe (:func:`planner._tables.neutralise_cell`: a venue named ``=1+1``
+    is written ``'=1+1``, and ``planner visits import`` reads it back as ``=1+1``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     date = result.night.date.isoformat()
     for r in stop_rows(result):
         writer.writerow(
-            [
+            neutralise_cell(cell)
+            for cell in [
                 date,
                 r.squad_id,
                 r.venue_id,

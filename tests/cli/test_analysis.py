@@ -133,3 +133,31 @@ def test_sweep_names_the_bad_key(invoke: Invoke, tmp_path: Path) -> None:
     res = invoke("sweep", bad)
     assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
     assert cells(res.output, "salah.toml")[:4] == ["salah.toml", "", "nights", "-1"]
+
+
+def test_replay_tables_are_formula_safe(tmp_path: Path) -> None:
+    """The replays' CSVs carry venue and squad names: a name like a formula is written as text
+    (planner._tables.neutralise_cell), numbers (also negative ones) stay numbers."""
+    import csv
+    from types import SimpleNamespace
+
+    from planner._tables import restore_cell
+    from planner.analysis import simulate
+
+    hostile = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+    frame = pd.DataFrame({"name": hostile, "delta": [-1.5, 2.0, -3.25, 0.0, -8.05]})
+    replay = SimpleNamespace(
+        method="=1+1", per_night=frame, visits=frame, per_venue=frame, per_squad=frame,
+        desa_weekly=frame, per_desa=frame,
+    )  # fmt: skip
+    written = simulate.write_tables([replay], tmp_path, comparison=frame)  # type: ignore[list-item]
+    assert len(written) == 7
+    for path in written:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for row in rows:
+            assert not row["name"].startswith(("=", "+", "-", "@")), row
+            assert float(row["delta"]) <= 2.0  # still a number
+        assert [restore_cell(r["name"]) for r in rows] == hostile
+        if "method" in rows[0]:
+            assert {r["method"] for r in rows} == {"'=1+1"}

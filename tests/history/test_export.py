@@ -41,3 +41,94 @@ def test_template_help_in_both_languages_fills_the_dataset_words(tmp_path, known
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# How to fill in")
     assert lines[-1] == ",".join(h.TEMPLATE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- formula injection
+
+HOSTILE = (
+    '=HYPERLINK("http://x","y")',
+    "=1+1",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "=cmd|' /C calc'!A0",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _assert_safe(cells) -> None:
+    import re
+
+    for cell in cells:
+        if isinstance(cell, str) and cell.startswith(FORMULA_START):
+            assert re.fullmatch(r"[+-]?\d+([.,]\d*)?", cell.strip()), f"formula cell {cell!r}"
+
+
+def _hostile_store(store):
+    import datetime as dt
+
+    from planner.domain import WIB
+
+    visits = [
+        h.VisitIn(
+            night=dt.date(2024, 5, 1 + i), squad_id="R01", venue_id="V1",
+            arrived_at=dt.datetime(2024, 5, 1 + i, 21, 0, tzinfo=WIB), notes=text,
+            reports=(h.ReportIn("infrastruktur", text, police_matter=True, agency="PLN",
+                                outcome=text),),
+        )
+        for i, text in enumerate(HOSTILE)
+    ]  # fmt: skip
+    h.add_visits(store, visits, source="test")
+    return store
+
+
+def test_export_csv_is_formula_safe_and_imports_back_to_the_original_text(tmp_path, known, store):
+    import csv
+
+    _hostile_store(store)
+    path = h.export_csv(store, tmp_path / "export.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    for row in rows:
+        _assert_safe(row)
+    with h.open_store(":memory:") as fresh:
+        h.import_file(fresh, path, known, now=NOW)
+        assert sorted(h.visits_between(fresh)["notes"]) == sorted(HOSTILE)
+        reps = h.reports_between(fresh)
+        assert sorted(reps["text"]) == sorted(HOSTILE) == sorted(reps["outcome"])
+
+
+def test_followups_csv_is_formula_safe(store):
+    import csv
+    import datetime as dt
+    import io
+
+    from planner._tables import restore_cell
+
+    _hostile_store(store)
+    table = h.followups(store, today=dt.date(2024, 6, 1))
+    text = h.followups_csv(table)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + len(HOSTILE)
+    for row in rows:
+        _assert_safe(row)
+    found = {restore_cell(c) for row in rows[1:] for c in row}
+    assert set(HOSTILE) <= found
+
+
+def test_the_xlsx_template_keeps_hostile_setting_words_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from planner.config import Settings
+
+    settings = Settings.model_validate(
+        {"history": {"report_categories": ["=1+1", "@SUM(A1)"], "agencies": ["+PLN", "-2+3"]}}
+    )
+    known = h.Known.from_settings(settings, venue_ids=["V1"], squad_ids=["R01"])
+    path = h.write_template(tmp_path / "templat.xlsx", known)
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula cell at all
+    _assert_safe([c.value for c in cells])
+    help_text = " ".join(str(c.value) for c in cells)
+    assert "=1+1" in help_text and "+PLN" in help_text  # the words are there, as text

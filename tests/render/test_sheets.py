@@ -173,3 +173,59 @@ def test_squad_summaries_and_summary(night_result: NightResult) -> None:
     assert summary["priority_collected"] == pytest.approx(plan.collected, abs=1e-3)
     assert summary["files"] == {"index.html": str(Path("x/index.html"))}
     json.dumps(summary)  # the --json output is plain JSON
+
+
+# --------------------------------------------------------------------------- formula injection
+
+HOSTILE = (
+    '=HYPERLINK("http://x","y")',
+    "=1+1",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "=cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d*)?")
+
+
+def assert_formula_safe(cells: list[str]) -> None:
+    """No cell a spreadsheet would run: each starts with a harmless character or is a number."""
+    for cell in cells:
+        if cell.startswith(FORMULA_START):
+            assert PLAIN_NUMBER.fullmatch(cell.strip()), f"unprotected formula cell {cell!r}"
+
+
+def hostile_night(night_result: NightResult) -> NightResult:
+    """The night with the planned venues named like formulas (and a formula in a desa)."""
+    venues = night_result.dataset.venues.copy()
+    planned = [s.venue_id for r in night_result.plan.routes for s in r.stops]
+    for venue_id, name in zip(planned, HOSTILE, strict=False):
+        venues.loc[venues["venue_id"] == venue_id, "name"] = name
+    venues.loc[venues["venue_id"] == planned[0], "desa"] = "-Desa+1"
+    dataset = dataclasses.replace(night_result.dataset, venues=venues)
+    return dataclasses.replace(night_result, dataset=dataset)
+
+
+def test_route_sheet_csv_cells_are_formula_safe(night_result: NightResult, tmp_path: Path) -> None:
+    from planner._tables import read_table, restore_cell
+    from planner.errors import ProblemCollector
+
+    result = hostile_night(night_result)
+    raw = sheets.stops_csv(result)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    for row in rows:
+        assert_formula_safe(row)
+    names = [r[rows[0].index("nama")] for r in rows[1:]]
+    assert [restore_cell(n) for n in names] == list(HOSTILE[:5])
+    assert names[1] == "'=1+1"  # what Excel shows as text, not 2
+    # The planner's own reader gives the original text back.
+    path = tmp_path / "rencana-patroli-2026-11-28.csv"
+    path.write_bytes(raw)
+    bag = ProblemCollector(path.name)
+    table = read_table(path, bag)
+    assert table is not None and not bag
+    assert list(table.data["nama"]) == [restore_cell(n).strip() for n in names]
+    assert table.data["desa"].iloc[0] == "-Desa+1"
