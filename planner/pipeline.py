@@ -22,8 +22,8 @@ from shapely.geometry import LineString
 
 from planner import check, history, network, risk, routing
 from planner.config import Settings
-from planner.domain import Night, Plan, Squad
-from planner.errors import PlannerError
+from planner.domain import Dropped, Night, Plan, Squad
+from planner.errors import PlannerError, output_error
 from planner.problem import NightProblem, SolveResult, build_problem
 from planner.sources import Dataset, load_dataset
 from planner.text import Lang, msg
@@ -89,55 +89,77 @@ def night_start(night: Night, squads: Sequence[Squad]) -> dt.datetime:
     return night.at(first)
 
 
-def plan_night(
+@dataclass(frozen=True)
+class Preflight:
+    """Everything checked before a solve: the dataset read, tonight's scores, the matrices and
+    the compiled problem. ``planner validate`` stops here; :func:`plan_night` goes on to solve.
+    """
+
+    night: Night
+    dataset: Dataset
+    settings: Settings
+    squads: tuple[Squad, ...]
+    scores: pd.DataFrame
+    matrices: network.Matrices
+    problem: NightProblem
+    lang: Lang = "id"
+
+    @property
+    def unreachable(self) -> tuple[Dropped, ...]:
+        """Venues left out tonight because no road (or no time) lets a squad get there and
+        back: reason ``unreachable``, ``detail`` the network's reason (``too_far``,
+        ``isolated``), ``no_road`` or ``in_time``."""
+        return tuple(d for d in self.problem.dropped if d.reason == "unreachable")
+
+
+def preflight(
     dataset: Dataset | Path | str,
     night: Night,
     *,
     roster: Path | None = None,
     settings: Settings | None = None,
-    time_limit_s: float | None = None,
-    seed: int | None = None,
-    reproducible: bool | None = None,
+    out: Path | None = None,
     lang: Lang | None = None,
     on_phase: PhaseHook | None = None,
     store: HistoryStore | None = None,
-    draw_legs: bool = True,
     adjust_scores: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
-    solver: Solver | None = None,
-) -> NightResult:
-    """Plan one night end to end.
+) -> Preflight:
+    """Every check :func:`plan_night` runs before solving, and nothing after.
 
-    Parameters
-    ----------
-    dataset
-        A loaded :class:`~planner.sources.Dataset` or the path of a dataset folder.
-    night
-        The night to plan.
-    roster
-        Another ``squads.toml`` than the dataset's own.
-    settings
-        Settings to use instead of the dataset's ``planner.toml``.
-    time_limit_s, seed, reproducible
-        Override ``settings.routing``.
-    lang
-        Language of the reasons (default ``settings.general.lang``).
-    on_phase
-        Called at the start and end of every phase (progress display, benchmarks).
-    store
-        Read last visits and community reports from this open visit log instead of the
-        dataset's own (a replay's in-memory log, ``simulate.run``).
-    draw_legs
-        Compute the road geometry of every leg (maps need it; a replay does not, and skipping
-        it avoids loading the road network when the matrices are cached).
-    adjust_scores
-        Called with tonight's scores before compiling; the problem is built from what it
-        returns (``simulate`` randomises priorities with it). ``NightResult.scores`` holds the
-        adjusted scores.
-    solver
-        ``solver(problem, settings) -> SolveResult`` instead of ``routing.solve`` (the manual
-        baseline of ``simulate``); its plan is checked like the optimiser's.
+    Reads and checks the dataset (every file, the settings, the road file), scores tonight
+    (the directives checked against the dataset and against each other), computes the
+    matrices and compiles the problem (a station with no road to its squads' venues is an
+    error; venues no squad can reach are dropped as ``unreachable``). With ``out``, the output
+    folder must be writable first. ``planner validate`` is this function without the solve,
+    so the two never disagree on an input.
+
+    Raises
+    ------
+    InputError
+        Every problem with the input found by the first step that fails.
+    OutputError
+        ``out`` cannot be written (checked before anything else).
     """
-    timer = _Timer(on_phase)
+    return _preflight(
+        dataset, night, roster=roster, settings=settings, out=out, lang=lang, store=store,
+        adjust_scores=adjust_scores, timer=_Timer(on_phase),
+    )  # fmt: skip
+
+
+def _preflight(
+    dataset: Dataset | Path | str,
+    night: Night,
+    *,
+    roster: Path | None,
+    settings: Settings | None,
+    out: Path | None,
+    lang: Lang | None,
+    store: HistoryStore | None,
+    adjust_scores: Callable[[pd.DataFrame], pd.DataFrame] | None,
+    timer: _Timer,
+) -> Preflight:
+    if out is not None:
+        check_writable(out)
     with timer.phase("load"):
         ds = _load(dataset, roster=roster, settings=settings)
         cfg = ds.settings
@@ -170,6 +192,103 @@ def plan_night(
             unreachable={k: v[0] for k, v in matrices.unreachable.items()},
             settings=cfg,
         )
+    return Preflight(
+        night=night, dataset=ds, settings=cfg, squads=squads, scores=scores,
+        matrices=matrices, problem=problem, lang=lang,
+    )  # fmt: skip
+
+
+def check_writable(folder: Path) -> Path:
+    """Make sure the night's files can be written under ``folder``, before a night is solved.
+
+    A probe file is created and removed in ``folder``, or, when it does not exist yet, in its
+    nearest existing parent (where it would be created): nothing is left behind and no folder
+    is created, so a plan refused for bad input writes nothing.
+
+    Raises
+    ------
+    OutputError
+        The folder (or the parent it would be made in) is read-only, not a folder, not
+        permitted, or the disk is full.
+    """
+    import errno
+    import os
+    import tempfile
+
+    folder = Path(folder)
+    where = folder
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    try:
+        if not where.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(where))
+        fd, probe = tempfile.mkstemp(prefix=".planner-probe-", dir=where)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        then = msg("Belum ada yang direncanakan.", "Nothing was planned yet.")
+        raise output_error(folder, exc, then=then) from None
+    return folder
+
+
+def plan_night(
+    dataset: Dataset | Path | str,
+    night: Night,
+    *,
+    roster: Path | None = None,
+    settings: Settings | None = None,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    reproducible: bool | None = None,
+    lang: Lang | None = None,
+    on_phase: PhaseHook | None = None,
+    store: HistoryStore | None = None,
+    draw_legs: bool = True,
+    adjust_scores: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    solver: Solver | None = None,
+    out: Path | None = None,
+) -> NightResult:
+    """Plan one night end to end: :func:`preflight`, then solve → check → legs.
+
+    Parameters
+    ----------
+    dataset
+        A loaded :class:`~planner.sources.Dataset` or the path of a dataset folder.
+    night
+        The night to plan.
+    roster
+        Another ``squads.toml`` than the dataset's own.
+    settings
+        Settings to use instead of the dataset's ``planner.toml``.
+    time_limit_s, seed, reproducible
+        Override ``settings.routing``.
+    lang
+        Language of the reasons (default ``settings.general.lang``).
+    on_phase
+        Called at the start and end of every phase (progress display, benchmarks).
+    store
+        Read last visits and community reports from this open visit log instead of the
+        dataset's own (a replay's in-memory log, ``simulate.run``).
+    draw_legs
+        Compute the road geometry of every leg (maps need it; a replay does not, and skipping
+        it avoids loading the road network when the matrices are cached).
+    adjust_scores
+        Called with tonight's scores before compiling; the problem is built from what it
+        returns (``simulate`` randomises priorities with it). ``NightResult.scores`` holds the
+        adjusted scores.
+    solver
+        ``solver(problem, settings) -> SolveResult`` instead of ``routing.solve`` (the manual
+        baseline of ``simulate``); its plan is checked like the optimiser's.
+    out
+        The folder the night will be written to: checked writable before anything is solved
+        (:func:`check_writable`).
+    """
+    timer = _Timer(on_phase)
+    pre = _preflight(
+        dataset, night, roster=roster, settings=settings, out=out, lang=lang, store=store,
+        adjust_scores=adjust_scores, timer=timer,
+    )  # fmt: skip
+    problem, cfg = pre.problem, pre.settings
 
     with timer.phase("solve"):
         if solver is not None:
@@ -188,20 +307,21 @@ def plan_night(
     if draw_legs:
         with timer.phase("legs"):
             legs = {
-                route.squad_id: _route_legs(matrices, squads, route) for route in result.plan.routes
+                route.squad_id: _route_legs(pre.matrices, pre.squads, route)
+                for route in result.plan.routes
             }
 
     return NightResult(
         night=night,
-        dataset=ds,
+        dataset=pre.dataset,
         settings=cfg,
-        squads=squads,
-        scores=scores,
+        squads=pre.squads,
+        scores=pre.scores,
         problem=problem,
         result=result,
         legs=legs,
         timings=timer.timings,
-        lang=lang,
+        lang=pre.lang,
     )
 
 
@@ -292,7 +412,10 @@ def _route_legs(matrices: Any, squads: Sequence[Squad], route: Any) -> list[Line
 __all__ = [
     "PHASES",
     "NightResult",
+    "Preflight",
+    "check_writable",
     "night_start",
     "plan_night",
+    "preflight",
     "visit_history",
 ]

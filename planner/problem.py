@@ -298,6 +298,11 @@ class SolveResult:
 
 # ------------------------------------------------------------------------ builder
 
+NO_ROAD_S = 86_400
+"""A leg of at least this many seconds (a whole day: longer than any shift) has no road: the
+road network marks "no path" with a far larger number (``network.UNREACHABLE_S``, with an
+``inf`` distance), so this module needs no import of the network to tell one."""
+
 
 def _row(df: pd.DataFrame, pos: int) -> int:
     """The spreadsheet row of a DataFrame position (header = row 1)."""
@@ -405,7 +410,9 @@ def _check_inputs(
             expected=msg("id simpul yang unik", "unique node ids"),
         )
     _check_matrices(bag, len(node_ids), travel_s=travel_s, dist_m=dist_m)
-    _check_squads(bag, squads, stations, index, travel_s=travel_s, dist_m=dist_m)
+    _check_squads(
+        bag, squads, stations, index, travel_s=travel_s, dist_m=dist_m, unreachable=unreachable
+    )
     venues = venues.reset_index(drop=True)
     for col in ("venue_id", "kecamatan", "desa_code", "windows"):
         if col not in venues.columns:
@@ -435,7 +442,59 @@ def _check_inputs(
                 ),
             )
     bag.raise_if_any()
+    _check_station_reach(bag, squads, stations, venues, index, travel_s=travel_s)
+    bag.raise_if_any()
     return index
+
+
+def _station_row(stations: pd.DataFrame, station_id: str) -> int | None:
+    """The row of ``station_id`` in stations.csv as a spreadsheet counts it (header = 1)."""
+    ids = [str(x) for x in stations["station_id"]]
+    return ids.index(station_id) + 2 if station_id in ids else None
+
+
+def _check_station_reach(
+    bag: ProblemCollector,
+    squads: Sequence[Squad],
+    stations: pd.DataFrame,
+    venues: pd.DataFrame,
+    index: Mapping[str, int],
+    *,
+    travel_s: Mapping[str, np.ndarray],
+) -> None:
+    """A squad whose station has no road to any venue of its area and back: the station lies
+    on a piece of road of its own (or the roads around it are missing)."""
+    rows = [
+        (index[str(v)], str(k))
+        for v, k in zip(venues["venue_id"], venues["kecamatan"], strict=True)
+        if str(v) in index
+    ]
+    reported: set[tuple[str, str]] = set()
+    for sq in squads:
+        mine = np.array([node for node, kec in rows if sq.may_visit(kec)], dtype=np.int64)
+        if not len(mine) or (sq.station_id, sq.vehicle) in reported:
+            continue
+        t = np.asarray(travel_s[sq.vehicle])
+        st = index[sq.station_id]
+        if ((t[st, mine] < NO_ROAD_S) & (t[mine, st] < NO_ROAD_S)).any():
+            continue
+        reported.add((sq.station_id, sq.vehicle))
+        bag.add(
+            file="stations.csv",
+            row=_station_row(stations, sq.station_id),
+            column="lat/lon",
+            value=sq.station_id,
+            expected=msg(
+                f"pos yang terhubung ke jalan: dari pos ini tidak ada jalan ({sq.vehicle}) ke "
+                f"satu pun dari {len(mine)} tempat di wilayah regu {sq.squad_id} dan kembali "
+                "(pos berada di potongan jaringan jalan yang terpisah); perbaiki lat/lon pos "
+                "atau berkas jalan",
+                f"a station connected to the roads: no road ({sq.vehicle}) leads from it to "
+                f"any of the {len(mine)} venues in squad {sq.squad_id}'s area and back (the "
+                "station is on a piece of the road network of its own); fix the station's "
+                "lat/lon or the road file",
+            ),
+        )
 
 
 def _check_matrices(
@@ -455,11 +514,16 @@ def _check_matrices(
                     value=arr.shape,
                     expected=msg(f"matriks {n_in}×{n_in}", f"a {n_in}×{n_in} matrix"),
                 )
-            elif not np.isfinite(arr).all() or (arr < 0).any():
+            # dist_m is inf where no road leads (travel_s then says NO_ROAD_S or more)
+            elif (
+                np.isnan(arr).any()
+                or (arr < 0).any()
+                or (what == "travel_s" and np.isinf(arr).any())
+            ):
                 bag.add(
                     file="matrix",
                     column=f"{what}[{prof}]",
-                    value="NaN/negatif",
+                    value="NaN / < 0" if what == "dist_m" else "NaN / inf / < 0",
                     expected=msg("angka ≥ 0", "numbers ≥ 0"),
                 )
 
@@ -472,6 +536,7 @@ def _check_squads(
     *,
     travel_s: Mapping[str, np.ndarray],
     dist_m: Mapping[str, np.ndarray],
+    unreachable: Mapping[str, str],
 ) -> None:
     known = {str(sid) for sid in stations["station_id"]}
     for pos, sq in enumerate(squads):
@@ -482,6 +547,21 @@ def _check_squads(
                 column="station_id",
                 value=sq.station_id,
                 expected=msg("station_id dari stations.csv", "a station_id of stations.csv"),
+            )
+        elif sq.station_id in unreachable:
+            bag.add(
+                file="stations.csv",
+                row=_station_row(stations, sq.station_id),
+                column="lat/lon",
+                value=sq.station_id,
+                expected=msg(
+                    f"pos di jaringan jalan (regu {sq.squad_id} berangkat dari sini), bukan "
+                    f"'{unreachable[sq.station_id]}': jalan terdekat lebih jauh dari "
+                    "network.snap_max_m; perbaiki lat/lon pos atau berkas jalan",
+                    f"a station on the road network (squad {sq.squad_id} leaves from it), not "
+                    f"'{unreachable[sq.station_id]}': the nearest road is farther than "
+                    "network.snap_max_m; fix the station's lat/lon or the road file",
+                ),
             )
         elif sq.station_id not in index:
             bag.add(
@@ -595,6 +675,15 @@ def _best_window(
     return best[1], tuple(best[2])
 
 
+def _no_road(
+    squad: Squad, node: int, index: Mapping[str, int], travel_s: Mapping[str, np.ndarray]
+) -> bool:
+    """No road from the squad's station to matrix row ``node`` or back (with its vehicle)."""
+    t = np.asarray(travel_s[squad.vehicle])
+    st = index[squad.station_id]
+    return bool(t[st, node] >= NO_ROAD_S or t[node, st] >= NO_ROAD_S)
+
+
 def _triage(
     *,
     night: Night,
@@ -650,7 +739,11 @@ def _triage(
             squads=squads, shifts=shifts, index=index, travel_s=travel_s,
         )  # fmt: skip
         if isinstance(best, str):
-            out.drop(vid, best, prio, must, "in_time" if best == "unreachable" else "shifts")
+            detail = "shifts"
+            if best == "unreachable":
+                no_road = all(_no_road(squads[k], node, index, travel_s) for k in area_ok)
+                detail = "no_road" if no_road else "in_time"
+            out.drop(vid, best, prio, must, detail)
             continue
         (open_s, latest_s), allowed = best
         out.kept.append(

@@ -99,3 +99,74 @@ def test_missing_score_and_matrix_rows_are_reported() -> None:
     found = {(p.file, p.row, p.value) for p in exc.value.problems}
     assert ("venues", 2, "V1") in found  # header is row 1
     assert ("matrix", 11, "V10") in found
+
+
+# ---------------------------------------------------------------- roads in two pieces
+
+
+def _cut_off(inputs: dict[str, object], cut: list[str]) -> dict[str, object]:
+    """The matrices as the road network gives them when ``cut`` lie on a piece of road of
+    their own: no path between them and the rest (10,000,000 s, inf metres), both ways."""
+    ids = list(inputs["node_ids"])  # type: ignore[call-overload]
+    rows = [ids.index(c) for c in cut]
+    other = [i for i in range(len(ids)) if i not in rows]
+    travel, dist = {}, {}
+    for p, t in inputs["travel_s"].items():  # type: ignore[attr-defined]
+        t = np.array(t)
+        d = np.array(inputs["dist_m"][p], dtype=float)  # type: ignore[index]
+        for a, b in ((rows, other), (other, rows)):
+            t[np.ix_(a, b)] = 10_000_000
+            d[np.ix_(a, b)] = np.inf
+        travel[p], dist[p] = t, d
+    return {**inputs, "travel_s": travel, "dist_m": dist}
+
+
+def test_a_venue_on_another_piece_of_road_is_dropped_as_unreachable_no_road() -> None:
+    inputs = _cut_off(night_inputs(), ["V1", "V3"])
+    p = build_problem(**inputs)  # type: ignore[arg-type]
+    why = {d.venue_id: (d.reason, d.detail) for d in p.dropped}
+    assert why["V1"] == ("unreachable", "no_road")
+    assert why["V3"] == ("unreachable", "no_road")
+    assert why["V9"] == ("unreachable", "in_time")  # a road, but too far for the shift
+    assert "V1" not in p.node_ids and "V5" in p.node_ids
+    # the compiled problem keeps no leg without a road
+    assert np.isfinite(p.dist_m).all() and (p.travel_s < 86_400).all()
+
+
+def test_nan_or_negative_distances_are_still_refused() -> None:
+    inputs = night_inputs()
+    dist = {k: np.array(v, dtype=float) for k, v in inputs["dist_m"].items()}  # type: ignore[attr-defined]
+    dist["mobil"][0, 2] = np.nan
+    dist["motor"][0, 2] = -1.0
+    with pytest.raises(InputError) as exc:
+        build_problem(**{**inputs, "dist_m": dist})  # type: ignore[arg-type]
+    assert {p.column for p in exc.value.problems} == {"dist_m[mobil]", "dist_m[motor]"}
+
+
+def test_a_station_on_a_piece_of_road_of_its_own_is_an_error_naming_it() -> None:
+    # PS_A (squad R2, area Karangan: V7) cut off from every venue
+    inputs = _cut_off(night_inputs(), ["PS_A"])
+    with pytest.raises(InputError) as exc:
+        build_problem(**inputs)  # type: ignore[arg-type]
+    (prob,) = exc.value.problems
+    assert (prob.file, prob.row, prob.column, prob.value) == ("stations.csv", 3, "lat/lon", "PS_A")
+    assert "R2" in prob.expected("en") and "piece of the road network" in prob.expected("en")
+    assert "potongan jaringan jalan" in prob.expected("id")
+
+
+def test_a_station_off_the_road_is_an_error_naming_it() -> None:
+    inputs = night_inputs()
+    ids = list(inputs["node_ids"])  # type: ignore[call-overload]
+    keep = [i for i, x in enumerate(ids) if x != "PS_A"]
+    inputs = {
+        **inputs,
+        "node_ids": [ids[i] for i in keep],
+        "travel_s": {k: np.asarray(v)[np.ix_(keep, keep)] for k, v in inputs["travel_s"].items()},  # type: ignore[attr-defined]
+        "dist_m": {k: np.asarray(v)[np.ix_(keep, keep)] for k, v in inputs["dist_m"].items()},  # type: ignore[attr-defined]
+        "unreachable": {**inputs["unreachable"], "PS_A": "too_far"},  # type: ignore[dict-item]
+    }
+    with pytest.raises(InputError) as exc:
+        build_problem(**inputs)  # type: ignore[arg-type]
+    (prob,) = exc.value.problems
+    assert (prob.file, prob.column, prob.value) == ("stations.csv", "lat/lon", "PS_A")
+    assert "snap_max_m" in prob.expected("en") and "R2" in prob.expected("id")

@@ -19,6 +19,7 @@ from planner.cli import (
     err_console,
     guarded,
     parse_lang,
+    safe,
 )
 from planner.errors import InputError, Problem
 from planner.text import Lang
@@ -27,46 +28,7 @@ from planner.text import cli as T
 if TYPE_CHECKING:
     from planner.domain import Night
 
-# ---- validate (owner: sources) ----------------------------------------------------------
-
-
-@guarded
-def validate_cmd(
-    dataset: DatasetArg = DEFAULT_DATASET,
-    roster: Annotated[Path | None, typer.Option("--roster", help=T.HELP_VALIDATE_ROSTER)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help=T.HELP_VALIDATE_JSON)] = False,
-    lang: LangOpt = "id",
-) -> None:
-    """Load a dataset folder, check every file and print its summary (or the problems)."""
-    import json
-
-    from planner.sources import load_dataset, summarize
-
-    lg = parse_lang(lang)
-    summary = summarize(load_dataset(dataset, roster=roster))
-    if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-        return
-    totals = Table(title=T.VALIDATE_TITLE.format(dataset=dataset)(lg), title_justify="left")
-    what, count = T.COUNT_HEADS
-    totals.add_column(what(lg))
-    totals.add_column(count(lg), justify="right")
-    for key, label in T.VALIDATE_ROWS:
-        totals.add_row(label(lg), str(summary[key]))
-    if summary["incidents"]:
-        span = f"{summary['incidents_from']} … {summary['incidents_to']}"
-        totals.add_row(T.VALIDATE_INCIDENT_DATES(lg), span)
-    totals.add_row(T.VALIDATE_ROADS(lg), summary["roads"] or "—")
-    console.print(totals)
-    per_kec = Table(title=T.VALIDATE_PER_KECAMATAN(lg), title_justify="left")
-    per_kec.add_column("Kecamatan")
-    per_kec.add_column(T.VALIDATE_VENUES(lg), justify="right")
-    for kec, n in summary["venues_per_kecamatan"].items():
-        per_kec.add_row(kec, str(n))
-    console.print(per_kec)
-
-
-# ---- plan (owner: pipeline) ------------------------------------------------------------------
+# ---- validate (owner: pipeline: the checks of plan, without the solve) ----------------------
 
 
 def _parse_night(date: str | None) -> Night:
@@ -80,14 +42,129 @@ def _parse_night(date: str | None) -> Night:
         raise date_problem("--date", date, column="--date", expected=T.PLAN_DATE_EXPECTED) from None
 
 
+def _unreachable_rows(dropped: Any, venues: Any, lang: Lang) -> list[dict[str, str]]:
+    """The venues of ``dropped`` left out as unreachable: id, name, kecamatan, why."""
+    from planner.text.plan import detail_text, drop_text
+
+    by_id = {str(r["venue_id"]): r for r in venues.to_dict("records")}
+    rows = []
+    for d in (d for d in dropped if d.reason == "unreachable"):
+        row = by_id.get(d.venue_id, {})
+        rows.append(
+            {
+                "venue_id": d.venue_id,
+                "name": str(row.get("name", "")),
+                "kecamatan": str(row.get("kecamatan", "")),
+                "why": detail_text(d.detail, lang) if d.detail else drop_text(d.reason, "", lang),
+            }
+        )
+    return rows
+
+
+def _print_unreachable(rows: list[dict[str, str]], lang: Lang) -> None:
+    """The unreachable venues as a table on stderr (the first few; the count of the rest)."""
+    if not rows:
+        return
+    table = Table(title=T.UNREACHABLE_TITLE.format(n=len(rows))(lang), title_justify="left")
+    for head in T.UNREACHABLE_HEADS:
+        table.add_column(head(lang), overflow="fold")
+    for r in rows[: T.UNREACHABLE_SHOWN]:
+        table.add_row(*(safe(r[k]) for k in ("venue_id", "name", "kecamatan", "why")))
+    err_console.print(table)
+    if len(rows) > T.UNREACHABLE_SHOWN:
+        more = T.UNREACHABLE_MORE.format(n=len(rows) - T.UNREACHABLE_SHOWN)(lang)
+        err_console.print(safe(more))
+
+
+@guarded
+def validate_cmd(
+    dataset: DatasetArg = DEFAULT_DATASET,
+    roster: Annotated[Path | None, typer.Option("--roster", help=T.HELP_VALIDATE_ROSTER)] = None,
+    date: Annotated[str | None, typer.Option("--date", help=T.HELP_VALIDATE_DATE)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=T.HELP_VALIDATE_OUT)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=T.HELP_VALIDATE_JSON)] = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Check a dataset folder as ``planner plan`` would (every check before the solve:
+    ``pipeline.preflight``) and print its summary, or the problems."""
+    import json
+
+    from planner import pipeline
+    from planner.sources import summarize
+
+    lg = parse_lang(lang)
+    night = _parse_night(date)
+    pre = pipeline.preflight(dataset, night, roster=roster, out=out, lang=lg)
+    summary = summarize(pre.dataset)
+    unreachable = _unreachable_rows(pre.unreachable, pre.dataset.venues, lg)
+    candidates = pre.problem.n_nodes - pre.problem.n_depots
+    if as_json:
+        summary |= {
+            "night": night.date.isoformat(),
+            "candidates": candidates,
+            "unreachable": unreachable,
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    title = T.VALIDATE_TITLE.format(dataset=safe(dataset))(lg)
+    totals = Table(title=title, title_justify="left")
+    what, count = T.COUNT_HEADS
+    totals.add_column(what(lg))
+    totals.add_column(count(lg), justify="right")
+    for key, label in T.VALIDATE_ROWS:
+        totals.add_row(label(lg), str(summary[key]))
+    if summary["incidents"]:
+        span = f"{summary['incidents_from']} … {summary['incidents_to']}"
+        totals.add_row(T.VALIDATE_INCIDENT_DATES(lg), safe(span))
+    totals.add_row(T.VALIDATE_ROADS(lg), safe(summary["roads"] or "—"))
+    console.print(totals)
+    per_kec = Table(title=T.VALIDATE_PER_KECAMATAN(lg), title_justify="left")
+    per_kec.add_column("Kecamatan")
+    per_kec.add_column(T.VALIDATE_VENUES(lg), justify="right")
+    for kec, n in summary["venues_per_kecamatan"].items():
+        per_kec.add_row(safe(kec), str(n))
+    console.print(per_kec)
+    night_line = T.VALIDATE_NIGHT.format(date=night.date.isoformat(), candidates=candidates)
+    console.print(safe(night_line(lg)))
+    _print_warnings(pre.dataset.warnings, lg)
+    _print_unreachable(unreachable, lg)
+
+
+def _print_warnings(warnings: Any, lang: Lang) -> None:
+    """What the dataset's readers accepted with a warning, one row each."""
+    if not warnings:
+        return
+    table = Table(title=T.WARNINGS_TITLE.format(n=len(warnings))(lang), title_justify="left")
+    for head in T.INPUT_ERROR_HEADS:
+        table.add_column(head(lang), overflow="fold")
+    for w in warnings:
+        p = w.as_problem()
+        row = "" if p.row is None else str(p.row)
+        cells = (p.file, row, p.column or "", p.value_text(), p.expected(lang))
+        table.add_row(*(safe(c) for c in cells))
+    err_console.print(table)
+
+
+# ---- plan (owner: pipeline) ------------------------------------------------------------------
+
+
+def _time_limit(value: float | None) -> float | None:
+    """``--time-limit``: a finite number of seconds above 0 (or not given)."""
+    import math
+
+    if value is None or (math.isfinite(value) and value > 0):
+        return value
+    raise InputError([Problem("--time-limit", None, "--time-limit", value, T.TIME_LIMIT_EXPECTED)])
+
+
 def _squad_table(summary: dict[str, Any], lang: Lang) -> Table:
     table = Table(title=T.PLAN_TITLE.format(date=summary["date"])(lang), title_justify="left")
     for i, head in enumerate(T.PLAN_HEADS):
         table.add_column(head(lang), justify="right" if i in (2, 3, 4) else "left")
     for s in summary["squads"]:
         table.add_row(
-            s["name"], s["shift"], str(s["visits"]), f"{s['priority']:.1f}", f"{s['km']:.1f}",
-            s["depart"], s["last_visit_end"] or "—", s["return"],
+            safe(s["name"]), safe(s["shift"]), str(s["visits"]), f"{s['priority']:.1f}",
+            f"{s['km']:.1f}", safe(s["depart"]), safe(s["last_visit_end"] or "—"), safe(s["return"]),
         )  # fmt: skip
     return table
 
@@ -127,6 +204,7 @@ def plan_cmd(
 
     lg = parse_lang(lang)
     night = _parse_night(date)
+    time_limit = _time_limit(time_limit)
     show = not (quiet or json_out)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -143,7 +221,7 @@ def plan_cmd(
 
         result = pipeline.plan_night(
             dataset, night, roster=roster, time_limit_s=time_limit, seed=seed,
-            reproducible=reproducible or None, lang=lg, on_phase=hook,
+            reproducible=reproducible or None, lang=lg, on_phase=hook, out=out,
         )  # fmt: skip
         hook("write", "start", 0.0)
         folder = outputs.night_folder(out, result)
@@ -164,10 +242,16 @@ def plan_cmd(
             total=summary["priority_total"], share=summary["share"] * 100, km=summary["km"],
             map=folder / "index.html",
         )  # fmt: skip
-        console.print(done(lg))
+        console.print(safe(done(lg)))
+    if not quiet and not json_out:
+        rows = _unreachable_rows(result.plan.dropped, result.dataset.venues, lg)
+        _print_unreachable(rows, lg)
     if result.plan.unmet_must_visit:
+        from planner.text.plan import drop_text
+
         for venue_id, why in result.plan.unmet_must_visit:
-            err_console.print(f"[bold yellow]{T.MUST_VISIT_UNMET(lg)}: {venue_id} — {why}[/]")
+            line = f"{T.MUST_VISIT_UNMET(lg)}: {venue_id} — {drop_text(why, '', lg)}"
+            err_console.print(f"[bold yellow]{safe(line)}[/]")
         raise typer.Exit(EXIT_MUST_VISIT)
     if result.status == "no_solution":
         err_console.print(f"[bold red]{T.NO_FEASIBLE_PLAN(lg)}[/]")
@@ -211,10 +295,10 @@ def score_cmd(
         return
     if csv_path is not None:
         write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
-        console.print(T.SCORE_CSV_DONE.format(n=len(table), p=csv_path)(lg))
+        console.print(safe(T.SCORE_CSV_DONE.format(n=len(table), p=csv_path)(lg)))
         return
     shown = table.head(top)
-    title = T.SCORE_TITLE.format(shown=len(shown), total=len(table), night=night)(lg)
+    title = safe(T.SCORE_TITLE.format(shown=len(shown), total=len(table), night=night)(lg))
     out = Table(title=title, title_justify="left", show_lines=True)
     for head in ("#", "venue_id", T.SCORE_NAME(lg), "Kecamatan"):
         out.add_column(head)
@@ -229,11 +313,11 @@ def score_cmd(
         reasons = "\n".join(row.reasons) if len(row.reasons) else "—"
         out.add_row(
             str(rank),
-            str(row.venue_id),
-            str(getattr(row, "name", "")),
-            str(getattr(row, "kecamatan", "")),
+            safe(row.venue_id),
+            safe(getattr(row, "name", "")),
+            safe(getattr(row, "kecamatan", "")),
             f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
-            reasons,
+            safe(reasons),
         )
     console.print(out)
 

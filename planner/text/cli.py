@@ -68,6 +68,31 @@ VALIDATE_INCIDENT_DATES = msg("Rentang kejadian", "Incident dates")
 VALIDATE_ROADS = msg("Jaringan jalan", "Road network")
 VALIDATE_PER_KECAMATAN = msg("Tempat per kecamatan", "Venues per kecamatan")
 VALIDATE_VENUES = msg("Tempat", "Venues")
+HELP_VALIDATE_OUT = "Periksa juga bahwa folder keluaran ini dapat ditulisi (seperti plan --out)"
+HELP_VALIDATE_DATE = "Malam yang diperiksa (YYYY-MM-DD, WIB); default: malam ini"
+VALIDATE_NIGHT = msg(
+    "Diperiksa seperti `planner plan` untuk malam {date}: {candidates} tempat dapat dikunjungi.",
+    "Checked as `planner plan` would for the night of {date}: {candidates} venues can be visited.",
+)
+WARNINGS_TITLE = msg(
+    "{n} peringatan (diterima, tetapi perlu dilihat)", "{n} warning(s) (accepted, worth a look)"
+)
+UNREACHABLE_TITLE = msg(
+    "{n} tempat tidak terjangkau malam ini (tidak direncanakan)",
+    "{n} venue(s) unreachable tonight (not planned)",
+)
+UNREACHABLE_HEADS: tuple[Msg, ...] = (
+    msg("Tempat", "Venue"),
+    msg("Nama", "Name"),
+    msg("Kecamatan", "Kecamatan"),
+    msg("Sebab", "Why"),
+)
+UNREACHABLE_MORE = msg(
+    "… dan {n} lainnya (semuanya di plan.json, `dropped`)",
+    "… and {n} more (all of them in plan.json, `dropped`)",
+)
+UNREACHABLE_SHOWN = 20
+"""At most this many unreachable venues are listed on screen."""
 
 # ---------------------------------------------------------------- plan
 
@@ -77,7 +102,10 @@ HELP_PLAN = (
 )
 HELP_PLAN_DATE = "Tanggal malam (YYYY-MM-DD, WIB); default: malam ini"
 HELP_PLAN_ROSTER = "Daftar regu lain (squads.toml)"
-HELP_PLAN_TIME_LIMIT = "Batas waktu solver (detik)"
+HELP_PLAN_TIME_LIMIT = "Batas waktu solver (detik, > 0)"
+TIME_LIMIT_EXPECTED = msg(
+    "jumlah detik lebih dari 0 (misalnya 30)", "a number of seconds above 0 (for example 30)"
+)
 HELP_PLAN_SEED = "Benih acak (hasil dapat diulang)"
 HELP_PLAN_REPRODUCIBLE = "Anggaran pencarian tetap: rencana identik setiap kali"
 HELP_PLAN_OUT = "Folder keluaran (default: maps/)"

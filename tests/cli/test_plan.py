@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from cli._support import N_VENUES, NIGHT, Demo, Invoke, Planned, cells, flat, no_traceback
+import pytest
+from cli._support import (
+    N_VENUES,
+    NIGHT,
+    Demo,
+    Invoke,
+    Planned,
+    cells,
+    flat,
+    no_traceback,
+    table_rows,
+)
 
 from planner.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE
 
@@ -20,6 +33,16 @@ def _break_a_latitude(dataset: Path) -> None:
     """Row 3 of venues.csv (the second venue) gets ``utara`` as its latitude."""
     rows = _venue_rows(dataset)
     rows[1]["lat"] = "utara"
+    with (dataset / "venues.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _set_cell(dataset: Path, row: int, column: str, value: str) -> None:
+    """venues.csv's data row ``row`` (0: the first venue) gets ``value`` in ``column``."""
+    rows = _venue_rows(dataset)
+    rows[row][column] = value
     with (dataset / "venues.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -192,3 +215,313 @@ def test_check_names_the_bad_field(invoke: Invoke, tmp_path: Path) -> None:
     res = invoke("check", junk)
     assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
     assert cells(res.output, "junk.json")[:4] == ["junk.json", "", "format", "1"]
+
+
+# ---------------------------------------------------------------- roads, stations, preflight
+
+MERIDIAN = 111.60
+"""West of it lie Panggul, Munjungan, Pule and Dongko; both stations of the test roster
+(POLRES, PS-TUGU) lie east of it."""
+
+
+def _roads(dataset: Path) -> Any:
+    import networkx as nx
+
+    return nx.read_graphml(dataset / "roads.graphml")
+
+
+def _write_roads(dataset: Path, graph: Any) -> None:
+    import networkx as nx
+
+    nx.write_graphml(graph, dataset / "roads.graphml")
+
+
+def _cut_at_meridian(dataset: Path, lon: float = MERIDIAN) -> int:
+    """Remove every road crossing the meridian ``lon``: the roads fall into two pieces."""
+    g = _roads(dataset)
+    x = {n: float(d["x"]) for n, d in g.nodes(data=True)}
+    cut = [(u, v) for u, v in g.edges() if (x[u] - lon) * (x[v] - lon) < 0]
+    g.remove_edges_from(cut)
+    _write_roads(dataset, g)
+    return len(cut)
+
+
+def _west_venues(dataset: Path) -> set[str]:
+    return {r["venue_id"] for r in _venue_rows(dataset) if float(r["lon"]) < MERIDIAN}
+
+
+def _set_station(dataset: Path, station_id: str, lat: float, lon: float) -> None:
+    path = dataset / "stations.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        if r["station_id"] == station_id:
+            r["lat"], r["lon"] = f"{lat:.6f}", f"{lon:.6f}"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+FAR_NORTH = (-7.70, 111.65)
+"""About 25 km north of the demo's last road."""
+
+
+def _station_on_a_road_of_its_own(dataset: Path) -> None:
+    """PS-TUGU moved 25 km north, onto a 300 m road that leads nowhere."""
+    g = _roads(dataset)
+    attrs = dict(next(iter(g.edges(data=True)))[2])
+    lat, lon = FAR_NORTH
+    g.add_node("far-a", y=f"{lat:.6f}", x=f"{lon - 0.0015:.6f}", street_count="1")
+    g.add_node("far-b", y=f"{lat:.6f}", x=f"{lon + 0.0015:.6f}", street_count="1")
+    for u, v in (("far-a", "far-b"), ("far-b", "far-a")):
+        g.add_edge(u, v, **{**attrs, "length": "330.0", "oneway": "False"})
+    _write_roads(dataset, g)
+    _set_station(dataset, "PS-TUGU", lat, lon)
+
+
+def test_roads_in_two_pieces_plan_anyway_and_list_the_unreachable(
+    dataset_copy: Path, invoke: Invoke, tmp_path: Path
+) -> None:
+    assert _cut_at_meridian(dataset_copy) > 0
+    west = _west_venues(dataset_copy)
+    assert west, "the small demo has venues west of the cut"
+    as_json = json.loads(invoke("validate", dataset_copy, "--date", NIGHT, "--json").output)
+    unreachable = {r["venue_id"] for r in as_json["unreachable"]}
+    assert unreachable and unreachable <= west
+    res = invoke("validate", dataset_copy, "--date", NIGHT, "--lang", "en")
+    assert res.exit_code == 0, res.output
+    text = flat(res.output)
+    assert f"{len(unreachable)} venue(s) unreachable tonight" in text
+    assert "no road from a squad's station there and back" in text
+    assert all(v in text for v in unreachable)
+    assert "tidak terjangkau malam ini" in flat(invoke("validate", dataset_copy).output)
+
+    out = tmp_path / "maps"
+    res = invoke("plan", dataset_copy, "--date", NIGHT, "--time-limit", "1", "--out", out)
+    assert res.exit_code == 0, res.output
+    assert f"{len(unreachable)} tempat tidak terjangkau malam ini" in flat(res.output)
+    plan = json.loads((out / NIGHT / "plan.json").read_text(encoding="utf-8"))
+    why = {d["venue_id"]: (d["reason"], d["detail"]) for d in plan["dropped"]}
+    assert {v for v, (r, _) in why.items() if r == "unreachable"} == unreachable
+    assert {why[v] for v in unreachable} == {("unreachable", "no_road")}
+    # the other venues west of the cut are dropped before reachability counts (closed, ...)
+    assert {why[v][0] for v in west - unreachable} <= {"closed", "inactive", "excluded"}
+    visited = {s["venue_id"] for r in plan["routes"] for s in r["stops"]}
+    assert visited and not visited & west
+    res = invoke("check", out / NIGHT / "plan.json")
+    assert res.exit_code == 0, res.output
+
+
+def test_a_station_on_a_road_of_its_own_is_named(
+    dataset_copy: Path, invoke: Invoke, tmp_path: Path
+) -> None:
+    _station_on_a_road_of_its_own(dataset_copy)
+    for command in ("validate", "plan"):
+        res = invoke(command, dataset_copy, "--date", NIGHT, "--out", tmp_path, "--lang", "en")
+        assert res.exit_code == EXIT_BAD_INPUT, res.output
+        row = cells(res.output, "stations.csv")
+        assert row[2:4] == ["lat/lon", "PS-TUGU"], res.output
+        assert "PS-TUGU-1" in flat(res.output) and "road network of its own" in flat(res.output)
+
+
+# Each case breaks a copy of the small dataset and names the file (or key) the message must
+# name. `validate` and `plan` must both refuse it with exit 2 and the same problems.
+
+
+def _text(name: str, text: str) -> Callable[[Path], None]:
+    def write(dataset: Path) -> None:
+        (dataset / name).write_text(text, encoding="utf-8")
+
+    return write
+
+
+def _truncate_roads(dataset: Path) -> None:
+    data = (dataset / "roads.graphml").read_bytes()
+    (dataset / "roads.graphml").write_bytes(data[: len(data) // 2])
+
+
+def _binary_osm(dataset: Path) -> None:
+    (dataset / "roads.graphml").unlink()
+    (dataset / "roads.osm").write_bytes(bytes(range(256)) * 64)
+
+
+def _no_roads(dataset: Path) -> None:
+    (dataset / "roads.graphml").unlink()
+
+
+def _directive(body: str) -> Callable[[Path], None]:
+    def write(dataset: Path) -> None:
+        with (dataset / "planner.toml").open("a", encoding="utf-8") as fh:
+            fh.write(f"\n[[directives]]\nfrom = {NIGHT}\nto = {NIGHT}\n{body}\n")
+
+    return write
+
+
+def _first_venue(dataset: Path) -> str:
+    return _venue_rows(dataset)[0]["venue_id"]
+
+
+def _exclude_and_force(dataset: Path) -> None:
+    vid = _first_venue(dataset)
+    _directive(f'action = "exclude"\nvenue_id = "{vid}"')(dataset)
+    _directive(f'action = "must_visit"\nvenue_id = "{vid}"')(dataset)
+
+
+BAD_DATASETS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "roads not XML": (_text("roads.graphml", "jalan, jalan\n1, 2\n"), "roads.graphml"),
+    "roads truncated": (_truncate_roads, "roads.graphml"),
+    "roads empty": (_text("roads.graphml", ""), "roads.graphml"),
+    "roads an HTML page": (
+        _text("roads.graphml", "<!DOCTYPE html><html><body>404</body></html>"),
+        "roads.graphml",
+    ),
+    "binary .osm": (_binary_osm, "roads.osm"),
+    "no road file": (_no_roads, "roads.graphml"),
+    "directive: unknown kecamatan": (_directive('kecamatan = "Atlantis"'), "Atlantis"),
+    "directive: unknown venue": (_directive('venue_id = "V9999"'), "V9999"),
+    "directive: missing polygon": (_directive('polygon = "areas/none.geojson"'), "none.geojson"),
+    "exclude and must-visit": (_exclude_and_force, "directives"),
+    "station on a road of its own": (_station_on_a_road_of_its_own, "PS-TUGU"),
+    "station far from every road": (
+        lambda d: _set_station(d, "PS-TUGU", *FAR_NORTH),
+        "PS-TUGU",
+    ),
+    "bad latitude": (_break_a_latitude, "utara"),
+    "rich markup in a bad cell": (lambda d: _set_cell(d, 1, "lat", "[/red]"), "[/red]"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DATASETS))
+def test_validate_and_plan_refuse_the_same_bad_input(
+    case: str, dataset_copy: Path, invoke: Invoke, tmp_path: Path
+) -> None:
+    breaks, named = BAD_DATASETS[case]
+    breaks(dataset_copy)
+    out = tmp_path / "maps"
+    checked = invoke("validate", dataset_copy, "--date", NIGHT, "--lang", "en")
+    planned = invoke("plan", dataset_copy, "--date", NIGHT, "--out", out, "--lang", "en")
+    assert checked.exit_code == planned.exit_code == EXIT_BAD_INPUT, checked.output + planned.output
+    for res in (checked, planned):
+        assert no_traceback(res.output) and named in flat(res.output), res.output
+    # the same problems, row for row (plan adds only its progress lines)
+    assert table_rows(checked.output) == table_rows(planned.output)
+    assert checked.output.splitlines()[-1] == planned.output.splitlines()[-1]
+    assert not (out / NIGHT).exists()
+
+
+# ---------------------------------------------------------------- options and data as written
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "nan", "inf", "-inf"])
+def test_plan_refuses_a_time_limit_that_is_not_above_zero(
+    limit: str, demo: Demo, invoke: Invoke, tmp_path: Path
+) -> None:
+    out = tmp_path / "maps"
+    res = invoke(
+        "plan", demo.path, "--date", NIGHT, "--time-limit", limit, "--out", out, "--lang", "en"
+    )
+    assert res.exit_code == EXIT_BAD_INPUT, res.output
+    assert no_traceback(res.output)
+    assert cells(res.output, "--time-limit")[2:3] == ["--time-limit"]
+    assert "a number of seconds above 0" in flat(res.output)
+    assert not out.exists()
+
+
+MARKUP = {
+    "squad": "Regu [/b] Tugu",
+    "venue": "Warkop [link=https://contoh.id]klik[/link]",
+    "desa": "Desa [/red] Ngares",
+}
+
+
+def _markup_everywhere(dataset: Path) -> None:
+    """Rich markup in a squad's name, a venue's name and a desa's name."""
+    from small_demo import roster_toml
+
+    squads = [
+        ("R01", "POLRES", 6, "19:00-00:00", "mobil"),
+        ("PS-TUGU-1", "PS-TUGU", 5, "19:00-23:00", "motor"),
+    ]
+    (dataset / "squads.toml").write_text(
+        roster_toml(squads, names={"PS-TUGU-1": MARKUP["squad"]}), encoding="utf-8"
+    )
+    rows = _venue_rows(dataset)
+    for i in range(len(rows)):
+        _set_cell(dataset, i, "name", f"{MARKUP['venue']} {i}")
+    desa = json.loads((dataset / "desa.geojson").read_text(encoding="utf-8"))
+    venue_desa = {r["desa_code"] for r in rows}
+    for feature in desa["features"]:
+        props = feature["properties"]
+        if props.get("desa_code") in venue_desa:
+            props["desa"] = f"{MARKUP['desa']} {props['desa_code']}"
+    (dataset / "desa.geojson").write_text(json.dumps(desa), encoding="utf-8")
+
+
+def test_markup_in_names_is_printed_as_written(
+    dataset_copy: Path, invoke: Invoke, tmp_path: Path
+) -> None:
+    _markup_everywhere(dataset_copy)
+    _cut_at_meridian(dataset_copy)  # so venue names are listed as unreachable too
+    res = invoke("validate", dataset_copy, "--date", NIGHT, "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert MARKUP["venue"] in res.output  # the unreachable venues' table
+    out = tmp_path / "maps"
+    res = invoke(
+        "plan", dataset_copy, "--date", NIGHT, "--time-limit", "1", "--out", out, "--lang", "en"
+    )
+    assert res.exit_code == 0, res.output
+    assert no_traceback(res.output)
+    assert MARKUP["squad"] in res.output and MARKUP["venue"] in res.output
+    res = invoke("score", dataset_copy, "--date", NIGHT, "--top", "30", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert MARKUP["venue"] in res.output
+    # (the desa's name is printed by no command of this module; it only must not break them)
+
+
+# ---------------------------------------------------------------- the output folder
+
+
+def _unwritable_outputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Output folders no night can be written to, each with the reason the message gives."""
+    a_file = tmp_path / "maps.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    return {
+        "the kernel's own folder": (Path("/sys/planner-maps"), "no permission to write there"),
+        "a file": (a_file, "it is not a folder"),
+        "under a file": (a_file / "maps", "it is not a folder"),
+    }
+
+
+@pytest.mark.parametrize("case", ["the kernel's own folder", "a file", "under a file"])
+def test_an_unwritable_output_folder_is_refused_before_solving(
+    case: str, demo: Demo, invoke: Invoke, tmp_path: Path
+) -> None:
+    from planner.errors import EXIT_OUTPUT
+
+    out, reason = _unwritable_outputs(tmp_path)[case]
+    for command in ("plan", "validate"):
+        res = invoke(command, demo.path, "--date", NIGHT, "--out", out, "--lang", "en")
+        assert res.exit_code == EXIT_OUTPUT, res.output
+        text = flat(res.output)
+        assert no_traceback(res.output) and f"Cannot write {out}: {reason}" in text
+        assert "Nothing was planned yet." in text
+        assert "Solving routes" not in text and "Loading data" not in text
+    assert not list(tmp_path.glob("**/.planner-probe-*"))
+
+
+def test_a_read_only_file_system_is_named(
+    demo: Demo, invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    res = invoke("plan", demo.path, "--date", NIGHT, "--out", tmp_path / "maps")
+    assert res.exit_code != 70 and no_traceback(res.output), res.output
+    assert "disk hanya-baca" in flat(res.output) and "Belum ada yang direncanakan." in flat(
+        res.output
+    )
