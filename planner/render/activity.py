@@ -24,6 +24,7 @@ from planner.domain import WIB
 from planner.errors import InputError, Problem
 from planner.history import HistoryStore, followups, reports_between, visits_between
 from planner.render._html import render
+from planner.render.sheets import NAME_CHARS, TEXT_CHARS, clip
 from planner.text import Lang, msg
 from planner.text.activity import MORE_VENUES, REPORT_TEXT, UNKNOWN
 
@@ -249,6 +250,15 @@ class _Table:
     heads: tuple[tuple[str, bool], ...]
     rows: list[list[object]]
 
+    def __post_init__(self) -> None:
+        # Names come from people: a 100,000-character one must not make the page 80,000 px
+        # wide or 400 pages long (the CSS wraps, this cuts). Free text is a mapping cell, cut
+        # where it is made (at TEXT_CHARS).
+        for row in self.rows:
+            for i, cell in enumerate(row):
+                if isinstance(cell, str):
+                    row[i] = clip(cell, NAME_CHARS)
+
 
 def _day(d: dt.date | None, lang: Lang) -> str:
     """``01-05-2024``; "belum pernah" for no date."""
@@ -305,7 +315,7 @@ def _tables(s: ActivitySummary, lang: Lang, *, max_listed: int) -> dict[str, _Ta
             {"text": _day(r.night, lang), "span": "nw"},
             r.venue_id,
             r.category,
-            r.text,
+            {"text": clip(r.text, TEXT_CHARS), "span": "txt"},
             r.agency or (t("police") if r.police_matter else ""),
             {"text": _day(r.due_date, lang), "span": "late nw"},
             r.days_open,
@@ -392,7 +402,7 @@ def render_html(summary: ActivitySummary, *, lang: Lang = "id", max_listed: int 
         more=MORE_VENUES.format(n=hidden)(lang) if hidden > 0 else "",
         chart=(
             _bar_chart(
-                [str(c) for c in cat["category"]],
+                [clip(c, 24) for c in cat["category"]],
                 [int(x) for x in cat["reports"]],
                 title=t["by_cat"],
             )

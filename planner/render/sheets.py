@@ -49,6 +49,20 @@ CSV_COLUMNS: tuple[str, ...] = (
 """The route sheet's CSV: what ``planner visits import`` reads back (history's columns)."""
 
 
+NAME_CHARS = 160
+"""Longest name (venue, desa, squad, station) a printed sheet shows; longer ones are cut with
+``…`` (the CSV and the GeoJSON keep the whole text)."""
+TEXT_CHARS = 1000
+"""Longest free text (a community report) a printed page shows; a score reason is cut at
+twice :data:`NAME_CHARS`."""
+
+
+def clip(text: object, limit: int = NAME_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, ending in ``…`` when it was longer."""
+    s = str(text)
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
 def night_date_text(date: dt.date, lang: Lang) -> str:
     """``"Selasa, 1 Desember 2026 (malam)"`` / ``"Tuesday, 1 December 2026 (night)"``."""
     return NIGHT_DATE.format(date=long_date(date, lang))(lang)
@@ -158,19 +172,19 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
         )(lang)
         sheets.append(
             {
-                "squad_id": squad.squad_id,
-                "label": squad.label,
+                "squad_id": clip(squad.squad_id),
+                "label": clip(squad.label),
                 "shift": str(squad.shift),
-                "station": str(stations.loc[squad.station_id, "name"]),
+                "station": clip(stations.loc[squad.station_id, "name"]),
                 "members": squad.members,
-                "vehicle": squad.vehicle,
-                "area": _area_text(squad, lang),
+                "vehicle": clip(squad.vehicle),
+                "area": clip(_area_text(squad, lang), TEXT_CHARS),
                 "totals": totals,
                 "stops": [
                     {
-                        **r.fields(),
+                        **{k: clip(v) if isinstance(v, str) else v for k, v in r.fields().items()},
                         "wait": r.start_s - r.arrival_s >= 60,
-                        "reasons": r.attention,
+                        "reasons": [clip(x, 2 * NAME_CHARS) for x in r.attention],
                     }
                     for r in rows
                 ],
@@ -320,6 +334,7 @@ def summary(
 __all__ = [
     "CSV_COLUMNS",
     "StopRow",
+    "clip",
     "night_date_text",
     "route_sheet_html",
     "routes_geojson",

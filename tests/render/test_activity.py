@@ -184,3 +184,33 @@ def test_report_prints_to_a4_pdf(tmp_path, store, venues):
     assert boxes, "no page in the PDF"
     w, hgt = (float(x) for x in boxes[0])
     assert abs(w - 595) < 2 and abs(hgt - 842) < 2
+
+
+def test_long_names_and_texts_keep_the_report_a4_wide(store, venues, chromium):
+    """A 100,000-character venue name and report: cut on the page, wrapped by the CSS, and the
+    page stays A4 wide in a real browser (the route sheet was 81,214 px before)."""
+    known = h.Known.from_settings(Settings(), venue_ids=venues["venue_id"])
+    long_venues = venues.copy()
+    long_venues.loc[long_venues["venue_id"] == "V3", "name"] = "N" * 100_000
+    long_venues.loc[long_venues["venue_id"] == "V2", "desa"] = "D" * 10_000
+    h.add_visit(store, {"tanggal": "2024-05-12", "regu": "R02", "venue_id": "V5", "tiba": "21:00",
+                        "laporan_kategori": "lainnya", "laporan_isi": "T" * 100_000,
+                        "urusan_polisi": "ya"},
+                known, now=NOW)  # fmt: skip
+    s = a.summarize(
+        store, long_venues, start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31),
+        today=dt.date(2024, 5, 30),
+    )  # fmt: skip
+    html = a.render_html(s)
+    assert "N" * 159 + "…" in html and "N" * 160 not in html
+    assert "T" * 999 + "…" in html and "T" * 1000 not in html
+    assert len(html) < 40_000
+    page = chromium.new_page(viewport={"width": 794, "height": 1123})
+    try:
+        page.route("**/*", lambda route: route.abort())
+        page.emulate_media(media="print")
+        page.set_content(html)
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.close()
+    assert width <= 794

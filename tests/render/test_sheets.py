@@ -229,3 +229,58 @@ def test_route_sheet_csv_cells_are_formula_safe(night_result: NightResult, tmp_p
     assert table is not None and not bag
     assert list(table.data["nama"]) == [restore_cell(n).strip() for n in names]
     assert table.data["desa"].iloc[0] == "-Desa+1"
+
+
+# --------------------------------------------------------------------------- long names
+
+A4_PX = 794  # 210 mm at 96 px per inch
+
+
+def long_named_night(night_result: NightResult) -> NightResult:
+    """A venue named with 100,000 characters and no space, a 5,000-character desa and squad."""
+    venues = night_result.dataset.venues.copy()
+    venues.loc[venues["venue_id"] == "V1", "name"] = "W" * 100_000
+    venues.loc[venues["venue_id"] == "V2", "desa"] = "D" * 5_000
+    squads = (
+        dataclasses.replace(night_result.squads[0], name="R" * 5_000),
+        *night_result.squads[1:],
+    )
+    dataset = dataclasses.replace(night_result.dataset, venues=venues)
+    return dataclasses.replace(night_result, dataset=dataset, squads=squads)
+
+
+def test_long_names_are_cut_on_the_printed_sheet(night_result: NightResult) -> None:
+    result = long_named_night(night_result)
+    page = sheets.route_sheet_html(result)
+    base = len(sheets.route_sheet_html(night_result))
+    assert len(page) < base + 5 * sheets.NAME_CHARS + 500
+    assert "W" * (sheets.NAME_CHARS - 1) + "…" in page and "W" * sheets.NAME_CHARS not in page
+    assert "overflow-wrap: anywhere" in page
+    # the CSV keeps the whole name: it is data, not print
+    rows = _csv_rows(result)
+    assert rows[0]["nama"] == "W" * 100_000
+
+
+def test_clip() -> None:
+    assert sheets.clip("Warkop Pak Min") == "Warkop Pak Min"
+    assert sheets.clip("abcdef", 4) == "abc…" and len(sheets.clip("x" * 500)) == sheets.NAME_CHARS
+
+
+def test_long_names_keep_the_sheet_a4_wide_in_chromium(chromium, night_result) -> None:
+    """The issue's figure was 81,214 px: measured in a real browser at A4 width, for print."""
+    page = chromium.new_page(viewport={"width": A4_PX, "height": 1123})
+    try:
+        page.route("**/*", lambda route: route.abort())  # the sheet needs no network
+        page.emulate_media(media="print")
+        page.set_content(sheets.route_sheet_html(long_named_night(night_result)))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('td, th')].map(e => e.scrollWidth"
+            " - e.clientWidth))"
+        )
+    finally:
+        page.close()
+    assert width <= A4_PX
+    assert widest <= 1  # no cell's content sticks out of it
+    assert height < 4 * 1123  # two squads: about two A4 pages, not hundreds
