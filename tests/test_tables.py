@@ -150,3 +150,55 @@ def test_geojson_keeps_attributes_as_text_and_geometry(tmp_path: Path) -> None:
     assert table.data.to_dict("records") == [{"desa_code": "3503010001", "luas": "12"}]
     assert table.rows.tolist() == [2]
     assert table.geometry.iloc[0].x == pytest.approx(111.7)
+
+
+# ------------------------------------------------------------------ encodings (issue 17)
+
+CSV_TEXT = "venue_id;name\nV1;Kafe Senja ☕\nV2;Warkop Bu Sri\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_unicode_text_with_a_bom_is_read(tmp_path: Path, encoding: str) -> None:
+    """Excel's and Notepad's "Unicode" CSVs carry a byte-order mark: they are read as text."""
+    path = tmp_path / "venues.csv"
+    raw = CSV_TEXT.encode(encoding)
+    if encoding.endswith(("-le", "-be")):  # these codecs write no BOM: add the one Excel writes
+        raw = ("\ufeff" + CSV_TEXT).encode(encoding)
+    path.write_bytes(raw)
+    table, bag = _read(path)
+    assert not bag.problems
+    assert table.data["name"].tolist() == ["Kafe Senja ☕", "Warkop Bu Sri"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "words"),
+    [
+        (CSV_TEXT.encode("utf-16-le"), "UTF-16", "encoding"),  # no BOM
+        (CSV_TEXT.encode("utf-16-be"), "UTF-16", "encoding"),
+        (b"venue_id,name\n\x00\x01\x02\x03\n", "NUL", "encoding"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "xlsx/zip", ".xlsx"),
+        (b"\xff\xfe\x00\xd8", "UTF-16 BOM", "encoding"),  # a BOM, then a lone surrogate
+    ],
+)
+def test_unreadable_encodings_are_one_problem_naming_the_encoding(
+    tmp_path: Path, raw: bytes, value: str, words: str
+) -> None:
+    path = tmp_path / "venues.csv"
+    path.write_bytes(raw)
+    table, bag = _read(path)
+    assert table is None
+    (p,) = bag.problems
+    assert (p.file, p.row, p.column, p.value) == ("venues.csv", None, None, value)
+    assert words in p.expected("en") and p.expected("id") != p.expected("en")
+    assert "\x00" not in p.render("en")
+
+
+def test_a_large_csv_reads_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "venues.csv"
+    rows = "".join(f"V{i},  Warkop {i}  \n" for i in range(20_000))
+    path.write_text("venue_id,name\n" + rows, encoding="utf-8")
+    table, bag = _read(path)
+    assert not bag.problems
+    assert len(table.data) == 20_000  # type: ignore[attr-defined]
+    assert table.data["name"].iloc[-1] == "Warkop 19999"  # type: ignore[attr-defined]
+    assert table.rows[-1] == 20_001  # type: ignore[attr-defined]

@@ -167,13 +167,12 @@ def add_rows(
 ) -> None:
     """One problem per row of ``mask``, showing that row's cell of ``values``."""
     idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    for i in idx:
-        bag.add(
-            row=int(table.rows[i]),
-            column=column,
-            value=values.iloc[i],
-            expected=expected,
-        )
+    if not len(idx):
+        return
+    cells = values.to_numpy(dtype=object)[idx]  # one array per column, not one .iloc per row
+    rows = np.asarray(table.rows)[idx]
+    for row, value in zip(rows.tolist(), cells.tolist(), strict=True):
+        bag.add(row=int(row), column=column, value=value, expected=expected)
 
 
 def require_values(bag: ProblemCollector, table: Table, cols: Iterable[str]) -> None:
@@ -252,18 +251,17 @@ def one_of(
     """Report non-blank values of ``s`` not in ``allowed`` (with a near match); return bad."""
     allowed = list(allowed)
     bad = (~s.isin(allowed) & (s != "")).to_numpy()
-    for i in np.flatnonzero(bad):
-        v = s.iloc[i]
-        hint = did_you_mean(str(v), allowed)
-        bag.add(
-            row=int(table.rows[i]),
-            column=column,
-            value=v,
-            expected=msg(
+    idx = np.flatnonzero(bad)
+    expected: dict[str, Msg] = {}  # one message (and one fuzzy match) per distinct bad word
+    rows = np.asarray(table.rows)[idx].tolist()
+    for row, v in zip(rows, s.to_numpy(dtype=object)[idx].tolist(), strict=True):
+        if v not in expected:
+            hint = did_you_mean(str(v), allowed)
+            expected[v] = msg(
                 f"{what('id')}: {', '.join(allowed)}{hint('id')}",
                 f"{what('en')}: {', '.join(allowed)}{hint('en')}",
-            ),
-        )
+            )
+        bag.add(row=int(row), column=column, value=v, expected=expected[v])
     return bad
 
 

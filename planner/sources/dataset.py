@@ -196,7 +196,7 @@ def load_dataset(
         bag.extend(probs)
         bag.warnings.extend(warned)
     stations = empty_stations()
-    station_ids: set[str] = set()
+    station_ids: set[str] | None = None
     kecamatan = set(desa["kecamatan"]) if desa_ok else None
     if station_path is not None:
         stations, probs, station_ids = collect_stations(station_path, kecamatan=kecamatan)
@@ -212,8 +212,8 @@ def load_dataset(
         squads, probs = collect_roster(
             roster_path,
             cfg,
-            stations=stations if station_path is not None else None,
-            station_ids=station_ids if station_path is not None else None,
+            stations=stations if station_ids is not None else None,
+            station_ids=station_ids,
             kecamatan=kecamatan,
         )
         bag.extend(probs)

@@ -53,7 +53,7 @@ def empty_stations() -> gpd.GeoDataFrame:
 
 def collect_stations(
     path: Path, *, kecamatan: set[str] | None
-) -> tuple[gpd.GeoDataFrame, list[Problem], set[str]]:
+) -> tuple[gpd.GeoDataFrame, list[Problem], set[str] | None]:
     """Read the stations file and collect every problem in it instead of raising.
 
     With ``kecamatan`` (those of the desa file), a station elsewhere is a problem.
@@ -62,12 +62,13 @@ def collect_stations(
     -------
     tuple
         The stations frame (no rows when there is any problem), the problems, and the station
-        ids of the file (so the roster can be checked against them even when a row is bad).
+        ids of the file (so the roster can be checked against them even when a row is bad;
+        ``None`` when the file could not be read, so no squad is reported for it again).
     """
     bag = ProblemCollector(path.name)
     table = read_table(path, bag, geo_ok=False)
     if table is None:
-        return empty_stations(), bag.problems, set()
+        return empty_stations(), bag.problems, None
     missing = check_header(table, bag, required=_REQUIRED, aliases=_ALIASES, unique="station_id")
     good = np.ones(len(table.data), dtype=bool)
     kind = col(table, "kind").str.lower()
@@ -96,7 +97,8 @@ def collect_stations(
         geometry=gpd.points_from_xy(lon[keep], lat[keep]),
         crs=4326,
     )
-    return out, bag.problems, {v for v in ids if v}
+    known = None if "station_id" in missing else {v for v in ids if v}
+    return out, bag.problems, known
 
 
 __all__ = [

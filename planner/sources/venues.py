@@ -355,7 +355,8 @@ def _active(bag: ProblemCollector, table: Table) -> np.ndarray:
     """Whether each venue is active: a yes/no word, blank is yes; any other word is reported
     (and the venue counts as active until it is fixed)."""
     sact = col(table, "active")
-    answer = [parse_yes_no(t) for t in sact]
+    words = {t: parse_yes_no(t) for t in sact.unique()}  # a handful of distinct words
+    answer = [words[t] for t in sact]
     bad = np.array([a is None for a in answer], dtype=bool) & (sact != "").to_numpy()
     add_rows(
         bag,
