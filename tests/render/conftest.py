@@ -2,13 +2,17 @@
 
 ``night_result`` is the tiny night of ``test_maps.build_map_data`` (two squads, five stops,
 hostile venue names) wrapped as the :class:`~planner.pipeline.NightResult` that the route
-sheet, the exports and the night's writer read.
+sheet, the exports and the night's writer read. ``sealed_page`` opens a page in headless
+Chromium with every request refused but the page's own file (``browser_support``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import browser_support as bs
 import pytest
 from render.test_maps import build_map_data
 
@@ -52,3 +56,21 @@ def make_night_result(
 @pytest.fixture(scope="module")
 def night_result() -> NightResult:
     return make_night_result()
+
+
+@pytest.fixture
+def sealed_page(chromium: Any) -> Iterator[Callable[..., bs.OfflinePage]]:
+    """Factory: ``sealed_page(viewport={"width": 360, "height": 640}, is_mobile=True)`` — a page
+    of a fresh context whose every request but the opened file is refused and recorded
+    (``.router.refused``), with its JavaScript errors, console errors and dialogs."""
+    contexts: list[Any] = []
+
+    def make(**context_options: Any) -> bs.OfflinePage:
+        context = chromium.new_context(**context_options)
+        contexts.append(context)
+        router = bs.OfflineRouter().attach(context)
+        return bs.watch(context.new_page(), router)
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,12 +1,14 @@
-"""End-to-end: the generated maps open in headless Chromium, offline, and behave.
+"""End-to-end: the generated maps open in headless Chromium with every request refused.
 
-Folium's CDN assets are served from npm packages installed in the test set-up and tiles are
-answered with a blank tile (see browser_support.py). Screenshots are kept in
+The pages carry their libraries and their base map (issue 15): the tests open them as a phone
+with no signal would — the router lets through only the page's own file and records anything
+else the page tries to reach (``browser_support.OfflineRouter``). Screenshots are kept in
 ``tests/.browser-assets/screenshots`` (or ``$PLANNER_SCREENSHOTS``) for a person to look at.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +23,7 @@ from planner.render import maps, presence
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("PLANNER_SCREENSHOTS", bs.ASSETS_DIR / "screenshots"))
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +34,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[maps.MapData, lis
 
 
 def _open(offline: bs.OfflinePage, path: Path) -> None:
-    page = offline.page
-    page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+    offline.open(path)
+    offline.page.wait_for_function("document.documentElement.classList.contains('wk-ready')")
 
 
 def _close_popup(page: Any) -> None:
@@ -43,63 +45,73 @@ def _close_popup(page: Any) -> None:
 
 
 def _assert_clean(offline: bs.OfflinePage) -> None:
+    assert offline.router.refused == []  # no request left the file
     assert offline.page_errors == []
     assert offline.console_errors == []
     assert offline.dialogs == []  # no alert() from a venue name
-    assert offline.router.refused == []  # every asset served
 
 
-def test_overview_in_chromium(
-    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., bs.OfflinePage]
+def _layer(page: Any, text: str) -> None:
+    """Click a layer of the (collapsed) layer control."""
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers label", has_text=text).click()
+
+
+def test_overview_offline(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
 ) -> None:
     data, files = written
-    offline = offline_page(viewport={"width": 1366, "height": 800})
+    offline = sealed_page(viewport={"width": 1366, "height": 800})
     page = offline.page
     _open(offline, files[0])
 
-    assert page.evaluate("typeof L") == "object" and page.locator(".leaflet-container").count() == 1
+    assert page.evaluate("L.version") == "1.9.4"
     routes = [r for r in data.plan.routes if r.stops]
     assert page.locator("path.route-line").count() == len(routes)
     assert page.locator(".stop-marker").count() == data.plan.visits
     assert page.locator(".station-marker").count() == 2
     assert page.locator("path.dropped-marker").count() == 1
     assert page.locator("svg textPath").count() == len(routes)  # direction arrows drawn
-    assert page.locator(".leaflet-control-layers-overlays input").count() >= len(routes) + 3
+    # The base map from the dataset: desa fills, roads (here: the legs), kecamatan borders.
+    assert page.locator("path.wk-desa-kerawanan").count() == len(data.desa)
+    assert page.locator("path.wk-road").count() >= 1
+    assert page.locator("path.wk-kecamatan").count() == 1
+    assert page.locator(".wk-desa-name").count() == len(data.desa)
+    assert page.locator(".leaflet-tile").count() == 0  # no tile layer until switched on
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0  # heat layer off
 
     # The venue with a hostile name: its popup shows the name as text and runs nothing.
-    marker = page.locator(".stop-marker").first
-    marker.click()
+    page.locator(".stop-marker").first.click()
     content = page.locator(".leaflet-popup-content")
     content.wait_for()
     assert XSS_NAME in content.inner_text()
     assert content.locator("img").count() == 0
     assert "Navigasi" in content.inner_text()
-    href = content.locator("a.wk-nav").get_attribute("href")
-    assert (
-        href
-        == "https://www.google.com/maps/dir/?api=1&destination=-8.052000,111.712000&travelmode=driving"
+    href = content.locator("a.wk-nav").first.get_attribute("href")
+    assert href == (
+        "https://www.google.com/maps/dir/?api=1&destination=-8.052000,111.712000"
+        "&travelmode=driving&dir_action=navigate"
     )
-
-    # Switching the incident heat layer on draws it (the layer control opens on hover).
-    page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers-overlays label", has_text="Kejadian 30 hari").click()
-    page.wait_for_selector("canvas.leaflet-heatmap-layer")
-
+    assert (
+        content.locator("a.wk-geo")
+        .get_attribute("href", timeout=1000)
+        .startswith("geo:-8.052000,111.712000?q=")
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "overview-1366-popup-heat.png"))
+    page.screenshot(path=str(SHOTS / "overview-1366-popup.png"))
     _close_popup(page)
-    page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers-overlays label", has_text="Kejadian 30 hari").click()
+
+    # The incident heat layer is drawn from the file's own script (leaflet.heat inlined).
+    _layer(page, "Kejadian 30 hari")
+    page.wait_for_selector("canvas.leaflet-heatmap-layer")
+    _layer(page, "Kejadian 30 hari")
     page.wait_for_selector("canvas.leaflet-heatmap-layer", state="detached")
     page.screenshot(path=str(SHOTS / "overview-1366.png"))
 
     # The desa fill is a choice of one: kerawanan at first, then presence (each desa drawn with
-    # its state's class and colour, below the routes), then none.
-    assert page.locator("path.wk-desa-kerawanan").count() == len(data.desa)
+    # its state's class and colour, below the routes), then outlines only.
     assert page.locator("path.wk-presence").count() == 0
-    page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers-base label", has_text="kehadiran").click()
+    _layer(page, "kehadiran")
     page.wait_for_selector("path.wk-presence")
     assert page.locator("path.wk-desa-kerawanan").count() == 0
     for state in PRESENCE_STATE.values():
@@ -117,48 +129,84 @@ def test_overview_in_chromium(
     tip.wait_for()
     assert tip.inner_text().startswith(f"Desa {DESA_NAME['D3']} (sangat tinggi)")
     page.screenshot(path=str(SHOTS / "overview-1366-presence.png"))
-    page.locator(".leaflet-control-layers").hover()
-    page.locator(".leaflet-control-layers-base label", has_text="tidak ada").click()
+    _layer(page, "tidak ada")
     page.wait_for_selector("path.wk-presence", state="detached")
     assert page.locator("path.wk-desa-kerawanan").count() == 0
+    assert page.locator("path.wk-desa-outline").count() == len(data.desa)  # still readable
     _assert_clean(offline)
+
+    # OpenStreetMap is a layer the user switches on: only then does the page ask for tiles.
+    _layer(page, "OpenStreetMap")
+    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    page.wait_for_timeout(200)
     assert offline.router.tiles > 0
+    assert all("tile.openstreetmap.org" in url for url in offline.router.refused)
 
 
-def test_squad_map_on_a_phone(
-    written: tuple[maps.MapData, list[Path]], offline_page: Callable[..., bs.OfflinePage]
+def test_squad_map_on_a_phone_offline(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
 ) -> None:
     data, files = written
     squad_file = next(p for p in files if p.name == "regu-R01.html")
-    offline = offline_page(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
+    offline = sealed_page(**PHONE, device_scale_factor=2, color_scheme="dark")
     page = offline.page
     _open(offline, squad_file)
 
     route = data.plan.route("R01")
     assert page.locator("path.route-line").count() == 1
     assert page.locator(".stop-marker").count() == len(route.stops)
+    assert page.locator("path.wk-road").count() >= 1
+    assert page.locator("path.wk-desa-outline").count() >= 1
+    assert page.locator(".wk-desa-name").count() >= 1
     assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
-    assert page.locator(".leaflet-control-layers").count() == 0
+    assert page.locator(".dropped-marker").count() == 0
+    # The night style: a dark map under a dark list.
+    assert page.evaluate("getComputedStyle(document.querySelector('.wk-map')).backgroundColor") == (
+        "rgb(14, 20, 27)"
+    )
 
-    # Fits a 360 px screen: no sideways scrolling, map and list both visible, big tap targets.
+    # Fits a 360 × 640 screen: no sideways scrolling, map and list both visible, big tap targets.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    map_box = page.locator(".folium-map").bounding_box()
-    assert map_box is not None and map_box["height"] >= 300 and map_box["width"] == 360
-    rows = page.locator(".wk-stop[data-marker]")
+    map_box = page.locator(".wk-map").bounding_box()
+    assert map_box is not None and map_box["height"] >= 280 and map_box["width"] == 360
+    panel = page.locator(".wk-panel").bounding_box()
+    assert panel is not None and panel["y"] >= map_box["y"] + map_box["height"] - 1
+    rows = page.locator(".wk-stop[data-order]")
     assert rows.count() == len(route.stops)
     for i in range(rows.count()):
         box = rows.nth(i).bounding_box()
         assert box is not None and box["height"] >= 48
         nav = rows.nth(i).locator("a.wk-nav").bounding_box()
-        assert nav is not None and nav["height"] >= 40
+        assert nav is not None and nav["height"] >= 40 and nav["width"] >= 64
+        assert nav["x"] + nav["width"] <= 360
     assert rows.first.locator(".wk-time").inner_text().startswith("19:10")
+    assert (
+        page.evaluate("parseFloat(getComputedStyle(document.querySelector('.wk-what b')).fontSize)")
+        >= 15
+    )
     # Each stop says what it means for its desa (V1: Sumbergedong, overdue).
     assert rows.first.locator(".wk-desa-line").inner_text() == "target 3 hari, terakhir 7 hari lalu"
+
+    # Every stop is inside the map and clear of the controls.
+    controls = [
+        page.locator(sel).bounding_box()
+        for sel in (".leaflet-control-zoom", ".wk-buttons", ".leaflet-control-layers")
+    ]
+    markers = page.locator(".stop-marker")
+    for i in range(markers.count()):
+        m = markers.nth(i).bounding_box()
+        assert m is not None
+        assert map_box["x"] <= m["x"] and m["x"] + m["width"] <= map_box["x"] + map_box["width"]
+        assert map_box["y"] <= m["y"] and m["y"] + m["height"] <= map_box["y"] + map_box["height"]
+        for c in controls:
+            assert c is not None
+            apart = (
+                m["x"] >= c["x"] + c["width"]
+                or m["x"] + m["width"] <= c["x"]
+                or m["y"] >= c["y"] + c["height"]
+                or m["y"] + m["height"] <= c["y"]
+            )
+            assert apart, (i, m, c)
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "regu-R01-360.png"))
@@ -175,6 +223,8 @@ def test_squad_map_on_a_phone(
     assert "Kopi Pak Min" in content.inner_text()
     page.screenshot(path=str(SHOTS / "regu-R01-360-row-tapped.png"))
     page.locator(".wk-panel").screenshot(path=str(SHOTS / "regu-R01-360-list.png"))
+    # Pinch-zoom is not forbidden by the page.
+    assert "user-scalable" not in page.locator('meta[name="viewport"]').get_attribute("content")
     _assert_clean(offline)
 
 
@@ -182,14 +232,13 @@ DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 @pytest.mark.slow
-def test_demo_night_maps_in_chromium(
-    tmp_path: Path, offline_page: Callable[..., bs.OfflinePage]
+def test_demo_night_maps_offline(
+    tmp_path: Path, sealed_page: Callable[..., bs.OfflinePage]
 ) -> None:
-    """What `planner plan` writes for the demo opens cleanly and shows the whole plan."""
+    """What `planner plan` writes for the demo opens with no network and shows the whole plan,
+    within the size budgets (squad page ≤ 400 KB, overview ≤ 1.5 MB)."""
     if not (DEMO / "venues.csv").exists():
         pytest.skip(f"demo dataset not found at {DEMO}")
-    import datetime as dt
-
     from planner import pipeline
     from planner.domain import Night
     from planner.render import outputs
@@ -201,17 +250,19 @@ def test_demo_night_maps_in_chromium(
     assert "index.html" in written
     for squad in result.squads:
         assert maps.squad_map_filename(squad.squad_id) in written
-    assert written["index.html"].stat().st_size < 5_000_000
+        assert written[maps.squad_map_filename(squad.squad_id)].stat().st_size <= 400_000
+    assert written["index.html"].stat().st_size <= 1_500_000
     venue_names = dict(
         zip(result.dataset.venues["venue_id"], result.dataset.venues["name"], strict=True)
     )
 
-    offline = offline_page(viewport={"width": 1366, "height": 800})
+    offline = sealed_page(viewport={"width": 1366, "height": 800})
     page = offline.page
     _open(offline, written["index.html"])
     routes = [r for r in plan.routes if r.stops]
     assert page.locator("path.route-line").count() == len(routes)
     assert page.locator(".stop-marker").count() == plan.visits
+    assert page.locator("path.wk-desa-kerawanan").count() == len(result.dataset.desa)
     # Markers are in plan order: the first squad's first stop opens its venue's popup.
     page.locator(".stop-marker").first.dispatch_event("click")
     page.wait_for_selector(".leaflet-popup-content")
@@ -224,16 +275,11 @@ def test_demo_night_maps_in_chromium(
 
     busiest = max(plan.routes, key=lambda r: len(r.stops))
     squad_file = written[maps.squad_map_filename(busiest.squad_id)]
-    assert squad_file.stat().st_size < 1_000_000
-    phone = offline_page(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
+    phone = sealed_page(**PHONE, device_scale_factor=2, color_scheme="dark")
     _open(phone, squad_file)
     assert phone.page.locator(".stop-marker").count() == len(busiest.stops)
-    assert phone.page.locator(".wk-stop[data-marker]").count() == len(busiest.stops)
+    assert phone.page.locator(".wk-stop[data-order]").count() == len(busiest.stops)
+    assert phone.page.locator("path.wk-road").count() >= 1
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.page.screenshot(path=str(SHOTS / f"demo-{squad_file.stem}-360.png"))
     _assert_clean(phone)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import itertools
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -264,63 +266,128 @@ def squad2(data: maps.MapData) -> str:
     return maps.render_squad(data, "R02")
 
 
-def _count(text: str, fragment: str) -> int:
-    return text.count(fragment)
+def page_data(page: str) -> dict[str, Any]:
+    """The night's JSON document of a map page (what its script draws)."""
+    found = re.search(r'<script type="application/json" id="wk-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    doc: dict[str, Any] = json.loads(found.group(1))
+    return doc
+
+
+def _stops(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [s for r in doc["routes"] for s in r["stops"]]
+
+
+def _popups(doc: Mapping[str, Any]) -> str:
+    items = _stops(doc) + doc["stations"] + doc.get("dropped", {}).get("items", [])
+    return "\n".join(i["popup"] for i in items)
+
+
+# --------------------------------------------------------------------------- the page itself
+
+
+@pytest.mark.parametrize("which", ["overview", "squad1"])
+def test_a_page_loads_nothing_from_elsewhere(which: str, request: pytest.FixtureRequest) -> None:
+    page: str = request.getfixturevalue(which)
+    assert page.startswith("<!DOCTYPE html>")
+    # No external script, stylesheet, font or image: the libraries are inlined.
+    assert not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)=", page)
+    assert not re.search(r"url\((?!data:|#)", page)  # CSS refers to no file
+    assert "@import" not in page and "sourceMappingURL" not in page
+    for gone in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers", "folium"):
+        assert gone not in page.lower(), gone
+    assert 'L.version="1.9.4"' in page.replace("t.version", "L.version")  # Leaflet inlined
+    assert "setText" in page  # leaflet-textpath inlined
+    # The only http(s) address the page's script may fetch is the optional OSM tile layer.
+    doc = page_data(page)
+    assert doc["tiles"]["url"] == maps.OSM_TILES
+    assert doc["t"]["osm"].endswith("(perlu internet)")
+
+
+def test_pinch_zoom_is_allowed(squad1: str) -> None:
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)"', squad1)
+    assert viewport is not None
+    assert "user-scalable" not in viewport.group(1) and "maximum-scale" not in viewport.group(1)
+
+
+def test_vendored_assets_are_pinned_and_licensed() -> None:
+    root = Path(maps.__file__).parent / "assets"
+    for name, (version, folder) in maps.VENDORED.items():
+        assert folder == f"{name}-{version}"
+        assert (root / folder / "LICENSE").read_text().strip()
+        assert f"| {name} | {version} |" in (root / "README.md").read_text()
+
+
+def test_the_json_cannot_close_its_script() -> None:
+    doc = {"name": "</script><script>alert(1)</script>", "line": "a\u2028b"}
+    text = maps._json(doc)
+    assert "<" not in text and "\u2028" not in text
+    assert json.loads(text) == doc
 
 
 # --------------------------------------------------------------------------- overview
 
 
 def test_overview_has_one_marker_per_stop_and_one_line_per_route(overview: str) -> None:
-    assert _count(overview, '"className": "stop-marker"') == 5
-    assert _count(overview, '"className": "route-line"') == 2
-    assert _count(overview, '"className": "station-marker"') == 2
-    assert _count(overview, "setText(") == 2  # direction arrows on both routes
+    doc = page_data(overview)
+    assert [len(r["stops"]) for r in doc["routes"]] == [3, 2]
+    assert all(r["path"] for r in doc["routes"])
+    assert len(doc["stations"]) == 2
+    assert [s["n"] for s in doc["routes"][0]["stops"]] == [1, 2, 3]
+    assert [s["venue"] for s in doc["routes"][0]["stops"]] == ["V1", "V2", "V3"]
 
 
 def test_overview_popup_has_times_priority_reasons_and_navigation(overview: str) -> None:
+    popups = _popups(page_data(overview))
     # V2 "Kopi Pak Min": arrival 480 min = 20:00, start 20:02, departure 20:27
-    assert "Kopi Pak Min" in overview
-    assert "20:00 WIB" in overview and "20:02 WIB" in overview and "20:27 WIB" in overview
-    assert "alasan V2" in overview
+    assert "Kopi Pak Min" in popups
+    assert "20:00 WIB" in popups and "20:02 WIB" in popups and "20:27 WIB" in popups
+    assert "alasan V2" in popups
     assert (
         "https://www.google.com/maps/dir/?api=1&amp;destination=-8.061000,111.722000"
-        "&amp;travelmode=driving"
-    ) in overview
-    assert ">Navigasi</a>" in overview and ">Tiba<" in overview
+        "&amp;travelmode=driving&amp;dir_action=navigate"
+    ) in popups
+    assert 'href="geo:-8.061000,111.722000?q=-8.061000,111.722000(Kopi%20Pak%20Min)"' in popups
+    assert ">Navigasi</a>" in popups and ">Tiba<" in popups
 
 
 def test_every_input_string_is_escaped(overview: str, squad1: str) -> None:
     for page in (overview, squad1):
         assert XSS_NAME not in page
         assert "onerror=alert(1)>" not in page
-        assert html.escape(XSS_NAME) in page
-        assert "${alert" not in page  # would run inside folium's JS template literals
-        assert "`tick`" not in page
+        doc = page_data(page)
+        # What these pages write as HTML (the panel, the JSON's popups and tooltips) carries
+        # the template-literal characters as entities too (the check-in block's own JSON
+        # holds the raw names as JSON strings, which is fine).
+        mine = page.split("</section>")[0] + json.dumps(doc)
+        assert "${alert" not in mine and "`tick`" not in mine
+        popups = _popups(doc)
+        assert html.escape(XSS_NAME) in popups  # shown as text in the popup
+        assert XSS_NAME not in json.dumps(doc, ensure_ascii=False)
+        tips = " ".join(s["tip"] for s in _stops(doc))
+        assert html.escape(XSS_NAME) in tips
     assert "<script>alert(3)" not in overview
-    assert "&lt;/script&gt;&lt;script&gt;alert(3)" in overview
-    # desa names travel as GeoJSON properties (JSON-encoded &lt;b&gt;): shown as text by the tooltip
+    assert "&lt;/script&gt;&lt;script&gt;alert(3)" in _popups(page_data(overview))
+    # A desa name with markup: escaped in the tooltip, plain text for the label (textContent).
+    desa = {d["label"]: d for d in page_data(overview)["desa"]}
+    assert "&lt;b&gt;Karanganyar&lt;/b&gt;" in desa["<b>Karanganyar</b>"]["tip"]
     assert "<b>Karanganyar" not in overview
-    assert "\\u0026lt;b\\u0026gt;Karanganyar" in overview
 
 
 def test_dropped_high_priority_is_shown_faded_with_why_low_is_not(overview: str) -> None:
-    assert "Kafe Rahasia Tinggi" in overview
-    assert "tidak muat dalam shift regu mana pun" in overview and "shift penuh" in overview
-    assert _count(overview, '"className": "dropped-marker"') == 1
+    dropped = page_data(overview)["dropped"]
+    assert len(dropped["items"]) == 1
+    assert "Kafe Rahasia Tinggi" in dropped["items"][0]["popup"]
+    popup = dropped["items"][0]["popup"]
+    assert "tidak muat dalam shift regu mana pun" in popup and "shift penuh" in popup
     assert "Warung Sepi Sekali" not in overview
 
 
-def test_heat_layer_has_recent_incidents_only_and_starts_hidden(overview: str) -> None:
-    assert "L.heatLayer" in overview
-    assert "-8.05111" in overview and "-8.06222" in overview  # 3 and 12 days old
-    assert "-8.13333" not in overview  # 45 days old
-    group = re.search(
-        r"var (feature_group_\w+) = L\.featureGroup\([^;]*\);\s*var heat_map", overview
-    )
-    assert group is not None
-    assert f"{group.group(1)}.addTo(" not in overview  # off by default, still in the control
-    assert "Kejadian 30 hari terakhir" in overview
+def test_heat_layer_has_recent_incidents_only(overview: str) -> None:
+    heat = page_data(overview)["heat"]
+    assert [p[:2] for p in heat["points"]] == [[-8.05111, 111.71111], [-8.06222, 111.72222]]
+    assert heat["layer"] == "Kejadian 30 hari terakhir (peta panas)"
+    assert "L.heatLayer" in overview  # leaflet.heat inlined
 
 
 def test_summary_panel_and_legend(overview: str, data: maps.MapData) -> None:
@@ -331,20 +398,31 @@ def test_summary_panel_and_legend(overview: str, data: maps.MapData) -> None:
     assert "10,0" in overview and "19:10" in overview and "21:27" in overview
     for level in ("Rendah", "Sedang", "Tinggi", "Sangat tinggi"):
         assert f"</span>{level}</div>" in overview
-    assert "Fullscreen" in overview or "fullscreen" in overview
-    assert "L.control.locate" in overview
-    assert "L.control.layers" in overview
+    texts = page_data(overview)["t"]
+    assert texts["locate"] == "Tunjukkan lokasi saya" and texts["fullscreen"] == "Layar penuh"
+
+
+def test_the_desa_are_in_the_page_once(overview: str, data: maps.MapData) -> None:
+    doc = page_data(overview)
+    assert len(doc["desa"]) == len(data.desa)
+    ring = doc["desa"][0]["rings"][0][0]  # D1: box(111.69, -8.07, 111.715, -8.04)
+    points = mapdata.decode_line(ring)
+    assert {(round(a, 5), round(b, 5)) for a, b in points} == {
+        (-8.07, 111.715),
+        (-8.04, 111.715),
+        (-8.04, 111.69),
+        (-8.07, 111.69),
+    }
+    assert overview.count('"rings":') == len(data.desa)
+    assert doc["borders"]  # kecamatan borders
+    assert doc["fills"]["kerawanan"] == "Warna desa: kerawanan"
 
 
 def test_routes_follow_the_legs_and_are_oriented(data: maps.MapData) -> None:
     leg = data.legs["R02"][0]  # station -> V4, a zigzag of 6 interior points ~200 m off
-    page = maps.render_squad(data, "R02")
-    line = re.search(r"L\.polyline\(\s*(\[\[.*?\]\])", page, re.S)
-    assert line is not None
-    drawn = [
-        tuple(map(float, p.split(",")))
-        for p in re.findall(r"\[([-\d.]+, [-\d.]+)\]", line.group(1))
-    ]
+    route = page_data(maps.render_squad(data, "R02"))["routes"][0]
+    drawn = mapdata.decode_line(route["path"])
+    drawn = [(round(a, 5), round(b, 5)) for a, b in drawn]
     for x, y in leg.coords:
         assert (round(y, 5), round(x, 5)) in drawn
     # A leg stored end to start is turned around: the path runs station -> V1 -> V2 -> V3 -> station.
@@ -368,55 +446,169 @@ def test_routes_follow_the_legs_and_are_oriented(data: maps.MapData) -> None:
 def test_missing_legs_are_drawn_straight_and_noted() -> None:
     page = maps.render_overview(build_map_data(with_legs=False))
     assert "garis lurus" in page
-    assert _count(page, '"className": "route-line"') == 2
+    routes = page_data(page)["routes"]
+    assert [r["approximate"] for r in routes] == [True, True]
+    assert [len(mapdata.decode_line(r["path"])) for r in routes] == [5, 4]  # stops and back
 
 
 def test_english(data: maps.MapData) -> None:
     page = maps.render_overview(data, lang="en")
-    assert ">Navigate</a>" in page and ">Arrive<" in page and "Not visited tonight" in page
+    popups = _popups(page_data(page))
+    assert ">Navigate</a>" in popups and ">Arrive<" in popups and "Not visited tonight" in popups
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     squad = maps.render_squad(data, "R02", lang="en")
     assert "Stop list" in squad and ">Navigasi<" not in squad
+    assert page_data(squad)["t"]["osm"] == "OpenStreetMap (needs internet)"
+
+
+# --------------------------------------------------------------------------- the base map
+
+
+def test_encoded_lines_round_trip() -> None:
+    line = [(-8.05, 111.71), (-8.05123, 111.70001), (-8.05123, 111.70001), (-7.9, 111.8)]
+    code = mapdata.encode_line(line)
+    assert code[:2] == [-805000, 11171000]
+    assert mapdata.decode_line(code) == [line[0], line[1], line[3]]  # the repeat dropped
+
+
+def test_base_roads_are_the_legs_without_a_road_file(data: maps.MapData) -> None:
+    roads = mapdata.base_roads(data)
+    assert len(roads) == sum(len(legs) for legs in data.legs.values())
+    near = mapdata.roads_near(data, [[(-8.131, 111.602)]], buffer_m=300, simplify_m=1)
+    # Only the Pule legs reach within 300 m of V4; they are clipped to that circle.
+    assert near["major"] == [] and near["minor"]
+    for code in near["minor"]:
+        for lat, lon in mapdata.decode_line(code):
+            assert abs(lat + 8.131) < 0.0035 and abs(lon - 111.602) < 0.0035
+
+
+def test_roads_from_the_road_file_are_clipped_and_classed(data: maps.MapData) -> None:
+    roads = gpd.GeoDataFrame(
+        {"highway": ["primary", "residential", "track"]},
+        geometry=[
+            LineString([(111.60, -8.20), (111.60, -8.00)]),  # through Pule, north-south
+            LineString([(111.59, -8.131), (111.61, -8.131)]),  # past V4
+            LineString([(111.90, -8.30), (111.95, -8.30)]),  # far away
+        ],
+        crs="EPSG:4326",
+    )
+    with_roads = maps.MapData(**{**data.__dict__, "roads": roads.to_crs(32749)})
+    near = mapdata.roads_near(with_roads, [[(-8.131, 111.602)]], buffer_m=500, simplify_m=1)
+    assert len(near["major"]) == 1 and len(near["minor"]) == 1
+    major = mapdata.decode_line(near["major"][0])
+    assert max(abs(lat + 8.131) for lat, _ in major) < 0.0047  # clipped to about 500 m
+    page = page_data(maps.render_squad(with_roads, "R02"))
+    assert len(page["roads"]["major"]) == 1 and len(page["roads"]["minor"]) == 1
+
+
+def test_road_frame_reads_a_road_file(tmp_path: Path) -> None:
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(crs="EPSG:4326")
+    graph.add_node(1, x=111.60, y=-8.10)
+    graph.add_node(2, x=111.61, y=-8.10)
+    graph.add_node(3, x=111.61, y=-8.11)
+    graph.add_edge(1, 2, highway="secondary", length=1100.0, oneway=False)
+    graph.add_edge(2, 1, highway="secondary", length=1100.0, oneway=False)
+    graph.add_edge(2, 3, highway="residential", length=1100.0, oneway=True)
+    path = tmp_path / "roads.graphml"
+    nx.write_graphml(graph, path)
+    frame = mapdata.road_frame(path)
+    assert sorted(frame["highway"]) == ["residential", "secondary"]  # both directions once
+    assert frame.crs.equals("EPSG:4326")
+
+
+# --------------------------------------------------------------------------- navigation links
+
+
+def test_travel_mode_of_a_vehicle() -> None:
+    assert mapdata.travel_mode("mobil") == "driving"
+    assert mapdata.travel_mode("motor") is None  # no documented two-wheeler mode in Maps URLs
+    assert mapdata.travel_mode("Sepeda motor") is None
+    assert mapdata.travel_mode("jalan kaki") == "walking"
+    assert mapdata.travel_mode(None) == "driving"
+
+
+def test_route_links_hold_at_most_three_waypoints() -> None:
+    points = [(-8.0 - i / 100, 111.7) for i in range(9)]
+    links = mapdata.google_maps_route_urls(points, mode=None)
+    assert [(a, b) for a, b, _ in links] == [(1, 4), (5, 8), (9, 9)]
+    first = links[0][2]
+    assert first.startswith("https://www.google.com/maps/dir/?api=1&destination=-8.030000,111.7")
+    assert "waypoints=-8.000000,111.700000%7C-8.010000,111.700000%7C-8.020000,111.700000" in first
+    assert "travelmode" not in first and "origin=" not in first  # from where the phone is
+    assert "waypoints" not in links[2][2]
+    assert all(u.count("%7C") <= 2 for _, _, u in links)
+    car = mapdata.google_maps_route_urls(points[:2], mode="driving")
+    assert car[0][2].endswith("&travelmode=driving")
+
+
+def test_geo_uri_label_is_encoded() -> None:
+    uri = mapdata.geo_uri(-8.1, 111.6, "Warkop (Pak) & <b>")
+    assert (
+        uri == "geo:-8.100000,111.600000?q=-8.100000,111.600000(Warkop%20%20Pak%20%20%26%20%3Cb%3E)"
+    )
+
+
+def test_squad_page_hands_the_route_over(squad2: str, data: maps.MapData) -> None:
+    # R02 rides a motorbike: no travelmode; its two stops and the way back fit in one link.
+    links = re.findall(r'class="wk-nav wk-route-link" href="([^"]+)"[^>]*>([^<]+)<', squad2)
+    assert len(links) == 1
+    url, text = links[0]
+    assert text == "Kunjungan 1 s/d kembali ke pos"
+    assert "destination=-8.130000,111.600000" in url  # back at Polsek Pule
+    assert "waypoints=-8.131000,111.602000%7C-8.142000,111.615000" in url
+    assert "travelmode" not in url
+    rows = re.findall(r'<a class="wk-nav" href="([^"]+)"', squad2)
+    assert rows and all("travelmode" not in r and "dir_action=navigate" in r for r in rows)
 
 
 # --------------------------------------------------------------------------- squad map
 
 
 def test_squad_map_has_only_its_own_stops(squad1: str, squad2: str) -> None:
-    assert _count(squad1, '"className": "stop-marker"') == 3
-    assert _count(squad2, '"className": "stop-marker"') == 2
-    assert _count(squad1, '"className": "route-line"') == 1
+    one, two = page_data(squad1), page_data(squad2)
+    assert len(one["routes"]) == 1 and len(_stops(one)) == 3 and len(_stops(two)) == 2
     assert "Angkringan Mbak Sri" not in squad1 and "Warkop Cak Dul" not in squad1
     assert "Kopi Pak Min" not in squad2 and "Regu 1 Samapta" not in squad2
     assert "Polsek Pule" in squad2 and "Polres Trenggalek" not in squad2
+    assert [s["own"] for s in two["stations"]] == [True]  # Polres is out of R02's area
 
 
 def test_squad_map_has_no_incidents_reasons_or_dropped(squad1: str) -> None:
+    assert "simpleheat" not in squad1  # leaflet.heat is not inlined
     for absent in (
-        "heatLayer",
-        "leaflet_heat",
         "-8.05111",
         "alasan V",
         "kerawanan tinggi",
         "Kafe Rahasia Tinggi",
-        "dropped-marker",
-        "L.control.layers",
         "alert(3)",
     ):
         assert absent not in squad1, absent
+    doc = page_data(squad1)
+    assert "heat" not in doc and "dropped" not in doc and "fills" not in doc
+    assert all(set(d) == {"rings", "at", "label"} for d in doc["desa"])  # no kerawanan either
 
 
 def test_squad_panel_lists_stops_in_order_times_first(squad1: str) -> None:
     rows = re.findall(
-        r'<li class="wk-stop" data-marker="(marker_\w+)".*?<div class="wk-time">(\d\d:\d\d)',
+        r'<li class="wk-stop" data-squad="R01" data-venue="(\w+)" data-order="(\d+)".*?'
+        r'<div class="wk-time">(\d\d:\d\d).*?<div class="checkin-slot"></div>\s*</li>',
         squad1,
         re.S,
     )
-    assert [t for _, t in rows] == ["19:10", "20:00", "21:00"]
-    for name, _ in rows:  # the rows point at markers that exist on the map
-        assert f"var {name} = L.marker(" in squad1
+    assert rows == [("V1", "1", "19:10"), ("V2", "2", "20:00"), ("V3", "3", "21:00")]
     assert "Shift 19:00-02:00" in squad1
     assert 'name="viewport"' in squad1
     assert "destination=-8.068000,111.701000" in squad1
+
+
+def test_squad_page_appends_the_checkin_block(
+    data: maps.MapData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(maps, "checkin_block", lambda d, sid, *, lang: f"<div id=ck>{sid}</div>")
+    page = maps.render_squad(data, "R02")
+    assert page.index("</section>") < page.index("<div id=ck>R02</div>") < page.index("wk-data")
 
 
 def test_squad_without_stops_gets_an_empty_map(data: maps.MapData) -> None:
@@ -424,7 +616,9 @@ def test_squad_without_stops_gets_an_empty_map(data: maps.MapData) -> None:
     empty = maps.MapData(**{**data.__dict__, "squads": (*data.squads, squad)})
     page = maps.render_squad(empty, "R03")
     assert "Tidak ada kunjungan terjadwal" in page
-    assert '"className": "stop-marker"' not in page and '"className": "route-line"' not in page
+    doc = page_data(page)
+    assert doc["routes"][0]["stops"] == [] and doc["routes"][0]["path"] == []
+    assert doc["bounds"] is None and 'wk-route-link" href' not in page
     with pytest.raises(KeyError):
         maps.render_squad(data, "NOPE")
 
@@ -459,7 +653,7 @@ def test_write_maps_writes_all_files_atomically(tmp_path: Path, data: maps.MapDa
     files = maps.write_maps(data, out, lang="id")
     assert [p.name for p in files] == ["index.html", "regu-R01.html", "regu-R02.html"]
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "regu-R01.html", "regu-R02.html"]
-    assert files[1].stat().st_size < 1_000_000 and files[0].stat().st_size < 5_000_000
+    assert files[1].stat().st_size < 400_000 and files[0].stat().st_size < 1_500_000
     before = {p.name: p.read_bytes() for p in files}
 
     def boom(*args: object, **kwargs: object) -> str:
@@ -492,3 +686,6 @@ def test_any_venue_name_is_shown_as_text_only(name: str, data: maps.MapData) -> 
     assert not set("<>`$\\") & set(escaped)
     assert escaped in page
     assert html.unescape(escaped) == " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", name).split())
+    # The JSON document stays one valid document whatever the name holds.
+    doc = page_data(page)
+    assert escaped in doc["routes"][0]["stops"][0]["popup"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from typing import Any
@@ -18,7 +17,14 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from render.conftest import make_night_result
-from render.test_maps import DESA_NAME, PRESENCE, PRESENCE_STATE, SCRIPT_REASON, build_map_data
+from render.test_maps import (
+    DESA_NAME,
+    PRESENCE,
+    PRESENCE_STATE,
+    SCRIPT_REASON,
+    build_map_data,
+    page_data,
+)
 from shapely.geometry import box
 
 from planner.render import mapdata, maps, presence, sheets
@@ -226,45 +232,27 @@ def test_csv_before_the_presence_columns_has_the_reasons_only() -> None:
 # --------------------------------------------------------------------------- the presence layer
 
 
-def _geojson_blobs(page: str) -> list[dict[str, Any]]:
-    """Every FeatureCollection folium embedded (``geo_json_…_add({...})``)."""
-    decoder = json.JSONDecoder()
-    out = []
-    for m in re.finditer(r"geo_json_\w+_add\((?=\{)", page):
-        doc, _ = decoder.raw_decode(page, m.end())
-        out.append(doc)
-    return out
-
-
 def _presence_props(page: str) -> list[dict[str, Any]]:
-    blobs = [b for b in _geojson_blobs(page) if b.get("features")]
-    props = [f["properties"] for b in blobs for f in b["features"]]
-    return [p for p in props if "presence_state" in p]
+    """The desa of the page's JSON document that carry a presence state."""
+    return [d for d in page_data(page)["desa"] if "presence_state" in d]
 
 
 def test_overview_colours_each_desa_by_its_presence_state() -> None:
     page = maps.render_overview(build_map_data())
     props = _presence_props(page)
-    by_desa = {p["desa"]: p for p in props}
+    by_desa = {p["label"]: p for p in props}
     assert len(by_desa) == len(DESA_NAME)
     for code, state in PRESENCE_STATE.items():
-        got = by_desa[DESA_NAME[code].replace("<", "&lt;").replace(">", "&gt;")]
+        got = by_desa[DESA_NAME[code]]
         assert got["presence_state"] == state
         assert got["presence_colour"] == presence.PRESENCE_COLOURS[state]
-    # The style folium compiled: each state's class with its colour.
-    styles = dict(
-        re.findall(r'"className": "wk-presence wk-presence-(\w+)"[^}]*"fillColor": "([^"]+)"', page)
-    )
-    assert styles == {s: presence.PRESENCE_COLOURS[s] for s in PRESENCE_STATE.values()}
     # A choice of one desa fill in the layer control, kerawanan shown, presence not yet.
-    for name in ("Warna desa: kerawanan", "Warna desa: kehadiran", "Warna desa: tidak ada"):
-        assert f'"{name}"' in page
-    stylers = dict(
-        re.findall(r"function (geo_json_\w+)_styler\(feature\) \{(.*?)\n {8}\}", page, re.S)
-    )
-    shown = {name for name in stylers if f"{name}.addTo(" in page}
-    assert {"wk-presence" in body for name, body in stylers.items() if name in shown} == {False}
-    assert any("wk-presence" in body for body in stylers.values())
+    fills = page_data(page)["fills"]
+    assert fills == {
+        "kerawanan": "Warna desa: kerawanan",
+        "presence": "Warna desa: kehadiran",
+        "none": "Warna desa: tidak ada",
+    }
     # The legend, in the map's language, best state first.
     legend = re.findall(r'<div class="wk-presence-key">.*?</span>(.*?)</div>', page)
     assert legend == [
@@ -277,7 +265,7 @@ def test_overview_colours_each_desa_by_its_presence_state() -> None:
 
 
 def test_overview_tooltip_gives_days_target_and_tonight_visits(pule3: MapData) -> None:
-    props = {p["desa"]: p["presence"] for p in _presence_props(maps.render_overview(pule3))}
+    props = {p["label"]: p["presence"] for p in _presence_props(maps.render_overview(pule3))}
     assert props["Sumbergedong"] == (
         "Desa Sumbergedong (tinggi): terakhir 7 hari lalu, target 3 hari; malam ini 1 kunjungan"
     )
@@ -286,14 +274,15 @@ def test_overview_tooltip_gives_days_target_and_tonight_visits(pule3: MapData) -
     )
     assert props["Ngantru"].endswith("malam ini tidak ada kunjungan")  # V2 moved to Pule
     english = {
-        p["desa"]: p["presence"] for p in _presence_props(maps.render_overview(pule3, lang="en"))
+        p["label"]: p["presence"] for p in _presence_props(maps.render_overview(pule3, lang="en"))
     }
     assert english["Sumbergedong"] == (
         "Desa Sumbergedong (high): last visit 7 days ago, target 3 days; 1 visit tonight"
     )
     assert english["Pule"].endswith("never visited, target 2 days; 3 visits tonight")
     page = maps.render_overview(pule3, lang="en")
-    assert '"Desa colour: presence"' in page and "Presence in the desa" in page
+    assert page_data(page)["fills"]["presence"] == "Desa colour: presence"
+    assert "Presence in the desa" in page
     legend = re.findall(r'<div class="wk-presence-key">.*?</span>(.*?)</div>', page)
     assert legend[0] == "Within target" and legend[3] == "Never visited"
 
@@ -310,18 +299,18 @@ def test_a_desa_without_scored_venues_has_no_presence_data() -> None:
     assert {c: found[c].state for c in PRESENCE_STATE} == PRESENCE_STATE
     assert found["D1"].days == pytest.approx(PRESENCE["D1"][0])
     page = maps.render_overview(MapData(**{**data.__dict__, "desa": desa}))
-    kosong = next(p for p in _presence_props(page) if p["desa"] == "Kosong")
+    kosong = next(p for p in _presence_props(page) if p["label"] == "Kosong")
     assert kosong["presence_state"] == "no_data"
     assert "tidak ada data kehadiran" in kosong["presence"]
-    assert '"className": "wk-presence wk-presence-no_data"' in page
 
 
 def test_no_presence_layer_before_the_presence_columns() -> None:
     page = maps.render_overview(build_map_data(with_presence=False))
     assert _presence_props(page) == []
-    assert "wk-presence" not in page and "Warna desa: kehadiran" not in page
+    assert page_data(page)["fills"]["presence"] is None
+    assert "wk-presence-key" not in page and "Warna desa: kehadiran" not in page
     assert "Kehadiran di desa" not in page  # no legend either
-    assert "Warna desa: kerawanan" in page
+    assert page_data(page)["fills"]["kerawanan"] == "Warna desa: kerawanan"
 
 
 def test_an_overdue_desa_is_named_once_where_the_reasons_are_shown() -> None:
