@@ -69,7 +69,7 @@ class _Known:
     """``station_id`` → (kind, kecamatan), for the default area of a Polsek squad."""
     kecamatan: set[str] | None
     seen: dict[str, int] = field(default_factory=dict)
-    """``squad_id`` → the block that used it first (filled while reading)."""
+    """``squad_id`` (case-folded) → the block that used it first (filled while reading)."""
 
 
 def collect_roster(
@@ -216,24 +216,45 @@ def _squad_id(
     entry: dict[str, object],
     seen: dict[str, int],
 ) -> str:
-    """The block's ``squad_id``; a blank or repeated one is reported."""
+    """The block's ``squad_id``; a blank, unsafe or repeated one is reported.
+
+    An id names the squad's phone map (``regu-<id>.html``) and route sheet, so it must be
+    :data:`SQUAD_ID_PATTERN` (letters, digits, ``-`` and ``_``; at most 40) and unique
+    ignoring case (``R01`` and ``r01`` would be one file on Windows): never two squads to one
+    file.
+    """
     squad_id = str(entry.get("squad_id", "")).strip()
     if "squad_id" not in entry:
         return squad_id
+    key = squad_id.casefold()
     if not squad_id:
         bag.add(column=f"{where}.squad_id", value=entry["squad_id"], expected=MISSING)
-    elif squad_id in seen:
+    elif not SQUAD_ID_PATTERN.fullmatch(squad_id):
+        bag.add(column=f"{where}.squad_id", value=squad_id, expected=_UNSAFE_ID)
+    elif key in seen:
         bag.add(
             column=f"{where}.squad_id",
             value=squad_id,
             expected=msg(
-                f"squad_id yang unik (sudah dipakai oleh squad[{seen[squad_id]}])",
-                f"a unique squad_id (already used by squad[{seen[squad_id]}])",
+                f"squad_id yang unik, tanpa membedakan huruf besar/kecil (sudah dipakai oleh "
+                f"squad[{seen[key]}])",
+                f"a unique squad_id, ignoring case (already used by squad[{seen[key]}])",
             ),
         )
     else:
-        seen[squad_id] = n
+        seen[key] = n
     return squad_id
+
+
+SQUAD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+"""The safe set of a ``squad_id`` (docs/dataset.md): it becomes a file name as written."""
+
+_UNSAFE_ID = msg(
+    "squad_id dari huruf, angka, - dan _ saja (tanpa spasi, / atau titik; paling panjang 40), "
+    "mis. R01 atau PS-TUGU-1: nama berkas peta regu dibuat darinya",
+    "a squad_id of letters, digits, - and _ only (no spaces, / or dots; at most 40), e.g. R01 "
+    "or PS-TUGU-1: it names the squad's map file",
+)
 
 
 def _check_station(
@@ -322,4 +343,4 @@ def _area(
     return area
 
 
-__all__ = ["collect_roster", "read_roster"]
+__all__ = ["SQUAD_ID_PATTERN", "collect_roster", "read_roster"]
