@@ -36,7 +36,7 @@ CHECKIN_TEXT: dict[str, Msg] = {
     ),
     "via": msg("Kirim laporan lewat", "Send the report with"),
     "whatsapp": msg("WhatsApp", "WhatsApp"),
-    "copy": msg("Salin teks", "Copy text"),
+    "copy_text": msg("Salin teks", "Copy text"),
     "copied": msg(
         "Teks disalin. Tempel di WhatsApp ke piket Polres.",
         "Text copied. Paste it into WhatsApp to the Polres duty desk.",

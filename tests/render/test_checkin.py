@@ -49,6 +49,7 @@ def test_the_block_carries_the_night_the_plan_and_the_stops(data: maps.MapData) 
     assert got["stops"][0]["name"] == VENUES["V1"][0]
     assert got["stops"][1]["name"] == NAME  # the exact name, for the report's nama line
     assert got["t"]["send"] == "Kirim laporan"
+    assert ">Salin teks</button>" in html and "method" not in html  # labels, not dict methods
     assert len(html.encode()) < 40_000
 
 

@@ -193,6 +193,9 @@ def test_check_in_survives_a_reload_and_the_report_reaches_the_next_night(
             " writeText: t => { window.__copied = t; return Promise.resolve(); } }})"
         )
         page.locator("#ck-send").click()
+        assert page.locator("#ck-sheet .ck-ways").inner_text().split() == [
+            "WhatsApp", "Salin", "teks"
+        ]  # fmt: skip
         page.locator("#ck-copy").click()
         page.wait_for_function("typeof window.__copied === 'string'")
         assert page.evaluate("window.__copied") == shared
