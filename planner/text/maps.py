@@ -37,6 +37,7 @@ MAP_TEXT: dict[str, Msg] = {
     "station_symbol": msg("Polres / Polsek", "Polres / Polsek station"),
     "dropped_symbol": msg("Prioritas tinggi, tidak dikunjungi", "High priority, not visited"),
     "kecamatan_border": msg("Batas kecamatan", "Kecamatan border"),
+    "road_symbol": msg("Jalan utama / jalan lain (dataset)", "Main / other roads (dataset)"),
     "stop_list": msg("Daftar kunjungan", "Stop list"),
     "shift": msg("Shift", "Shift"),
     "leave": msg("berangkat", "leave"),

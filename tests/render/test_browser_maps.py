@@ -57,6 +57,32 @@ def _layer(page: Any, text: str) -> None:
     page.locator(".leaflet-control-layers label", has_text=text).click()
 
 
+def _assert_stops_clear(page: Any) -> None:
+    """Every stop marker is inside the map and clear of the map's controls."""
+    map_box = page.locator(".wk-map").bounding_box()
+    assert map_box is not None
+    controls = [
+        page.locator(sel).bounding_box()
+        for sel in (".leaflet-control-zoom", ".wk-buttons", ".leaflet-control-layers")
+    ]
+    markers = page.locator(".stop-marker")
+    assert markers.count() > 0
+    for i in range(markers.count()):
+        m = markers.nth(i).bounding_box()
+        assert m is not None
+        assert map_box["x"] <= m["x"] and m["x"] + m["width"] <= map_box["x"] + map_box["width"]
+        assert map_box["y"] <= m["y"] and m["y"] + m["height"] <= map_box["y"] + map_box["height"]
+        for c in controls:
+            assert c is not None
+            apart = (
+                m["x"] >= c["x"] + c["width"]
+                or m["x"] + m["width"] <= c["x"]
+                or m["y"] >= c["y"] + c["height"]
+                or m["y"] + m["height"] <= c["y"]
+            )
+            assert apart, (i, m, c)
+
+
 def test_overview_offline(
     written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
 ) -> None:
@@ -187,26 +213,7 @@ def test_squad_map_on_a_phone_offline(
     # Each stop says what it means for its desa (V1: Sumbergedong, overdue).
     assert rows.first.locator(".wk-desa-line").inner_text() == "target 3 hari, terakhir 7 hari lalu"
 
-    # Every stop is inside the map and clear of the controls.
-    controls = [
-        page.locator(sel).bounding_box()
-        for sel in (".leaflet-control-zoom", ".wk-buttons", ".leaflet-control-layers")
-    ]
-    markers = page.locator(".stop-marker")
-    for i in range(markers.count()):
-        m = markers.nth(i).bounding_box()
-        assert m is not None
-        assert map_box["x"] <= m["x"] and m["x"] + m["width"] <= map_box["x"] + map_box["width"]
-        assert map_box["y"] <= m["y"] and m["y"] + m["height"] <= map_box["y"] + map_box["height"]
-        for c in controls:
-            assert c is not None
-            apart = (
-                m["x"] >= c["x"] + c["width"]
-                or m["x"] + m["width"] <= c["x"]
-                or m["y"] >= c["y"] + c["height"]
-                or m["y"] + m["height"] <= c["y"]
-            )
-            assert apart, (i, m, c)
+    _assert_stops_clear(page)
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "regu-R01-360.png"))
@@ -226,6 +233,31 @@ def test_squad_map_on_a_phone_offline(
     # Pinch-zoom is not forbidden by the page.
     assert "user-scalable" not in page.locator('meta[name="viewport"]').get_attribute("content")
     _assert_clean(offline)
+
+
+def test_the_osm_layer_is_a_remembered_choice(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    _, files = written
+    offline = sealed_page(**PHONE)
+    page = offline.page
+    _open(offline, files[1])
+    assert offline.router.refused == [] and page.locator(".leaflet-tile").count() == 0
+    _layer(page, "OpenStreetMap")
+    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    # Reopened on this phone: the tiles come back on by themselves (and are asked for).
+    asked = offline.router.tiles
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    assert offline.router.tiles > asked
+    _layer(page, "OpenStreetMap")
+    page.wait_for_selector(".leaflet-tile", state="detached")
+    asked = offline.router.tiles
+    page.reload()
+    page.wait_for_function("document.documentElement.classList.contains('wk-ready')")
+    page.wait_for_timeout(300)
+    assert offline.router.tiles == asked and page.locator(".leaflet-tile").count() == 0
+    assert offline.page_errors == [] and offline.dialogs == []
 
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -281,6 +313,7 @@ def test_demo_night_maps_offline(
     assert phone.page.locator(".wk-stop[data-order]").count() == len(busiest.stops)
     assert phone.page.locator("path.wk-road").count() >= 1
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
+    _assert_stops_clear(phone.page)
     phone.page.screenshot(path=str(SHOTS / f"demo-{squad_file.stem}-360.png"))
     _assert_clean(phone)
 
