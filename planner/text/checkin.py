@@ -67,10 +67,14 @@ CHECKIN_TEXT: dict[str, Msg] = {
         "Stop {n}: jam selesai harus setelah jam tiba",
         "Stop {n}: done must be after arrived",
     ),
-    "share_title": msg("Laporan patroli {squad} {night}", "Patrol report {squad} {night}"),
+    "err_night": msg(
+        "Stop {n}: jam tiba {time} bukan malam {night} (jam HP salah, atau halaman malam lain?)",
+        "Stop {n}: arrived {time} is not on the night of {night} (the phone's clock wrong, or "
+        "another night's page?)",
+    ),
     "stop": msg("Stop", "Stop"),
 }
-"""Every label of the block; ``{n}``, ``{m}``, ``{squad}`` and ``{night}`` are filled in the page."""
+"""Every label of the block; ``{n}``, ``{m}``, ``{time}`` and ``{night}`` are filled in the page."""
 
 
 def checkin_labels(lang: Lang) -> dict[str, str]:

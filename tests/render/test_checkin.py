@@ -4,6 +4,7 @@ in Chromium, that it refuses to send what the importer would refuse."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from render.test_maps import VENUES, build_map_data
 
 from planner.config import Settings
+from planner.domain import WIB
 from planner.history import report as rp
 from planner.render import checkin, maps
 
@@ -120,18 +122,27 @@ def test_the_page_refuses_to_send_what_the_import_refuses(
         two = page.locator('li[data-order="2"] .checkin-slot')
         two.locator("summary").click()
         two.locator("input[type=number]").fill("4")  # a form filled, Arrived not pressed
+        page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 13, 5, tzinfo=WIB))  # next day
         one.locator(".ck-arrive").click()
         one.locator("summary").click()
         one.locator(".ck-item textarea").fill("lampu mati")  # a complaint without a category
         page.locator("#ck-send").click()
         problems = page.locator("#ck-errors li").all_inner_texts()
         assert problems == [
+            "Stop 1: arrived 2026-11-29 13:05 is not on the night of 2026-11-28 (the phone's "
+            "clock wrong, or another night's page?)",
             "Stop 1: fill in both the category and the complaint",
             "Stop 2: filled in but Arrived was not pressed",
         ]
         assert page.evaluate("window.__shared") is None
 
         page.locator("#ck-close").click()
+        page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 0, 20, tzinfo=WIB))
+        clock = one.locator("label.ck-done input")
+        clock.fill("23.50")  # typed over: on the night, 24-hour, a dot as well as a colon
+        clock.press("Enter")
+        clock.blur()
+        assert clock.input_value() == "23:50"
         one.locator(".ck-item select").first.select_option("infrastruktur")
         two.locator("input[type=number]").fill("")
         one.locator(".ck-leave").click()
@@ -139,6 +150,9 @@ def test_the_page_refuses_to_send_what_the_import_refuses(
         page.wait_for_function("typeof window.__shared === 'string'")
         [report] = rp.parse_reports(page.evaluate("window.__shared"), file="x")
         assert [v.venue_id for v in report.visits] == ["V1"]
+        assert (report.visits[0].arrived, report.visits[0].left) == (
+            "2026-11-28T23:50+07:00", "2026-11-29T00:20+07:00"
+        )  # fmt: skip
         assert report.visits[0].items == (rp.ReportItem("infrastruktur", "lampu mati"),)
         assert page.evaluate("window.__xss") is None
         assert errors == [] and refused == []
