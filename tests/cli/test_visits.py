@@ -280,3 +280,23 @@ def test_a_report_is_checked_against_the_plan_folder(
     assert res.exit_code == EXIT_BAD_INPUT and cells(res.output, "--date")[3] == "2026-11-30"
     res = _stdin([*base, "--plan", str(planned.folder / "plan.json")], ours)
     assert res.exit_code == 0, res.output
+
+
+def test_no_file_at_a_terminal_says_what_to_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from planner.cli import visits
+    from planner.errors import PlannerError
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal("never read"))
+    with pytest.raises(PlannerError) as err:
+        visits._read_source(None)
+    assert "planner visits import - < laporan.txt" in err.value.render("id")
+    assert "paste the phone's report on standard input" in err.value.render("en")
+    monkeypatch.setattr(sys, "stdin", Terminal("pasted"))
+    assert visits._read_source(Path("-")) == ("stdin", "pasted", None)  # '-' reads even so
