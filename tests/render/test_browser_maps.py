@@ -321,3 +321,48 @@ def test_demo_night_maps_offline(
 def _roster_order(result: Any) -> list[Any]:
     by_id = {r.squad_id: r for r in result.plan.routes}
     return [by_id[s.squad_id] for s in result.squads if s.squad_id in by_id]
+
+
+HOSTILE_SQUAD = "</script><img src=x onerror=alert('squad')>"
+HOSTILE_STATION = "<img src=x onerror=alert('station')>"
+HOSTILE_DESA = "</script><script>alert('desa')</script>"
+
+
+def test_hostile_names_stay_text(
+    tmp_path: Path, sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    import dataclasses
+
+    data = build_map_data()
+    squads = tuple(
+        dataclasses.replace(s, name=HOSTILE_SQUAD) if s.squad_id == "R01" else s
+        for s in data.squads
+    )
+    stations = data.stations.copy()
+    stations.loc[stations.station_id == "POLRES", "name"] = HOSTILE_STATION
+    desa = data.desa.copy()
+    desa.loc[desa.desa_code == "D1", "desa"] = HOSTILE_DESA
+    venues = data.venues.copy()
+    venues.loc[venues.venue_id == "V1", "desa"] = HOSTILE_DESA
+    hostile = maps.MapData(
+        **{**data.__dict__, "squads": squads, "stations": stations, "desa": desa, "venues": venues}
+    )
+    files = maps.write_maps(hostile, tmp_path, lang="id")
+    for path, viewport in ((files[0], {"width": 1366, "height": 800}), (files[1], None)):
+        offline = sealed_page(**({"viewport": viewport} if viewport else PHONE))
+        page = offline.page
+        _open(offline, path)
+        if path == files[1]:
+            assert page.locator(".wk-head h1").inner_text() == f"{HOSTILE_SQUAD} (R01)"
+            assert HOSTILE_DESA in page.locator(".wk-stop[data-order='1'] .wk-what").inner_text()
+        names = page.locator(".wk-desa-name").all_inner_texts()
+        assert HOSTILE_DESA in names
+        page.locator(".station-marker").first.dispatch_event("click")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert HOSTILE_STATION in popup.inner_text()
+        assert (
+            page.locator(".leaflet-popup-content img, .wk-panel img, .wk-summary img").count() == 0
+        )
+        page.wait_for_timeout(200)
+        _assert_clean(offline)
