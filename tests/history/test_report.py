@@ -212,3 +212,24 @@ def test_a_corrected_report_conflicts_unless_replaced(known, store) -> None:
     with pytest.raises(InputError):
         rp.commit(store, prepared)
     assert rp.commit(store, prepared, replace=True).visits_replaced == 1
+
+
+@given(st.text())
+def test_any_text_is_read_or_refused_never_crashes(text: str) -> None:
+    try:
+        rp.parse_reports(text, file="x")
+    except InputError as exc:
+        assert exc.problems
+
+
+@given(st.data())
+def test_a_changed_character_is_refused_or_changes_nothing(data: st.DataObject) -> None:
+    text = rp.format_report(FULL)
+    at = data.draw(st.integers(0, len(text) - 1))
+    new = data.draw(st.characters(codec="utf-8"))
+    changed = text[:at] + new + text[at + 1 :]
+    try:
+        got = rp.parse_reports(changed, file="x")
+    except InputError:
+        return
+    assert got == [FULL]  # only what a chat app may change (spaces, line ends) was changed
