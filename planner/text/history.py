@@ -31,7 +31,7 @@ HELP_IMPORT_SOURCE = (
     "CSV/XLSX (templat kunjungan atau lembar rencana) atau laporan WARKOP-LAPORAN dari HP "
     "(berkas .txt); '-' atau tanpa berkas: laporan ditempel lewat standard input"
 )
-HELP_IMPORT_DATE = "tolak laporan HP dari malam lain (YYYY-MM-DD)"
+HELP_IMPORT_DATE = "tolak laporan HP atau baris templat dari malam lain (YYYY-MM-DD)"
 HELP_IMPORT_PLAN = "folder malam (maps/<tanggal>) atau plan.json: tolak laporan malam/rencana lain"
 NO_IMPORT_SOURCE = msg(
     "Tidak ada yang diimpor: berikan berkas (planner visits import laporan.txt) atau tempel "

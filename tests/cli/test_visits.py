@@ -300,3 +300,20 @@ def test_no_file_at_a_terminal_says_what_to_give(monkeypatch: pytest.MonkeyPatch
     assert "paste the phone's report on standard input" in err.value.render("en")
     monkeypatch.setattr(sys, "stdin", Terminal("pasted"))
     assert visits._read_source(Path("-")) == ("stdin", "pasted", None)  # '-' reads even so
+
+
+def test_date_refuses_a_template_row_of_another_night(
+    demo: Demo, invoke: Invoke, template: Path, store: Path
+) -> None:
+    _append_visit(template)
+    row = _append_visit(template, tanggal="2026-11-03", venue_id="V0002")
+    args = ("visits", "import", template, "-d", demo.path, "--store", store, "-q")
+    res = invoke(*args, "--date", "2026-11-02")
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+    assert cells(res.output, "templat.csv")[:4] == [
+        "templat.csv",
+        str(row),
+        "tanggal",
+        "2026-11-03",
+    ]
+    assert not store.exists()
