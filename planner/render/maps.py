@@ -124,7 +124,8 @@ def _script(folder: str, name: str) -> str:
 @cache
 def _leaflet_css() -> str:
     """Leaflet's stylesheet with its layer-control icons as data URIs and no default-marker
-    image (the pages draw their own markers): nothing in it makes a request."""
+    image (the pages draw their own markers): nothing in it makes a request. (Its licence
+    travels with leaflet.js in the same page.)"""
     folder = VENDORED["leaflet"][1]
     css = _asset(folder, "leaflet.css")
     for name in ("layers-2x.png", "layers.png"):
@@ -135,13 +136,20 @@ def _leaflet_css() -> str:
     return css
 
 
+def _licensed(name: str, file: str) -> str:
+    """A vendored script with its package's licence in front (the page is a copy of it)."""
+    version, folder = VENDORED[name]
+    licence = _asset(folder, "LICENSE").strip()
+    if "*/" in licence:
+        raise ValueError(f"{folder}/LICENSE cannot sit in a comment")
+    return f"/*! {name} {version}\n{licence}\n*/\n{_script(folder, file)}"
+
+
 @cache
 def _scripts(heat: bool) -> tuple[str, ...]:
-    leaflet = VENDORED["leaflet"][1]
-    textpath = VENDORED["leaflet-textpath"][1]
-    out = [_script(leaflet, "leaflet.js"), _script(textpath, "leaflet.textpath.js")]
+    out = [_licensed("leaflet", "leaflet.js"), _licensed("leaflet-textpath", "leaflet.textpath.js")]
     if heat:
-        out.append(_script(VENDORED["leaflet.heat"][1], "leaflet-heat.js"))
+        out.append(_licensed("leaflet.heat", "leaflet-heat.js"))
     return tuple(out)
 
 

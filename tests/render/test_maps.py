@@ -310,12 +310,16 @@ def test_pinch_zoom_is_allowed(squad1: str) -> None:
     assert "user-scalable" not in viewport.group(1) and "maximum-scale" not in viewport.group(1)
 
 
-def test_vendored_assets_are_pinned_and_licensed() -> None:
+def test_vendored_assets_are_pinned_and_licensed(overview: str, squad1: str) -> None:
     root = Path(maps.__file__).parent / "assets"
     for name, (version, folder) in maps.VENDORED.items():
         assert folder == f"{name}-{version}"
-        assert (root / folder / "LICENSE").read_text().strip()
+        licence = (root / folder / "LICENSE").read_text().strip()
+        assert licence
         assert f"| {name} | {version} |" in (root / "README.md").read_text()
+        # Each page is a copy of what it inlines: the licence travels with it.
+        assert f"/*! {name} {version}\n{licence}" in overview
+    assert "/*! leaflet-textpath 1.2.3" in squad1 and "/*! leaflet.heat" not in squad1
 
 
 def test_the_json_cannot_close_its_script() -> None:
