@@ -23,7 +23,7 @@ CHECKIN_TEXT: dict[str, Msg] = {
     "add_item": msg("+ Tambah keluhan", "+ Add a complaint"),
     "remove_item": msg("Hapus keluhan", "Remove complaint"),
     "send": msg("Kirim laporan", "Send report"),
-    "unsent": msg("{n} kunjungan belum dikirim", "{n} visits not sent yet"),
+    "unsent": msg("{n} kunjungan belum dikirim", "Visits not sent yet: {n}"),
     "all_sent": msg("Semua kunjungan sudah dikirim", "Every visit has been sent"),
     "none_yet": msg("Belum ada kunjungan tercatat", "No visit recorded yet"),
     "saved": msg("tersimpan di HP", "saved on this phone"),

@@ -114,6 +114,8 @@ def test_the_page_refuses_to_send_what_the_import_refuses(
             "Object.defineProperty(navigator, 'share', {configurable: true, value: d => {"
             " window.__shared = d.text; return Promise.resolve(); }})"
         )
+        box = page.locator("#ck-send").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 640  # on screen at 360×640
         page.locator("#ck-send").click()  # nothing recorded yet
         assert page.locator("#ck-msg").inner_text() == "No visit recorded yet"
         page.locator("#ck-close").click()
