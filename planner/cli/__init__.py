@@ -46,8 +46,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# emoji=False: ":fire:" in a venue's name is printed as written (the planner's own words use
+# no emoji codes); markup in data is escaped by safe()/plain() below.
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from planner.cli import LangOpt, console, guarded, parse_lang
+from planner.cli import LangOpt, console, guarded, parse_lang, plain
 from planner.text import Lang
 from planner.text import cli as T
 
@@ -16,7 +16,9 @@ GraphmlOut = Annotated[Path, typer.Option("--out", help=T.HELP_NETWORK_OUT)]
 
 
 def _print_import_report(report: Any, lang: Lang) -> None:
-    table = Table(title=T.NETWORK_TITLE.format(out=report.out)(lang), title_justify="left")
+    # the output path is the user's: shown as written, never read as Rich markup
+    title = plain(T.NETWORK_TITLE.format(out=report.out)(lang))
+    table = Table(title=title, title_justify="left")
     table.add_column("")
     table.add_column(T.NETWORK_KEPT(lang), justify="right")
     table.add_column(T.NETWORK_DROPPED(lang), justify="right")
@@ -25,7 +27,7 @@ def _print_import_report(report: Any, lang: Lang) -> None:
     table.add_row("km", f"{report.length_km_kept:,.1f}", f"{report.length_km_dropped:,.1f}")
     console.print(table)
     if report.pieces_dropped:
-        console.print(T.NETWORK_PIECES_DROPPED.format(n=report.pieces_dropped)(lang))
+        console.print(plain(T.NETWORK_PIECES_DROPPED.format(n=report.pieces_dropped)(lang)))
 
 
 @guarded

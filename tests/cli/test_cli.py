@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
 import subprocess
@@ -20,11 +22,12 @@ from planner.cli import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_INTERNAL,
+    EXIT_OUTPUT,
     app,
     guarded,
     print_input_error,
 )
-from planner.errors import InfeasibleError, InputError, PlannerError, Problem
+from planner.errors import InfeasibleError, InputError, OutputError, PlannerError, Problem
 from planner.text import msg
 
 runner = CliRunner()
@@ -273,3 +276,282 @@ def test_python_dash_m_runs_the_command() -> None:
     )
     assert res.returncode == 0, res.stderr
     assert "Perencana patroli Warkop Kamtibmas" in res.stdout
+
+
+# ---------------------------------------------------------------- issue 17: errors a person can use
+
+MARKUP = "[/red][link=https://x.test]klik[/link]:fire:[bold]"
+"""Rich markup (a closing tag with nothing open raised MarkupError), a link that printed as
+"klik", an emoji code and an opening tag: every one must be printed as written."""
+
+wide = CliRunner(env={"COLUMNS": "1000"})
+
+
+def _shown_as_written(output: str) -> bool:
+    """No markup was interpreted: wherever the data's words appear, all of them appear."""
+    return ("klik" not in output and "🔥" not in output) or MARKUP in output
+
+
+def test_guard_prints_markup_from_every_part_of_a_problem_as_written(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner import cli
+
+    monkeypatch.setattr(cli.err_console, "width", 1000)
+    problem = Problem(MARKUP, 2, MARKUP, MARKUP, msg(MARKUP, MARKUP))
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(InputError([problem], summary=msg(MARKUP, MARKUP)))(lang="id")
+    assert stop.value.exit_code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.count(MARKUP) == 5, err  # title, file, column, value, expected
+    for exc in (PlannerError(msg(MARKUP, MARKUP)), InfeasibleError(msg(MARKUP, MARKUP))):
+        with pytest.raises(typer.Exit):
+            _guarded_raising(exc)(lang="id")
+        assert MARKUP in capsys.readouterr().err
+
+
+def test_a_bug_whose_message_holds_markup_is_still_exit_70(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from planner import cli
+
+    monkeypatch.setattr(cli.err_console, "width", 1000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(RuntimeError(MARKUP))(lang="en")
+    assert stop.value.exit_code == EXIT_INTERNAL
+    assert MARKUP in capsys.readouterr().err
+
+
+def test_safe_and_plain_keep_text_as_written() -> None:
+    from rich.console import Console
+
+    from planner.cli import console, err_console, plain, safe
+
+    assert not console._emoji and not err_console._emoji  # ":fire:" in data stays ":fire:"
+
+    out = Console(width=200, record=True, emoji=False, file=io.StringIO())
+    out.print(f"[bold]{safe(MARKUP)}[/]")
+    out.print(plain(MARKUP, "red"))
+    assert out.export_text().splitlines() == [MARKUP, MARKUP]
+
+
+def _many_problems(n: int) -> InputError:
+    kinds = (("lat", "angka", "a number"), ("kind", "jenis tempat", "a venue kind"))
+    return InputError(
+        [
+            Problem("venues.csv", i + 2, kinds[i % 2][0], f"=HYPERLINK({i})" if i == 7 else i,
+                    msg(kinds[i % 2][1], kinds[i % 2][2]))
+            for i in range(n)
+        ]
+    )  # fmt: skip
+
+
+def test_many_problems_show_the_first_20_a_count_per_kind_and_a_csv(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import csv
+
+    from planner import cli
+    from planner._tables import restore_cell
+
+    monkeypatch.setattr(cli.err_console, "width", 200)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    print_input_error(_many_problems(50_000), "en")
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) < 60  # not 100,029 lines
+    rows = [line for line in err.splitlines() if line.startswith("│ venues.csv")]
+    assert len(rows) == 20 + 2  # the first 20, then one row per kind
+    assert "│ 25,000 │" in err and "Problems by kind" in err
+    (path,) = tmp_path.glob("planner-problems-*.csv")
+    assert str(path) in flat(err).replace(" ", "") or str(path) in err.replace("\n", "")
+    assert "49,980 more problem(s)" in flat(err)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    assert table[0] == ["File", "Row", "Column", "Found", "Expected"]
+    assert len(table) == 50_001
+    assert table[8][3] == "'=HYPERLINK(7)" and restore_cell(table[8][3]) == "=HYPERLINK(7)"
+    assert table[1] == ["venues.csv", "2", "lat", "0", "a number"]
+
+
+def test_twenty_problems_or_fewer_write_no_csv(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    print_input_error(_many_problems(20), "id")
+    err = capsys.readouterr().err
+    assert "Masalah per jenis" not in err and not list(tmp_path.glob("planner-problems-*"))
+    assert sum(line.startswith("│ venues.csv") for line in err.splitlines()) == 20
+
+
+def test_many_problems_print_quickly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    exc = _many_problems(50_000)
+    t0 = time.perf_counter()
+    print_input_error(exc, "id")
+    assert time.perf_counter() - t0 < 5.0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "/malam/index.html"),
+         ("/malam/index.html", "disk is full")),
+        (OSError(errno.EROFS, "Read-only file system", "/ro/plan.json"),
+         ("/ro/plan.json", "read-only")),
+        (OutputError(msg("Folder keluaran tidak dapat ditulis", "The output folder is not writable")),
+         ("not writable",)),
+    ],
+)  # fmt: skip
+def test_a_full_disk_or_read_only_folder_is_exit_73_not_a_bug(
+    exc: BaseException, words: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    from planner import cli
+
+    monkeypatch.setattr(cli.err_console, "width", 300)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(exc)(lang="en")
+    assert stop.value.exit_code == EXIT_OUTPUT == 73
+    err = capsys.readouterr().err
+    assert all(w in err for w in words), err
+    assert "bug" not in err and not list(tmp_path.glob("planner-error-*.log"))
+
+
+def test_output_error_from_an_oserror_names_path_and_reason() -> None:
+    from planner.errors import output_error
+
+    err = output_error("/malam", OSError(errno.ENOSPC, "No space left on device"))
+    assert err.exit_code == EXIT_OUTPUT and err.path == "/malam"
+    assert "disk penuh" in err.render("id") and "disk is full" in err.render("en")
+    odd = output_error("/x", OSError(errno.EIO, "Input/output error"))
+    assert "Input/output error" in odd.render("en")
+
+
+def test_other_oserrors_remain_bugs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(OSError(errno.EBADF, "Bad file descriptor"))(lang="en")
+    assert stop.value.exit_code == EXIT_INTERNAL
+
+
+def test_exit_codes_are_the_documented_ones() -> None:
+    """docs/exit-codes.md lists every code the command uses, with the same numbers."""
+    from planner import errors
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "exit-codes.md").read_text("utf-8")
+    codes = {name: getattr(errors, name) for name in dir(errors) if name.startswith("EXIT_")}
+    assert codes == {
+        "EXIT_OK": 0, "EXIT_MUST_VISIT": 1, "EXIT_BAD_INPUT": 2, "EXIT_INFEASIBLE": 3,
+        "EXIT_INTERNAL": 70, "EXIT_OUTPUT": 73, "EXIT_CANCELLED": 130,
+    }  # fmt: skip
+    for name, code in codes.items():
+        assert re.search(rf"^\| `{code}` \| `{name}` \|", doc, flags=re.M), name
+
+
+# ---- every field of every input file holds markup: exit 0 or 2, printed as written, no trace
+
+
+def _set_csv_cell(path: Path, column: str, value: str) -> None:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def _set_desa_field(path: Path, column: str, value: str) -> None:
+    import geopandas as gpd
+
+    desa = gpd.read_file(path)
+    desa.loc[0, column] = value
+    path.unlink()
+    desa.to_file(path, driver="GeoJSON")
+
+
+def _set_squad_key(path: Path, key: str, value: str) -> None:
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    first = text.index("[[squad]]")
+    block_end = text.find("[[squad]]", first + 1)
+    block = text[first:block_end]
+    lines = [ln for ln in block.splitlines() if not ln.startswith(f"{key} ")]
+    literal = f"[{json.dumps(value)}]" if key == "area" else json.dumps(value)
+    lines.insert(1, f"{key} = {literal}")
+    path.write_text(text[:first] + "\n".join(lines) + "\n" + text[block_end:], encoding="utf-8")
+
+
+_SETTINGS = {
+    "lang": "[general]\nlang = {v}\n",
+    "metric_crs": "[general]\nmetric_crs = {v}\n",
+    "unknown key": "[general]\n{v} = 1\n",
+    "section": "[{v}]\nx = 1\n",
+    "directive kecamatan": "[[directives]]\nfrom = 2026-12-01\nto = 2026-12-02\nkecamatan = {v}\n",
+    "directive venue": "[[directives]]\nfrom = 2026-12-01\nto = 2026-12-02\nvenue_id = {v}\n",
+    "directive polygon": "[[directives]]\nfrom = 2026-12-01\nto = 2026-12-02\npolygon = {v}\n",
+    "directive reason": (
+        '[[directives]]\nfrom = 2026-12-01\nto = 2026-12-02\nreason = {v}\nfactor = "x"\n'
+    ),
+    "directive category": ("[[directives]]\nfrom = 2026-12-01\nto = 2026-12-02\ncategory = {v}\n"),
+    "history agency": "[history]\nagencies = [{v}, {v}]\n",
+    "history store": "[history]\nstore = {v}\nvisit_window = {v}\n",
+    "kerawanan level": "[kerawanan.levels]\n{v} = -1\n",
+}
+
+_CASES = (
+    [("venues.csv", c) for c in ("venue_id", "name", "kind", "lat", "lon", "opens", "closes",
+                                 "desa_code", "dwell_min", "active", "closed_days")]
+    + [("stations.csv", c) for c in ("station_id", "name", "kind", "lat", "lon", "kecamatan")]
+    + [("incidents.csv", c) for c in ("incident_id", "occurred_at", "lat", "lon", "category",
+                                      "severity", "venue_id")]
+    + [("squads.toml", k) for k in ("squad_id", "name", "station_id", "members", "shift",
+                                    "vehicle", "area")]
+    + [("desa.geojson", c) for c in ("desa_code", "desa", "kecamatan", "kerawanan")]
+    + [("planner.toml", k) for k in _SETTINGS]
+)  # fmt: skip
+
+
+_ACCEPTED = {
+    ("venues.csv", "venue_id"), ("venues.csv", "name"), ("stations.csv", "station_id"),
+    ("stations.csv", "name"), ("incidents.csv", "incident_id"), ("squads.toml", "name"),
+    ("desa.geojson", "desa_code"), ("desa.geojson", "desa"), ("desa.geojson", "kecamatan"),
+    ("planner.toml", "directive reason"),
+}  # fmt: skip
+"""Fields where any text is a valid value (or where another problem is the one reported):
+every other case is a problem whose table shows the markup, as written."""
+
+
+@pytest.mark.parametrize(("file", "field"), _CASES, ids=[f"{f}:{k}" for f, k in _CASES])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_markup_in_every_field_is_printed_as_written(
+    file: str, field: str, lang: str, dataset_copy: Path
+) -> None:
+    import json
+
+    path = dataset_copy / file
+    if file.endswith(".csv"):
+        _set_csv_cell(path, field, MARKUP)
+    elif file == "desa.geojson":
+        _set_desa_field(path, field, MARKUP)
+    elif file == "squads.toml":
+        _set_squad_key(path, field, MARKUP)
+    else:
+        path.write_text(_SETTINGS[field].format(v=json.dumps(MARKUP)), encoding="utf-8")
+    res = wide.invoke(app, ["validate", str(dataset_copy), "--date", "2026-12-01", "--lang", lang])
+    out = res.output
+    assert res.exit_code in (0, EXIT_BAD_INPUT), out
+    assert "Traceback" not in out and "MarkupError" not in out
+    assert _shown_as_written(out), out
+    if (file, field) not in _ACCEPTED:
+        assert res.exit_code == EXIT_BAD_INPUT and MARKUP in out, out

@@ -100,3 +100,23 @@ def test_fetch_failure_names_the_place(
     assert not out.exists()
     res = invoke("network", "fetch", "--out", out)
     assert res.exit_code == EXIT_BAD_INPUT and "--place" in res.output
+
+
+def test_a_path_with_rich_markup_is_printed_as_written(
+    tiny_osm: Path, tmp_path: Path, invoke: Invoke
+) -> None:
+    """Issue 17: a folder called `[/red]` crashed Rich (MarkupError); `[link=…]` hid itself."""
+    # a "/" in the markup is a folder boundary: "a[/red]" is the folder "red]" inside "a["
+    for name in ("a[/red]", "[link=https:/x.test]klik[/link]", "[bold]tebal"):
+        folder = tmp_path / name
+        folder.mkdir(parents=True)
+        out = folder / "roads.graphml"
+        res = invoke("network", "import", tiny_osm, "--out", out)
+        assert res.exit_code == 0, res.output
+        assert no_traceback(res.output)
+        assert squeezed(str(out)) in squeezed(res.output)
+        bad = folder / "rusak [b].osm"
+        bad.write_text("<osm><node id='x'/></osm>", encoding="utf-8")
+        res = invoke("network", "import", bad, "--out", tmp_path / "r.graphml")
+        assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
+        assert "rusak [b].osm" in res.output
