@@ -28,13 +28,14 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markupsafe
+from shapely.geometry import box, shape
 
 from planner._atomic import replace_all
 from planner.domain import Dropped, Route, Squad, Stop, format_clock_s
@@ -273,19 +274,24 @@ def _stop(
     }
 
 
-def _desa(
-    data: MapData, lang: Lang, *, simplify_m: float
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every desa once: its rings, where its name goes, its kerawanan (and presence) fill and
-    tooltip; and the legend's kerawanan levels."""
-    features, _, levels = md.desa_features(data, lang, simplify_m=simplify_m)
+@dataclass(frozen=True)
+class _Desa:
+    """Every desa once (rings, name point, kerawanan and presence fills and tooltips), the
+    kecamatan borders (encoded lines) and the legend's kerawanan levels."""
+
+    items: list[dict[str, Any]]
+    borders: list[list[int]]
+    levels: list[str]
+
+
+def _desa(data: MapData, lang: Lang, *, simplify_m: float) -> _Desa:
+    features, borders, levels = md.desa_features(data, lang, simplify_m=simplify_m)
     heads = [m(lang) for m in DESA_TOOLTIP]
-    out = []
+    items = []
     for feature, at in zip(features, md.desa_label_points(data.desa), strict=True):
         props = feature["properties"]
-        geom = _shape(feature["geometry"])
         item = {
-            "rings": md.encode_polygon(geom),
+            "rings": md.encode_polygon(shape(feature["geometry"])),
             "at": list(at),
             "label": html.unescape(props["desa"]),  # written with textContent
             "colour": props["colour"],
@@ -297,25 +303,18 @@ def _desa(
         for key in ("presence", "presence_state", "presence_colour"):
             if key in props:
                 item[key] = props[key]
-        out.append(item)
-    return out, levels
+        items.append(item)
+    lines = [
+        md.encode_line([(y, x) for x, y, *_ in part.coords])
+        for feature in borders
+        for part in _parts(shape(feature["geometry"]))
+        if part.geom_type == "LineString" and not part.is_empty
+    ]
+    return _Desa(items, lines, levels)
 
 
-def _shape(geometry: Mapping[str, Any]) -> Any:
-    from shapely.geometry import shape
-
-    return shape(geometry)
-
-
-def _kecamatan_borders(data: MapData, *, simplify_m: float) -> list[list[int]]:
-    _, borders, _ = md.desa_features(data, "id", simplify_m=simplify_m)
-    lines = []
-    for feature in borders:
-        geom = _shape(feature["geometry"])
-        for part in getattr(geom, "geoms", [geom]):
-            if part.geom_type == "LineString" and not part.is_empty:
-                lines.append(md.encode_line([(y, x) for x, y, *_ in part.coords]))
-    return lines
+def _parts(geom: Any) -> list[Any]:
+    return list(geom.geoms) if hasattr(geom, "geoms") else [geom]
 
 
 # --------------------------------------------------------------------------- overview
@@ -494,8 +493,8 @@ def render_overview(
         routes=md.routes_in_order(data),
         notes=presence.notes_by_venue(md.stop_notes(data), lang, beside_reasons=True),
     )
-    desa, levels = _desa(data, lang, simplify_m=desa_simplify_m)
-    presence_layer = bool(desa) and "presence_state" in desa[0]
+    desa = _desa(data, lang, simplify_m=desa_simplify_m)
+    presence_layer = bool(desa.items) and "presence_state" in desa.items[0]
     station_squads: dict[str, list[str]] = {}
     for route in night.routes:
         station_squads.setdefault(route.station_id, []).append(md.squad_label(data, route.squad_id))
@@ -529,14 +528,14 @@ def render_overview(
             buffer_m=_OVERVIEW_ROAD_BUFFER_M,
             simplify_m=_ROAD_SIMPLIFY_M,
         ),
-        "desa": desa,
+        "desa": desa.items,
         "names_from_zoom": 12.5,
         "fills": {
             "kerawanan": esc(DESA_FILL_LAYERS["kerawanan"](lang)),
             "presence": esc(DESA_FILL_LAYERS["presence"](lang)) if presence_layer else None,
             "none": esc(DESA_FILL_LAYERS["none"](lang)),
         },
-        "borders": _kecamatan_borders(data, simplify_m=desa_simplify_m),
+        "borders": desa.borders,
         "stations": [
             _station(s, squads=station_squads.get(s.station_id, []), lang=lang)
             for s in night.stations.values()
@@ -561,7 +560,7 @@ def render_overview(
         },
     }
     panel = _overview_panel(
-        night, levels=levels, presence_layer=presence_layer, approximate=approximate
+        night, levels=desa.levels, presence_layer=presence_layer, approximate=approximate
     )
     return _page(
         page="overview",
@@ -634,11 +633,12 @@ def _route_links(
     n = len(route.stops)
     links = []
     for first, last, url in md.google_maps_route_urls(points, mode=mode):
-        if last > n:
-            text = ROUTE_LINK_BACK.format(first=first)(lang) if first <= n else None
-            text = text or PAGE_TEXT["route_back_only"](lang)
-        else:
+        if last <= n:
             text = ROUTE_LINK.format(first=first, last=last)(lang)
+        elif first <= n:  # the last link: its destination is the station
+            text = ROUTE_LINK_BACK.format(first=first)(lang)
+        else:  # only the way back is left (the stops filled the links before)
+            text = PAGE_TEXT["route_back_only"](lang)
         links.append({"text": text, "url": url})
     return links
 
@@ -740,7 +740,7 @@ def render_squad(
     points += [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
     around = [path] if path else [points]
     roads = md.roads_near(data, around, buffer_m=_SQUAD_ROAD_BUFFER_M, simplify_m=_ROAD_SIMPLIFY_M)
-    desa, _ = _desa(_near(data, points, margin_deg=0.03), lang, simplify_m=15.0)
+    desa = _desa(_near(data, points, margin_deg=0.03), lang, simplify_m=15.0).items
     others = [
         _station(s, squads=[], lang=lang)
         for s in all_stations.values()
@@ -809,10 +809,6 @@ def _inside(
 
 def _near(data: MapData, points: Sequence[tuple[float, float]], *, margin_deg: float) -> MapData:
     """``data`` with only the desa that reach into the box around ``points`` (plus a margin)."""
-    from dataclasses import replace
-
-    from shapely.geometry import box
-
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     area = box(

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -693,3 +694,17 @@ def test_any_venue_name_is_shown_as_text_only(name: str, data: maps.MapData) -> 
     # The JSON document stays one valid document whatever the name holds.
     doc = page_data(page)
     assert escaped in doc["routes"][0]["stops"][0]["popup"]
+
+
+def test_route_link_labels(data: maps.MapData) -> None:
+    venues = mapdata.venues(data)
+    station = mapdata.stations(data)["POLRES"]
+    stops = tuple(
+        _stop(v, 430 + 30 * i, 300, 1000.0) for i, v in enumerate(["V1", "V2", "V3", "V6"])
+    )
+    four = Route("R01", "POLRES", 420 * 60, 600 * 60, stops, 1200, 4000.0)
+    links = maps._route_links(four, venues, station, mode="driving", lang="id")
+    assert [link["text"] for link in links] == ["Kunjungan 1–4", "Kembali ke pos"]
+    assert "destination=-8.050000,111.710000" in links[1]["url"]  # Polres
+    three = maps._route_links(replace(four, stops=stops[:3]), venues, station, mode=None, lang="en")
+    assert [link["text"] for link in three] == ["Stops 1 to the station"]
