@@ -250,6 +250,8 @@ def visits_add_cmd(
         "urusan_polisi": "" if polisi is None else ("ya" if polisi else "tidak"),
         "dirujuk_ke": rujuk,
     }
+    with open_store(":memory:") as dry:  # checked first: a refused visit creates no log
+        add_visit(dry, record, known, source="visits add")
     with open_store(path) as st:
         result = add_visit(st, record, known, source="visits add")
     _print_import_result(result, path, lg)

@@ -114,6 +114,7 @@ def test_add_names_the_bad_field(
                  "--regu", "R01", *(x for kv in given.items() for x in kv))  # fmt: skip
     assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
     assert cells(res.output, "visits add")[:4] == ["visits add", "", column, value]
+    assert not store.exists()  # a refused visit creates no log
 
 
 @pytest.fixture
