@@ -101,6 +101,9 @@ _TRENGGALEK = (-8.05, 111.71)  # the centre of an empty night
 _SQUAD_ROAD_BUFFER_M = 1500.0  # the squad page's roads: this far around its route and stops
 _OVERVIEW_ROAD_BUFFER_M = 600.0  # the overview's: around every route, stop and station
 _ROAD_SIMPLIFY_M = 8.0
+# A phone's view keeps the stops clear of the zoom and location buttons (top left), the layer
+# control (top right) and the scale (bottom left); the overview's folded summary line sits top.
+_PHONE_PAD = {"fit_tl": [60, 64], "fit_br": [36, 36], "popup_tl": [56, 60], "popup_br": [24, 24]}
 
 
 # --------------------------------------------------------------------------- the page
@@ -551,13 +554,16 @@ def render_overview(
         },
         "bounds": _bounds(station_points + stop_points + extent),
         "centre": list(_TRENGGALEK),
-        # Keep the night clear of the summary panel (left) and the layer control (top right).
+        # Keep the night clear of the summary panel (left) and the layer control (top right);
+        # on a screen too narrow for both, the panel folds to its title line (top).
         "pad": {
             "fit_tl": [_PANEL_PX + 64, 20],
             "fit_br": [60, 20],
             "popup_tl": [_PANEL_PX + 64, 60],
             "popup_br": [60, 20],
         },
+        "narrow_below": 2 * _PANEL_PX,
+        "pad_narrow": _PHONE_PAD,
     }
     panel = _overview_panel(
         night, levels=desa.levels, presence_layer=presence_layer, approximate=approximate
@@ -770,9 +776,9 @@ def render_squad(
         ],
         "bounds": _bounds(points),
         "centre": [station.lat, station.lon],
-        # Keep stops clear of the zoom and location buttons (top left), the layer control
-        # (top right) and the scale (bottom left).
-        "pad": {"fit_tl": [60, 64], "fit_br": [36, 36], "popup_tl": [56, 60], "popup_br": [24, 24]},
+        "pad": _PHONE_PAD,
+        "narrow_below": 0,
+        "pad_narrow": _PHONE_PAD,
     }
     panel = _squad_panel(
         data,

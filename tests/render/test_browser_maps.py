@@ -65,6 +65,8 @@ def _assert_stops_clear(page: Any) -> None:
         page.locator(sel).bounding_box()
         for sel in (".leaflet-control-zoom", ".wk-buttons", ".leaflet-control-layers")
     ]
+    if page.locator(".wk-summary").count():
+        controls.append(page.locator(".wk-summary").bounding_box())
     markers = page.locator(".stop-marker")
     assert markers.count() > 0
     for i in range(markers.count()):
@@ -232,6 +234,29 @@ def test_squad_map_on_a_phone_offline(
     page.locator(".wk-panel").screenshot(path=str(SHOTS / "regu-R01-360-list.png"))
     # Pinch-zoom is not forbidden by the page.
     assert "user-scalable" not in page.locator('meta[name="viewport"]').get_attribute("content")
+    _assert_clean(offline)
+
+
+def test_overview_on_a_phone(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    """A planner opening the overview on a phone: the summary folds to its title line and the
+    night fits beside nothing."""
+    data, files = written
+    offline = sealed_page(**PHONE)
+    page = offline.page
+    _open(offline, files[0])
+    assert page.locator("details.wk-summary").get_attribute("open") is None
+    assert page.locator(".stop-marker").count() == data.plan.visits
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    _assert_stops_clear(page)
+    summary = page.locator(".wk-summary").bounding_box()
+    layers = page.locator(".leaflet-control-layers").bounding_box()
+    assert summary is not None and layers is not None
+    assert summary["x"] + summary["width"] <= layers["x"]
+    page.screenshot(path=str(SHOTS / "overview-360.png"))
+    page.locator(".wk-summary summary").tap()
+    assert page.locator("details.wk-summary").get_attribute("open") is not None
     _assert_clean(offline)
 
 
