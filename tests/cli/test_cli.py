@@ -555,3 +555,42 @@ def test_markup_in_every_field_is_printed_as_written(
     assert _shown_as_written(out), out
     if (file, field) not in _ACCEPTED:
         assert res.exit_code == EXIT_BAD_INPUT and MARKUP in out, out
+
+
+# ---- settings and directives: validate refuses exactly what plan refuses (exit 2, no files)
+
+_DIRECTIVE = "[[directives]]\nfrom = 2026-11-25\nto = 2026-12-05\n"
+_BAD_SETTINGS = {
+    "rotation inf": ("[weights]\nrotation = inf\n", "weights.rotation"),
+    "rotation 1e308": ("[weights]\nrotation = 1e308\n", "weights.rotation"),
+    "exchange 1e300": ("[routing]\nexchange_rate_min = 1e300\n", "routing.exchange_rate_min"),
+    "seed -1": ("[routing]\nseed = -1\n", "routing.seed"),
+    "crs 4326": ('[general]\nmetric_crs = "EPSG:4326"\n', "general.metric_crs"),
+    "crs 999999": ('[general]\nmetric_crs = "EPSG:999999"\n', "general.metric_crs"),
+    "factor inf": (_DIRECTIVE + 'kecamatan = "Durenan"\nfactor = inf\n', "directives[0].factor"),
+    "unknown kecamatan": (_DIRECTIVE + 'kecamatan = "Atlantis"\nfactor = 2\n',
+                          "directives[0].kecamatan"),
+    "unknown venue": (_DIRECTIVE + 'venue_id = "V9999"\naction = "exclude"\n',
+                      "directives[0].venue_id"),
+    "unknown polygon": (_DIRECTIVE + 'polygon = "areas/pasar.geojson"\n', "directives[0].polygon"),
+    "clash": (_DIRECTIVE + 'venue_id = "V0001"\naction = "must_visit"\n'
+              + _DIRECTIVE.replace("11-25", "12-03") + 'venue_id = "V0001"\naction = "exclude"\n',
+              "directives[1], directives[0]"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(_BAD_SETTINGS))
+def test_validate_and_plan_agree_on_bad_settings(
+    case: str, dataset_copy: Path, tmp_path: Path
+) -> None:
+    text, key = _BAD_SETTINGS[case]
+    (dataset_copy / "planner.toml").write_text(text, encoding="utf-8")
+    out = tmp_path / "maps"
+    night = ["--date", "2026-12-01", "--lang", "en"]
+    checked = wide.invoke(app, ["validate", str(dataset_copy), *night])
+    planned = wide.invoke(app, ["plan", str(dataset_copy), *night, "--out", str(out)])
+    for res in (checked, planned):
+        assert res.exit_code == EXIT_BAD_INPUT, res.output
+        assert "Traceback" not in res.output and "bug" not in res.output
+        assert "planner.toml" in res.output and key in res.output, res.output
+    assert not out.exists() or not any(out.rglob("*.html"))
