@@ -159,3 +159,49 @@ def test_the_page_refuses_to_send_what_the_import_refuses(
         assert page.evaluate("window.__xss") is None
         assert errors == [] and refused == []
         browser.close()
+
+
+@pytest.mark.browser
+def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_path: Path) -> None:
+    """A flat battery: the browser is closed without a word, then started again."""
+    from playwright.sync_api import sync_playwright
+
+    if bs.chromium_path() is None:
+        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
+    path = tmp_path / "regu-R01.html"
+    path.write_text(maps.render_squad(data, "R01"), encoding="utf-8")
+    profile = tmp_path / "profile"
+
+    def run(pw: Any, act: Any) -> Any:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=bs.chromium_path(), args=list(bs.CHROMIUM_ARGS),
+            headless=True, viewport={"width": 390, "height": 844},
+        )  # fmt: skip
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else r.abort()
+        )
+        page = context.new_page()
+        page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 21, 15, tzinfo=WIB))
+        page.goto(path.as_uri(), wait_until="load")
+        try:
+            return act(page)
+        finally:
+            context.close()
+
+    def check_in(page: Any) -> None:
+        slot = page.locator('li[data-order="2"] .checkin-slot')
+        slot.locator(".ck-arrive").click()
+        slot.locator("summary").click()
+        slot.locator("textarea").first.fill("warung ramai")
+
+    def read(page: Any) -> tuple[str, str, str]:
+        slot = page.locator('li[data-order="2"] .checkin-slot')
+        return (
+            slot.locator("label.ck-done input").input_value(),
+            slot.locator("textarea").first.input_value(),
+            page.locator("#ck-root").get_attribute("data-unsent"),
+        )
+
+    with sync_playwright() as pw:
+        run(pw, check_in)
+        assert run(pw, read) == ("21:15", "warung ramai", "1")
