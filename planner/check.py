@@ -25,6 +25,17 @@ Rules (``Violation.rule``):
                        the solver's objective (``plan.meta["solver"]["objective"]``) that is not
                        the plan's: travel seconds plus the penalty units the visits leave
                        uncollected under the presence curve, recomputed here on its own
+``wrong_drop``         a dropped venue with an unknown reason, a candidate venue (one some squad
+                       can serve) dropped for a reason only pruning gives (``unreachable``,
+                       ``outside_area``, ``closed``, ``excluded``, ``inactive``), a pruned venue
+                       given another reason than the problem's, or a venue neither visited nor
+                       listed as dropped
+``not_checked``        a leg the problem at hand does not hold (the copy embedded in a plan.json
+                       holds the legs between the stations and the venues the plan visited), so
+                       its times could not be checked
+
+Every message is in Bahasa Indonesia and English (:attr:`Violation.message`); the rules'
+names as a person reads them are :data:`planner.text.plan.RULE_TEXT`.
 
 The presence curve (``NightProblem.desa_decay``): of one desa's visits tonight, sorted by
 priority high to low, the k-th counts ``decay ** (k - 1)`` (docs/presence.md). It is written
@@ -37,13 +48,13 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from planner.domain import Plan, Route, Stop
+from planner.domain import DropReason, Plan, Route, Stop
 from planner.errors import InputError, PlannerError, Problem
 from planner.planfile import plan_from_json, plan_totals, problem_from_json
 from planner.problem import NightProblem
-from planner.text import msg
+from planner.text import Lang, Msg, msg
 
 RULES = (
     "unknown_squad",
@@ -59,7 +70,16 @@ RULES = (
     "max_per_desa",
     "must_visit_missing",
     "wrong_totals",
+    "wrong_drop",
+    "not_checked",
 )
+
+NEEDS_PROBLEM = tuple(r for r in RULES if r not in ("visited_twice", "not_checked"))
+"""The rules that need the problem; without it only the plan's own consistency is checked
+(times running forward, no venue twice, nothing both visited and dropped, its own totals)."""
+
+_PRUNING_REASONS = frozenset({"unreachable", "outside_area", "closed", "excluded", "inactive"})
+_DROP_REASONS = frozenset(get_args(DropReason))
 
 _DIST_TOL_M = 0.5  # distances travel through JSON rounded to 0.1 m
 _PRIO_TOL = 1e-6
@@ -67,16 +87,25 @@ _PRIO_TOL = 1e-6
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: which rule, which squad and venue (if any), and what was found."""
+    """One broken rule: which rule, which squad and venue (if any), and what was found
+    (``message``, in both languages; ``detail`` is its English)."""
 
     rule: str
     squad_id: str | None
     venue_id: str | None
-    detail: str
+    message: Msg
+
+    @property
+    def detail(self) -> str:
+        return self.message("en")
+
+    def text(self, lang: Lang = "id") -> str:
+        where = "/".join(x for x in (self.squad_id, self.venue_id) if x)
+        body = self.message(lang)
+        return f"[{self.rule}] {where}: {body}" if where else f"[{self.rule}] {body}"
 
     def __str__(self) -> str:
-        where = "/".join(x for x in (self.squad_id, self.venue_id) if x)
-        return f"[{self.rule}] {where}: {self.detail}" if where else f"[{self.rule}] {self.detail}"
+        return self.text("en")
 
 
 class PlanViolationError(PlannerError):
@@ -85,11 +114,12 @@ class PlanViolationError(PlannerError):
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
         n = len(violations)
-        lines = "\n".join("  - " + str(v) for v in violations[:50])
+        lines_id = "\n".join("  - " + v.text("id") for v in violations[:50])
+        lines_en = "\n".join("  - " + v.text("en") for v in violations[:50])
         super().__init__(
             msg(
-                f"Rencana melanggar {n} aturan:\n{lines}",
-                f"The plan breaks {n} rule(s):\n{lines}",
+                f"Rencana melanggar {n} aturan:\n{lines_id}",
+                f"The plan breaks {n} rule(s):\n{lines_en}",
             )
         )
 
@@ -98,7 +128,8 @@ def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
     """Every rule the plan breaks, recomputed from the problem (empty list: feasible).
 
     See the module docstring for the rules. Times must match the matrices exactly (integer
-    seconds); distances within 0.5 m.
+    seconds); distances within 0.5 m. A leg the problem does not hold (``leg_nodes``) is a
+    ``not_checked`` violation, never a pass.
     """
     seen = _Seen(problem)
     squad_ix = {sid: k for k, sid in enumerate(problem.squad_ids)}
@@ -107,8 +138,10 @@ def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
         k = squad_ix.get(route.squad_id)
         if k is None or route.squad_id in seen_squads:
             seen.bad(
-                "unknown_squad", route.squad_id, None, "squad not in the problem or planned twice"
-            )
+                "unknown_squad", route.squad_id, None,
+                msg("regu tidak ada di masalah malam ini, atau direncanakan dua kali",
+                    "squad not in the problem or planned twice"),
+            )  # fmt: skip
             for s in route.stops:
                 seen.visits[s.venue_id] += 1
             continue
@@ -116,6 +149,7 @@ def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
         _check_route(route, k, problem, seen)
     _check_counts(problem, seen)
     _check_plan_totals(plan, problem, seen)
+    _check_drops(plan, problem, seen)
     return seen.found
 
 
@@ -127,9 +161,25 @@ class _Seen:
         self.visits: Counter[str] = Counter()
         self.per_desa: Counter[int] = Counter()
         self.node_ix = {nid: i for i, nid in enumerate(problem.node_ids)}
+        self.legs = problem.leg_nodes
+        self.ids = problem.node_ids
 
-    def bad(self, rule: str, squad: str | None, venue: str | None, detail: str) -> None:
-        self.found.append(Violation(rule, squad, venue, detail))
+    def bad(self, rule: str, squad: str | None, venue: str | None, message: Msg) -> None:
+        self.found.append(Violation(rule, squad, venue, message))
+
+    def leg_known(self, a: int, b: int, squad: str, venue: str | None) -> bool:
+        """Whether the problem holds the leg a → b; if not, say so (``not_checked``)."""
+        if self.legs is None or (self.legs[a] and self.legs[b]):
+            return True
+        x, y = self.ids[a], self.ids[b]
+        self.bad(
+            "not_checked", squad, venue,
+            msg(f"perjalanan {x} → {y} tidak ada di masalah yang disertakan di plan.json (hanya "
+                "perjalanan rencana aslinya); waktunya tidak diperiksa: beri --problem",
+                f"the leg {x} → {y} is not in the problem embedded in plan.json (it holds the "
+                "original plan's legs only); its times were not checked: give --problem"),
+        )  # fmt: skip
+        return False
 
 
 def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> None:
@@ -139,48 +189,63 @@ def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> No
     d = problem.dist_m[problem.squad_profile[k]]
     home, end = int(problem.start_node[k]), int(problem.end_node[k])
     if route.station_id != problem.node_ids[home]:
+        want = problem.node_ids[home]
         seen.bad(
-            "wrong_station",
-            sid,
-            None,
-            f"starts at {route.station_id}, expected {problem.node_ids[home]}",
-        )
+            "wrong_station", sid, None,
+            msg(f"berangkat dari {route.station_id}, seharusnya {want}",
+                f"starts at {route.station_id}, expected {want}"),
+        )  # fmt: skip
     shift0, shift1 = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
     if route.depart_s < shift0:
-        seen.bad("start_before_shift", sid, None, f"leaves at {route.depart_s} < shift {shift0}")
+        seen.bad(
+            "start_before_shift", sid, None,
+            msg(f"berangkat {route.depart_s} < awal shift {shift0}",
+                f"leaves at {route.depart_s} < shift {shift0}"),
+        )  # fmt: skip
     if problem.max_stops is not None and len(route.stops) > problem.max_stops:
-        seen.bad("max_stops", sid, None, f"{len(route.stops)} stops > {problem.max_stops}")
+        n, most = len(route.stops), problem.max_stops
+        seen.bad("max_stops", sid, None, msg(f"{n} singgahan > {most}", f"{n} stops > {most}"))
     prev, clock, ok_chain = home, route.depart_s, True
     for s in route.stops:
         seen.visits[s.venue_id] += 1
         node = seen.node_ix.get(s.venue_id)
         if node is None or node < problem.n_depots:
-            seen.bad("unknown_venue", sid, s.venue_id, "not a venue of tonight's problem")
+            seen.bad(
+                "unknown_venue", sid, s.venue_id,
+                msg("bukan tempat dalam masalah malam ini", "not a venue of tonight's problem"),
+            )  # fmt: skip
             ok_chain = False
             continue
         _check_stop(s, sid, k, node, problem, seen, prev=prev, clock=clock, chained=ok_chain)
         prev, clock, ok_chain = node, s.departure_s, True
+    if not seen.leg_known(prev, end, sid, None):
+        return
     back = int(t[prev, end])
     if route.return_travel_s != back:
         seen.bad(
-            "wrong_time",
-            sid,
-            None,
-            f"return travel {route.return_travel_s} s, matrix says {back} s",
-        )
+            "wrong_time", sid, None,
+            msg(f"perjalanan pulang {route.return_travel_s} dtk, matriks {back} dtk",
+                f"return travel {route.return_travel_s} s, matrix says {back} s"),
+        )  # fmt: skip
     if abs(route.return_dist_m - float(d[prev, end])) > _DIST_TOL_M:
+        got, want_m = route.return_dist_m, float(d[prev, end])
         seen.bad(
-            "wrong_time", sid, None, f"return {route.return_dist_m} m, matrix {d[prev, end]} m"
-        )
+            "wrong_time", sid, None,
+            msg(f"jarak pulang {got} m, matriks {want_m} m", f"return {got} m, matrix {want_m} m"),
+        )  # fmt: skip
     if route.return_s != clock + back:
-        seen.bad("wrong_time", sid, None, f"back at {route.return_s}, expected {clock + back}")
-    if max(route.return_s, clock + back) > shift1:
         seen.bad(
-            "past_shift",
-            sid,
-            None,
-            f"back at {max(route.return_s, clock + back)} > shift end {shift1}",
-        )
+            "wrong_time", sid, None,
+            msg(f"tiba kembali {route.return_s}, seharusnya {clock + back}",
+                f"back at {route.return_s}, expected {clock + back}"),
+        )  # fmt: skip
+    latest = max(route.return_s, clock + back)
+    if latest > shift1:
+        seen.bad(
+            "past_shift", sid, None,
+            msg(f"tiba kembali {latest} > akhir shift {shift1}",
+                f"back at {latest} > shift end {shift1}"),
+        )  # fmt: skip
 
 
 def _check_stop(
@@ -199,81 +264,117 @@ def _check_stop(
     priority."""
     vid = s.venue_id
     if not problem.allowed[k, node]:
-        seen.bad("outside_area", sid, vid, "squad may not visit this venue")
+        seen.bad(
+            "outside_area", sid, vid,
+            msg("regu ini tidak boleh mengunjungi tempat ini (wilayah atau waktu)",
+                "squad may not visit this venue"),
+        )  # fmt: skip
     g = int(problem.desa_group[node])
     if g >= 0:
         seen.per_desa[g] += 1
     t = problem.travel_s[problem.squad_profile[k]]
     d = problem.dist_m[problem.squad_profile[k]]
     leg = int(t[prev, node])
-    if chained:
+    if chained and seen.leg_known(prev, node, sid, vid):
         if s.travel_s != leg:
-            seen.bad("wrong_time", sid, vid, f"leg travel {s.travel_s} s, matrix says {leg} s")
+            seen.bad(
+                "wrong_time", sid, vid,
+                msg(f"waktu tempuh {s.travel_s} dtk, matriks {leg} dtk",
+                    f"leg travel {s.travel_s} s, matrix says {leg} s"),
+            )  # fmt: skip
         if abs(s.dist_m - float(d[prev, node])) > _DIST_TOL_M:
-            seen.bad("wrong_time", sid, vid, f"leg {s.dist_m} m, matrix says {d[prev, node]} m")
+            want_m = float(d[prev, node])
+            seen.bad(
+                "wrong_time", sid, vid,
+                msg(f"jarak {s.dist_m} m, matriks {want_m} m",
+                    f"leg {s.dist_m} m, matrix says {want_m} m"),
+            )  # fmt: skip
         if s.arrival_s != clock + leg:
             seen.bad(
-                "wrong_time",
-                sid,
-                vid,
-                f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
-                f"{clock} + travel {leg})",
-            )
+                "wrong_time", sid, vid,
+                msg(f"tiba {s.arrival_s}, seharusnya {clock + leg} (berangkat sebelumnya "
+                    f"{clock} + perjalanan {leg})",
+                    f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
+                    f"{clock} + travel {leg})"),
+            )  # fmt: skip
     if s.start_s < s.arrival_s:
-        seen.bad("wrong_time", sid, vid, f"starts at {s.start_s} before arriving {s.arrival_s}")
+        seen.bad(
+            "wrong_time", sid, vid,
+            msg(f"mulai {s.start_s} sebelum tiba {s.arrival_s}",
+                f"starts at {s.start_s} before arriving {s.arrival_s}"),
+        )  # fmt: skip
     dwell = int(problem.dwell_s[node])
     if s.departure_s != s.start_s + dwell:
         seen.bad(
-            "wrong_time",
-            sid,
-            vid,
-            f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}",
-        )
+            "wrong_time", sid, vid,
+            msg(f"berangkat {s.departure_s}, seharusnya mulai {s.start_s} + singgah {dwell}",
+                f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}"),
+        )  # fmt: skip
     lo, hi = int(problem.open_s[node]), int(problem.latest_start_s[node])
     if not lo <= s.start_s <= hi:
-        seen.bad("outside_window", sid, vid, f"starts at {s.start_s}, window [{lo}, {hi}]")
-    if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
         seen.bad(
-            "wrong_totals", sid, vid, f"priority {s.priority}, problem says {problem.prize[node]}"
-        )
+            "outside_window", sid, vid,
+            msg(f"mulai {s.start_s}, jendela waktu [{lo}, {hi}]",
+                f"starts at {s.start_s}, window [{lo}, {hi}]"),
+        )  # fmt: skip
+    if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
+        want = float(problem.prize[node])
+        seen.bad(
+            "wrong_totals", sid, vid,
+            msg(f"prioritas {s.priority}, masalah {want}",
+                f"priority {s.priority}, problem says {want}"),
+        )  # fmt: skip
 
 
 def _check_counts(problem: NightProblem, seen: _Seen) -> None:
     """Across routes: no venue twice, the per-desa cap, every must-visit planned."""
     for vid, c in seen.visits.items():
         if c > 1:
-            seen.bad("visited_twice", None, vid, f"visited {c} times")
+            seen.bad("visited_twice", None, vid, _twice(c))
     if problem.max_per_desa is not None:
         for g, c in seen.per_desa.items():
             if c > problem.max_per_desa:
+                code, most = problem.desa_codes[g], problem.max_per_desa
                 seen.bad(
-                    "max_per_desa",
-                    None,
-                    None,
-                    f"desa {problem.desa_codes[g]}: {c} venues > {problem.max_per_desa}",
-                )
+                    "max_per_desa", None, None,
+                    msg(f"desa {code}: {c} tempat > {most}", f"desa {code}: {c} venues > {most}"),
+                )  # fmt: skip
     for node in range(problem.n_depots, problem.n_nodes):
         if problem.must_visit[node] and seen.visits[problem.node_ids[node]] == 0:
             seen.bad(
-                "must_visit_missing", None, problem.node_ids[node], "must-visit venue not planned"
-            )
+                "must_visit_missing", None, problem.node_ids[node],
+                msg("tempat wajib kunjung tidak direncanakan", "must-visit venue not planned"),
+            )  # fmt: skip
     for vid, why in problem.unmet_must_visit:
         if seen.visits[vid] == 0:
-            seen.bad("must_visit_missing", None, vid, "must-visit venue pruned: " + why)
+            seen.bad(
+                "must_visit_missing", None, vid,
+                msg(f"tempat wajib kunjung disisihkan: {why}", f"must-visit venue pruned: {why}"),
+            )  # fmt: skip
+
+
+def _twice(c: int) -> Msg:
+    return msg(f"dikunjungi {c} kali", f"visited {c} times")
+
+
+def _both_visited_and_dropped() -> Msg:
+    return msg(
+        "dikunjungi dan juga terdaftar tidak dikunjungi", "both visited and listed as dropped"
+    )
 
 
 def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
     """The plan's total priority, nothing both visited and dropped, the stated totals."""
     if abs(plan.total_priority - problem.total_priority) > _PRIO_TOL:
+        got, want = plan.total_priority, problem.total_priority
         seen.bad(
-            "wrong_totals",
-            None,
-            None,
-            f"total priority {plan.total_priority}, problem says {problem.total_priority}",
-        )
+            "wrong_totals", None, None,
+            msg(f"total prioritas {got}, masalah {want}",
+                f"total priority {got}, problem says {want}"),
+        )  # fmt: skip
     both = {d.venue_id for d in plan.dropped} & set(seen.visits)
     for vid in sorted(both):
-        seen.bad("wrong_totals", None, vid, "both visited and listed as dropped")
+        seen.bad("wrong_totals", None, vid, _both_visited_and_dropped())
     stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
     if isinstance(stated, dict):
         _check_totals(stated, plan, problem, seen.bad)
@@ -289,7 +390,52 @@ def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
         except (TypeError, ValueError):
             wrong = True
         if wrong:
-            seen.bad("wrong_totals", None, None, f"objective {objective}, recomputed {want}")
+            seen.bad(
+                "wrong_totals", None, None,
+                msg(f"nilai tujuan {objective}, dihitung ulang {want}",
+                    f"objective {objective}, recomputed {want}"),
+            )  # fmt: skip
+
+
+def _check_drops(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
+    """Each dropped venue's reason against the problem; no venue neither visited nor dropped."""
+    pruned = {d.venue_id: d.reason for d in problem.dropped}
+    candidates = set(problem.node_ids[problem.n_depots :])
+    listed: set[str] = set()
+    for d in plan.dropped:
+        listed.add(d.venue_id)
+        if d.reason not in _DROP_REASONS:
+            known = ", ".join(sorted(_DROP_REASONS))
+            seen.bad(
+                "wrong_drop", None, d.venue_id,
+                msg(f"alasan '{d.reason}' tidak dikenal ({known})",
+                    f"unknown reason '{d.reason}' ({known})"),
+            )  # fmt: skip
+        elif d.venue_id in candidates and d.reason in _PRUNING_REASONS:
+            seen.bad(
+                "wrong_drop", None, d.venue_id,
+                msg(f"disebut '{d.reason}', padahal ada regu yang dapat mengunjunginya",
+                    f"given as '{d.reason}', yet a squad can serve it tonight"),
+            )  # fmt: skip
+        elif d.venue_id in pruned and d.reason != pruned[d.venue_id]:
+            want = pruned[d.venue_id]
+            seen.bad(
+                "wrong_drop", None, d.venue_id,
+                msg(f"disebut '{d.reason}', masalah menyisihkannya sebagai '{want}'",
+                    f"given as '{d.reason}', the problem pruned it as '{want}'"),
+            )  # fmt: skip
+        elif d.venue_id not in candidates and d.venue_id not in pruned:
+            seen.bad(
+                "unknown_venue", None, d.venue_id,
+                msg("tempat tidak dikunjungi yang tidak ada di masalah malam ini",
+                    "a dropped venue that is not in tonight's problem"),
+            )  # fmt: skip
+    for vid in sorted((candidates | set(pruned)) - listed - set(seen.visits)):
+        seen.bad(
+            "wrong_drop", None, vid,
+            msg("tidak dikunjungi dan tidak terdaftar tidak dikunjungi",
+                "neither visited nor listed as dropped"),
+        )  # fmt: skip
 
 
 def _curve_value(plan: Plan, problem: NightProblem, what: str) -> float:
@@ -326,7 +472,12 @@ def _check_totals(stated: dict[str, Any], plan: Plan, problem: NightProblem, bad
         except (TypeError, ValueError):
             wrong = True
         if wrong:
-            bad("wrong_totals", None, None, f"totals.{key} = {value}, recomputed {want}")
+            bad("wrong_totals", None, None, _totals_differ(key, value, want))
+
+
+def _totals_differ(key: str, value: Any, want: Any) -> Msg:
+    return msg(f"totals.{key} = {value}, dihitung ulang {want}",
+               f"totals.{key} = {value}, recomputed {want}")  # fmt: skip
 
 
 def assert_feasible(
@@ -349,7 +500,8 @@ def assert_feasible(
 
 def verify_structure(plan: Plan) -> list[Violation]:
     """The checks possible without the problem: each route's times run forward, no venue twice,
-    no venue both visited and dropped, totals add up."""
+    no venue both visited and dropped, totals add up. Every other rule (:data:`NEEDS_PROBLEM`)
+    is left unchecked: :class:`CheckReport` says so."""
     out: list[Violation] = []
     visits: Counter[str] = Counter()
     for r in plan.routes:
@@ -359,28 +511,32 @@ def verify_structure(plan: Plan) -> list[Violation]:
             if s.arrival_s != clock + s.travel_s:
                 out.append(
                     Violation(
-                        "wrong_time",
-                        r.squad_id,
-                        s.venue_id,
-                        "arrival ≠ previous departure + travel",
+                        "wrong_time", r.squad_id, s.venue_id,
+                        msg("tiba ≠ berangkat sebelumnya + perjalanan",
+                            "arrival ≠ previous departure + travel"),
                     )
-                )
+                )  # fmt: skip
             if not s.arrival_s <= s.start_s <= s.departure_s:
                 out.append(
                     Violation(
-                        "wrong_time", r.squad_id, s.venue_id, "needs arrival ≤ start ≤ departure"
+                        "wrong_time", r.squad_id, s.venue_id,
+                        msg("harus tiba ≤ mulai ≤ berangkat", "needs arrival ≤ start ≤ departure"),
                     )
-                )
+                )  # fmt: skip
             clock = s.departure_s
         if r.return_s != clock + r.return_travel_s:
             out.append(
-                Violation("wrong_time", r.squad_id, None, "return ≠ last departure + travel")
-            )
+                Violation(
+                    "wrong_time", r.squad_id, None,
+                    msg("tiba kembali ≠ berangkat terakhir + perjalanan",
+                        "return ≠ last departure + travel"),
+                )
+            )  # fmt: skip
     for vid, c in visits.items():
         if c > 1:
-            out.append(Violation("visited_twice", None, vid, f"visited {c} times"))
+            out.append(Violation("visited_twice", None, vid, _twice(c)))
     for vid in sorted({d.venue_id for d in plan.dropped} & set(visits)):
-        out.append(Violation("wrong_totals", None, vid, "both visited and listed as dropped"))
+        out.append(Violation("wrong_totals", None, vid, _both_visited_and_dropped()))
     stated = plan.meta.get("totals") if isinstance(plan.meta, dict) else None
     if isinstance(stated, dict):
         checks = {
@@ -391,12 +547,7 @@ def verify_structure(plan: Plan) -> list[Violation]:
         for key, want in checks.items():
             if key in stated and abs(float(stated[key]) - float(want)) > 1e-5:
                 out.append(
-                    Violation(
-                        "wrong_totals",
-                        None,
-                        None,
-                        f"totals.{key} = {stated[key]}, recomputed {want}",
-                    )
+                    Violation("wrong_totals", None, None, _totals_differ(key, stated[key], want))
                 )
     return out
 
@@ -411,8 +562,14 @@ class CheckReport:
     """True when checked against the problem; False: only the plan's own consistency."""
 
     @property
+    def unchecked(self) -> tuple[str, ...]:
+        """The rules that could not be checked (no problem at hand): :data:`NEEDS_PROBLEM`."""
+        return () if self.full else NEEDS_PROBLEM
+
+    @property
     def ok(self) -> bool:
-        return not self.violations
+        """Every rule was checked and holds."""
+        return not self.violations and self.full
 
     @property
     def only_declared_must_visits(self) -> bool:
@@ -438,8 +595,9 @@ def check_file(plan_path: Path, problem_path: Path | None = None) -> CheckReport
     """Re-verify a saved ``plan.json``.
 
     The problem comes from ``problem_path`` (a file of ``planner plan --export-problem``), or
-    from the plan itself when it embeds one; without either, only the checks that need no
-    problem run (:func:`verify_structure`).
+    from the plan itself when it embeds one (every plan.json of format v2 does); without
+    either (a v1 plan.json), only the checks that need no problem run
+    (:func:`verify_structure`) and the report is not ``full`` (:attr:`CheckReport.unchecked`).
 
     Raises
     ------
@@ -461,6 +619,7 @@ def check_file(plan_path: Path, problem_path: Path | None = None) -> CheckReport
 
 
 __all__ = [
+    "NEEDS_PROBLEM",
     "RULES",
     "CheckReport",
     "PlanViolationError",

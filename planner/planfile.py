@@ -9,7 +9,11 @@ refuses a format or version it does not know with an :class:`~planner.errors.Inp
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import dataclasses
+import zlib
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -23,23 +27,100 @@ from planner.problem import NightProblem, SolveResult, curve_weights
 from planner.text import Msg, msg
 
 PROBLEM_FORMAT = "warkop-night-problem"
-PROBLEM_VERSION = 2
-"""v2 (issue 14) adds ``desa_decay``, the presence curve; v1 files are still read (no curve)."""
-PROBLEM_VERSIONS_READ = (1, 2)
+PROBLEM_VERSION = 3
+"""v3 (issue 17): no road is ``null`` in ``dist_m`` (v2 wrote the invalid JSON ``Infinity``),
+matrices may be packed (:data:`PACKED`) and may hold only some nodes' legs (``matrix_nodes``,
+the copy embedded in a plan.json); v2 (issue 14) added ``desa_decay``; v1 and v2 are still read."""
+PROBLEM_VERSIONS_READ = (1, 2, 3)
 PLAN_FORMAT = "warkop-plan"
-PLAN_VERSION = 1
+PLAN_VERSION = 2
+"""v2 (issue 17): the problem is embedded by default (``problem``, packed, with the legs of the
+plan's nodes), so ``planner check plan.json`` checks every rule; v1 files are still read."""
+PLAN_VERSIONS_READ = (1, 2)
+PACKED = "int32-rowdelta-planes-zlib-base64"
+"""A packed matrix: int32, as byte planes of its zigzagged differences along rows
+(``planner.network.cache.encode_ints``, the matrix cache's exact codec), deflated, base64;
+``dist_m`` in decimetres, -1 where no road leads."""
+UNKNOWN_LEG_S = 10_000_000
+"""Travel seconds of a leg a checking copy of the problem does not hold (as the road network
+marks "no path"); its distance is ``inf``."""
 
 
 # ------------------------------------------------------------------------ problem JSON
 
 
-def problem_to_json(problem: NightProblem) -> dict[str, Any]:
-    """The problem as a JSON-ready dict (format ``warkop-night-problem`` v2).
+def _pack(arr: np.ndarray) -> dict[str, Any]:
+    from planner.network.cache import encode_ints  # the one codec (loads the network module)
 
-    See ``docs/plan-format.md``. Matrices are nested lists of integers (travel) and
-    metres rounded to 0.1 m.
+    planes = encode_ints(np.asarray(arr, dtype=np.int64))
+    data = base64.b64encode(zlib.compress(planes.tobytes(), 9)).decode()
+    return {"encoding": PACKED, "shape": list(arr.shape), "planes": len(planes), "data": data}
+
+
+def _unpack(doc: Any) -> np.ndarray:
+    from planner.network.cache import decode_ints
+
+    if doc.get("encoding") != PACKED:
+        raise ValueError(f"unknown matrix encoding {doc.get('encoding')!r}, expected {PACKED}")
+    rows, cols = (int(x) for x in doc["shape"])
+    raw = zlib.decompress(base64.b64decode(doc["data"], validate=True))
+    planes = np.frombuffer(raw, dtype=np.uint8).reshape(int(doc["planes"]), rows * cols)
+    return decode_ints(planes, (rows, cols)).astype(np.int64)
+
+
+def _dist_doc(dist: np.ndarray, *, packed: bool) -> Any:
+    """Metres rounded to 0.1 m; no road (inf) is null, or -1 decimetres when packed."""
+    finite = np.isfinite(dist)
+    if packed:
+        return _pack(np.where(finite, np.rint(np.where(finite, dist, 0) * 10), -1))
+    rounded = np.round(np.where(finite, dist, 0), 1).tolist()
+    if finite.all():
+        return rounded
+    return [[v if ok else None for v, ok in zip(row, oks, strict=True)] for row, oks in
+            zip(rounded, finite.tolist(), strict=True)]  # fmt: skip
+
+
+def _dist_from(doc: Any) -> np.ndarray:
+    if isinstance(doc, Mapping):
+        dm = _unpack(doc)
+        return np.where(dm >= 0, dm / 10.0, np.inf)
+    return np.array([[np.inf if v is None else v for v in row] for row in doc], dtype=np.float64)
+
+
+def _travel_from(doc: Any) -> np.ndarray:
+    return _unpack(doc) if isinstance(doc, Mapping) else np.array(doc, dtype=np.int64)
+
+
+def _leg_nodes_of(problem: NightProblem, plan: Plan | None) -> np.ndarray | None:
+    """The nodes whose legs a copy keeps: the stations and the venues ``plan`` visits (and
+    only those the problem itself knows); None: every node."""
+    known = problem.leg_nodes
+    if plan is None:
+        return None if known is None else known.copy()
+    keep = np.zeros(problem.n_nodes, dtype=bool)
+    keep[: problem.n_depots] = True
+    for r in plan.routes:
+        for stop in r.stops:
+            with contextlib.suppress(KeyError):
+                keep[problem.node_of(stop.venue_id)] = True
+    return keep if known is None else keep & known
+
+
+def problem_to_json(
+    problem: NightProblem, *, packed: bool = False, legs_of: Plan | None = None
+) -> dict[str, Any]:
+    """The problem as a JSON-ready dict (format ``warkop-night-problem`` v3).
+
+    See ``docs/plan-format.md``. Matrices are nested lists of integers (travel) and metres
+    rounded to 0.1 m (``null``: no road), or with ``packed`` int32 arrays (:data:`PACKED`).
+    With ``legs_of`` only the legs between the stations and the venues that plan visits are
+    kept (``matrix_nodes``): the copy a plan.json embeds, enough to check that plan.
     """
-    return {
+    legs = _leg_nodes_of(problem, legs_of)
+    rows = np.arange(problem.n_nodes) if legs is None else np.flatnonzero(legs)
+    travel = problem.travel_s[:, rows][:, :, rows]
+    dist = problem.dist_m[:, rows][:, :, rows]
+    out: dict[str, Any] = {
         "format": PROBLEM_FORMAT,
         "version": PROBLEM_VERSION,
         "night": problem.night.date.isoformat(),
@@ -79,10 +160,15 @@ def problem_to_json(problem: NightProblem) -> dict[str, Any]:
             for k, sid in enumerate(problem.squad_ids)
         ],
         "profiles": list(problem.profiles),
-        "travel_s": {p: problem.travel_s[i].tolist() for i, p in enumerate(problem.profiles)},
-        "dist_m": {
-            p: np.round(problem.dist_m[i], 1).tolist() for i, p in enumerate(problem.profiles)
+    }
+    if legs is not None:
+        out["matrix_nodes"] = [problem.node_ids[i] for i in rows]
+    out |= {
+        "travel_s": {
+            p: _pack(travel[i]) if packed else travel[i].tolist()
+            for i, p in enumerate(problem.profiles)
         },
+        "dist_m": {p: _dist_doc(dist[i], packed=packed) for i, p in enumerate(problem.profiles)},
         "max_stops": problem.max_stops,
         "max_per_desa": problem.max_per_desa,
         "desa_decay": problem.desa_decay,
@@ -91,6 +177,31 @@ def problem_to_json(problem: NightProblem) -> dict[str, Any]:
         "dropped": [dataclasses.asdict(d) for d in problem.dropped],
         "unmet_must_visit": [list(u) for u in problem.unmet_must_visit],
     }
+    return out
+
+
+def _matrices_from(
+    data: Mapping[str, Any], ids: list[str], profiles: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """travel_s, dist_m (every node; legs a copy does not hold read as no road) and the mask
+    of the nodes whose legs are known (None: all)."""
+    n = len(ids)
+    travel = [_travel_from(data["travel_s"][p]) for p in profiles]
+    dist = [_dist_from(data["dist_m"][p]) for p in profiles]
+    if "matrix_nodes" not in data:
+        return np.array(travel, dtype=np.int64), np.array(dist, dtype=np.float64), None
+    index = {nid: i for i, nid in enumerate(ids)}
+    rows = np.array([index[str(x)] for x in data["matrix_nodes"]], dtype=np.int64)
+    full_t = np.full((len(profiles), n, n), UNKNOWN_LEG_S, dtype=np.int64)
+    full_d = np.full((len(profiles), n, n), np.inf)
+    for k in range(len(profiles)):
+        full_t[k][np.ix_(rows, rows)] = travel[k]
+        full_d[k][np.ix_(rows, rows)] = dist[k]
+        np.fill_diagonal(full_t[k], 0)
+        np.fill_diagonal(full_d[k], 0.0)
+    known = np.zeros(n, dtype=bool)
+    known[rows] = True
+    return full_t, full_d, known
 
 
 def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") -> NightProblem:
@@ -123,6 +234,7 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
         for i, nd in enumerate(nodes):
             for sid in nd.get("allowed_squads", []):
                 allowed[sq_index[sid], i] = True
+        travel, dist, leg_nodes = _matrices_from(data, ids, profiles)
         return NightProblem(
             night=Night.parse(str(data["night"])),
             node_ids=tuple(ids),
@@ -149,8 +261,9 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
                 [profiles.index(sq["profile"]) for sq in squads], dtype=np.int64
             ),
             profiles=tuple(profiles),
-            travel_s=np.array([data["travel_s"][p] for p in profiles], dtype=np.int64),
-            dist_m=np.array([data["dist_m"][p] for p in profiles], dtype=np.float64),
+            travel_s=travel,
+            dist_m=dist,
+            leg_nodes=leg_nodes,
             max_stops=data.get("max_stops"),
             max_per_desa=data.get("max_per_desa"),
             # v1 knew no curve: the plain sum
@@ -160,7 +273,7 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
             unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),
             exchange_rate_min=float(data.get("exchange_rate_min", 10.0)),
         )
-    except (KeyError, ValueError, TypeError, IndexError) as exc:
+    except (KeyError, ValueError, TypeError, IndexError, zlib.error, binascii.Error) as exc:
         bag.add(
             value=f"{type(exc).__name__}: {exc}",
             expected=msg(
@@ -224,14 +337,16 @@ def plan_to_json(
     result: SolveResult | None = None,
     *,
     settings: Settings | None = None,
-    embed_problem: bool = False,
+    embed_problem: bool | str = True,
 ) -> dict[str, Any]:
-    """The plan as a JSON-ready dict (format ``warkop-plan`` v1, see docs/plan-format.md).
+    """The plan as a JSON-ready dict (format ``warkop-plan`` v2, see docs/plan-format.md).
 
-    ``problem`` adds the totals (desa and kecamatan covered); ``result`` adds the solver
-    status, objective, wall time and stats; ``settings`` records the routing settings used;
-    ``embed_problem`` includes the whole compiled problem so ``planner check`` needs no
-    second file.
+    ``problem`` adds the totals (desa and kecamatan covered) and, with ``embed_problem`` (the
+    default), the problem itself, packed and with the legs between the stations and the
+    visited venues only (what every rule of ``planner check`` needs, about 10 % of the whole
+    export on the demo night); ``embed_problem="whole"`` embeds every leg, ``False`` none.
+    ``result`` adds the solver status, objective, wall time and stats; ``settings`` records
+    the routing settings used.
     """
     out: dict[str, Any] = {
         "format": PLAN_FORMAT,
@@ -277,7 +392,8 @@ def plan_to_json(
     if settings is not None:
         out["settings"] = {"routing": settings.routing.model_dump()}
     if embed_problem and problem is not None:
-        out["problem"] = problem_to_json(problem)
+        legs_of = None if embed_problem == "whole" else plan
+        out["problem"] = problem_to_json(problem, packed=True, legs_of=legs_of)
     return out
 
 
@@ -304,7 +420,7 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
         If the format or version is wrong or a field is missing or malformed.
     """
     bag = ProblemCollector(file)
-    _check_format(data, bag, format_name=PLAN_FORMAT, version=PLAN_VERSION)
+    _check_format(data, bag, format_name=PLAN_FORMAT, version=PLAN_VERSIONS_READ)
     routes = []
     for ri, r in enumerate(data.get("routes", [])):
         try:
@@ -395,6 +511,7 @@ def _check_format(
 __all__ = [
     "PLAN_FORMAT",
     "PLAN_VERSION",
+    "PLAN_VERSIONS_READ",
     "PROBLEM_FORMAT",
     "PROBLEM_VERSION",
     "PROBLEM_VERSIONS_READ",

@@ -110,6 +110,11 @@ class NightProblem:
         :data:`DROP_REASON_TEXT` key).
     exchange_rate_min
         Minutes of driving one point of priority is worth (documentation of ``penalty``).
+    leg_nodes
+        Per node, whether its legs (rows and columns of ``travel_s`` and ``dist_m``) are known;
+        ``None``: all are. A problem read back from a ``plan.json`` holds only the legs between
+        the stations and the venues the plan visits (a checking copy, never solved); the other
+        legs read as no road.
     """
 
     night: Night
@@ -141,6 +146,7 @@ class NightProblem:
     dropped: tuple[Dropped, ...] = ()
     unmet_must_visit: tuple[tuple[str, str], ...] = ()
     exchange_rate_min: float = 10.0
+    leg_nodes: np.ndarray | None = field(default=None, compare=False)
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -166,6 +172,11 @@ class NightProblem:
             if arr.shape != (k,):
                 raise ValueError(f"{name} must have shape ({k},), got {arr.shape}")
             s(self, name, arr)
+        if self.leg_nodes is not None:
+            legs = _frozen(self.leg_nodes, bool)
+            if legs.shape != (n,):
+                raise ValueError(f"leg_nodes must have shape ({n},), got {legs.shape}")
+            s(self, "leg_nodes", legs)
         allowed = _frozen(self.allowed, bool)
         if allowed.shape != (k, n):
             raise ValueError(f"allowed must have shape ({k}, {n}), got {allowed.shape}")

@@ -245,9 +245,16 @@ def test_cli_check(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type
     assert res.exit_code == 3
     assert "past_shift" in res.output and "pelanggaran" in res.output
 
-    structural = runner.invoke(app, ["check", str(good)])  # no problem: structure only
-    assert structural.exit_code == 0
-    assert "--problem" in structural.output
+    alone = runner.invoke(app, ["check", str(good), "--lang", "en"])  # the embedded problem
+    assert alone.exit_code == 0, alone.output
+    assert "every rule holds" in alone.output
+
+    bare = tmp_path / "bare.json"  # no problem: the plan's own consistency only, and exit 2
+    bare.write_text(json.dumps(plan_to_json(plan, problem, embed_problem=False)))
+    structural = runner.invoke(app, ["check", str(bare)])
+    assert structural.exit_code == 2, structural.output
+    assert "--problem" in structural.output and "TIDAK" in structural.output
+    assert "every rule holds" not in structural.output
 
     junk = tmp_path / "junk.json"
     junk.write_text("{not json")
@@ -291,3 +298,129 @@ def test_the_curve_value_counts_the_highest_first(problem: NightProblem) -> None
         assert plan_totals(plan, curved)["value"] == pytest.approx(4 + 3 / 2)
         checked = replace(plan, meta={"totals": plan_totals(plan, curved)})
         assert "wrong_totals" not in _rules(checked, curved)
+
+
+# ---------------------------------------------------------------- plan.json alone (issue 17)
+
+
+def _saved(tmp_path, plan: Plan, problem: NightProblem, name: str = "plan.json"):  # type: ignore[no-untyped-def]
+    """The plan as ``planner plan`` writes it (problem embedded by default), on disk."""
+    import json
+
+    from planner.planfile import plan_to_json
+
+    path = tmp_path / name
+    path.write_text(json.dumps(plan_to_json(plan, problem)), encoding="utf-8")
+    return path
+
+
+def _check_alone(tmp_path, plan: Plan, problem: NightProblem) -> set[str]:  # type: ignore[no-untyped-def]
+    from planner.check import check_file
+
+    report = check_file(_saved(tmp_path, plan, problem))
+    assert report.full  # the embedded problem is enough: nothing is left unchecked
+    return {v.rule for v in report.violations}
+
+
+def test_plan_json_alone_checks_every_rule(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type: ignore[no-untyped-def]
+    assert _check_alone(tmp_path, plan, problem) == set()
+    r0, r1 = plan.routes
+    swapped = replace(
+        plan,
+        routes=(
+            replace(r1, squad_id="R1", station_id="S0"),
+            replace(r0, squad_id="R2", station_id="S1"),
+        ),
+    )
+    assert "outside_area" in _check_alone(tmp_path, swapped, problem)  # V6 is R2's only
+    stops = (replace(r0.stops[0], venue_id="V404"), *r0.stops[1:])
+    assert "unknown_venue" in _check_alone(
+        tmp_path, _with_route(plan, 0, replace(r0, stops=stops)), problem
+    )
+    assert "unknown_squad" in _check_alone(
+        tmp_path, _with_route(plan, 0, replace(r0, squad_id="R9")), problem
+    )
+
+
+def _one_left_out(plan: Plan, problem: NightProblem) -> tuple[Plan, Dropped]:
+    """The plan without route 0's last stop, that venue listed as ``not_worth`` (the return
+    leg then no longer matches: compare rule sets against this plan's own)."""
+    r0 = plan.routes[0]
+    last = r0.stops[-1]
+    left = Dropped(last.venue_id, "not_worth", last.priority)
+    reduced = _with_route(plan, 0, replace(r0, stops=r0.stops[:-1]))
+    return replace(reduced, dropped=(*plan.dropped, left), meta={}), left
+
+
+def test_a_leg_the_embedded_problem_lacks_is_not_a_pass(
+    tmp_path, plan: Plan, problem: NightProblem
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from planner.check import check_file
+
+    reduced, left = _one_left_out(plan, problem)
+    path = _saved(tmp_path, reduced, problem)  # embeds the legs of the reduced plan
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    full = json.loads(_saved(tmp_path, plan, problem, "full.json").read_text(encoding="utf-8"))
+    for key in ("routes", "dropped", "totals"):  # the venue visited again
+        doc[key] = full[key]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    report = check_file(path)
+    not_checked = [v for v in report.violations if v.rule == "not_checked"]
+    assert not_checked and not report.ok
+    assert {v.venue_id for v in not_checked} <= {left.venue_id, None}
+    first = not_checked[0].message
+    assert "--problem" in first("en") and left.venue_id in first("id")
+    assert report.full and not check_file(path, _export(tmp_path, problem)).violations
+
+
+def _export(tmp_path, problem: NightProblem):  # type: ignore[no-untyped-def]
+    import json
+
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(problem_to_json(problem)), encoding="utf-8")
+    return path
+
+
+def test_drop_reasons_are_checked(plan: Plan, problem: NightProblem) -> None:
+    pruned = problem.replace(dropped=(Dropped("V9", "unreachable", 1.0, "no_road"),))
+    with_v9 = replace(plan, dropped=(*plan.dropped, pruned.dropped[0]))
+    assert _rules(with_v9, pruned) == set()
+    # a pruned venue given another reason than the problem's
+    wrong = replace(pruned.dropped[0], reason="no_fit")
+    assert _rules(replace(plan, dropped=(*plan.dropped, wrong)), pruned) == {"wrong_drop"}
+    # a pruned venue not listed at all
+    assert _rules(plan, pruned) == {"wrong_drop"}
+    # a candidate called unreachable, or given a reason that does not exist
+    reduced, left = _one_left_out(plan, problem)
+    base = _rules(reduced, problem)
+    assert "wrong_drop" not in base
+    others = tuple(d for d in reduced.dropped if d != left)
+    for reason in ("unreachable", "weather"):
+        got = verify(replace(reduced, dropped=(*others, replace(left, reason=reason))), problem)
+        assert {v.rule for v in got} - base == {"wrong_drop"}
+        assert [v.venue_id for v in got if v.rule == "wrong_drop"] == [left.venue_id]
+    # a candidate neither visited nor listed; a dropped venue the problem does not know
+    assert "wrong_drop" in _rules(replace(reduced, dropped=others), problem) - base
+    assert "unknown_venue" in _rules(
+        replace(plan, dropped=(*plan.dropped, Dropped("V404", "closed", 0.0))), problem
+    )
+
+
+def test_check_speaks_indonesian_first(tmp_path, plan: Plan, problem: NightProblem) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    r0, r1 = plan.routes
+    dup = replace(r1.stops[0], venue_id=r0.stops[0].venue_id)
+    bad = _saved(tmp_path, _with_route(plan, 1, replace(r1, stops=(dup, *r1.stops[1:]))), problem)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["check", str(bad)])
+    assert res.exit_code == 3
+    text = " ".join(res.output.split())
+    assert "dikunjungi dua kali (visited_twice)" in text and "dikunjungi 2 kali" in text
+    assert "visited 2 times" not in text
+    en = " ".join(runner.invoke(app, ["check", str(bad), "--lang", "en"]).output.split())
+    assert "visited twice (visited_twice)" in en and "visited 2 times" in en

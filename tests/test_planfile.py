@@ -58,7 +58,7 @@ def test_plan_json_round_trip_and_recheck(built: NightProblem) -> None:
     data = json.loads(
         json.dumps(plan_to_json(res.plan, built, res, settings=SETTINGS, embed_problem=True))
     )
-    assert data["format"] == "warkop-plan" and data["version"] == 1
+    assert data["format"] == "warkop-plan" and data["version"] == 2
     assert data["totals"]["visits"] == res.plan.visits
     plan = plan_from_json(data)
     assert plan.routes == res.plan.routes
@@ -69,7 +69,7 @@ def test_plan_json_round_trip_and_recheck(built: NightProblem) -> None:
 
 def test_plan_json_rejects_other_formats() -> None:
     with pytest.raises(InputError):
-        plan_from_json({"format": "warkop-plan", "version": 2})
+        plan_from_json({"format": "warkop-plan", "version": 3})
 
 
 def test_a_plan_names_its_format_in_the_error() -> None:
@@ -84,10 +84,11 @@ def test_a_plan_names_its_format_in_the_error() -> None:
     assert err.value.problems[0].value == "list"
 
 
-def test_problem_export_v2_carries_the_curve_and_v1_still_reads(built: NightProblem) -> None:
+def test_problem_export_carries_the_curve_and_v1_v2_still_read(built: NightProblem) -> None:
     curved = built.replace(desa_decay=0.6)
     data = json.loads(json.dumps(problem_to_json(curved)))
-    assert data["version"] == 2 and data["desa_decay"] == 0.6
+    assert data["version"] == 3 and data["desa_decay"] == 0.6
+    assert problem_from_json(data | {"version": 2}).desa_decay == 0.6  # v2: the same lists
     back = problem_from_json(data)
     assert back.desa_decay == 0.6
     assert np.array_equal(back.desa_group, curved.desa_group)
@@ -95,3 +96,72 @@ def test_problem_export_v2_carries_the_curve_and_v1_still_reads(built: NightProb
     # a v1 file (before the curve) is read as the plain sum
     old = {k: v for k, v in data.items() if k != "desa_decay"} | {"version": 1}
     assert problem_from_json(old).desa_decay == 1.0
+
+
+# ---------------------------------------------------------------- v3 problem, v2 plan
+
+
+def _cut(built: NightProblem) -> NightProblem:
+    """The problem with no road between V1 and V5 (both ways), as the network marks it."""
+    i, j = built.node_of("V1"), built.node_of("V5")
+    t, d = built.travel_s.copy(), built.dist_m.copy()
+    for a, b in ((i, j), (j, i)):
+        t[:, a, b] = 10_000_000
+        d[:, a, b] = np.inf
+    return built.replace(travel_s=t, dist_m=d)
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_no_road_is_valid_json_and_reads_back_as_no_road(built: NightProblem, packed: bool) -> None:
+    cut = _cut(built)
+    text = json.dumps(problem_to_json(cut, packed=packed), allow_nan=False)  # no Infinity
+    back = problem_from_json(json.loads(text))
+    assert np.array_equal(back.travel_s, cut.travel_s)
+    assert np.array_equal(np.isinf(back.dist_m), np.isinf(cut.dist_m))
+    finite = np.isfinite(cut.dist_m)
+    assert np.allclose(back.dist_m[finite], cut.dist_m[finite], atol=0.05)
+    assert back.leg_nodes is None
+
+
+def test_a_packed_problem_is_smaller_and_the_same(built: NightProblem) -> None:
+    lists = problem_to_json(built)
+    packed = problem_to_json(built, packed=True)
+    assert packed["travel_s"]["mobil"]["encoding"] == "int32-rowdelta-planes-zlib-base64"
+    back = problem_from_json(json.loads(json.dumps(packed)))
+    assert np.array_equal(back.travel_s, built.travel_s)
+    assert np.allclose(back.dist_m, problem_from_json(lists).dist_m, atol=1e-9)
+
+
+def test_a_damaged_packed_matrix_is_an_input_error(built: NightProblem) -> None:
+    doc = problem_to_json(built, packed=True)
+    doc["travel_s"]["mobil"]["data"] = "not base64!"
+    with pytest.raises(InputError) as err:
+        problem_from_json(doc, file="plan.json:problem")
+    assert err.value.problems[0].file == "plan.json:problem"
+
+
+def test_the_embedded_problem_holds_the_legs_of_the_plan(built: NightProblem) -> None:
+    res = solve(built, SETTINGS)
+    data = json.loads(json.dumps(plan_to_json(res.plan, built, res)))  # embedded by default
+    embedded = data["problem"]
+    visited = [s.venue_id for r in res.plan.routes for s in r.stops]
+    assert embedded["version"] == 3 and visited
+    assert embedded["matrix_nodes"] == [*built.node_ids[: built.n_depots], *sorted(
+        visited, key=built.node_of
+    )]  # fmt: skip
+    back = problem_from_json(embedded)
+    assert back.node_ids == built.node_ids  # every node, its window, prize, area...
+    assert np.array_equal(back.allowed, built.allowed)
+    assert list(back.leg_nodes) == [nid in embedded["matrix_nodes"] for nid in built.node_ids]
+    plan = plan_from_json(data)
+    assert {v.rule for v in verify(plan, back)} == {"must_visit_missing"}
+    whole = plan_to_json(res.plan, built, res, embed_problem="whole")["problem"]
+    assert "matrix_nodes" not in whole
+    assert "problem" not in plan_to_json(res.plan, built, res, embed_problem=False)
+
+
+def test_a_version_1_plan_is_still_read(built: NightProblem) -> None:
+    res = solve(built, SETTINGS)
+    data = json.loads(json.dumps(plan_to_json(res.plan, built, res, embed_problem=False)))
+    data["version"] = 1
+    assert plan_from_json(data).routes == res.plan.routes

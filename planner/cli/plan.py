@@ -10,6 +10,7 @@ from rich.table import Table
 
 from planner.cli import (
     DEFAULT_DATASET,
+    EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_MUST_VISIT,
     DatasetArg,
@@ -331,28 +332,36 @@ def check_cmd(
     problem: Annotated[Path | None, typer.Option("--problem", help=T.HELP_CHECK_PROBLEM)] = None,
     lang: LangOpt = "id",
 ) -> None:
-    """Re-verify a saved plan.json (against its exported problem, when given).
+    """Re-verify a saved plan.json (against the problem it embeds, or an exported one).
 
     Exits 1 when the only violations are must-visit venues the plan itself declares unmet,
-    3 for any other violation.
+    3 for any other violation, 2 when no violation was found but rules could not be checked
+    (a v1 plan.json, which holds no problem, without ``--problem``).
     """
-    from rich.markup import escape
-
     from planner.check import check_file
+    from planner.text.plan import RULE_TEXT
 
     lg = parse_lang(lang)
     report = check_file(plan_file, problem)
-    if not report.full:
-        err_console.print(T.CHECK_STRUCTURE_ONLY(lg))
     if report.ok:
-        console.print(f"[bold green]OK[/]: {T.CHECK_OK.format(visits=report.plan.visits)(lg)}")
+        done = T.CHECK_OK.format(visits=report.plan.visits)(lg)
+        console.print(f"[bold green]OK[/]: {safe(done)}")
         return
-    table = Table(
-        title=T.CHECK_VIOLATIONS.format(n=len(report.violations))(lg), title_justify="left"
-    )
-    for head in T.CHECK_HEADS:
-        table.add_column(head(lg), overflow="fold")
-    for v in report.violations:
-        table.add_row(v.rule, escape(v.squad_id or ""), escape(v.venue_id or ""), escape(v.detail))
-    console.print(table)
-    raise typer.Exit(EXIT_MUST_VISIT if report.only_declared_must_visits else EXIT_INFEASIBLE)
+    if report.violations:
+        title = T.CHECK_VIOLATIONS.format(n=len(report.violations))(lg)
+        table = Table(title=title, title_justify="left")
+        for head in T.CHECK_HEADS:
+            table.add_column(head(lg), overflow="fold")
+        for v in report.violations:
+            rule = RULE_TEXT.get(v.rule)
+            name = f"{rule(lg)} ({v.rule})" if rule else v.rule
+            cells = (name, v.squad_id or "", v.venue_id or "", v.message(lg))
+            table.add_row(*(safe(c) for c in cells))
+        console.print(table)
+    if report.unchecked:
+        names = ", ".join(RULE_TEXT[r](lg) if r in RULE_TEXT else r for r in report.unchecked)
+        line = T.CHECK_UNCHECKED.format(n=len(report.unchecked), rules=names)(lg)
+        err_console.print(f"[bold yellow]{safe(line)}[/]")
+    if report.violations:
+        raise typer.Exit(EXIT_MUST_VISIT if report.only_declared_must_visits else EXIT_INFEASIBLE)
+    raise typer.Exit(EXIT_BAD_INPUT)

@@ -183,7 +183,7 @@ def load_road_index(
     return index
 
 
-def _encode_ints(a: np.ndarray) -> np.ndarray:
+def encode_ints(a: np.ndarray) -> np.ndarray:
     """An integer matrix whose values fit in int32, as byte planes (``k × cells`` uint8, least
     significant first) of its zigzagged differences along rows. Neighbouring cells of a travel
     matrix differ little, so the high planes are almost all zero and deflate packs the whole
@@ -199,8 +199,8 @@ def _encode_ints(a: np.ndarray) -> np.ndarray:
     return planes
 
 
-def _decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """The int32 matrix :func:`_encode_ints` encoded."""
+def decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The int32 matrix :func:`encode_ints` encoded."""
     u = planes[0].astype(np.uint32)
     for i in range(1, len(planes)):
         u |= planes[i].astype(np.uint32) << np.uint32(8 * i)
@@ -273,10 +273,10 @@ def save_matrices(path: Path, m: StoredMatrices) -> None:
     }
     for k, p in enumerate(m.profiles):
         travel = m.travel_s[p]
-        arrays[f"travel_s_{k}"] = _encode_ints(travel) if _fits_int32(travel) else travel
+        arrays[f"travel_s_{k}"] = encode_ints(travel) if _fits_int32(travel) else travel
         road_dm = _road_dm(m.dist_m[p], m.snap_dist_m)
         if road_dm is not None:
-            arrays[f"road_dm_{k}"] = _encode_ints(road_dm)
+            arrays[f"road_dm_{k}"] = encode_ints(road_dm)
         else:
             arrays[f"dist_m_{k}"] = m.dist_m[p]
     _write_npz(path, arrays, compress=True)
@@ -300,9 +300,9 @@ def load_matrices(path: Path, key: str, make: Callable[..., M]) -> M | None:
             dist: dict[str, np.ndarray] = {}
             for k, p in enumerate(profiles):
                 t = z[f"travel_s_{k}"]
-                travel[p] = _decode_ints(t, shape).astype(np.int64) if t.dtype == np.uint8 else t
+                travel[p] = decode_ints(t, shape).astype(np.int64) if t.dtype == np.uint8 else t
                 if f"road_dm_{k}" in z.files:
-                    dist[p] = _dist_from_dm(_decode_ints(z[f"road_dm_{k}"], shape), snap)
+                    dist[p] = _dist_from_dm(decode_ints(z[f"road_dm_{k}"], shape), snap)
                 else:
                     dist[p] = z[f"dist_m_{k}"]
             unreachable = {

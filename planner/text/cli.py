@@ -174,9 +174,13 @@ HELP_CHECK = "Periksa ulang rencana tersimpan terhadap semua aturan. (Re-verify 
 HELP_CHECK_PLAN = "plan.json dari `planner plan`"
 HELP_CHECK_PROBLEM = "Berkas --export-problem (NightProblem JSON)"
 
-CHECK_STRUCTURE_ONLY = msg(
-    "Tanpa --problem: hanya konsistensi rencana itu sendiri yang diperiksa.",
-    "No problem given (--problem): only the plan's own consistency was checked.",
+CHECK_UNCHECKED = msg(
+    "Rencana ini tidak menyertakan masalah malamnya (plan.json versi 1) dan --problem tidak "
+    "diberikan: hanya konsistensi rencana itu sendiri yang diperiksa; {n} aturan TIDAK "
+    "diperiksa: {rules}. Beri --problem FILE.json (dari planner plan --export-problem).",
+    "This plan holds no problem (a version 1 plan.json) and no --problem was given: only the "
+    "plan's own consistency was checked; {n} rules were NOT checked: {rules}. Give --problem "
+    "FILE.json (from planner plan --export-problem).",
 )
 CHECK_OK = msg("{visits} kunjungan, semua aturan terpenuhi.", "{visits} visits, every rule holds.")
 CHECK_VIOLATIONS = msg("{n} pelanggaran", "{n} violation(s)")

@@ -62,4 +62,23 @@ def detail_text(detail: str, lang: Lang) -> str:
     return more(lang) if more is not None else detail
 
 
-__all__ = ["DROP_DETAIL_TEXT", "DROP_REASON_TEXT", "detail_text", "drop_text"]
+RULE_TEXT: dict[str, Msg] = {
+    "unknown_squad": msg("regu tak dikenal", "unknown squad"),
+    "wrong_station": msg("pos salah", "wrong station"),
+    "unknown_venue": msg("tempat tak dikenal", "unknown venue"),
+    "visited_twice": msg("dikunjungi dua kali", "visited twice"),
+    "outside_area": msg("di luar wilayah regu", "outside the squad's area"),
+    "start_before_shift": msg("berangkat sebelum shift", "leaves before the shift"),
+    "past_shift": msg("kembali setelah shift", "back after the shift"),
+    "wrong_time": msg("waktu tidak cocok", "times do not match"),
+    "outside_window": msg("di luar jam buka", "outside opening hours"),
+    "max_stops": msg("terlalu banyak singgahan", "too many stops"),
+    "max_per_desa": msg("terlalu banyak tempat dalam satu desa", "too many venues in one desa"),
+    "must_visit_missing": msg("wajib kunjung tidak direncanakan", "must-visit not planned"),
+    "wrong_totals": msg("jumlah tidak cocok", "totals do not match"),
+    "wrong_drop": msg("alasan tidak dikunjungi salah", "wrong reason for a venue left out"),
+    "not_checked": msg("tidak dapat diperiksa", "could not be checked"),
+}
+"""How a person reads each rule of the checker (``planner.check.RULES``)."""
+
+__all__ = ["DROP_DETAIL_TEXT", "DROP_REASON_TEXT", "RULE_TEXT", "detail_text", "drop_text"]

@@ -188,10 +188,64 @@ def test_check_accepts_the_saved_plan(planned: Planned, invoke: Invoke) -> None:
     res = invoke("check", plan, "--problem", planned.problem)
     assert res.exit_code == 0, res.output
     assert f"OK: {visits} kunjungan, semua aturan terpenuhi." in flat(res.output)
-    res = invoke("check", plan, "--lang", "en")
+    res = invoke("check", plan, "--lang", "en")  # alone: the problem it embeds
     assert res.exit_code == 0, res.output
-    assert "only the plan's own consistency was checked" in flat(res.output)
     assert f"OK: {visits} visits, every rule holds." in flat(res.output)
+
+
+def _tampered(planned: Planned, tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    plan = json.loads((planned.folder / "plan.json").read_text(encoding="utf-8"))
+    change(plan)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def _swap_first_stops(plan: dict[str, Any]) -> None:
+    """A route's first two venues trade places (their times left as they were)."""
+    stops = next(r for r in plan["routes"] if len(r["stops"]) >= 2)["stops"]
+    stops[0], stops[1] = stops[1], stops[0]
+
+
+def _unknown_venue(plan: dict[str, Any]) -> None:
+    next(r for r in plan["routes"] if r["stops"])["stops"][0]["venue_id"] = "V9999"
+
+
+def _unknown_squad(plan: dict[str, Any]) -> None:
+    plan["routes"][0]["squad_id"] = "R99"
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [(_swap_first_stops, "wrong_time"), (_unknown_venue, "unknown_venue"),
+     (_unknown_squad, "unknown_squad")],
+)  # fmt: skip
+def test_check_alone_does_not_vouch_for_a_changed_plan(
+    planned: Planned, invoke: Invoke, tmp_path: Path, change: Any, rule: str
+) -> None:
+    path = _tampered(planned, tmp_path, change)
+    res = invoke("check", path, "--lang", "en")
+    assert res.exit_code == EXIT_INFEASIBLE, res.output
+    assert f"({rule})" in flat(res.output) and "every rule holds" not in res.output
+    assert no_traceback(res.output)
+
+
+def test_check_of_a_version_1_plan_says_what_it_could_not_check(
+    planned: Planned, invoke: Invoke, tmp_path: Path
+) -> None:
+    def old(plan: dict[str, Any]) -> None:
+        plan["version"] = 1
+        del plan["problem"]
+
+    path = _tampered(planned, tmp_path, old)
+    res = invoke("check", path, "--lang", "en")
+    assert res.exit_code == EXIT_BAD_INPUT, res.output
+    text = flat(res.output)
+    assert "rules were NOT checked" in text and "outside the squad's area" in text
+    assert "--problem" in text and "every rule holds" not in text
+    res = invoke("check", path, "--problem", planned.problem)
+    assert res.exit_code == 0, res.output
+    assert "semua aturan terpenuhi" in flat(res.output)
 
 
 def test_check_lists_the_violations(planned: Planned, invoke: Invoke, tmp_path: Path) -> None:

@@ -163,6 +163,6 @@ def test_cache_keeps_any_float_distances_exactly(tmp_path: Path) -> None:
 )
 def test_int_codec_round_trips(a: np.ndarray) -> None:
     a = a.astype(np.int64)
-    planes = nw_cache._encode_ints(a)
+    planes = nw_cache.encode_ints(a)
     assert planes.dtype == np.uint8 and 1 <= len(planes) <= 4
-    assert np.array_equal(nw_cache._decode_ints(planes, a.shape), a)
+    assert np.array_equal(nw_cache.decode_ints(planes, a.shape), a)
