@@ -654,6 +654,35 @@ def desa_label_points(desa: gpd.GeoDataFrame) -> list[tuple[float, float]]:
     ]
 
 
+def desa_outlines(
+    data: MapData, near: Sequence[tuple[float, float]], *, margin_deg: float, simplify_m: float
+) -> list[dict[str, Any]]:
+    """The desa reaching into the box around ``near`` ((lat, lon) points) plus ``margin_deg``:
+    each as its encoded rings (:func:`encode_polygon`), the point for its name (``at``) and its
+    name as plain text (``label``; the page writes it with textContent)."""
+    if not near or data.desa.empty:
+        return []
+    lats = [p[0] for p in near]
+    lons = [p[1] for p in near]
+    area = shapely.box(
+        min(lons) - margin_deg,
+        min(lats) - margin_deg,
+        max(lons) + margin_deg,
+        max(lats) + margin_deg,
+    )
+    desa = to_wgs84(data.desa)
+    desa = desa[desa.intersects(area)]
+    tol = simplify_m * DEG_PER_M
+    return [
+        {
+            "rings": encode_polygon(geom.simplify(tol, preserve_topology=True)),
+            "at": list(at),
+            "label": one_line(cell_text(name)),
+        }
+        for geom, name, at in zip(desa.geometry, desa["desa"], desa_label_points(desa), strict=True)
+    ]
+
+
 def encode_polygon(geom: Any) -> list[list[list[int]]]:
     """A (multi)polygon as its polygons' rings, each an encoded line (lat, lon)."""
     polys = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
@@ -731,6 +760,7 @@ __all__ = [
     "decode_line",
     "desa_features",
     "desa_label_points",
+    "desa_outlines",
     "empty_route",
     "encode_line",
     "encode_polygon",

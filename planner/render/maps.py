@@ -28,14 +28,14 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markupsafe
-from shapely.geometry import box, shape
+from shapely.geometry import shape
 
 from planner._atomic import replace_all
 from planner.domain import Dropped, Route, Squad, Stop, format_clock_s
@@ -746,7 +746,7 @@ def render_squad(
     points += [(venues[s.venue_id].lat, venues[s.venue_id].lon) for s in route.stops]
     around = [path] if path else [points]
     roads = md.roads_near(data, around, buffer_m=_SQUAD_ROAD_BUFFER_M, simplify_m=_ROAD_SIMPLIFY_M)
-    desa = _desa(_near(data, points, margin_deg=0.03), lang, simplify_m=15.0).items
+    desa = md.desa_outlines(data, points, margin_deg=0.03, simplify_m=15.0)
     others = [
         _station(s, squads=[], lang=lang)
         for s in all_stations.values()
@@ -757,7 +757,7 @@ def render_squad(
         "t": _page_text(lang),
         "tiles": _tiles(),
         "roads": roads,
-        "desa": [{k: v for k, v in d.items() if k in ("rings", "at", "label")} for d in desa],
+        "desa": desa,
         "names_from_zoom": 11,
         "stations": [_station(station, squads=[label], lang=lang, own=True), *others],
         "routes": [
@@ -811,20 +811,6 @@ def _inside(
         min(lats) - margin_deg <= station.lat <= max(lats) + margin_deg
         and min(lons) - margin_deg <= station.lon <= max(lons) + margin_deg
     )
-
-
-def _near(data: MapData, points: Sequence[tuple[float, float]], *, margin_deg: float) -> MapData:
-    """``data`` with only the desa that reach into the box around ``points`` (plus a margin)."""
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    area = box(
-        min(lons) - margin_deg,
-        min(lats) - margin_deg,
-        max(lons) + margin_deg,
-        max(lats) + margin_deg,
-    )
-    desa = md.to_wgs84(data.desa)
-    return replace(data, desa=desa[desa.intersects(area)])
 
 
 # --------------------------------------------------------------------------- files
