@@ -205,3 +205,30 @@ def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_
     with sync_playwright() as pw:
         run(pw, check_in)
         assert run(pw, read) == ("21:15", "warung ramai", "1")
+
+
+@pytest.mark.browser
+def test_a_phone_that_cannot_keep_the_entries_says_so(data: maps.MapData, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if bs.chromium_path() is None:
+        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
+    path = tmp_path / "regu-R01.html"
+    path.write_text(maps.render_squad(data, "R01"), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = bs.launch_chromium(pw)
+        context = browser.new_context()
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else r.abort()
+        )
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        assert page.locator("#ck-note").inner_text() == ""
+        page.evaluate(  # the storage fills up
+            "() => { Storage.prototype.setItem = () => {"
+            " throw new DOMException('full', 'QuotaExceededError'); }; }"
+        )
+        page.locator(".ck-arrive").first.click()
+        assert page.locator("#ck-note").inner_text().startswith("Penyimpanan HP tidak tersedia")
+        assert "tersimpan" not in page.locator('li[data-order="1"] .ck-state').inner_text()
+        browser.close()
