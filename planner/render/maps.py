@@ -51,6 +51,7 @@ from planner.render.mapdata import (
     StationPoint,
     VenuePoint,
     google_maps_directions_url,
+    road_frame,
     squad_map_filename,
 )
 from planner.text import Lang, long_date
@@ -83,6 +84,7 @@ __all__ = [
     "google_maps_directions_url",
     "render_overview",
     "render_squad",
+    "road_frame",
     "squad_map_filename",
     "write_maps",
 ]
