@@ -18,6 +18,7 @@ from planner.config import Settings
 from planner.domain import WIB
 from planner.history import report as rp
 from planner.render import checkin, maps
+from planner.text import Lang
 
 JSON_RE = re.compile(r'<script type="application/json" id="ck-data">(.*?)</script>', re.S)
 NAME = '</script><script>window.__xss=1</script><!-- "quoted" & ${x}'
@@ -84,28 +85,41 @@ def test_the_squad_page_holds_the_block_once_with_a_slot_per_stop(data: maps.Map
 # ----------------------------------------------------------------------------- in Chromium
 
 
+def _page_file(data: maps.MapData, tmp_path: Path, *, lang: Lang = "id") -> Path:
+    """R01's squad page written to ``tmp_path`` (the test skips without Chromium)."""
+    if bs.chromium_path() is None:
+        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
+    path = tmp_path / "regu-R01.html"
+    path.write_text(maps.render_squad(data, "R01", lang=lang), encoding="utf-8")
+    return path
+
+
+def _only_the_file(context: Any, path: Path, refused: list[str] | None = None) -> None:
+    """Every request but the page's own file is refused (and noted in ``refused``)."""
+
+    def handle(route: Any) -> None:
+        if route.request.url == path.as_uri():
+            route.continue_()
+            return
+        if refused is not None:
+            refused.append(route.request.url)
+        route.abort()
+
+    context.route("**/*", handle)
+
+
 @pytest.mark.browser
 def test_the_page_refuses_to_send_what_the_import_refuses(
     data: maps.MapData, tmp_path: Path
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    if bs.chromium_path() is None:
-        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
-    path = tmp_path / "regu-R01.html"
-    path.write_text(maps.render_squad(data, "R01", lang="en"), encoding="utf-8")
+    path = _page_file(data, tmp_path, lang="en")
     with sync_playwright() as pw:
         browser = bs.launch_chromium(pw)
         context = browser.new_context(viewport={"width": 360, "height": 640})
         refused: list[str] = []
-        context.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if r.request.url == path.as_uri()
-                else (refused.append(r.request.url), r.abort())
-            ),
-        )
+        _only_the_file(context, path, refused)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -166,10 +180,7 @@ def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_
     """A flat battery: the browser is closed without a word, then started again."""
     from playwright.sync_api import sync_playwright
 
-    if bs.chromium_path() is None:
-        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
-    path = tmp_path / "regu-R01.html"
-    path.write_text(maps.render_squad(data, "R01"), encoding="utf-8")
+    path = _page_file(data, tmp_path)
     profile = tmp_path / "profile"
 
     def run(pw: Any, act: Any) -> Any:
@@ -177,9 +188,7 @@ def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_
             str(profile), executable_path=bs.chromium_path(), args=list(bs.CHROMIUM_ARGS),
             headless=True, viewport={"width": 390, "height": 844},
         )  # fmt: skip
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else r.abort()
-        )
+        _only_the_file(context, path)
         page = context.new_page()
         page.clock.set_fixed_time(dt.datetime(2026, 11, 28, 21, 15, tzinfo=WIB))
         page.goto(path.as_uri(), wait_until="load")
@@ -211,16 +220,11 @@ def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_
 def test_a_phone_that_cannot_keep_the_entries_says_so(data: maps.MapData, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    if bs.chromium_path() is None:
-        pytest.skip("Chromium is not installed (scripts/install-browser.sh)")
-    path = tmp_path / "regu-R01.html"
-    path.write_text(maps.render_squad(data, "R01"), encoding="utf-8")
+    path = _page_file(data, tmp_path)
     with sync_playwright() as pw:
         browser = bs.launch_chromium(pw)
         context = browser.new_context()
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url == path.as_uri() else r.abort()
-        )
+        _only_the_file(context, path)
         page = context.new_page()
         page.goto(path.as_uri(), wait_until="load")
         assert page.locator("#ck-note").inner_text() == ""
