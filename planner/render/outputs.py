@@ -73,14 +73,17 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
     date = result.night.date.isoformat()
     data = map_data(result)
     files: dict[str, bytes] = {"index.html": maps.render_overview(data, lang=lang).encode()}
+    map_files: dict[str, str] = {}
     for squad in result.squads:
         html = maps.render_squad(data, squad.squad_id, lang=lang)
-        files[maps.squad_map_filename(squad.squad_id)] = html.encode()
+        map_files[squad.squad_id] = maps.squad_map_filename(squad.squad_id)
+        files[map_files[squad.squad_id]] = html.encode()
     plan_doc = plan_to_json(result.plan, result.problem, result.result, settings=result.settings)
     files["plan.json"] = json.dumps(plan_doc, ensure_ascii=False, indent=1).encode()
     files["routes.geojson"] = sheets.routes_geojson(result)
     files[f"rencana-patroli-{date}.csv"] = sheets.stops_csv(result)
-    files[f"rencana-patroli-{date}.html"] = sheets.route_sheet_html(result, lang=lang).encode()
+    sheet = sheets.route_sheet_html(result, lang=lang, map_files=map_files)
+    files[f"rencana-patroli-{date}.html"] = sheet.encode()
     return files
 
 

@@ -33,8 +33,9 @@ from planner.domain import Plan, Squad, format_clock_s
 from planner.history import FILL_COLUMNS, INFO_COLUMNS
 from planner.render import presence
 from planner.render._html import render
+from planner.render.mapdata import squad_map_filename
 from planner.text import Lang, long_date
-from planner.text.sheets import NIGHT_DATE, SHEET_TEXT, TOTALS
+from planner.text.sheets import NIGHT_DATE, OFFICE_LINE, SHEET_TEXT, TOTALS
 
 if TYPE_CHECKING:
     from planner.pipeline import NightResult
@@ -154,8 +155,15 @@ def _area_text(squad: Squad, lang: Lang) -> str:
     return ", ".join(squad.area) if squad.area else SHEET_TEXT["all_area"](lang)
 
 
-def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
-    """The printable A4 route sheet: one page per squad."""
+def route_sheet_html(
+    result: NightResult, *, lang: Lang = "id", map_files: Mapping[str, str] | None = None
+) -> str:
+    """The printable A4 route sheet: one page per squad.
+
+    Each page ends with a line for the office: the squad's phone map (its file name from
+    ``map_files``, squad id → name, by default :func:`~planner.render.mapdata.squad_map_filename`),
+    check-in and "Kirim laporan" there, imported next morning with ``planner visits import``.
+    """
     stations = result.dataset.stations.set_index("station_id")
     by_squad: dict[str, list[StopRow]] = {}
     for row in stop_rows(result, lang=lang):
@@ -180,6 +188,11 @@ def route_sheet_html(result: NightResult, *, lang: Lang = "id") -> str:
                 "vehicle": clip(squad.vehicle),
                 "area": clip(_area_text(squad, lang), TEXT_CHARS),
                 "totals": totals,
+                "office": OFFICE_LINE.format(
+                    map=clip(
+                        (map_files or {}).get(squad.squad_id) or squad_map_filename(squad.squad_id)
+                    )
+                )(lang),
                 "stops": [
                     {
                         **{k: clip(v) if isinstance(v, str) else v for k, v in r.fields().items()},

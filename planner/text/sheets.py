@@ -50,7 +50,17 @@ TOTALS = msg(
 )
 """A squad's totals under its stop list (``km`` keeps the sheet's one-decimal ``.1f``)."""
 
+OFFICE_LINE = msg(
+    "Di HP: buka peta regu {map}, tekan Tiba dan Selesai di tiap warkop, isi laporannya, lalu "
+    "Kirim laporan (lewat WhatsApp ke piket Polres). Piket mengimpornya besok pagi dengan "
+    "planner visits import.",
+    "On the phone: open the squad map {map}, press Arrived and Done at each venue, fill in the "
+    "report, then Send report (by WhatsApp to the Polres duty desk). The duty desk imports it "
+    "the next morning with planner visits import.",
+)
+"""The line for the office under each squad's stops: how the night comes back (docs/office.md)."""
+
 NIGHT_DATE = msg("{date} (malam)", "{date} (night)")
 """The sheet's date line: the long date of the night, then "(malam)"."""
 
-__all__ = ["NIGHT_DATE", "SHEET_TEXT", "TOTALS"]
+__all__ = ["NIGHT_DATE", "OFFICE_LINE", "SHEET_TEXT", "TOTALS"]

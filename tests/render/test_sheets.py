@@ -284,3 +284,18 @@ def test_long_names_keep_the_sheet_a4_wide_in_chromium(chromium, night_result) -
     assert width <= A4_PX
     assert widest <= 1  # no cell's content sticks out of it
     assert height < 4 * 1123  # two squads: about two A4 pages, not hundreds
+
+
+def test_each_page_tells_the_office_how_the_night_comes_back(night_result: NightResult) -> None:
+    page = sheets.route_sheet_html(night_result)
+    pages = re.split(r'<section class="page" data-squad="', page)[1:]
+    assert len(pages) == 2
+    for squad, text in zip(("R01", "R02"), pages, strict=True):
+        line = re.search(r'<div class="office">(.*?)</div>', text, re.S)
+        assert line is not None
+        assert f"regu-{squad}.html" in line[1]
+        assert "Tiba dan Selesai" in line[1] and "Kirim laporan" in line[1]
+        assert "planner visits import" in line[1]
+    english = sheets.route_sheet_html(night_result, lang="en", map_files={"R01": "regu-x.html"})
+    assert "open the squad map regu-x.html" in english and "Send report" in english
+    assert "open the squad map regu-R02.html" in english  # not given: the default name
