@@ -19,7 +19,7 @@ is documented in ``docs/report-format.md``; in short::
     kategori: infrastruktur
     isi: lampu jalan mati
     instansi: PLN
-    AKHIR 1 kunjungan crc32:0badc0de
+    AKHIR 1 kunjungan crc32:7b8338b4
 
 One ``key: value`` per line, values on one line (``\\``, line breaks, tabs and invisible
 characters escaped), and a CRC-32 of every line from the header to the one before ``AKHIR``:
