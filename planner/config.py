@@ -64,10 +64,47 @@ class SettingValueError(ValueError):
         super().__init__(expected("en"))
 
 
+_NOT_A_BOOL = msg("angka, bukan true/false", "a number, not true/false")
+
+
+def _is_number_type(annotation: Any) -> bool:
+    """True for ``float``, ``int``, ``float | None``, ``Annotated[float, ...]`` and the like."""
+    if annotation in (int, float):
+        return True
+    if get_origin(annotation) is Annotated:
+        return _is_number_type(get_args(annotation)[0])
+    args = get_args(annotation)
+    return (
+        bool(args)
+        and get_origin(annotation) is not dict
+        and all(a in (int, float, type(None)) for a in args)
+    )
+
+
+def _refuse_bools(model: type[BaseModel], name: str | None, value: Any) -> Any:
+    """``true`` where a number belongs is an error (pydantic would read it as 1)."""
+    field = model.model_fields.get(name or "")
+    if field is None:
+        return value
+    annotation = field.annotation
+    numbers = _is_number_type(annotation)
+    table = get_origin(annotation) is dict and _is_number_type(get_args(annotation)[1])
+    if numbers and isinstance(value, bool):
+        raise SettingValueError(_NOT_A_BOOL)
+    if table and isinstance(value, dict) and any(isinstance(v, bool) for v in value.values()):
+        raise SettingValueError(_NOT_A_BOOL)
+    return value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_bools(cls, value: Any, info: ValidationInfo) -> Any:
+        return _refuse_bools(cls, info.field_name, value)
 
 
 def check_metric_crs(value: str) -> None:
@@ -257,6 +294,12 @@ class Directive(BaseModel):
 
     from_: dt.date = Field(alias="from")
     """First night (date in WIB) on which the directive holds."""
+
+    @field_validator("factor", mode="before")
+    @classmethod
+    def _factor_is_not_a_bool(cls, value: Any, info: ValidationInfo) -> Any:
+        return _refuse_bools(cls, info.field_name, value)
+
     to: dt.date
     """Last night (date in WIB) on which the directive holds, inclusive."""
     reason: str = ""
@@ -686,6 +729,12 @@ def load_settings(path: Path | None) -> Settings:
         raise InputError(
             [Problem(path.name, None, None, str(exc), msg("berkas TOML yang valid", "valid TOML"))]
         ) from None
+    except UnicodeDecodeError:
+        expected = msg(
+            "berkas teks TOML dalam encoding UTF-8 (simpan ulang sebagai UTF-8)",
+            "a TOML text file in the UTF-8 encoding (save it again as UTF-8)",
+        )
+        raise InputError([Problem(path.name, None, None, "UTF-8?", expected)]) from None
     return settings_from_dict(data, source=path.name)
 
 

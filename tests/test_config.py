@@ -235,3 +235,37 @@ def test_ranges_are_documented() -> None:
 def test_every_default_lies_in_its_range() -> None:
     # the demo's planner.toml (the defaults) must stay valid under the ranges
     assert settings_from_dict(Settings().model_dump(by_alias=True)) == Settings()
+
+
+@pytest.mark.parametrize("path", _float_keys(), ids=".".join)
+def test_true_is_not_a_number(path: tuple[str, ...]) -> None:
+    """pydantic reads `rotation = true` as 1: a typo the planner must not guess at."""
+    data: dict[str, Any] = {}
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    default = Settings().model_dump()
+    for part in path:
+        default = default[part]
+    node[path[-1]] = {"x": True} if isinstance(default, dict) else True
+    (p,) = problems_of(data)
+    assert p.column == ".".join(path) and "true/false" in p.expected("en")
+
+
+def test_true_is_still_a_yes_where_a_yes_belongs() -> None:
+    s = settings_from_dict({"routing": {"reproducible": True, "ruin_recreate": False}})
+    assert s.routing.reproducible is True and s.routing.ruin_recreate is False
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["[routing]\nseed = 1\n".encode("utf-16"), bytes(range(256)), b"\xff\xfe\x00"],
+    ids=["utf-16", "binary", "bom-only"],
+)
+def test_a_settings_file_that_is_not_utf8_is_one_problem(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "planner.toml"
+    path.write_bytes(raw)
+    with pytest.raises(InputError) as info:
+        load_settings(path)
+    (p,) = info.value.problems
+    assert p.file == "planner.toml" and "UTF-8" in p.expected("en")
