@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -40,6 +41,8 @@ MAX_WEIGHT = 100.0
 """The largest weight, multiplier, severity or boost factor."""
 MAX_DAYS = 3650.0
 """The longest interval in days (ten years)."""
+MAX_INCIDENT_CAP = 1000.0
+"""The largest finite ``incidents.cap`` (``inf`` means no cap)."""
 MAX_HALF_LIFE_DAYS = 1e9
 """The longest half-life: 1e9 days is "no decay" (finite, so the arithmetic stays finite)."""
 MAX_SEED = 2**31 - 1
@@ -207,6 +210,19 @@ class IncidentSettings(_Section):
     """Incidents older than this (before the night's start) are ignored."""
     cap: float = Field(10.0, gt=0, allow_inf_nan=True)
     """Soft cap c of the incident component: c * (1 - exp(-sum / c)) (``inf``: no cap)."""
+
+    @field_validator("cap")
+    @classmethod
+    def _cap(cls, v: float) -> float:
+        # c = 1e308 is not "almost no cap": 1 - exp(-S / c) rounds to 0, and so would I
+        if math.isfinite(v) and v > MAX_INCIDENT_CAP:
+            raise SettingValueError(
+                msg(
+                    f"angka ≤ {MAX_INCIDENT_CAP:g}, atau inf untuk tanpa batas; " + _SEE_RANGES.id,
+                    f"a number ≤ {MAX_INCIDENT_CAP:g}, or inf for no cap; " + _SEE_RANGES.en,
+                )
+            )
+        return v
 
 
 class RotationSettings(_Section):
@@ -711,6 +727,7 @@ def setting_ranges() -> dict[str, str]:
                     )
 
     walk(Settings, "")
+    out["incidents.cap"] = f"0 < x ≤ {_number_text(MAX_INCIDENT_CAP)}, or inf"
     return out
 
 

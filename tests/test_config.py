@@ -134,6 +134,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
         ({"kinds": {"weights": {"kafe": math.inf}}}, "kinds.weights", "finite"),
         ({"kinds": {"dwell_min": {"kafe": 10_000}}}, "kinds.dwell_min", "≤ 480"),
         ({"incidents": {"cap": math.nan}}, "incidents.cap", "> 0"),
+        ({"incidents": {"cap": 1e308}}, "incidents.cap", "or inf"),
         ({"incidents": {"radius_m": math.inf}}, "incidents.radius_m", "finite"),
         ({"kerawanan": {"levels": {"tinggi": 1e200}}}, "kerawanan.levels", "≤ 100"),
         ({"history": {"report_weight": math.inf}}, "history.report_weight", "finite"),
@@ -201,7 +202,7 @@ def _float_keys() -> list[tuple[str, ...]]:
     """The path of every single-number setting whose range is finite (incidents.cap excepted)."""
     out = []
     for key, text in setting_ranges().items():
-        if "[]" in key or "<name>" in key or text.endswith("inf"):
+        if "[]" in key or "<name>" in key or key == "incidents.cap":
             continue
         out.append(tuple(key.split(".")))
     return out
