@@ -125,12 +125,12 @@ def _frame(name: str, header: list[object], records: list[list[str]], rows: list
     """The table of ``records`` (cells already text), cut or padded to the header's width."""
     cols = [norm_header(h) for h in header]
     width = len(cols)
-    fixed = []
-    for rec in records:
-        cells = rec[:width]
-        cells += [""] * (width - len(cells))
-        fixed.append(cells)
-    data = pd.DataFrame(fixed, columns=cols, dtype=object) if cols else pd.DataFrame()
+    for rec in records:  # in place: a second list per row costs 200,000 lists on big files
+        if len(rec) > width:
+            del rec[width:]
+        elif len(rec) < width:
+            rec.extend([""] * (width - len(rec)))
+    data = pd.DataFrame(records, columns=cols, dtype=object) if cols else pd.DataFrame()
     return Table(name, data, np.asarray(rows, dtype=int))
 
 
@@ -205,9 +205,15 @@ def _split_header(
     header: list[object] | None = None
     records: list[list[str]] = []
     rows: list[int] = []
+    # One object per distinct cell text: kinds, hours, codes and yes/no words repeat on every
+    # row, so a 200,000-row file holds a few thousand strings instead of two million.
+    seen: dict[str, str] = {}
     for rowno, rec in lines:
-        # CSV cells are already text (the common case, and 200,000 rows of it): strip only
-        texts = [c.strip() if type(c) is str else cell_text(c) for c in rec]
+        # CSV cells are already text (the common case): strip only
+        texts = [
+            seen.setdefault(t, t)
+            for t in (c.strip() if type(c) is str else cell_text(c) for c in rec)
+        ]
         if not any(texts):
             continue
         if header is None:

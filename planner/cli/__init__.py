@@ -150,7 +150,7 @@ def print_input_error(exc: InputError, lang: Lang, *, shown: int = SHOWN_PROBLEM
     more = _MORE_PROBLEMS.format(
         more=f"{len(problems) - shown:,}", total=f"{len(problems):,}", path=path
     )
-    err_console.print(plain(more(lang), "bold"))
+    err_console.print(plain(more(lang), "bold"), soft_wrap=True)  # the path in one piece
 
 
 def _problem_cells(p: Problem, lang: Lang) -> tuple[str, str, str, str, str]:
