@@ -140,7 +140,12 @@ def _start_busy_parent(mode: str) -> tuple[subprocess.Popen[str], list[int]]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     assert proc.stdout is not None
-    workers = [int(proc.stdout.readline()) for _ in range(2)]
+    lines = [proc.stdout.readline().strip() for _ in range(2)]
+    if not all(line.isdigit() for line in lines):  # the parent failed: say how
+        proc.kill()
+        _, err = proc.communicate()
+        pytest.fail(f"the busy parent printed {lines!r}, stderr: {err[-2000:]}")
+    workers = [int(line) for line in lines]
     assert all(_running(pid) for pid in workers) and proc.pid not in workers
     return proc, workers
 
