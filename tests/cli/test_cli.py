@@ -71,8 +71,9 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
 HELP = {
     (): ("Perencana patroli Warkop Kamtibmas Polres Trenggalek.", "use --lang en for English"),
     ("validate",): (
-        "Periksa folder dataset dan tampilkan ringkasan.",
-        "(Validate a dataset folder.)",
+        "Periksa dataset seperti `plan` memeriksanya (semua pemeriksaan sebelum menyusun rute) "
+        "dan tampilkan ringkasan.",
+        "(Check a dataset as plan would, without solving.)",
     ),
     ("plan",): (
         "Rencanakan rute patroli malam ini dan tulis peta, lembar rute dan ekspor.",
@@ -297,7 +298,7 @@ def test_guard_prints_markup_from_every_part_of_a_problem_as_written(
 ) -> None:
     from planner import cli
 
-    monkeypatch.setattr(cli.err_console, "width", 1000)
+    monkeypatch.setattr(cli.err_console, "_width", 1000)  # undone to None: env width again
     problem = Problem(MARKUP, 2, MARKUP, MARKUP, msg(MARKUP, MARKUP))
     with pytest.raises(typer.Exit) as stop:
         _guarded_raising(InputError([problem], summary=msg(MARKUP, MARKUP)))(lang="id")
@@ -315,7 +316,7 @@ def test_a_bug_whose_message_holds_markup_is_still_exit_70(
 ) -> None:
     from planner import cli
 
-    monkeypatch.setattr(cli.err_console, "width", 1000)
+    monkeypatch.setattr(cli.err_console, "_width", 1000)  # undone to None: env width again
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(typer.Exit) as stop:
         _guarded_raising(RuntimeError(MARKUP))(lang="en")
@@ -355,7 +356,7 @@ def test_many_problems_show_the_first_20_a_count_per_kind_and_a_csv(
     from planner import cli
     from planner._tables import restore_cell
 
-    monkeypatch.setattr(cli.err_console, "width", 200)
+    monkeypatch.setattr(cli.err_console, "_width", 200)  # undone to None: env width again
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     print_input_error(_many_problems(50_000), "en")
     err = capsys.readouterr().err
@@ -414,7 +415,7 @@ def test_a_full_disk_or_read_only_folder_is_exit_73_not_a_bug(
 ) -> None:  # fmt: skip
     from planner import cli
 
-    monkeypatch.setattr(cli.err_console, "width", 300)
+    monkeypatch.setattr(cli.err_console, "_width", 300)  # undone to None: env width again
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(typer.Exit) as stop:
         _guarded_raising(exc)(lang="en")
