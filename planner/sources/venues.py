@@ -521,7 +521,7 @@ def _own_desa_or_report(
             bag.warn(
                 row=row,
                 column="lat/lon",
-                value=f"lat={lat[i]:.6f}, lon={lon[i]:.6f}",
+                value=f"{ids[i]}: lat={lat[i]:.6f}, lon={lon[i]:.6f}",
                 message=msg(
                     f"diterima: {metres:,.0f} m di luar poligon desanya {d['desa']} "
                     f"({d['desa_code']}), dalam toleransi {tolerance:,.0f} m; periksa "

@@ -169,3 +169,10 @@ def test_real_boundaries_pass_with_warnings_inside_the_tolerance(real_boundaries
     distances = sorted(float(w["distance_m"]) for w in warned)
     assert distances[0] > 50 and distances[-1] < 3000
     assert sum(d <= 1000 for d in distances) == 17
+
+
+def test_the_warning_names_the_venue_in_its_value(dataset_dir: Path) -> None:
+    write_venues(dataset_dir, [venue("V1", -8.06, 111.71), venue("V7", -8.073, 111.71, NGANTRU)])
+    (w,) = load_dataset(dataset_dir).warnings
+    assert w.value == "V7: lat=-8.073000, lon=111.710000" and w.as_problem().row == 3
+    assert "V7" in w.render("id") and "Ngantru" in w.render("en")
