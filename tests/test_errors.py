@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 import pytest
 
 from planner.errors import InfeasibleError, InputError, PlannerError, Problem, ProblemCollector
@@ -83,3 +86,56 @@ def test_other_errors_render() -> None:
     assert e.render("id") == "Tidak ada rute" and str(e) == "No route"
     plain = PlannerError("same in both")
     assert plain.render("id") == plain.render("en") == "same in both"
+
+
+# ---------------------------------------------------------------- issue 17
+
+
+def test_exit_codes_travel_with_the_exceptions() -> None:
+    from planner.errors import (
+        EXIT_BAD_INPUT,
+        EXIT_INFEASIBLE,
+        EXIT_OUTPUT,
+        InfeasibleError,
+        OutputError,
+        PlannerError,
+    )
+
+    problem = Problem("venues.csv", 2, "lat", "x", msg("angka", "a number"))
+    assert InputError([problem]).exit_code == EXIT_BAD_INPUT == 2
+    assert PlannerError("x").exit_code == EXIT_BAD_INPUT
+    assert InfeasibleError("x").exit_code == EXIT_INFEASIBLE == 3
+    assert OutputError("x", path="/p").exit_code == EXIT_OUTPUT == 73
+
+
+@pytest.mark.parametrize(
+    ("code", "words_id", "words_en"),
+    [
+        (errno.ENOSPC, "disk penuh", "disk is full"),
+        (errno.EROFS, "hanya-baca", "read-only"),
+        (errno.EACCES, "izin", "permission"),
+        (errno.ENOENT, "tidak ada", "does not exist"),
+    ],
+)
+def test_output_error_says_why_in_both_languages(code: int, words_id: str, words_en: str) -> None:
+    from planner.errors import output_error
+
+    err = output_error(
+        "maps/2026-12-01", OSError(code, os.strerror(code)), then=msg("Lama utuh.", "Old kept.")
+    )
+    assert words_id in err.render("id") and "maps/2026-12-01" in err.render("id")
+    assert words_en in err.render("en") and err.render("en").endswith("Old kept.")
+
+
+def test_a_collector_keeps_warnings_apart_from_problems() -> None:
+    bag = ProblemCollector("venues.csv")
+    bag.warn(row=5, column="lat/lon", value="V1", message=msg("diterima", "accepted"),
+             kind="outside_desa", venue_id="V1", distance_m=312.345)  # fmt: skip
+    assert not bag and bag.problems == []
+    bag.raise_if_any()  # warnings alone raise nothing
+    (w,) = bag.warnings
+    assert w.as_dict() == {
+        "kind": "outside_desa", "file": "venues.csv", "row": 5, "column": "lat/lon",
+        "value": "V1", "venue_id": "V1", "distance_m": 312.3, "id": "diterima", "en": "accepted",
+    }  # fmt: skip
+    assert w.render("en") == "venues.csv, row 5, column lat/lon: found V1; accepted"

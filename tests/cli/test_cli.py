@@ -595,3 +595,38 @@ def test_validate_and_plan_agree_on_bad_settings(
         assert "Traceback" not in res.output and "bug" not in res.output
         assert "planner.toml" in res.output and key in res.output, res.output
     assert not out.exists() or not any(out.rglob("*.html"))
+
+
+def test_validate_lists_a_venue_accepted_just_outside_its_desa(dataset_copy: Path) -> None:
+    """The desa polygon of one venue shrunk so the venue lies ~200 m outside it (and far from
+    every other desa): validate passes, with the venue in the warnings (screen and --json)."""
+    import json
+
+    import geopandas as gpd
+    import pandas as pd
+
+    desa = gpd.read_file(dataset_copy / "desa.geojson").to_crs(32749)
+    venues = pd.read_csv(dataset_copy / "venues.csv", dtype=str, keep_default_na=False)
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(venues["lon"].astype(float), venues["lat"].astype(float)), crs=4326
+    ).to_crs(32749)
+    chosen = None
+    for i, code in enumerate(venues["desa_code"]):
+        poly = desa.loc[desa["desa_code"] == code, "geometry"].iloc[0]
+        inside = poly.exterior.distance(points[i]) if poly.geom_type == "Polygon" else 0
+        if poly.contains(points[i]) and 150 < inside < 600:
+            chosen = i, code, inside
+            break
+    assert chosen is not None
+    i, code, inside = chosen
+    row = desa["desa_code"] == code
+    desa.loc[row, "geometry"] = desa.loc[row, "geometry"].buffer(-(inside + 200))
+    (dataset_copy / "desa.geojson").unlink()
+    desa.to_crs(4326).to_file(dataset_copy / "desa.geojson", driver="GeoJSON")
+    res = wide.invoke(app, ["validate", str(dataset_copy), "--date", "2026-12-01", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    vid = venues["venue_id"][i]
+    assert f"{vid}: lat=" in res.output and "accepted:" in res.output
+    js = wide.invoke(app, ["validate", str(dataset_copy), "--date", "2026-12-01", "--json"])
+    (w,) = [w for w in json.loads(js.stdout)["warnings"] if w["venue_id"] == vid]
+    assert w["kind"] == "outside_desa" and 150 < w["distance_m"] < 260
