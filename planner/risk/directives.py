@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from planner.config import Directive, Settings, check_settings
+from planner.config import MAX_WEIGHT, Directive, Settings, check_settings
 from planner.domain import Night
 from planner.errors import InputError, Problem, ProblemCollector
 from planner.risk.places import (
@@ -284,15 +284,22 @@ def apply_directives(
     labels: list[list[str]] = [[] for _ in range(n)]
     must_by: dict[int, int] = {}
     excl_by: dict[int, int] = {}
+    boosted_by: list[list[int]] = [[] for _ in range(n)]
+    category_factor: dict[str, np.ndarray] = {}
     boosts: list[CategoryBoost] = []
     for i, d in active_directives(settings, night):
         mask = directive_mask(d, places, desa, root=root)
         label = directive_label(d, lang)
         if d.action == "boost" and d.category is not None:
             boosts.append(CategoryBoost(d.category, d.factor, mask, label))
+            category_factor.setdefault(d.category, np.ones(n))[mask] *= d.factor
+            for vi in np.flatnonzero(mask):
+                boosted_by[int(vi)].append(i)
             continue
         if d.action == "boost":
             factor[mask] *= d.factor
+            for vi in np.flatnonzero(mask):
+                boosted_by[int(vi)].append(i)
         elif d.action == "exclude":
             excluded |= mask
             excl_by.update((int(v), i) for v in np.flatnonzero(mask))
@@ -301,6 +308,7 @@ def apply_directives(
             must_by.update((int(v), i) for v in np.flatnonzero(mask))
         for vi in np.flatnonzero(mask):
             labels[int(vi)].append(label)
+    _check_products(factor, category_factor, boosted_by, places)
     clash = np.flatnonzero(must & excluded)
     if len(clash):
         expected = msg(
@@ -320,6 +328,43 @@ def apply_directives(
             ]
         )
     return DirectiveEffects(factor, must, excluded, labels, boosts)
+
+
+def _check_products(
+    factor: np.ndarray,
+    category_factor: dict[str, np.ndarray],
+    boosted_by: list[list[int]],
+    places: Places,
+) -> None:
+    """Overlapping boosts multiply; their product on one venue tonight may not pass
+    ``MAX_WEIGHT`` (100), the bound of one factor: ten boosts of x100 made 1e20 and overflowed
+    the solver's integers (exit 70). One problem per venue, naming the directives."""
+    products = [factor, *category_factor.values()]
+    over = np.flatnonzero(np.any([p > MAX_WEIGHT for p in products], axis=0))
+    if not len(over):
+        return
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for v in over:
+        groups.setdefault(tuple(boosted_by[int(v)]), []).append(int(v))
+    problems = []
+    for keys, venues in groups.items():
+        worst = max(float(p[v]) for p in products for v in venues)
+        ids = [str(places.ids[v]) for v in venues]
+        shown = ", ".join(ids[:5]) + (f" (+{len(ids) - 5})" if len(ids) > 5 else "")
+        problems.append(
+            Problem(
+                SETTINGS_FILE,
+                None,
+                ", ".join(f"directives[{i}]" for i in keys),
+                f"×{worst:.3g}: {shown}",
+                msg(
+                    f"hasil kali faktor boost yang berlaku pada satu warkop malam ini paling "
+                    f"besar {MAX_WEIGHT:g}",
+                    f"the boosts that hold on one venue tonight multiply to at most {MAX_WEIGHT:g}",
+                ),
+            )
+        )
+    raise InputError(problems)
 
 
 __all__ = [

@@ -107,3 +107,47 @@ def test_load_dataset_reports_a_factor_out_of_range_with_the_file(dataset_dir: P
     )
     probs = problems_of(lambda: load_dataset(dataset_dir))
     assert [(p.file, p.column) for p in probs] == [("planner.toml", "directives[0].factor")]
+
+
+def _score(root: Path, *directives: dict[str, Any]) -> Any:
+    from planner.domain import Night
+    from planner.risk.priority import VisitHistory, score_dataset
+
+    items = [{"from": "2026-12-01", "to": "2026-12-10", **d} for d in directives]
+    (root / "planner.toml").write_text("", encoding="utf-8")
+    ds = load_dataset(root, settings=settings_from_dict({"directives": items}))
+    return score_dataset(ds, Night.parse("2026-12-03"), history=VisitHistory())
+
+
+def test_overlapping_boosts_may_multiply_up_to_100(dataset_dir: Path) -> None:
+    scores = _score(
+        dataset_dir, {"kecamatan": "Pogalan", "factor": 10}, {"venue_id": "V3", "factor": 10}
+    ).set_index("venue_id")
+    assert scores.loc["V3", "directive_factor"] == 100
+    assert scores.loc["V4", "directive_factor"] == 10
+
+
+def test_boosts_multiplying_past_100_are_one_problem_naming_them(dataset_dir: Path) -> None:
+    """Ten boosts of x100 made 1e20: the solver's integers overflowed (exit 70)."""
+    probs = problems_of(
+        lambda: _score(
+            dataset_dir,
+            {"kecamatan": "Pogalan", "factor": 100},
+            {"venue_id": "V1", "factor": 2},
+            {"venue_id": ["V3", "V4"], "factor": 1.5},
+        )
+    )
+    (p,) = probs
+    assert (p.file, p.column) == ("planner.toml", "directives[0], directives[2]")
+    assert p.value == "×150: V3, V4" and "100" in p.expected("en")
+
+
+def test_category_boosts_multiplying_past_100_are_refused(dataset_dir: Path) -> None:
+    probs = problems_of(
+        lambda: _score(
+            dataset_dir,
+            {"category": "curanmor", "factor": 50},
+            {"category": "curanmor", "factor": 50, "venue_id": "V1"},
+        )
+    )
+    assert [p.value for p in probs] == ["×2.5e+03: V1"]
