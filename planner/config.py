@@ -467,9 +467,10 @@ class RoutingSettings(_Section):
     seed: int = Field(0, ge=0, le=MAX_SEED)
     reproducible: bool = False
     """Use a deterministic search budget instead of wall time: identical plans run to run."""
-    exchange_rate_min: float = Field(7.0, gt=0, le=1000)
+    exchange_rate_min: float = Field(7.0, ge=0.5, le=1000)
     """Minutes of driving one point of priority is worth (dropping a venue costs its priority
-    times this many minutes)."""
+    times this many minutes). At least half a minute: below it the penalties round towards 0
+    seconds and the night empties (1e-9 planned no visit at all)."""
     max_stops_per_squad: int | None = Field(None, ge=1, le=1000)
     max_per_desa: int | None = Field(None, ge=1, le=1000)
     """A hard cap: at most this many venues of one desa per night (None: no cap; the curve

@@ -125,6 +125,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
         ({"weights": {"rotation": 1e308}}, "weights.rotation", "≤ 100"),
         ({"weights": {"kerawanan": math.nan}}, "weights.kerawanan", "finite"),
         ({"routing": {"exchange_rate_min": 1e300}}, "routing.exchange_rate_min", "≤ 1000"),
+        ({"routing": {"exchange_rate_min": 1e-9}}, "routing.exchange_rate_min", "≥ 0.5"),
         ({"routing": {"seed": -1}}, "routing.seed", "≥ 0"),
         ({"routing": {"seed": 2**31}}, "routing.seed", "≤ 2147483647"),
         ({"routing": {"time_limit_s": math.inf}}, "routing.time_limit_s", "finite"),
