@@ -202,7 +202,7 @@ def test_metric_crs_in_metres_is_accepted(crs: str) -> None:
 def _float_keys() -> list[tuple[str, ...]]:
     """The path of every single-number setting whose range is finite (incidents.cap excepted)."""
     out = []
-    for key, text in setting_ranges().items():
+    for key in setting_ranges():
         if "[]" in key or "<name>" in key or key == "incidents.cap":
             continue
         out.append(tuple(key.split(".")))
