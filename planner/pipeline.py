@@ -1,6 +1,8 @@
 """The one place where the steps of a night are composed.
 
-``plan_night`` runs load → score → matrix → compile → solve → check → legs and returns a
+``preflight`` runs every check before a solve — output folder writable → load → score →
+matrix → compile — and returns a :class:`Preflight`; ``planner validate`` is exactly that.
+``plan_night`` runs ``preflight`` and then solve → check → legs and returns a
 :class:`NightResult`; the plan is verified here, once, by the independent checker (the solver
 does not check itself). ``render.outputs.write_night`` renders and writes the night's files from
 the result. The CLI and the notebooks both call these; nothing else wires the modules together.

@@ -13,6 +13,7 @@ import base64
 import binascii
 import contextlib
 import dataclasses
+import math
 import zlib
 from collections import Counter
 from collections.abc import Mapping
@@ -273,7 +274,16 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
             unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),
             exchange_rate_min=float(data.get("exchange_rate_min", 10.0)),
         )
-    except (KeyError, ValueError, TypeError, IndexError, zlib.error, binascii.Error) as exc:
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+        zlib.error,
+        binascii.Error,
+    ) as exc:
         bag.add(
             value=f"{type(exc).__name__}: {exc}",
             expected=msg(
@@ -422,7 +432,7 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
     bag = ProblemCollector(file)
     _check_format(data, bag, format_name=PLAN_FORMAT, version=PLAN_VERSIONS_READ)
     routes = []
-    for ri, r in enumerate(data.get("routes", [])):
+    for ri, r in enumerate(_list_of(data, "routes", bag)):
         try:
             stops = tuple(
                 Stop(
@@ -454,11 +464,24 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
                 expected=msg("rute yang lengkap dan konsisten", "a complete, consistent route"),
             )
     dropped = []
-    for di, d in enumerate(data.get("dropped", [])):
+    for di, d in enumerate(_list_of(data, "dropped", bag)):
         try:
             dropped.append(Dropped(**d))
-        except TypeError as exc:
-            bag.add(column=f"dropped[{di}]", value=str(exc), expected=msg("venue", "a venue"))
+        except (TypeError, ValueError) as exc:
+            expected = msg(
+                "{venue_id, reason, priority, detail}", "{venue_id, reason, priority, detail}"
+            )
+            bag.add(column=f"dropped[{di}]", value=str(exc), expected=expected)
+    unmet: list[tuple[str, str]] = []
+    for ui, u in enumerate(_list_of(data, "unmet_must_visit", bag)):
+        if isinstance(u, list | tuple) and len(u) == 2:
+            unmet.append((str(u[0]), str(u[1])))
+        else:
+            expected = msg("[venue_id, alasan]", "[venue_id, reason]")
+            bag.add(column=f"unmet_must_visit[{ui}]", value=u, expected=expected)
+    total = data.get("total_priority", 0.0)
+    if isinstance(total, bool) or not isinstance(total, int | float) or not math.isfinite(total):
+        bag.add(column="total_priority", value=total, expected=msg("angka", "a number"))
     try:
         night = Night.parse(str(data.get("night")))
     except ValueError:
@@ -472,10 +495,19 @@ def plan_from_json(data: Mapping[str, Any], *, file: str = "plan.json") -> Plan:
         night=night,
         routes=tuple(routes),
         dropped=tuple(dropped),
-        total_priority=float(data.get("total_priority", 0.0)),
-        unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),
+        total_priority=float(total),
+        unmet_must_visit=tuple(unmet),
         meta=meta,
     )
+
+
+def _list_of(data: Mapping[str, Any], key: str, bag: ProblemCollector) -> list[Any]:
+    """``data[key]`` when it is a list (missing: empty); anything else is a problem."""
+    value = data.get(key, [])
+    if isinstance(value, list):
+        return value
+    bag.add(column=key, value=type(value).__name__, expected=msg("daftar (JSON list)", "a list"))
+    return []
 
 
 def _check_format(

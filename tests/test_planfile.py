@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -165,3 +166,42 @@ def test_a_version_1_plan_is_still_read(built: NightProblem) -> None:
     data = json.loads(json.dumps(plan_to_json(res.plan, built, res, embed_problem=False)))
     data["version"] = 1
     assert plan_from_json(data).routes == res.plan.routes
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("routes", 5),
+        ("routes", [7]),
+        ("routes", [{"squad_id": "R1", "stops": 3}]),
+        ("dropped", {"V1": "closed"}),
+        ("dropped", [{"venue_id": "V1", "reason": "closed", "priority": "tinggi", "extra": 1}]),
+        ("unmet_must_visit", [["V1"]]),
+        ("unmet_must_visit", "V1"),
+        ("total_priority", "banyak"),
+        ("total_priority", None),
+    ],
+)
+def test_a_malformed_plan_field_is_an_input_error_naming_it(key: str, value: object) -> None:
+    doc = {"format": "warkop-plan", "version": 2, "night": "2026-12-01", key: value}
+    with pytest.raises(InputError) as err:
+        plan_from_json(doc)
+    assert {p.column.split("[")[0] for p in err.value.problems if p.column} == {key}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(nodes=[1, 2]),
+        lambda d: d.update(squads="R1"),
+        lambda d: d.update(travel_s=[[0]]),
+        lambda d: d["travel_s"].update(mobil={"encoding": "gzip", "shape": [2, 2], "data": ""}),
+        lambda d: d.update(matrix_nodes=["NOPE"]),
+        lambda d: d.update(n_depots="two"),
+    ],
+)
+def test_a_malformed_problem_is_an_input_error(built: NightProblem, change: Any) -> None:
+    doc = json.loads(json.dumps(problem_to_json(built)))
+    change(doc)
+    with pytest.raises(InputError):
+        problem_from_json(doc)

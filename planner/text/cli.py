@@ -48,7 +48,10 @@ COUNT_HEADS: tuple[Msg, Msg] = (msg("Data", "What"), msg("Jumlah", "Count"))
 
 # ---------------------------------------------------------------- validate
 
-HELP_VALIDATE = "Periksa folder dataset dan tampilkan ringkasan. (Validate a dataset folder.)"
+HELP_VALIDATE = (
+    "Periksa dataset seperti `plan` memeriksanya (semua pemeriksaan sebelum menyusun rute) dan "
+    "tampilkan ringkasan. (Check a dataset as plan would, without solving.)"
+)
 HELP_VALIDATE_ROSTER = "squads.toml lain / another roster file"
 HELP_VALIDATE_JSON = "ringkasan sebagai JSON"
 
