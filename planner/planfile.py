@@ -162,6 +162,8 @@ def problem_to_json(
         ],
         "profiles": list(problem.profiles),
     }
+    if packed:
+        out["nodes"] = _columns(out["nodes"])
     if legs is not None:
         out["matrix_nodes"] = [problem.node_ids[i] for i in rows]
     out |= {
@@ -179,6 +181,25 @@ def problem_to_json(
         "unmet_must_visit": [list(u) for u in problem.unmet_must_visit],
     }
     return out
+
+
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The nodes as columns (one list per key): a packed problem's compact form."""
+    keys = list(rows[0]) if rows else ["id"]
+    return {k: [r[k] for r in rows] for k in keys}
+
+
+def _rows(nodes: Any) -> list[Mapping[str, Any]]:
+    """The nodes as one mapping each, from either form (a list of objects, or columns)."""
+    if isinstance(nodes, Mapping):
+        columns = {str(k): list(v) for k, v in nodes.items()}
+        n = len(columns.get("id", []))
+        if any(len(v) != n for v in columns.values()):
+            raise ValueError("node columns of different lengths")
+        return [{k: v[i] for k, v in columns.items()} for i in range(n)]
+    if not isinstance(nodes, list) or not all(isinstance(nd, Mapping) for nd in nodes):
+        raise TypeError("nodes must be a list of objects or an object of columns")
+    return nodes
 
 
 def _matrices_from(
@@ -222,7 +243,7 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
         what=msg(" (berkas dari --export-problem)", " (a file written by --export-problem)"),
     )
     try:
-        nodes = data["nodes"]
+        nodes = _rows(data["nodes"])
         ids = [str(nd["id"]) for nd in nodes]
         squads = data["squads"]
         sq_ids = [str(sq["id"]) for sq in squads]

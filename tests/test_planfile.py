@@ -128,7 +128,20 @@ def test_a_packed_problem_is_smaller_and_the_same(built: NightProblem) -> None:
     lists = problem_to_json(built)
     packed = problem_to_json(built, packed=True)
     assert packed["travel_s"]["mobil"]["encoding"] == "int32-rowdelta-planes-zlib-base64"
+    assert packed["nodes"]["id"] == list(built.node_ids)  # the nodes as columns
     back = problem_from_json(json.loads(json.dumps(packed)))
+    assert back.node_ids == built.node_ids
+    for name in (
+        "open_s",
+        "latest_start_s",
+        "dwell_s",
+        "prize",
+        "penalty",
+        "allowed",
+        "desa_group",
+    ):
+        assert np.array_equal(getattr(back, name), getattr(built, name)), name
+    assert len(json.dumps(packed)) < len(json.dumps(lists))
     assert np.array_equal(back.travel_s, built.travel_s)
     assert np.allclose(back.dist_m, problem_from_json(lists).dist_m, atol=1e-9)
 
