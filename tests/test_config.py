@@ -209,9 +209,8 @@ def _float_keys() -> list[tuple[str, ...]]:
     return out
 
 
-@pytest.mark.parametrize("path", _float_keys(), ids=".".join)
-@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 1e308, -1e308])
-def test_no_number_accepts_inf_nan_or_huge(path: tuple[str, ...], bad: float) -> None:
+def _setting(path: tuple[str, ...], value: object) -> dict[str, Any]:
+    """Settings holding ``value`` at ``path`` (as the entry ``x`` of a table of numbers)."""
     data: dict[str, Any] = {}
     node = data
     for part in path[:-1]:
@@ -219,8 +218,14 @@ def test_no_number_accepts_inf_nan_or_huge(path: tuple[str, ...], bad: float) ->
     default = Settings().model_dump()
     for part in path:
         default = default[part]
-    node[path[-1]] = {"x": bad} if isinstance(default, dict) else bad
-    probs = problems_of(data)
+    node[path[-1]] = {"x": value} if isinstance(default, dict) else value
+    return data
+
+
+@pytest.mark.parametrize("path", _float_keys(), ids=".".join)
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 1e308, -1e308])
+def test_no_number_accepts_inf_nan_or_huge(path: tuple[str, ...], bad: float) -> None:
+    probs = problems_of(_setting(path, bad))
     assert [p.column for p in probs] == [".".join(path)]
 
 
@@ -242,15 +247,7 @@ def test_every_default_lies_in_its_range() -> None:
 @pytest.mark.parametrize("path", _float_keys(), ids=".".join)
 def test_true_is_not_a_number(path: tuple[str, ...]) -> None:
     """pydantic reads `rotation = true` as 1: a typo the planner must not guess at."""
-    data: dict[str, Any] = {}
-    node = data
-    for part in path[:-1]:
-        node = node.setdefault(part, {})
-    default = Settings().model_dump()
-    for part in path:
-        default = default[part]
-    node[path[-1]] = {"x": True} if isinstance(default, dict) else True
-    (p,) = problems_of(data)
+    (p,) = problems_of(_setting(path, True))
     assert p.column == ".".join(path) and "true/false" in p.expected("en")
 
 

@@ -460,8 +460,7 @@ def _place_in_desa(
     inside = _containing_desa(desa, lon[idx], lat[idx])
     outside = np.flatnonzero(inside < 0)
     if len(outside):
-        xmin, ymin, xmax, ymax = desa.total_bounds
-        crs = metric_crs([xmin, xmax], [ymin, ymax], configured=settings.general.metric_crs)
+        crs = _metric_crs_of(desa, settings)
         nearest, dist = _nearest_desa(desa, lon[idx[outside]], lat[idx[outside]], crs)
         for j, k in enumerate(outside):
             if dist[j] <= EDGE_TOLERANCE_M:
@@ -507,8 +506,7 @@ def _own_desa_or_report(
     named = [i for i in far if str(codes[i]) in row_of]
     own_dist: dict[int, float] = {}
     if named:
-        xmin, ymin, xmax, ymax = desa.total_bounds
-        crs = metric_crs([xmin, xmax], [ymin, ymax], configured=settings.general.metric_crs)
+        crs = _metric_crs_of(desa, settings)
         polys = by_code.geometry.iloc[[row_of[str(codes[i])] for i in named]].to_crs(crs)
         pts = shapely.points(project(lon[named], lat[named], crs))
         own_dist = dict(zip(named, shapely.distance(pts, polys.to_numpy()).tolist(), strict=True))
@@ -551,6 +549,12 @@ def _own_desa_or_report(
             )
         else:
             _report_outside(bag, row, lat[i], lon[i], desa, nearest, dist)
+
+
+def _metric_crs_of(desa: gpd.GeoDataFrame, settings: Settings) -> str:
+    """The metric CRS distances to the desa are measured in (``_geo.metric_crs``)."""
+    xmin, ymin, xmax, ymax = desa.total_bounds
+    return metric_crs([xmin, xmax], [ymin, ymax], configured=settings.general.metric_crs)
 
 
 def _containing_desa(desa: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
