@@ -40,10 +40,6 @@ _TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com", "tile.opentopo
 _INSIDE = ("data", "blob", "about")
 
 
-class AssetsUnavailable(RuntimeError):
-    """Kept for callers of the old npm asset cache; never raised any more."""
-
-
 def chromium_path() -> str | None:
     """Debian's Chromium if installed, else None."""
     path = os.environ.get("PLANNER_CHROMIUM", CHROMIUM)
@@ -56,12 +52,6 @@ def launch_chromium(playwright: Any) -> Any:
     if path is None:
         raise FileNotFoundError(CHROMIUM)
     return playwright.chromium.launch(executable_path=path, args=list(CHROMIUM_ARGS), headless=True)
-
-
-def ensure_npm_assets(root: Path = ASSETS_DIR, **_: Any) -> Path:
-    """Nothing to install any more (the pages inline their libraries): returns where the old
-    cache lived, so ``tests/conftest.py``'s ``browser_assets`` fixture keeps working."""
-    return root / "node_modules"
 
 
 def _same_file(a: str, b: str) -> bool:

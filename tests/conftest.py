@@ -1,16 +1,16 @@
 """Shared pytest fixtures.
 
-Browser fixtures (helpers in ``browser_support.py``): ``chromium`` launches Debian's headless
-Chromium once per session and ``offline_page`` opens a page whose CDN and tile requests are
-served locally. Tests using them skip, with the reason, when Chromium is not installed or the
-npm registry cannot be reached to fetch Leaflet & co.
+Browser fixture (helpers in ``browser_support.py``): ``chromium`` launches Debian's headless
+Chromium once per session; tests using it skip, with the reason, when Chromium is not installed
+(``bash scripts/install-browser.sh`` installs it; ``.ci/run`` does). The pages inline their
+libraries, so nothing else is needed: the browser tests refuse every request but the page's own
+file (``browser_support.OfflineRouter``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import browser_support as bs
@@ -18,17 +18,9 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def browser_assets() -> Path:
-    """``node_modules`` with the libraries Folium loads from CDNs (installed once from npm)."""
-    try:
-        return bs.ensure_npm_assets()
-    except bs.AssetsUnavailable as exc:
-        pytest.skip(f"browser test: cannot get Leaflet & co. from the npm registry ({exc})")
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright."""
+def playwright_session() -> Iterator[Any]:
+    """The one Playwright of the test session (a second sync Playwright cannot start beside it):
+    for tests that need more than :func:`chromium` gives, e.g. a persistent profile."""
     if bs.chromium_path() is None:
         pytest.skip(
             f"browser test: Chromium is not installed at "
@@ -40,40 +32,16 @@ def chromium() -> Iterator[Any]:
     except ImportError:
         pytest.skip("browser test: the playwright Python package is not installed")
     manager = sync_playwright().start()
-    try:
-        browser = bs.launch_chromium(manager)
-    except Exception as exc:  # a broken Chromium install is a skip reason, shown verbatim
-        manager.stop()
-        pytest.skip(f"browser test: Chromium does not start ({exc})")
-    yield browser
-    browser.close()
+    yield manager
     manager.stop()
 
 
-@pytest.fixture
-def offline_page(chromium: Any, browser_assets: Path) -> Iterator[Callable[..., bs.OfflinePage]]:
-    """Factory: ``offline_page(viewport={"width": 360, "height": 740}, is_mobile=True)``."""
-    contexts: list[Any] = []
-
-    def make(**context_options: Any) -> bs.OfflinePage:
-        context = chromium.new_context(**context_options)
-        contexts.append(context)
-        router = bs.OfflineRouter(browser_assets).attach(context)
-        page = context.new_page()
-        result = bs.OfflinePage(page, router)
-        page.on("pageerror", lambda exc: result.page_errors.append(str(exc)))
-        page.on(
-            "console",
-            lambda m: result.console_errors.append(m.text) if m.type == "error" else None,
-        )
-
-        def on_dialog(dialog: Any) -> None:
-            result.dialogs.append(f"{dialog.type}: {dialog.message}")
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        return result
-
-    yield make
-    for context in contexts:
-        context.close()
+@pytest.fixture(scope="session")
+def chromium(playwright_session: Any) -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright."""
+    try:
+        browser = bs.launch_chromium(playwright_session)
+    except Exception as exc:  # a broken Chromium install is a skip reason, shown verbatim
+        pytest.skip(f"browser test: Chromium does not start ({exc})")
+    yield browser
+    browser.close()

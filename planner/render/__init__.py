@@ -1,7 +1,9 @@
 """What the planner draws and prints, from a planned night (nothing here decides anything).
 
-- :mod:`planner.render.maps`: the Folium route maps (the only module importing folium/branca);
-- :mod:`planner.render.mapdata`: what the maps show, as plain data (no folium);
+- :mod:`planner.render.maps`: the self-contained map pages (the night as JSON, drawn by the
+  pinned Leaflet inlined from ``render/assets``; docs/maps.md);
+- :mod:`planner.render.mapdata`: what the maps show, as plain data (no HTML);
+- :mod:`planner.render.checkin`: the squad page's check-in block and "Kirim laporan";
 - :mod:`planner.render.presence`: why a stop, in desa terms (the presence curve's rank and
   weight, the days since presence), for the sheet and the maps, and each desa's presence state;
 - :mod:`planner.render.sheets`: the printable route sheet, the stops CSV, the routes GeoJSON
@@ -10,7 +12,7 @@
 - :mod:`planner.render.outputs`: the one writer of a night's folder.
 
 This package only hands its modules on: ``import planner.render`` imports none of them (and so
-no folium); ``planner.render.maps`` is imported when first used.
+no pandas); ``planner.render.maps`` is imported when first used.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-_MODULES = ("activity", "mapdata", "maps", "outputs", "presence", "sheets")
+_MODULES = ("activity", "checkin", "mapdata", "maps", "outputs", "presence", "sheets")
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -23,6 +23,7 @@ from shapely.geometry import LineString, mapping
 
 from planner import _geo
 from planner._tables import cell_text
+from planner.config import Settings
 from planner.domain import Dropped, Night, Plan, Route, Squad, format_clock_s
 from planner.problem import NightProblem
 from planner.render import presence
@@ -117,6 +118,9 @@ class MapData:
         CRS; an optional ``highway`` column sets how strongly a road is drawn), e.g.
         :func:`road_frame` of the dataset's road file. None: the roads driven tonight (the
         ``legs``) are the only roads drawn.
+    settings
+        The night's settings: the check-in form's code lists (report categories, agencies;
+        :mod:`planner.render.checkin`). None: the defaults.
     """
 
     night: Night
@@ -131,6 +135,7 @@ class MapData:
     kerawanan_levels: tuple[str, ...] = ("rendah", "sedang", "tinggi", "sangat_tinggi")
     problem: NightProblem | None = None
     roads: gpd.GeoDataFrame | None = None
+    settings: Settings | None = None
 
     def __post_init__(self) -> None:
         problems: list[str] = []

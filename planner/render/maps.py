@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import markupsafe
 from shapely.geometry import shape
@@ -69,11 +69,6 @@ from planner.text.maps import (
     STATION_KIND,
 )
 from planner.text.plan import DROP_REASON_TEXT
-
-if TYPE_CHECKING:
-    # Nothing uses folium any more; this import (never run) only keeps pyproject's contract
-    # "Only render/maps.py imports folium" checkable until the lead drops it and the dependency.
-    import folium  # noqa: F401
 
 __all__ = [
     "INCIDENT_LOOKBACK_DAYS",

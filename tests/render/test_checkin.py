@@ -110,75 +110,76 @@ def _only_the_file(context: Any, path: Path, refused: list[str] | None = None) -
 
 @pytest.mark.browser
 def test_the_page_refuses_to_send_what_the_import_refuses(
-    data: maps.MapData, tmp_path: Path
+    data: maps.MapData, tmp_path: Path, playwright_session: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    pw = playwright_session
 
     path = _page_file(data, tmp_path, lang="en")
-    with sync_playwright() as pw:
-        browser = bs.launch_chromium(pw)
-        context = browser.new_context(viewport={"width": 360, "height": 640})
-        refused: list[str] = []
-        _only_the_file(context, path, refused)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(path.as_uri(), wait_until="load")
-        page.evaluate(
-            "Object.defineProperty(navigator, 'share', {configurable: true, value: d => {"
-            " window.__shared = d.text; return Promise.resolve(); }})"
-        )
-        box = page.locator("#ck-send").bounding_box()
-        assert box is not None and box["y"] + box["height"] <= 640  # on screen at 360×640
-        page.locator("#ck-send").click()  # nothing recorded yet
-        assert page.locator("#ck-msg").inner_text() == "No visit recorded yet"
-        page.locator("#ck-close").click()
+    browser = bs.launch_chromium(pw)
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    refused: list[str] = []
+    _only_the_file(context, path, refused)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    page.evaluate(
+        "Object.defineProperty(navigator, 'share', {configurable: true, value: d => {"
+        " window.__shared = d.text; return Promise.resolve(); }})"
+    )
+    box = page.locator("#ck-send").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 640  # on screen at 360×640
+    page.locator("#ck-send").click()  # nothing recorded yet
+    assert page.locator("#ck-msg").inner_text() == "No visit recorded yet"
+    page.locator("#ck-close").click()
 
-        one = page.locator('li[data-order="1"] .checkin-slot')
-        two = page.locator('li[data-order="2"] .checkin-slot')
-        two.locator("summary").click()
-        two.locator("input[type=number]").fill("4")  # a form filled, Arrived not pressed
-        page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 13, 5, tzinfo=WIB))  # next day
-        one.locator(".ck-arrive").click()
-        one.locator("summary").click()
-        one.locator(".ck-item textarea").fill("lampu mati")  # a complaint without a category
-        page.locator("#ck-send").click()
-        problems = page.locator("#ck-errors li").all_inner_texts()
-        assert problems == [
-            "Stop 1: arrived 2026-11-29 13:05 is not on the night of 2026-11-28 (the phone's "
-            "clock wrong, or another night's page?)",
-            "Stop 1: fill in both the category and the complaint",
-            "Stop 2: filled in but Arrived was not pressed",
-        ]
-        assert page.evaluate("window.__shared") is None
+    one = page.locator('li[data-order="1"] .checkin-slot')
+    two = page.locator('li[data-order="2"] .checkin-slot')
+    two.locator("summary").click()
+    two.locator("input[type=number]").fill("4")  # a form filled, Arrived not pressed
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 13, 5, tzinfo=WIB))  # next day
+    one.locator(".ck-arrive").click()
+    one.locator("summary").click()
+    one.locator(".ck-item textarea").fill("lampu mati")  # a complaint without a category
+    page.locator("#ck-send").click()
+    problems = page.locator("#ck-errors li").all_inner_texts()
+    assert problems == [
+        "Stop 1: arrived 2026-11-29 13:05 is not on the night of 2026-11-28 (the phone's "
+        "clock wrong, or another night's page?)",
+        "Stop 1: fill in both the category and the complaint",
+        "Stop 2: filled in but Arrived was not pressed",
+    ]
+    assert page.evaluate("window.__shared") is None
 
-        page.locator("#ck-close").click()
-        page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 0, 20, tzinfo=WIB))
-        clock = one.locator("label.ck-done input")
-        clock.fill("23.50")  # typed over: on the night, 24-hour, a dot as well as a colon
-        clock.press("Enter")
-        clock.blur()
-        assert clock.input_value() == "23:50"
-        one.locator(".ck-item select").first.select_option("infrastruktur")
-        two.locator("input[type=number]").fill("")
-        one.locator(".ck-leave").click()
-        page.locator("#ck-send").click()
-        page.wait_for_function("typeof window.__shared === 'string'")
-        [report] = rp.parse_reports(page.evaluate("window.__shared"), file="x")
-        assert [v.venue_id for v in report.visits] == ["V1"]
-        assert (report.visits[0].arrived, report.visits[0].left) == (
-            "2026-11-28T23:50+07:00", "2026-11-29T00:20+07:00"
-        )  # fmt: skip
-        assert report.visits[0].items == (rp.ReportItem("infrastruktur", "lampu mati"),)
-        assert page.evaluate("window.__xss") is None
-        assert errors == [] and refused == []
-        browser.close()
+    page.locator("#ck-close").click()
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 29, 0, 20, tzinfo=WIB))
+    clock = one.locator("label.ck-done input")
+    clock.fill("23.50")  # typed over: on the night, 24-hour, a dot as well as a colon
+    clock.press("Enter")
+    clock.blur()
+    assert clock.input_value() == "23:50"
+    one.locator(".ck-item select").first.select_option("infrastruktur")
+    two.locator("input[type=number]").fill("")
+    one.locator(".ck-leave").click()
+    page.locator("#ck-send").click()
+    page.wait_for_function("typeof window.__shared === 'string'")
+    [report] = rp.parse_reports(page.evaluate("window.__shared"), file="x")
+    assert [v.venue_id for v in report.visits] == ["V1"]
+    assert (report.visits[0].arrived, report.visits[0].left) == (
+        "2026-11-28T23:50+07:00", "2026-11-29T00:20+07:00"
+    )  # fmt: skip
+    assert report.visits[0].items == (rp.ReportItem("infrastruktur", "lampu mati"),)
+    assert page.evaluate("window.__xss") is None
+    assert errors == [] and refused == []
+    browser.close()
 
 
 @pytest.mark.browser
-def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_path: Path) -> None:
+def test_what_was_recorded_survives_closing_the_browser(
+    data: maps.MapData, tmp_path: Path, playwright_session: Any
+) -> None:
     """A flat battery: the browser is closed without a word, then started again."""
-    from playwright.sync_api import sync_playwright
+    pw = playwright_session
 
     path = _page_file(data, tmp_path)
     profile = tmp_path / "profile"
@@ -211,28 +212,28 @@ def test_what_was_recorded_survives_closing_the_browser(data: maps.MapData, tmp_
             page.locator("#ck-root").get_attribute("data-unsent"),
         )
 
-    with sync_playwright() as pw:
-        run(pw, check_in)
-        assert run(pw, read) == ("21:15", "warung ramai", "1")
+    run(pw, check_in)
+    assert run(pw, read) == ("21:15", "warung ramai", "1")
 
 
 @pytest.mark.browser
-def test_a_phone_that_cannot_keep_the_entries_says_so(data: maps.MapData, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+def test_a_phone_that_cannot_keep_the_entries_says_so(
+    data: maps.MapData, tmp_path: Path, playwright_session: Any
+) -> None:
+    pw = playwright_session
 
     path = _page_file(data, tmp_path)
-    with sync_playwright() as pw:
-        browser = bs.launch_chromium(pw)
-        context = browser.new_context()
-        _only_the_file(context, path)
-        page = context.new_page()
-        page.goto(path.as_uri(), wait_until="load")
-        assert page.locator("#ck-note").inner_text() == ""
-        page.evaluate(  # the storage fills up
-            "() => { Storage.prototype.setItem = () => {"
-            " throw new DOMException('full', 'QuotaExceededError'); }; }"
-        )
-        page.locator(".ck-arrive").first.click()
-        assert page.locator("#ck-note").inner_text().startswith("Penyimpanan HP tidak tersedia")
-        assert "tersimpan" not in page.locator('li[data-order="1"] .ck-state').inner_text()
-        browser.close()
+    browser = bs.launch_chromium(pw)
+    context = browser.new_context()
+    _only_the_file(context, path)
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.locator("#ck-note").inner_text() == ""
+    page.evaluate(  # the storage fills up
+        "() => { Storage.prototype.setItem = () => {"
+        " throw new DOMException('full', 'QuotaExceededError'); }; }"
+    )
+    page.locator(".ck-arrive").first.click()
+    assert page.locator("#ck-note").inner_text().startswith("Penyimpanan HP tidak tersedia")
+    assert "tersimpan" not in page.locator('li[data-order="1"] .ck-state').inner_text()
+    browser.close()

@@ -141,71 +141,70 @@ def _check_in(phone: Phone) -> None:
 
 
 def test_check_in_survives_a_reload_and_the_report_reaches_the_next_night(
-    night: tuple[Path, Path], tmp_path: Path
+    night: tuple[Path, Path], tmp_path: Path, playwright_session: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    pw = playwright_session
 
     data, folder = night
     squad_page = folder / "regu-R01.html"
     dataset_copy = Path(shutil.copytree(data, tmp_path / "kecil"))
-    with sync_playwright() as pw:
-        browser = bs.launch_chromium(pw)
-        phone = Phone(browser, squad_page)
-        page = phone.page
-        page.clock.set_fixed_time(_at("20:55"))
-        page.goto(phone.uri, wait_until="load")
-        stops = page.locator("li[data-venue] .checkin-slot")
-        assert stops.count() >= 2 and page.locator(".ck-arrive").count() == stops.count()
-        assert phone.unsent() == 0
-        _check_in(phone)
-        assert phone.unsent() == 2
+    browser = bs.launch_chromium(pw)
+    phone = Phone(browser, squad_page)
+    page = phone.page
+    page.clock.set_fixed_time(_at("20:55"))
+    page.goto(phone.uri, wait_until="load")
+    stops = page.locator("li[data-venue] .checkin-slot")
+    assert stops.count() >= 2 and page.locator(".ck-arrive").count() == stops.count()
+    assert phone.unsent() == 0
+    _check_in(phone)
+    assert phone.unsent() == 2
 
-        page.reload(wait_until="load")
-        one = phone.slot(1)
-        one.locator("summary").click()
-        assert one.locator("label.ck-done input").nth(0).input_value() == "21:05"
-        assert one.locator("label.ck-done input").nth(1).input_value() == "21:40"
-        assert one.locator("input[type=number]").input_value() == "12"
-        assert one.locator("textarea").first.input_value() == HOSTILE_NOTE
-        assert one.locator(".ck-item").count() == 2
-        assert one.locator(".ck-item select").first.input_value() == "sosial"
-        assert one.locator(".ck-item textarea").first.input_value() == HOSTILE
-        assert phone.slot(2).locator("label.ck-done input").nth(0).input_value() == "22:10"
-        assert phone.unsent() == 2
-        assert "2 kunjungan belum dikirim" in page.locator("#ck-count").inner_text()
+    page.reload(wait_until="load")
+    one = phone.slot(1)
+    one.locator("summary").click()
+    assert one.locator("label.ck-done input").nth(0).input_value() == "21:05"
+    assert one.locator("label.ck-done input").nth(1).input_value() == "21:40"
+    assert one.locator("input[type=number]").input_value() == "12"
+    assert one.locator("textarea").first.input_value() == HOSTILE_NOTE
+    assert one.locator(".ck-item").count() == 2
+    assert one.locator(".ck-item select").first.input_value() == "sosial"
+    assert one.locator(".ck-item textarea").first.input_value() == HOSTILE
+    assert phone.slot(2).locator("label.ck-done input").nth(0).input_value() == "22:10"
+    assert phone.unsent() == 2
+    assert "2 kunjungan belum dikirim" in page.locator("#ck-count").inner_text()
 
-        # Kirim laporan with the Web Share API: the shared text is the report.
-        page.evaluate(
-            "Object.defineProperty(navigator, 'share', {configurable: true, value: d => {"
-            " window.__shared = d.text; return Promise.resolve(); }})"
-        )
-        page.clock.set_fixed_time(_at("01:10", day="2026-12-02"))
-        page.locator("#ck-send").click()
-        page.wait_for_function("typeof window.__shared === 'string'")
-        shared: str = page.evaluate("window.__shared")
-        assert phone.unsent() == 0
-        assert "Semua kunjungan sudah dikirim" in page.locator("#ck-count").inner_text()
+    # Kirim laporan with the Web Share API: the shared text is the report.
+    page.evaluate(
+        "Object.defineProperty(navigator, 'share', {configurable: true, value: d => {"
+        " window.__shared = d.text; return Promise.resolve(); }})"
+    )
+    page.clock.set_fixed_time(_at("01:10", day="2026-12-02"))
+    page.locator("#ck-send").click()
+    page.wait_for_function("typeof window.__shared === 'string'")
+    shared: str = page.evaluate("window.__shared")
+    assert phone.unsent() == 0
+    assert "Semua kunjungan sudah dikirim" in page.locator("#ck-count").inner_text()
 
-        # Without Web Share: the sheet offers WhatsApp and copy; both carry the same text.
-        page.evaluate(
-            "Object.defineProperty(navigator, 'share', {configurable: true, value: undefined});"
-            "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {"
-            " writeText: t => { window.__copied = t; return Promise.resolve(); } }})"
-        )
-        page.locator("#ck-send").click()
-        assert page.locator("#ck-sheet .ck-ways").inner_text().split() == [
-            "WhatsApp", "Salin", "teks"
-        ]  # fmt: skip
-        page.locator("#ck-copy").click()
-        page.wait_for_function("typeof window.__copied === 'string'")
-        assert page.evaluate("window.__copied") == shared
-        href = page.locator("#ck-wa").get_attribute("href")
-        assert href.startswith("https://wa.me/?text=") and unquote(href[20:]) == shared
-        assert page.locator("#ck-text").input_value() == shared
+    # Without Web Share: the sheet offers WhatsApp and copy; both carry the same text.
+    page.evaluate(
+        "Object.defineProperty(navigator, 'share', {configurable: true, value: undefined});"
+        "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {"
+        " writeText: t => { window.__copied = t; return Promise.resolve(); } }})"
+    )
+    page.locator("#ck-send").click()
+    assert page.locator("#ck-sheet .ck-ways").inner_text().split() == [
+        "WhatsApp", "Salin", "teks"
+    ]  # fmt: skip
+    page.locator("#ck-copy").click()
+    page.wait_for_function("typeof window.__copied === 'string'")
+    assert page.evaluate("window.__copied") == shared
+    href = page.locator("#ck-wa").get_attribute("href")
+    assert href.startswith("https://wa.me/?text=") and unquote(href[20:]) == shared
+    assert page.locator("#ck-text").input_value() == shared
 
-        assert page.evaluate("window.__xss") is None
-        assert phone.dialogs == [] and phone.errors == [] and phone.refused == []
-        browser.close()
+    assert page.evaluate("window.__xss") is None
+    assert phone.dialogs == [] and phone.errors == [] and phone.refused == []
+    browser.close()
 
     # The page's JavaScript writes what planner.history.report writes, byte for byte.
     [report] = rp.parse_reports(shared, file="wa")
@@ -249,30 +248,31 @@ def test_check_in_survives_a_reload_and_the_report_reaches_the_next_night(
         assert with_log.at[venue, "priority"] < without.at[venue, "priority"]
 
 
-def test_screenshot_of_two_stops_checked_in(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_screenshot_of_two_stops_checked_in(
+    tmp_path_factory: pytest.TempPathFactory, playwright_session: Any
+) -> None:
     """The squad page at 390×844, offline, dark, two stops checked in (for a person to look at:
     ``squad-checkin.png`` in the screenshots folder)."""
-    from playwright.sync_api import sync_playwright
+    pw = playwright_session
 
     _, folder = _plan(tmp_path_factory.mktemp("shot"), hostile=False)
-    with sync_playwright() as pw:
-        browser = bs.launch_chromium(pw)
-        phone = Phone(browser, folder / "regu-R01.html")
-        page = phone.page
-        page.clock.set_fixed_time(_at("20:55"))
-        page.goto(phone.uri, wait_until="load")
-        _check_in(phone)
-        page.reload(wait_until="load")
-        phone.slot(1).locator("summary").click()
-        phone.slot(1).locator("summary").click()
-        # Stop 1's check-in row just under the panel's sticky heading, stop 2 below it.
-        page.locator(".wk-panel").evaluate(
-            "p => { const slot = p.querySelector('li[data-order=\"1\"] .checkin-slot');"
-            " const head = p.querySelector('.wk-head').offsetHeight;"
-            " p.scrollTop += slot.getBoundingClientRect().top - p.getBoundingClientRect().top - head - 4; }"
-        )
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "squad-checkin.png"))
-        assert phone.unsent() == 2
-        assert phone.errors == [] and phone.refused == []
-        browser.close()
+    browser = bs.launch_chromium(pw)
+    phone = Phone(browser, folder / "regu-R01.html")
+    page = phone.page
+    page.clock.set_fixed_time(_at("20:55"))
+    page.goto(phone.uri, wait_until="load")
+    _check_in(phone)
+    page.reload(wait_until="load")
+    phone.slot(1).locator("summary").click()
+    phone.slot(1).locator("summary").click()
+    # Stop 1's check-in row just under the panel's sticky heading, stop 2 below it.
+    page.locator(".wk-panel").evaluate(
+        "p => { const slot = p.querySelector('li[data-order=\"1\"] .checkin-slot');"
+        " const head = p.querySelector('.wk-head').offsetHeight;"
+        " p.scrollTop += slot.getBoundingClientRect().top - p.getBoundingClientRect().top - head - 4; }"
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "squad-checkin.png"))
+    assert phone.unsent() == 2
+    assert phone.errors == [] and phone.refused == []
+    browser.close()
