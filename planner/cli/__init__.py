@@ -112,7 +112,7 @@ def print_error(text: object, *, style: str = "bold red") -> None:
 def parse_lang(value: str) -> Lang:
     """The ``--lang`` value, or exit 2 with a message in both languages."""
     if value not in ("id", "en"):
-        err_console.print(T.LANG_REFUSED.format(value=value))
+        err_console.print(plain(T.LANG_REFUSED.format(value=value)))
         raise typer.Exit(EXIT_BAD_INPUT)
     return value  # type: ignore[return-value]
 

@@ -630,3 +630,33 @@ def test_validate_lists_a_venue_accepted_just_outside_its_desa(dataset_copy: Pat
     js = wide.invoke(app, ["validate", str(dataset_copy), "--date", "2026-12-01", "--json"])
     (w,) = [w for w in json.loads(js.stdout)["warnings"] if w["venue_id"] == vid]
     assert w["kind"] == "outside_desa" and 150 < w["distance_m"] < 260
+
+
+PATH_MARKUP = "[/red][link=x.test]klik[/link]:fire:[bold]"
+"""Markup that survives as a path (pathlib folds the "//" of a URL)."""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--lang", MARKUP],
+        ["plan", "--lang", MARKUP],
+        ["validate", "--date", MARKUP],
+        ["plan", "--date", MARKUP],
+        ["validate", f"/tidak/ada/{PATH_MARKUP}"],
+        ["validate", "--roster", f"/tidak/ada/{PATH_MARKUP}.toml"],
+        ["network", "import", f"/tidak/ada/{PATH_MARKUP}.osm"],
+        ["check", f"/tidak/ada/{PATH_MARKUP}.json"],
+        ["score", f"/tidak/ada/{PATH_MARKUP}"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_markup_in_options_and_paths_is_bad_input_printed_as_written(argv: list[str]) -> None:
+    """`--lang "[/red]"` crashed Rich inside the error message itself (exit 70)."""
+    res = wide.invoke(app, argv)
+    out = res.output
+    assert res.exit_code == EXIT_BAD_INPUT, out
+    assert "Traceback" not in out and "bug" not in out
+    given = argv[-1].rsplit("/", 1)[-1] if argv[0] == "network" else argv[-1]
+    assert given in out, out  # as written (a path's folders are not all shown by every command)
+    assert "🔥" not in out
