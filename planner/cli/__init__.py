@@ -146,7 +146,10 @@ def print_input_error(exc: InputError, lang: Lang, *, shown: int = SHOWN_PROBLEM
     for (file, column), (count, example) in _count_kinds(problems, lang).items():
         kinds.add_row(plain(file), plain(column), plain(f"{count:,}"), plain(example))
     err_console.print(kinds)
-    path = _write_problem_list(problems, lang)
+    try:
+        path: object = _write_problem_list(problems, lang)
+    except OSError as exc:  # a full or read-only temp folder must not hide the problems
+        path = output_error(exc.filename or "?", exc).render(lang)
     more = _MORE_PROBLEMS.format(
         more=f"{len(problems) - shown:,}", total=f"{len(problems):,}", path=path
     )
@@ -228,10 +231,14 @@ def guarded(func: F) -> F:
 
 def _crash(exc: Exception, lang: Lang) -> None:
     """A bug: keep the traceback in a log file, show a short message, exit 70."""
-    log = _write_crash_log(exc)
     error = T.INTERNAL_ERROR.format(kind=type(exc).__name__, error=exc)(lang)
     print_error(error)
-    err_console.print(plain(T.CRASH_LOG_SAVED.format(log=log)(lang)))
+    try:
+        log = _write_crash_log(exc)
+    except OSError as log_exc:  # no room for the log either: say so, still no traceback
+        print_error(output_error(log_exc.filename or "?", log_exc).render(lang), style="")
+    else:
+        err_console.print(plain(T.CRASH_LOG_SAVED.format(log=log)(lang)))
     raise typer.Exit(EXIT_INTERNAL) from None
 
 

@@ -660,3 +660,35 @@ def test_markup_in_options_and_paths_is_bad_input_printed_as_written(argv: list[
     given = argv[-1].rsplit("/", 1)[-1] if argv[0] == "network" else argv[-1]
     assert given in out, out  # as written (a path's folders are not all shown by every command)
     assert "🔥" not in out
+
+
+def test_a_temp_folder_that_cannot_be_written_does_not_hide_the_problems(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from planner import _atomic
+
+    def full(path: Any, *args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(_atomic, "write_text", full)
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(_many_problems(100))(lang="en")
+    assert stop.value.exit_code == EXIT_BAD_INPUT
+    err = flat(capsys.readouterr().err)
+    assert "80 more problem(s)" in err and "disk is full" in err and "Traceback" not in err
+
+
+def test_a_bug_with_no_room_for_its_log_is_still_a_short_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner import _atomic
+
+    def full(path: Any, *args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(_atomic, "write_text", full)
+    with pytest.raises(typer.Exit) as stop:
+        _guarded_raising(RuntimeError("rusak"))(lang="en")
+    assert stop.value.exit_code == EXIT_INTERNAL
+    err = flat(capsys.readouterr().err)
+    assert "rusak" in err and "disk is full" in err and "Traceback" not in err
