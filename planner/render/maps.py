@@ -68,7 +68,7 @@ from planner.text.maps import (
     SQUAD_SUMMARY,
     STATION_KIND,
 )
-from planner.text.plan import DROP_REASON_TEXT
+from planner.text.plan import DROP_REASON_TEXT, detail_text
 
 __all__ = [
     "INCIDENT_LOOKBACK_DAYS",
@@ -347,7 +347,7 @@ def _dropped(night: _Overview, dropped: Dropped, venue: VenuePoint) -> dict[str,
         desa=venue.desa,
         kecamatan=venue.kecamatan,
         why=reason(night.lang) if reason else dropped.reason,
-        detail=dropped.detail,
+        detail=detail_text(dropped.detail, night.lang),
         priority=format_number(dropped.priority, night.lang),
         reasons=list(night.scores.get(dropped.venue_id, (0.0, ()))[1]),
     )

@@ -249,9 +249,9 @@ NO_VISIT_LOG = msg(
 VISIT_LOG = msg("Log kunjungan: ", "Log: ")
 
 HELP_VISITS_IMPORT = (
-    "Impor laporan kunjungan regu, utuh atau tidak sama sekali. (Import a visit sheet.)"
+    "Impor laporan regu dari HP (WARKOP-LAPORAN) atau templat kunjungan, utuh atau tidak sama "
+    "sekali. (Import a phone report or a visit sheet.)"
 )
-HELP_VISITS_IMPORT_FILE = "CSV/XLSX: templat kunjungan atau lembar rencana"
 HELP_VISITS_IMPORT_REPLACE = "ganti kunjungan yang sudah tercatat berbeda"
 VISITS_SAVING = msg("Menyimpan", "Saving")
 

@@ -5,6 +5,10 @@
 reproducible mode ends by its search budgets, here in about 45 s, so the plan does not depend on
 the machine's speed). A change that moves code must give the same plan; a change that means to
 change the plan writes the file again, and says why in its commit.
+
+The golden file holds the plan without the compiled problem that ``plan.json`` embeds (plan
+format v2): that copy of the night's input is checked by ``planner check`` on the written file
+instead, which must pass with no other file.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ def test_reproducible_demo_night_matches_the_golden_plan(tmp_path: Path) -> None
     got = json.loads((out / "2026-12-01" / "plan.json").read_text(encoding="utf-8"))
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert got["solver"]["stats"]["budget_hit"] != "time", "the safety-net clock cut the search"
+    assert "problem" in got, "plan.json embeds the night's problem"
+    checked = CliRunner().invoke(app, ["check", str(out / "2026-12-01" / "plan.json")])
+    assert checked.exit_code == 0, checked.output
+    got.pop("problem")
     got, want = without_timings(got), without_timings(want)
     for key in sorted(set(got) | set(want)):
         assert got.get(key) == want.get(key), f"plan.json differs from the golden file in {key!r}"
