@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from planner._tables import norm_header, parse_yes_no, read_table
+from planner._tables import norm_header, parse_yes_no, read_table, restore_cell
 from planner.config import Settings
 from planner.domain import WIB, Night, Window, parse_clock, parse_window
 from planner.errors import InputError, Problem, ProblemCollector
@@ -234,7 +234,8 @@ def read_sheet(path: Path | str) -> Sheet:
 
     The cell, encoding, separator and header rules are those of :mod:`planner._tables`:
     instruction rows starting with ``#`` above the header and blank rows are skipped, row
-    numbers count as a spreadsheet does.
+    numbers count as a spreadsheet does; a cell written formula-safe (``'=1+1``) is read as its
+    text (``=1+1``).
 
     Raises
     ------
@@ -249,7 +250,11 @@ def read_sheet(path: Path | str) -> Sheet:
     table = read_table(path, bag, sheet="kunjungan")
     if table is None:  # the reader says why in the bag
         raise InputError(bag.problems)
-    return Sheet(path.name, table.header, list(table.records()), tuple(bag.problems))
+    # A cell the planner wrote formula-safe ('=1+1, see _tables.neutralise_cell) reads back as
+    # its text. restore_cell is idempotent on what neutralise_cell writes, so this stays right
+    # when the table reader restores cells itself.
+    records = [(row, [restore_cell(c) for c in cells]) for row, cells in table.records()]
+    return Sheet(path.name, table.header, records, tuple(bag.problems))
 
 
 # ----------------------------------------------------------------------------- cells

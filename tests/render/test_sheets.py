@@ -210,8 +210,8 @@ def hostile_night(night_result: NightResult) -> NightResult:
 
 
 def test_route_sheet_csv_cells_are_formula_safe(night_result: NightResult, tmp_path: Path) -> None:
-    from planner._tables import read_table, restore_cell
-    from planner.errors import ProblemCollector
+    from planner._tables import restore_cell
+    from planner.history.rows import read_sheet
 
     result = hostile_night(night_result)
     raw = sheets.stops_csv(result)
@@ -221,14 +221,14 @@ def test_route_sheet_csv_cells_are_formula_safe(night_result: NightResult, tmp_p
     names = [r[rows[0].index("nama")] for r in rows[1:]]
     assert [restore_cell(n) for n in names] == list(HOSTILE[:5])
     assert names[1] == "'=1+1"  # what Excel shows as text, not 2
-    # The planner's own reader gives the original text back.
+    # The visit importer's reader gives the original text back.
     path = tmp_path / "rencana-patroli-2026-11-28.csv"
     path.write_bytes(raw)
-    bag = ProblemCollector(path.name)
-    table = read_table(path, bag)
-    assert table is not None and not bag
-    assert list(table.data["nama"]) == [restore_cell(n).strip() for n in names]
-    assert table.data["desa"].iloc[0] == "-Desa+1"
+    sheet = read_sheet(path)
+    assert not sheet.problems
+    col = sheet.header.index("nama")
+    assert [cells[col] for _, cells in sheet.rows] == [restore_cell(n).strip() for n in names]
+    assert sheet.rows[0][1][sheet.header.index("desa")] == "-Desa+1"
 
 
 # --------------------------------------------------------------------------- long names
