@@ -76,6 +76,14 @@ def _write_file(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)
 
 
+def _named(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path`` when it names no file (a full disk fails a ``write``, which has
+    no file name): the message a person reads says which file could not be written."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
+
+
 def _write_tmp(path: Path, data: bytes) -> Path:
     """``data`` in a durable temporary sibling of ``path`` (removed again if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +91,9 @@ def _write_tmp(path: Path, data: bytes) -> Path:
     tmp = _tmp_for(path)
     try:
         _write_file(tmp, data)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -288,6 +299,11 @@ def replace_folder(
         os.chmod(new, 0o755)
         _fsync_dir(new)
         _swap(new, folder, parent / f".{folder.name}.old-{pid}")
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        if str(exc.filename or "").startswith(str(new)):
+            exc.filename = None  # the temporary folder means nothing to a person: name ours
+        raise _named(exc, folder) from None
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise

@@ -53,8 +53,9 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match="No space") as info:
         write_bytes(target, b"new")
+    assert info.value.filename == str(target)  # a failed write() names no file by itself
     assert target.read_bytes() == b"old"
     assert _leftovers(tmp_path) == []
 
@@ -142,7 +143,7 @@ def test_a_full_disk_keeps_the_old_folder_and_leaves_nothing(
     monkeypatch.setattr(_atomic, "_write_file", full)
     with pytest.raises(OSError) as info:
         _atomic.replace_folder(night, _night(b"B"))
-    assert info.value.errno == errno.ENOSPC
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(night)
     assert _contents(night) == _night(b"A")
     assert _hidden(tmp_path) == [] and _hidden(night) == []
 
