@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from planner.history import HistoryStore
 
 PhaseHook = Callable[[str, str, float], None]
-"""``hook(phase, event, seconds)``: event is ``"start"`` or ``"end"`` (seconds spent)."""
+"""``hook(phase, event, seconds)``: event is ``"start"``, then ``"end"`` (seconds spent) or
+``"failed"`` (an error or Ctrl-C ended the phase; seconds spent until then)."""
 
 PHASES = ("load", "score", "matrix", "compile", "solve", "check", "legs")
 
@@ -76,13 +77,15 @@ class _Timer:
         if self.hook:
             self.hook(name, "start", 0.0)
         t0 = time.perf_counter()
+        event = "failed"  # an error or Ctrl-C inside the phase: the hook must not say done
         try:
             yield
+            event = "end"
         finally:
             spent = time.perf_counter() - t0
             self.timings[name] = self.timings.get(name, 0.0) + spent
             if self.hook:
-                self.hook(name, "end", spent)
+                self.hook(name, event, spent)
 
 
 def night_start(night: Night, squads: Sequence[Squad]) -> dt.datetime:

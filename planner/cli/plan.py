@@ -217,6 +217,8 @@ def plan_cmd(
             label = T.PHASES[phase](lg) if phase in T.PHASES else phase
             if event == "start":
                 tasks[phase] = progress.add_task(label, total=1)
+            elif event == "failed":
+                progress.update(tasks[phase], description=f"{label} ✗")
             else:
                 progress.update(tasks[phase], completed=1, description=f"{label} ✓")
 
@@ -276,6 +278,7 @@ def score_cmd(
 
     from planner._atomic import write_text
     from planner.domain import Night
+    from planner.history.export import safe_frame
     from planner.pipeline import visit_history
     from planner.risk import night_start_of, score_dataset, score_table
     from planner.sources import load_dataset
@@ -295,7 +298,7 @@ def score_cmd(
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
         return
     if csv_path is not None:
-        write_text(csv_path, score_table(scores, data.venues).to_csv(index=False))
+        write_text(csv_path, safe_frame(score_table(scores, data.venues)).to_csv(index=False))
         console.print(safe(T.SCORE_CSV_DONE.format(n=len(table), p=csv_path)(lg)))
         return
     shown = table.head(top)

@@ -65,6 +65,8 @@ def map_data(result: NightResult) -> maps.MapData:
         legs=result.legs,
         kerawanan_levels=tuple(result.settings.kerawanan.levels),
         problem=result.problem,
+        roads=None if result.dataset.roads is None else maps.road_frame(result.dataset.roads),
+        settings=result.settings,
     )
 
 
