@@ -105,8 +105,8 @@ HELP = {
         "(Visit log: import, template, add.)",
     ),
     ("visits", "import"): (
-        "Impor laporan kunjungan regu, utuh atau tidak sama sekali.",
-        "(Import a visit sheet.)",
+        "Impor laporan regu dari HP (WARKOP-LAPORAN) atau templat kunjungan, utuh atau tidak sama sekali.",
+        "(Import a phone report or a visit sheet.)",
     ),
     ("visits", "template"): (
         "Tulis templat laporan kunjungan kosong dengan petunjuk.",
