@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import planner.domain
 from planner._tables import norm_header, parse_yes_no, read_table, restore_cell
 from planner.config import Settings
 from planner.domain import WIB, Night, Window, parse_clock, parse_window
@@ -379,7 +380,7 @@ def parse_rows(
         A bad header is reported alone: the rows cannot be read without it.
     """
     bag = ProblemCollector(file)
-    now = now or dt.datetime.now(WIB)
+    now = now or planner.domain.now_wib()  # looked up here: tests freeze the one clock
     names = _check_header(header, rows, bag)
     bag.raise_if_any()
     groups, not_visited = _group_rows(names, rows, bag)
