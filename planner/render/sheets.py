@@ -7,13 +7,9 @@ caller (:func:`planner.render.outputs.write_night`) writes the files atomically.
 - ``rencana-patroli-<date>.csv``: one row per stop, with empty columns the squad fills in after
   the night (``planner visits import`` reads it back);
 
-Each stop's "what to pay attention to" is, on the printed sheet, what is particular to it: its
-strongest score reason (the first), then its desa lines (its rank among tonight's visits of its
-desa and the days since presence there: :mod:`planner.render.presence`, the same lines the maps
-show); the CSV and the GeoJSON keep every reason. The sheet has a box for every field
-``planner visits import`` reads (:data:`SHEET_FIELDS`), the categories and agencies printed as
-boxes to tick from the same settings the import validates against
-(:meth:`planner.history.Known.from_settings`).
+Each stop's "what to pay attention to" is its score reasons, then its desa lines (its rank
+among tonight's visits of its desa and the days since presence there:
+:mod:`planner.render.presence`, the same lines the maps show).
 - ``routes.geojson``: one feature per squad route along the roads and one per stop (EPSG:4326);
 - ``summary(...)``: the machine-readable summary behind ``planner plan --json``.
 """
@@ -34,7 +30,7 @@ from shapely.geometry import LineString, mapping
 
 from planner._tables import neutralise_cell
 from planner.domain import Plan, Squad, format_clock_s
-from planner.history import FILL_COLUMNS, INFO_COLUMNS, Known
+from planner.history import FILL_COLUMNS, INFO_COLUMNS
 from planner.render import presence
 from planner.render._html import render
 from planner.render.mapdata import squad_map_filename
@@ -52,20 +48,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     *FILL_COLUMNS,  # left empty: the squad fills them in after the night
 )
 """The route sheet's CSV: what ``planner visits import`` reads back (history's columns)."""
-
-
-SHEET_FIELDS: dict[str, str] = {
-    "arrived": "tiba",
-    "left": "berangkat",
-    "people_met": "jumlah_warga",
-    "issues": "laporan_isi",
-    "category": "laporan_kategori",
-    "agency": "dirujuk_ke",
-    "police": "urusan_polisi",
-}
-"""The sheet's boxes to fill in (label key in :data:`~planner.text.sheets.SHEET_TEXT` → the
-import's column, printed under the label so the office types it into that CSV column)."""
-assert set(SHEET_FIELDS.values()) <= set(FILL_COLUMNS)
 
 
 NAME_CHARS = 160
@@ -112,12 +94,6 @@ class StopRow:
     def attention(self) -> tuple[str, ...]:
         """What the squad should pay attention to: the reasons, then the desa lines."""
         return (*self.reasons, *self.notes)
-
-    @property
-    def particular(self) -> tuple[str, ...]:
-        """What is particular to this stop, for the printed sheet: its strongest score reason
-        (the first; the others repeat on nearly every row), then the desa lines."""
-        return (*self.reasons[:1], *self.notes)
 
     def fields(self) -> dict[str, Any]:
         """What the sheet and the GeoJSON both show of a stop, times as WIB ``HH:MM``."""
@@ -189,12 +165,6 @@ def route_sheet_html(
     check-in and "Kirim laporan" there, imported next morning with ``planner visits import``.
     """
     stations = result.dataset.stations.set_index("station_id")
-    # The same lists, from the same settings, that ``planner visits import`` validates against.
-    known = Known.from_settings(result.dataset.settings, venue_ids=())
-    codes = {
-        "categories": [clip(c) for c in known.categories],
-        "agencies": [clip(a) for a in known.agencies],
-    }
     by_squad: dict[str, list[StopRow]] = {}
     for row in stop_rows(result, lang=lang):
         by_squad.setdefault(row.squad_id, []).append(row)
@@ -227,7 +197,7 @@ def route_sheet_html(
                     {
                         **{k: clip(v) if isinstance(v, str) else v for k, v in r.fields().items()},
                         "wait": r.start_s - r.arrival_s >= 60,
-                        "reasons": [clip(x, 2 * NAME_CHARS) for x in r.particular],
+                        "reasons": [clip(x, 2 * NAME_CHARS) for x in r.attention],
                     }
                     for r in rows
                 ],
@@ -238,8 +208,6 @@ def route_sheet_html(
         lang=lang,
         t={k: v(lang) for k, v in SHEET_TEXT.items()},
         sheets=sheets,
-        cols=SHEET_FIELDS,
-        codes=codes,
         date_text=night_date_text(result.night.date, lang),
     )
 
@@ -378,7 +346,6 @@ def summary(
 
 __all__ = [
     "CSV_COLUMNS",
-    "SHEET_FIELDS",
     "StopRow",
     "clip",
     "night_date_text",

@@ -18,29 +18,13 @@ SHEET_TEXT: dict[str, Msg] = {
     "area": msg("Wilayah", "Area"),
     "all_area": msg("Seluruh wilayah", "Whole regency"),
     "no": msg("No", "No"),
-    "time": msg("Rencana", "Planned"),
+    "time": msg("Jam", "Time"),
     "arrive": msg("tiba", "arrive"),
     "venue": msg("Warkop", "Venue"),
     "desa": msg("Desa / Kec.", "Desa / Kec."),
     "attention": msg("Yang perlu diperhatikan", "What to pay attention to"),
-    "arrived": msg("Tiba", "Arrived"),
-    "left": msg("Selesai", "Left"),
     "people_met": msg("Jumlah warga ditemui", "People met"),
     "issues": msg("Keluhan / aspirasi", "Complaints / aspirations"),
-    "category": msg("Kategori", "Category"),
-    "agency": msg("Diteruskan ke", "Referred to"),
-    "police": msg("Urusan polisi", "Police matter"),
-    "yes": msg("ya", "ya (yes)"),
-    "no_": msg("tidak", "tidak (no)"),
-    "clock": msg("jam", "time"),
-    "fill_hint": msg(
-        "Isi jam tiba dan selesai (mis. 23:40, 00:15), jumlah warga, keluhan/aspirasi; centang "
-        "satu kategori dan instansi tujuan bila diteruskan. Nama kolom CSV tertulis kecil di "
-        "bawah tiap judul.",
-        "Fill in the arrival and leaving times (e.g. 23:40, 00:15), people met, complaints/"
-        "aspirations; tick one category, and the agency when referred. The CSV column name is "
-        "printed small under each heading.",
-    ),
     "no_stops": msg(
         "Tidak ada kunjungan terjadwal untuk regu ini malam ini.",
         "No visits planned for this squad tonight.",

@@ -61,12 +61,7 @@ def test_route_sheet_escapes_every_input_string(night_result: NightResult) -> No
         dataclasses.replace(night_result.squads[0], name=EVIL_SQUAD),
         *night_result.squads[1:],
     )
-    # The sheet prints a stop's strongest (first) reason only: put the hostile one first.
-    scores = night_result.scores.copy()
-    scores["reasons"] = [
-        tuple(sorted(r, key=lambda x: x != SCRIPT_REASON)) for r in scores["reasons"]
-    ]
-    page = sheets.route_sheet_html(dataclasses.replace(night_result, squads=squads, scores=scores))
+    page = sheets.route_sheet_html(dataclasses.replace(night_result, squads=squads))
     for raw in (XSS_NAME, SCRIPT_REASON, EVIL_SQUAD):
         assert raw not in page
         assert str(markupsafe.escape(raw)) in page
@@ -124,103 +119,6 @@ def test_filled_in_csv_imports_as_visits(night_result: NightResult, tmp_path: Pa
         assert res.visits_new == len(visited)  # rows left empty were not visited
         got = h.visits_between(store, start=dt.date(2026, 11, 28), end=dt.date(2026, 11, 28))
         assert sorted(got["venue_id"]) == sorted(r["venue_id"] for r in visited)
-
-
-def test_sheet_has_a_box_for_every_field_the_import_reads(night_result: NightResult) -> None:
-    """tiba, berangkat, jumlah warga, keluhan/aspirasi, kategori, diteruskan ke: each printed
-    with the import's own column name, the code lists as boxes to tick on every stop."""
-    assert set(sheets.SHEET_FIELDS.values()) <= set(h.FILL_COLUMNS)
-    assert {"tiba", "berangkat", "jumlah_warga", "laporan_isi"} <= set(sheets.SHEET_FIELDS.values())
-    assert {"laporan_kategori", "dirujuk_ke"} <= set(sheets.SHEET_FIELDS.values())
-    known = h.Known.from_settings(night_result.dataset.settings, venue_ids=())
-    page = sheets.route_sheet_html(night_result)
-    head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
-    for label, col in [
-        ("Tiba", "tiba"),
-        ("Selesai", "berangkat"),
-        ("Jumlah warga ditemui", "jumlah_warga"),
-        ("Keluhan / aspirasi", "laporan_isi"),
-    ]:
-        assert f'{label}<small class="col">{col}</small>' in head
-    n_stops = len(_stops(night_result))
-    assert page.count('<tr class="codes">') == n_stops
-    assert "Kategori" in page and "Diteruskan ke" in page and "(urusan_polisi)" in page
-    assert known.categories and known.agencies
-    for code in (*known.categories, *known.agencies):
-        assert page.count(f"☐&nbsp;{markupsafe.escape(code)}</span>") == n_stops
-    assert "☐&nbsp;curanmor" in page and "☐&nbsp;Dinas PUPR" in page
-    english = sheets.route_sheet_html(night_result, lang="en")
-    assert 'lang="en"' in english
-    assert 'Arrived<small class="col">tiba</small>' in english and "Referred to" in english
-    assert "☐&nbsp;curanmor" in english  # the codes are what the import reads, in any language
-
-
-def test_sheet_shows_each_stops_strongest_reason_only(night_result: NightResult) -> None:
-    page = sheets.route_sheet_html(night_result)
-    why = re.search(r'data-venue="V1">.*?<td class="why">(.*?)</td>', page, re.S)
-    assert why is not None
-    # V1's first reason and its desa line; its second reason stays in the CSV and the GeoJSON
-    assert why[1] == "kerawanan tinggi; Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
-    assert str(markupsafe.escape(SCRIPT_REASON)) not in page
-    rows = _csv_rows(night_result)
-    assert SCRIPT_REASON in rows[0]["perhatian"]
-
-
-def test_squad_fills_in_the_sheet_and_the_import_stores_it(
-    night_result: NightResult, tmp_path: Path
-) -> None:
-    """The CSV filled as a squad fills the paper sheet: times on the night, one after midnight,
-    a category from the printed list, an agency ticked; imported into a fresh store."""
-    known = h.Known.from_settings(
-        night_result.dataset.settings, venue_ids=night_result.dataset.venues["venue_id"]
-    )
-    rows = _csv_rows(night_result)
-    r01 = [r for r in rows if r["regu"] == "R01"]
-    assert len(r01) == 3
-    assert "curanmor" in known.categories and "infrastruktur" in known.categories
-    assert "Dinas PUPR" in known.agencies
-    fill = [
-        {"tiba": "21:30", "berangkat": "21.55", "jumlah_warga": "12",
-         "laporan_kategori": "curanmor", "laporan_isi": "motor hilang di parkiran pasar"},
-        {"tiba": "23:40", "berangkat": "00:15", "jumlah_warga": "7",
-         "laporan_kategori": "infrastruktur", "laporan_isi": "lampu jalan mati",
-         "dirujuk_ke": "Dinas PUPR"},
-        {"tiba": "00:30", "berangkat": "00:50", "jumlah_warga": "3"},
-    ]  # fmt: skip
-    for r, f in zip(r01, fill, strict=True):
-        r.update(f)
-    path = tmp_path / "rencana-patroli-2026-11-28.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=sheets.CSV_COLUMNS, delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
-    night = dt.date(2026, 11, 28)
-    with h.open_store(str(tmp_path / "history.sqlite")) as store:
-        res = h.import_file(store, path, known, now=dt.datetime(2026, 12, 1, tzinfo=WIB))
-        assert res.visits_new == 3
-        visits = h.visits_between(store, start=night, end=night).set_index("venue_id")
-        reports = h.reports_between(store, start=night, end=night)
-    for r, f in zip(r01, fill, strict=True):
-        v = visits.loc[r["venue_id"]]
-        assert v["squad_id"] == "R01"
-        assert v["people_met"] == int(f["jumlah_warga"])
-        assert v["arrived_at"].strftime("%H:%M") == f["tiba"]
-        assert (
-            v["left_at"].strftime("%H.%M" if "." in f["berangkat"] else "%H:%M") == (f["berangkat"])
-        )
-    after_midnight = visits.loc[r01[2]["venue_id"]]
-    assert after_midnight["arrived_at"] == dt.datetime(2026, 11, 29, 0, 30, tzinfo=WIB)
-    crossing = visits.loc[r01[1]["venue_id"]]
-    assert crossing["arrived_at"].date() == night
-    assert crossing["left_at"] == dt.datetime(2026, 11, 29, 0, 15, tzinfo=WIB)
-    got = {
-        (rep.venue_id, rep.category, rep.text, rep.agency, rep.status, bool(rep.police_matter))
-        for rep in reports.itertuples(index=False)
-    }
-    assert got == {
-        (r01[0]["venue_id"], "curanmor", "motor hilang di parkiran pasar", None, "baru", True),
-        (r01[1]["venue_id"], "infrastruktur", "lampu jalan mati", "Dinas PUPR", "dirujuk", False),
-    }
 
 
 # --------------------------------------------------------------------------- GeoJSON
