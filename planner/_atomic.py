@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import glob
 import os
 import re
 import shutil
@@ -48,15 +49,10 @@ _LEFTOVER_DIR = re.compile(r"^\.(?P<name>.+)\.(?P<kind>new|old)-(?P<pid>\d+)$")
 def _remove_dead_tmp_files(folder: Path, name: str) -> None:
     """Remove ``.<name>.<pid>.*.tmp`` of writers no longer running."""
     with contextlib.suppress(OSError):
-        for tmp in folder.glob(f".{glob_escape(name)}.*.tmp"):
+        for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
             m = _TMP_FILE.match(tmp.name)
             if m and m["name"] == name and not _alive(int(m["pid"])):
                 tmp.unlink(missing_ok=True)
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with the glob characters ``*?[`` taken literally."""
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _tmp_for(path: Path) -> Path:
@@ -216,7 +212,7 @@ def clean_leftovers(folder: Path | str) -> list[Path]:
     removed: list[Path] = []
     if not parent.is_dir():
         return removed
-    for entry in sorted(parent.glob(f".{glob_escape(folder.name)}.*-*")):
+    for entry in sorted(parent.glob(f".{glob.escape(folder.name)}.*-*")):
         m = _LEFTOVER_DIR.match(entry.name)
         if not m or m["name"] != folder.name or _alive(int(m["pid"])):
             continue
@@ -331,7 +327,6 @@ def _swap(new: Path, folder: Path, old: Path) -> None:
 __all__ = [
     "clean_leftovers",
     "exchange",
-    "glob_escape",
     "replace_all",
     "replace_folder",
     "staged",

@@ -311,6 +311,26 @@ def import_rows(
     )
 
 
+def parse_sheet_rows(
+    header: Sequence[str],
+    rows: Sequence[tuple[int, Sequence[str]]],
+    known: Known,
+    *,
+    file: str,
+    now: dt.datetime | None,
+    found: Sequence[Problem] = (),
+) -> tuple[list[VisitIn], int]:
+    """:func:`parse_rows` of a sheet whose reader already ``found`` problems: raises them and
+    the rows' own together, so a file's every problem is reported at once."""
+    try:
+        visits, not_visited = parse_rows(header, rows, known, file=file, now=now)
+    except InputError as exc:
+        raise InputError([*found, *exc.problems]) from None
+    if found:
+        raise InputError(found)
+    return visits, not_visited
+
+
 def _import(
     store: HistoryStore,
     header: Sequence[str],
@@ -324,12 +344,7 @@ def _import(
     found: Sequence[Problem] = (),
 ) -> ImportResult:
     """:func:`import_rows`, also reporting ``found`` (the reader's problems) with the rows'."""
-    try:
-        visits, not_visited = parse_rows(header, rows, known, file=file, now=now)
-    except InputError as exc:
-        raise InputError([*found, *exc.problems]) from None
-    if found:
-        raise InputError(found)
+    visits, not_visited = parse_sheet_rows(header, rows, known, file=file, now=now, found=found)
     return add_visits(
         store,
         visits,

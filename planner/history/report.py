@@ -44,8 +44,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.errors import InputError, ProblemCollector
-from planner.history.record import ImportResult, ProgressFn, add_visits
+from planner.errors import ProblemCollector
+from planner.history.record import ImportResult, ProgressFn, add_visits, parse_sheet_rows
 from planner.history.rows import Known, VisitIn, parse_rows, read_sheet
 from planner.history.store import HistoryStore
 from planner.text import msg
@@ -595,12 +595,9 @@ def prepare_sheet(path: Path | str, known: Known, *, now: dt.datetime | None = N
         problem the reader and the rows have, at once.
     """
     sheet = read_sheet(path)
-    try:
-        visits, not_visited = parse_rows(sheet.header, sheet.rows, known, file=sheet.name, now=now)
-    except InputError as exc:
-        raise InputError([*sheet.problems, *exc.problems]) from None
-    if sheet.problems:
-        raise InputError(sheet.problems)
+    visits, not_visited = parse_sheet_rows(
+        sheet.header, sheet.rows, known, file=sheet.name, now=now, found=sheet.problems
+    )
     return Prepared(sheet.name, tuple(visits), len(sheet.rows), not_visited)
 
 
