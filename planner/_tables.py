@@ -399,3 +399,46 @@ def restore_cell(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(_FORMULA_START):
         return text[1:]
     return text
+
+
+# ---------------------------------------------------------------- the one CSV dialect written
+
+CSV_DELIMITER = ";"
+CSV_DECIMAL = ","
+CSV_LINETERMINATOR = "\r\n"
+CSV_BOM = "\ufeff"
+"""Every CSV the planner writes uses the Indonesian office dialect (docs/dataset.md, "CSV the
+planner writes"): ``;`` between cells, a decimal comma, CRLF line ends and UTF-8 with a BOM, so
+Excel set to Indonesian opens it in columns with numbers as numbers. :func:`read_table` reads it
+back (it sniffs the ``;`` and skips the BOM); pandas reads it with
+``pd.read_csv(path, sep=";", decimal=",")``."""
+
+
+def csv_cell(value: object) -> object:
+    """One cell as written: a float with a decimal comma, text formula-safe, the rest as is."""
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        return repr(float(value)).replace(".", CSV_DECIMAL)
+    return neutralise_cell(value)
+
+
+def csv_bytes(rows: Iterable[Iterable[object]], *, header: Iterable[object] | None = None) -> bytes:
+    """Rows (and an optional header row) as a CSV in the planner's dialect (:data:`CSV_BOM` …).
+
+    Every cell goes through :func:`csv_cell`: floats get a decimal comma and text that a
+    spreadsheet would run as a formula is neutralised (:func:`neutralise_cell`)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=CSV_DELIMITER, lineterminator=CSV_LINETERMINATOR)
+    if header is not None:
+        writer.writerow(list(header))
+    for row in rows:
+        writer.writerow([csv_cell(c) for c in row])
+    return (CSV_BOM + buf.getvalue()).encode("utf-8")
+
+
+def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A DataFrame (its columns as the header, no index) as :func:`csv_bytes` writes it."""
+    return csv_bytes(
+        frame.itertuples(index=False, name=None), header=[str(c) for c in frame.columns]
+    )
