@@ -442,3 +442,76 @@ def frame_csv_bytes(frame: pd.DataFrame) -> bytes:
     return csv_bytes(
         frame.itertuples(index=False, name=None), header=[str(c) for c in frame.columns]
     )
+
+
+# ---------------------------------------------------------------- XLSX the planner writes
+
+_XLSX_NUMBER_FORMATS = {
+    "int": "#,##0",
+    "float": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "time": "hh:mm",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+
+
+def _xlsx_value(value: object) -> tuple[object, str | None]:
+    """A cell's value as openpyxl stores it (typed) and its number format kind."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        return None, None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, bool | np.bool_):
+        return ("ya" if value else "tidak"), None
+    if isinstance(value, np.integer | int):
+        return int(value), "int"
+    if isinstance(value, np.floating | float):
+        return float(value), "float"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None), "datetime"
+    if isinstance(value, dt.date):
+        return value, "date"
+    if isinstance(value, dt.time):
+        return value, "time"
+    return neutralise_cell(str(value)), None
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, formats: dict[str, str] | None = None) -> bytes:
+    """Workbook of one sheet per frame, with typed cells (numbers, dates and times stay numbers,
+    dates and times for Excel), a bold frozen header row, a filter and fitted column widths.
+
+    ``formats`` maps a column name to an Excel number format that replaces the default of its
+    type (``{"prioritas": "0.00"}``). Text is formula-safe (:func:`neutralise_cell`), as in the
+    CSVs; ``True``/``False`` are written ``ya``/``tidak``, as the importer reads them.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    formats = formats or {}
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title=title[:31])
+        header = [str(c) for c in frame.columns]
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(h) for h in header]
+        for row in frame.itertuples(index=False, name=None):
+            values, kinds = zip(*(_xlsx_value(v) for v in row), strict=True) if row else ((), ())
+            sheet.append(list(values))
+            for j, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                cell = sheet.cell(row=sheet.max_row, column=j + 1)
+                fmt = formats.get(header[j]) or (_XLSX_NUMBER_FORMATS.get(kind) if kind else None)
+                if fmt:
+                    cell.number_format = fmt
+                widths[j] = max(widths[j], min(60, len(str(value)) if value is not None else 0))
+        for j, width in enumerate(widths):
+            sheet.column_dimensions[get_column_letter(j + 1)].width = width + 2
+        sheet.freeze_panes = "A2"
+        if header:
+            sheet.auto_filter.ref = sheet.dimensions
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

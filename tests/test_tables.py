@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import hypothesis.strategies as st
@@ -202,3 +203,54 @@ def test_a_large_csv_reads_every_row(tmp_path: Path) -> None:
     assert len(table.data) == 20_000  # type: ignore[attr-defined]
     assert table.data["name"].iloc[-1] == "Warkop 19999"  # type: ignore[attr-defined]
     assert table.rows[-1] == 20_001  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- what the planner writes
+
+
+def test_csv_bytes_is_the_office_dialect_and_reads_back(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from planner._tables import frame_csv_bytes
+
+    frame = pd.DataFrame(
+        {"skor": [2084.9, np.nan], "nama": ["=1+1", "Warung; Pak Jo"], "n": [3, 4]}
+    )
+    raw = frame_csv_bytes(frame)
+    assert raw.startswith("\ufeff".encode()) and b"\r\n" in raw
+    assert raw.decode("utf-8-sig").splitlines()[1] == "2084,9;'=1+1;3"
+    back = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["skor"].iloc[0] == 2084.9 and np.isnan(back["skor"].iloc[1])
+    path = tmp_path / "out.csv"
+    path.write_bytes(raw)
+    table, bag = _read(path)
+    assert not bag.problems
+    assert table.data["nama"].tolist() == ["'=1+1", "Warung; Pak Jo"]  # type: ignore[attr-defined]
+    assert table.data["skor"].tolist() == ["2084,9", ""]  # type: ignore[attr-defined]
+
+
+def test_xlsx_bytes_types_cells_and_neutralises_text():
+    import datetime as dt
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from planner._tables import xlsx_bytes
+
+    frame = pd.DataFrame(
+        {
+            "skor": [1.25],
+            "n": [3],
+            "tanggal": [dt.date(2026, 12, 1)],
+            "nama": ["@SUM(A1)"],
+            "ok": [True],
+        }
+    )
+    book = load_workbook(io.BytesIO(xlsx_bytes({"Skor": frame}, formats={"skor": "0.0"})))
+    sheet = book["Skor"]
+    row = [c.value for c in sheet[2]]
+    assert row[:2] == [1.25, 3] and row[2].date() == dt.date(2026, 12, 1)
+    assert row[3] == "'@SUM(A1)" and row[4] == "ya"
+    assert sheet["A2"].number_format == "0.0" and sheet["C2"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
