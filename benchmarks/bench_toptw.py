@@ -1,16 +1,28 @@
-"""TOPTW benchmark: our OR-Tools routing core vs best-known scores and PyVRP, same time limit.
+"""TOPTW benchmark: our routing core vs best-known scores and PyVRP, same time limit.
 
 Usage (from the repository root)::
 
     python benchmarks/bench_toptw.py --time-limit 10                  # default subset
-    python benchmarks/bench_toptw.py --all --m 1 2 3 4               # every instance
+    python benchmarks/bench_toptw.py --all --limit 10 --csv runs.csv  # everything, resumable
+    python benchmarks/bench_toptw.py --family cordeau --held-out --m 2 4 --csv held.csv
+    python benchmarks/bench_toptw.py --family solomon_100 --sample 4 --m 1 3
     python benchmarks/bench_toptw.py --instances c101 pr01 --no-pyvrp --metaheuristic ils
 
+Families: ``solomon_100``, ``solomon_200``, ``cordeau`` (TOPTW, m = ``--m``) and Chao's TOP sets
+``chao_set4`` .. ``chao_set7`` (no windows; m is in each file, ``--m`` does not apply).
+``--held-out`` leaves out the default subset's cases (the 24 the search was tuned on);
+``--sample N`` takes N instances per family, evenly spread. With ``--csv`` every finished case
+is appended at once, and a case already in the file at the same time limit is not run again:
+a long run in the background (``nohup ... &``) resumes where it stopped, and the summary covers
+every chosen case in the file. The summary per family: mean ours / PyVRP, wins / ties / losses
+(score), the worst ratio, mean gap to best known (Chao: no best-known table, no gap), and
+how our searches stopped (``converged`` or ``time_limit``, see planner/routing/lns.py).
+
 Every answer (ours and PyVRP's) is checked with ``planner.check.verify`` against the integer
-problem (Euclidean ×100 rounded up, see toptw.py); an infeasible answer is counted and printed.
+problem (Euclidean ×100 rounded up, see toptw.py); an infeasible answer scores 0 and is counted.
 Gap = (best known − score) / best known, where best known is the best of bks.csv and of the
 reference runs at any time limit (many bks.csv rows are only lower bounds). Timings are wall
-times on a shared machine: noisy.
+times on a shared machine: noisy. The problems are pure team orienteering (presence curve off).
 
 Measured (default subset, m = 2 and 4, 10 s, PyVRP back to back, 2 workers, 2026-11-28):
 
@@ -46,10 +58,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from toptw import ROOT, read_bks, read_instance, read_reference, score_of, solve_pyvrp, to_problem
+from toptw import (
+    ROOT,
+    read_bks,
+    read_chao,
+    read_instance,
+    read_reference,
+    score_of,
+    solve_pyvrp,
+    to_problem,
+)
 
 from planner.check import verify
 from planner.config import Settings
+from planner.problem import NightProblem
 from planner.routing import plan_from_routes, solve
 
 DEFAULT_SUBSET = [
@@ -66,11 +88,33 @@ DEFAULT_SUBSET = [
     ("cordeau", "pr02"),
     ("cordeau", "pr05"),
 ]
+DEFAULT_M = (2, 4)
+TOPTW_FAMILIES = ("solomon_100", "solomon_200", "cordeau")
+CHAO_FAMILIES = ("chao_set4", "chao_set5", "chao_set6", "chao_set7")
+FAMILIES = (*TOPTW_FAMILIES, *CHAO_FAMILIES)
+FIELDS = [
+    "set",
+    "instance",
+    "m",
+    "time_limit",
+    "best_known",
+    "ours",
+    "ours_gap",
+    "ours_s",
+    "ours_feasible",
+    "stopped",
+    "last_improvement_s",
+    "pyvrp",
+    "pyvrp_gap",
+    "pyvrp_s",
+    "pyvrp_feasible",
+    "ratio",
+]
 
 
 def best_known(
     key: tuple[str, str, int],
-    bks: dict,
+    bks: dict,  # type: ignore[type-arg]
     ref: dict,  # type: ignore[type-arg]
 ) -> float:
     vals = [float(bks[key]["bks"])] if key in bks else []
@@ -81,116 +125,241 @@ def best_known(
     return max(vals) if vals else float("nan")
 
 
+def _files(family: str) -> list[Path]:
+    folder = (
+        ROOT / "chao_top" / family.removeprefix("chao_")
+        if family in CHAO_FAMILIES
+        else ROOT / family
+    )
+    return sorted(folder.glob("*.txt"))
+
+
+def _sample(items: list[Path], n: int | None) -> list[Path]:
+    """``n`` of ``items`` evenly spread (first and last included), or all of them."""
+    if n is None or n >= len(items):
+        return items
+    if n <= 1:
+        return items[:1]
+    return [items[round(i * (len(items) - 1) / (n - 1))] for i in range(n)]
+
+
+def choose(args: argparse.Namespace) -> list[tuple[str, Path, int | None]]:
+    """The cases to run: (family, file, m; None for Chao's files, whose m is their own)."""
+    if args.family or args.all:
+        families = args.family or list(FAMILIES)
+    elif args.instances:
+        families = list(FAMILIES)
+    else:
+        return [(f, ROOT / f / f"{n}.txt", m) for f, n in DEFAULT_SUBSET for m in args.m]
+    unknown = sorted(set(families) - set(FAMILIES))
+    if unknown:
+        raise SystemExit(f"unknown family {', '.join(unknown)}; known: {', '.join(FAMILIES)}")
+    default = {(f, n, m) for f, n in DEFAULT_SUBSET for m in DEFAULT_M}
+    out: list[tuple[str, Path, int | None]] = []
+    for fam in families:
+        files = [p for p in _files(fam) if not args.instances or p.stem in args.instances]
+        for path in _sample(files, args.sample):
+            for m in [None] if fam in CHAO_FAMILIES else args.m:
+                if args.held_out and (fam, path.stem, m) in default:
+                    continue
+                out.append((fam, path, m))
+    return out
+
+
+def _key(row: dict) -> tuple[str, str, int, float]:  # type: ignore[type-arg]
+    return (row["set"], row["instance"], int(row["m"]), float(row["time_limit"]))
+
+
+def read_rows(path: Path | None) -> dict[tuple[str, str, int, float], dict]:  # type: ignore[type-arg]
+    """The rows of an earlier run (numbers parsed), by case and time limit."""
+    if path is None or not path.exists():
+        return {}
+    out = {}
+    with open(path, newline="") as fh:
+        for r in csv.DictReader(fh):
+            row: dict = dict(r)  # type: ignore[type-arg]
+            for c in ("best_known", "ours", "ours_gap", "ours_s", "pyvrp", "pyvrp_gap", "ratio"):
+                row[c] = float(row[c]) if row.get(c) not in (None, "") else None
+            for c in ("ours_feasible", "pyvrp_feasible"):
+                row[c] = None if row.get(c) in (None, "") else row[c] == "True"
+            out[_key(row)] = row
+    return out
+
+
+def append_row(path: Path, row: dict) -> None:  # type: ignore[type-arg]
+    new = not path.exists() or path.stat().st_size == 0
+    with open(path, "a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=FIELDS, extrasaction="ignore")
+        if new:
+            w.writeheader()
+        w.writerow(row)
+
+
+def unroutable(problem: NightProblem) -> bool:
+    """No squad can even drive from its start to its end within its shift (Chao's p6.2.a-c)."""
+    return all(
+        problem.travel(k)[problem.start_node[k], problem.end_node[k]]
+        > problem.shift_end_s[k] - problem.shift_start_s[k]
+        for k in range(problem.n_squads)
+    )
+
+
+def run_case(
+    family: str,
+    path: Path,
+    m: int | None,
+    args: argparse.Namespace,
+    bks: dict,
+    ref: dict,  # type: ignore[type-arg]
+) -> dict | None:  # type: ignore[type-arg]
+    """Ours, then PyVRP back to back on one case; both answers checked (None: no route can
+    fit, the case is left out)."""
+    inst = read_chao(path) if family in CHAO_FAMILIES else read_instance(path)
+    problem = to_problem(inst, m or 0, score_weight=args.weight)
+    m = problem.n_squads
+    if unroutable(problem):
+        return None
+    best = best_known((family, path.stem, m), bks, ref)
+    t0 = time.perf_counter()
+    res = solve(
+        problem,
+        Settings(),
+        time_limit_s=args.time_limit,
+        metaheuristic=args.metaheuristic,
+        first_solution=args.first_solution,
+    )
+    t_ours = time.perf_counter() - t0
+    bad = verify(res.plan, problem)
+    ours = res.plan.collected if not bad else 0.0
+    row = {
+        "set": family,
+        "instance": path.stem,
+        "m": m,
+        "time_limit": args.time_limit,
+        "best_known": best,
+        "ours": ours,
+        "ours_gap": (best - ours) / best if best == best and best else None,
+        "ours_s": round(t_ours, 2),
+        "ours_feasible": not bad,
+        "stopped": res.stats.get("stopped", ""),
+        "last_improvement_s": res.stats.get("last_improvement_s", ""),
+    }
+    if not args.no_pyvrp:
+        routes, t_py = solve_pyvrp(problem, time_limit_s=args.time_limit)
+        py_bad = verify(plan_from_routes(problem, routes), problem)
+        py = score_of(problem, routes) if not py_bad else 0.0
+        row |= {
+            "pyvrp": py,
+            "pyvrp_gap": (best - py) / best if best == best and best else None,
+            "pyvrp_s": round(t_py, 2),
+            "pyvrp_feasible": not py_bad,
+            "ratio": ours / py if py else (1.0 if not ours else None),
+        }
+    return row
+
+
+def _pct(x: float | None) -> str:
+    return "   n/a" if x is None else f"{100 * x:6.2f}"
+
+
+def print_row(row: dict) -> None:  # type: ignore[type-arg]
+    best = row["best_known"]
+    line = (
+        f"{row['set']:12} {row['instance']:8} {row['m']!s:>1} "
+        f"{best if best == best else float('nan'):6.0f} {row['ours']:6.0f} "
+        f"{_pct(row['ours_gap'])} {float(row['ours_s']):5.1f} {row.get('stopped') or '':10} "
+    )
+    if row.get("pyvrp") is not None:
+        ratio = row["ratio"]
+        line += f"{row['pyvrp']:6.0f} {_pct(row['pyvrp_gap'])} " + (
+            f"{ratio:6.3f} " if ratio is not None else "   n/a "
+        )
+    else:
+        line += " " * 21
+    ok = row["ours_feasible"] and row.get("pyvrp_feasible") is not False
+    print(line + ("yes" if ok else "NO"), flush=True)
+
+
+def summary(rows: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """Per family and overall: mean ratio, wins/ties/losses, worst ratio, mean gaps, stops."""
+    out = []
+    fams = [f for f in FAMILIES if any(r["set"] == f for r in rows)]
+    for fam in [*fams, "all"]:
+        sel = [r for r in rows if fam in ("all", r["set"])]
+        gaps = [r["ours_gap"] for r in sel if r["ours_gap"] is not None]
+        line = f"{fam:12} n={len(sel):3}"
+        line += f"  gap ours {100 * statistics.mean(gaps):5.2f} %" if gaps else "  gap ours   n/a  "
+        paired = [r for r in sel if r.get("pyvrp") is not None]
+        if paired:
+            pgaps = [r["pyvrp_gap"] for r in paired if r["pyvrp_gap"] is not None]
+            ratios = [r["ratio"] for r in paired if r["ratio"] is not None]
+            wins = sum(r["ours"] > r["pyvrp"] for r in paired)
+            ties = sum(r["ours"] == r["pyvrp"] for r in paired)
+            line += f" pyvrp {100 * statistics.mean(pgaps):5.2f} %" if pgaps else " pyvrp   n/a  "
+            if ratios:
+                line += f"  ours/pyvrp {statistics.mean(ratios):.4f} (worst {min(ratios):.3f})"
+            line += f"  W/T/L {wins}/{ties}/{len(paired) - wins - ties}"
+        conv = sum(r.get("stopped") == "converged" for r in sel)
+        line += f"  converged {conv}/{len(sel)}"
+        out.append(line)
+    infeasible = sum(not r["ours_feasible"] for r in rows)
+    py_inf = sum(r.get("pyvrp_feasible") is False for r in rows)
+    out.append(f"infeasible answers: ours {infeasible}, pyvrp {py_inf}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--time-limit", type=float, default=10.0)
-    ap.add_argument("--m", type=int, nargs="+", default=[2, 4])
-    ap.add_argument("--instances", nargs="*", default=None, help="names, e.g. c101 pr01")
-    ap.add_argument("--all", action="store_true", help="every Solomon and Cordeau file")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--time-limit", "--limit", type=float, default=10.0, help="seconds per solve")
+    ap.add_argument("--m", type=int, nargs="+", default=list(DEFAULT_M), help="TOPTW routes")
+    ap.add_argument("--instances", nargs="*", default=None, help="names, e.g. c101 pr01 p4.2.a")
+    ap.add_argument("--family", nargs="+", default=None, help=", ".join(FAMILIES))
+    ap.add_argument("--all", action="store_true", help="every family (Solomon, Cordeau, Chao)")
+    ap.add_argument("--held-out", action="store_true", help="leave out the default subset")
+    ap.add_argument("--sample", type=int, default=None, help="instances per family, spread")
     ap.add_argument("--no-pyvrp", action="store_true")
     ap.add_argument("--metaheuristic", default=None)
     ap.add_argument("--first-solution", default=None)
     ap.add_argument("--weight", type=int, default=None, help="penalty per point of score")
-    ap.add_argument("--csv", type=Path, default=None, help="write the rows here")
+    ap.add_argument("--csv", type=Path, default=None, help="append rows here; resume from it")
     args = ap.parse_args(argv)
 
     if not ROOT.exists():
         print(f"no benchmark data at {ROOT}; nothing to do")
         return 0
-    if args.all:
-        chosen = [
-            (s, p.stem)
-            for s in ("solomon_100", "solomon_200", "cordeau")
-            for p in sorted((ROOT / s).glob("*.txt"))
-        ]
-    elif args.instances:
-        chosen = [
-            (s, p.stem)
-            for s in ("solomon_100", "solomon_200", "cordeau")
-            for p in sorted((ROOT / s).glob("*.txt"))
-            if p.stem in args.instances
-        ]
-    else:
-        chosen = DEFAULT_SUBSET
+    cases = choose(args)
     bks, ref = read_bks(), read_reference()
-    settings = Settings()
+    done = read_rows(args.csv)
     rows = []
-    head = (
-        f"{'set':12} {'inst':6} {'m':>1} {'bks':>6} {'ours':>6} {'gap%':>6} {'t_s':>5} "
-        f"{'pyvrp':>6} {'gap%':>6} {'ratio':>6} {'ok':>3}"
+    resumed = 0
+    skipped: list[str] = []
+    print(
+        f"{'set':12} {'inst':8} {'m':>1} {'bks':>6} {'ours':>6} {'gap%':>6} {'t_s':>5} "
+        f"{'stopped':10} {'pyvrp':>6} {'gap%':>6} {'ratio':>6} {'ok':>3}"
     )
-    print(head)
-    for set_name, name in chosen:
-        inst = read_instance(ROOT / set_name / f"{name}.txt")
-        for m in args.m:
-            problem = to_problem(inst, m, score_weight=args.weight)
-            best = best_known((set_name, name, m), bks, ref)
-            t0 = time.perf_counter()
-            res = solve(
-                problem,
-                settings,
-                time_limit_s=args.time_limit,
-                metaheuristic=args.metaheuristic,
-                first_solution=args.first_solution,
-            )
-            t_ours = time.perf_counter() - t0
-            bad = verify(res.plan, problem)
-            ours = res.plan.collected if not bad else 0.0
-            row = {
-                "set": set_name,
-                "instance": name,
-                "m": m,
-                "best_known": best,
-                "ours": ours,
-                "ours_gap": (best - ours) / best if best else 0.0,
-                "ours_s": round(t_ours, 2),
-                "ours_feasible": not bad,
-            }
-            if not args.no_pyvrp:
-                routes, t_py = solve_pyvrp(problem, time_limit_s=args.time_limit)
-                py_bad = verify(plan_from_routes(problem, routes), problem)
-                py = score_of(problem, routes) if not py_bad else 0.0
-                row |= {
-                    "pyvrp": py,
-                    "pyvrp_gap": (best - py) / best if best else 0.0,
-                    "pyvrp_s": round(t_py, 2),
-                    "pyvrp_feasible": not py_bad,
-                    "ratio": ours / py if py else float("nan"),
-                }
-            rows.append(row)
-            print(
-                f"{set_name:12} {name:6} {m:>1} {best:6.0f} {ours:6.0f} "
-                f"{100 * row['ours_gap']:6.2f} {t_ours:5.1f} "
-                + (
-                    f"{row['pyvrp']:6.0f} {100 * row['pyvrp_gap']:6.2f} {row['ratio']:6.3f} "
-                    if "pyvrp" in row
-                    else " " * 21
-                )
-                + ("yes" if not bad and row.get("pyvrp_feasible", True) else "NO"),
-                flush=True,
-            )
+    for family, path, m in cases:
+        # Chao: m is in the file name (p4.3.k: 3 paths)
+        routes = m if m is not None else int(path.stem.split(".")[1])
+        hit = done.get((family, path.stem, routes, args.time_limit))
+        if hit is not None and (args.no_pyvrp or hit.get("pyvrp") is not None):
+            rows.append(hit)
+            resumed += 1
+            continue
+        row = run_case(family, path, m, args, bks, ref)
+        if row is None:
+            skipped.append(path.stem)
+            continue
+        print_row(row)
+        if args.csv:
+            append_row(args.csv, row)
+        rows.append(row)
     print()
-    sets = sorted({r["set"] for r in rows})
-    for s in [*sets, "all"]:
-        sel = [r for r in rows if s in ("all", r["set"])]
-        line = f"{s:12} n={len(sel):3} mean gap ours {100 * statistics.mean(r['ours_gap'] for r in sel):5.2f} %"
-        if "pyvrp" in sel[0]:
-            line += (
-                f"  pyvrp {100 * statistics.mean(r['pyvrp_gap'] for r in sel):5.2f} %"
-                f"  mean ratio ours/pyvrp {statistics.mean(r['ratio'] for r in sel):.4f}"
-            )
+    if skipped:
+        print(f"left out (no route fits the time budget): {' '.join(skipped)}")
+    if resumed:
+        print(f"{len(rows) - resumed} cases run now, {resumed} read from {args.csv}")
+    for line in summary(rows):
         print(line)
-    infeasible = sum(not r["ours_feasible"] for r in rows)
-    print(f"infeasible answers: ours {infeasible}", end="")
-    if rows and "pyvrp" in rows[0]:
-        print(f", pyvrp {sum(not r['pyvrp_feasible'] for r in rows)}")
-    else:
-        print()
-    if args.csv:
-        with open(args.csv, "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
     return 0
 
 
