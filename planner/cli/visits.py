@@ -281,7 +281,7 @@ def followups_cmd(
 
     from rich.markup import escape
 
-    from planner._atomic import write_text
+    from planner._atomic import write_bytes
     from planner.domain import WIB
     from planner.history import close_report, followups, followups_csv, open_store
 
@@ -294,7 +294,7 @@ def followups_cmd(
             return
         table = followups(st, today=today, agency=agency, overdue=overdue)
     if csv_path is not None:
-        write_text(csv_path, followups_csv(table))
+        write_bytes(csv_path, followups_csv(table))
         console.print(T.FOLLOWUPS_WRITTEN.format(n=len(table), p=escape(str(csv_path)))(lg))
         return
     out = Table(title=T.FOLLOWUPS_TITLE.format(n=len(table))(lg), title_justify="left")

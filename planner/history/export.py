@@ -2,11 +2,14 @@
 
 :func:`export_rows` writes what :func:`~planner.history.record.import_file` reads back, so an
 export imported into an empty store gives the same visits and reports.
+
+Every CSV written here is in the planner's one dialect (``;``, decimal comma, CRLF, UTF-8 with a
+BOM, formula-safe cells: :func:`planner._tables.csv_bytes`; docs/dataset.md, "CSV the planner
+writes"), and :func:`planner._tables.read_table` reads each of them back.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -14,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner._atomic import write_bytes, write_text
-from planner._tables import cell_text, neutralise_cell
+from planner._atomic import write_bytes
+from planner._tables import cell_text, csv_bytes, frame_csv_bytes, neutralise_cell
 from planner.errors import InputError, Problem
 from planner.history.queries import reports_between, visits_between
 from planner.history.rows import TEMPLATE_COLUMNS, Known
@@ -34,13 +37,13 @@ def _date_text(d: dt.date | None) -> str:
     return "" if d is None else d.isoformat()
 
 
-def followups_csv(table: pd.DataFrame) -> str:
-    """The follow-up table as CSV to hand to an agency (Indonesian headers); every cell
-    formula-safe (:func:`planner._tables.neutralise_cell`)."""
+def followups_csv(table: pd.DataFrame) -> bytes:
+    """The follow-up table as CSV to hand to an agency (Indonesian headers), in the planner's
+    dialect; every cell formula-safe (:func:`planner._tables.neutralise_cell`)."""
     out = table[list(FOLLOWUP_CSV_COLUMNS)].rename(columns=FOLLOWUP_CSV_COLUMNS).copy()
     for col in ("urusan_polisi", "terlambat"):
         out[col] = [_yes_no(x) for x in out[col]]
-    return safe_frame(out).to_csv(index=False, lineterminator="\n")
+    return frame_csv_bytes(out)
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,12 +106,11 @@ def export_csv(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Path:
-    """Write the visit log in the template format (see :func:`export_rows`), atomically; every
-    cell formula-safe (the importer reads the original text back)."""
-    buf = io.StringIO()
-    rows = safe_rows(export_rows(store, start=start, end=end))
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return write_text(path, buf.getvalue())
+    """Write the visit log in the template format (see :func:`export_rows`) as a CSV in the
+    planner's dialect, atomically; every cell formula-safe (the importer reads the original text
+    back)."""
+    header, *rows = export_rows(store, start=start, end=end)
+    return write_bytes(path, csv_bytes(rows, header=header))
 
 
 # ----------------------------------------------------------------------------- the template
@@ -148,7 +150,7 @@ def write_template(path: Path | str, known: Known, *, lang: Lang = "id") -> Path
     if suffix == ".xlsx":
         return write_bytes(path, _template_xlsx(known, lang))
     if suffix == ".csv":
-        return write_text(path, _template_csv(known, lang))
+        return write_bytes(path, _template_csv(known, lang))
     raise InputError(
         [
             Problem(
@@ -194,16 +196,13 @@ def _template_xlsx(known: Known, lang: Lang) -> bytes:
     return data.getvalue()
 
 
-def _template_csv(known: Known, lang: Lang) -> str:
+def _template_csv(known: Known, lang: Lang) -> bytes:
+    """The instructions as one-cell ``#`` rows above the header, in the planner's dialect: the
+    reader skips rows before the header whose first cell starts with ``#``."""
     lines = [f"# {words.TEMPLATE_TITLE(lang)} {words.CSV_COMMENTS_SKIPPED(lang)}"]
     lines += ["# " + rule(lang) for rule in words.TEMPLATE_RULES]
     lines += [f"# {col} ({need}): {text}" for col, need, text in template_help(known, lang=lang)]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    for line in lines:
-        w.writerow([line])
-    w.writerow(TEMPLATE_COLUMNS)
-    return buf.getvalue()
+    return csv_bytes([*([line] for line in lines), list(TEMPLATE_COLUMNS)])
 
 
 __all__ = [

@@ -22,14 +22,17 @@ REFERRAL = {"laporan_kategori": "sosial", "laporan_isi": "anak putus sekolah",
 
 
 def _append_visit(template: Path, **values: str) -> int:
-    """Fill one row of the template; return its row number as a spreadsheet counts it."""
+    """Fill one row of the template as Excel saves it (``;``, CRLF); return its row number as
+    a spreadsheet counts it."""
     row = dict.fromkeys(TEMPLATE_COLUMNS, "")
     row.update({"tanggal": "2026-11-02", "regu": "R01", "venue_id": VENUE, "tiba": "21:30"})
     row.update(values)
     with template.open(encoding="utf-8") as fh:
         number = sum(1 for _ in fh) + 1
     with template.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow([row[c] for c in TEMPLATE_COLUMNS])
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerow(
+            [row[c] for c in TEMPLATE_COLUMNS]
+        )
     return number
 
 
@@ -50,7 +53,7 @@ def template(demo: Demo, invoke: Invoke, tmp_path: Path) -> Path:
 def test_template_in_both_formats(
     demo: Demo, invoke: Invoke, template: Path, tmp_path: Path
 ) -> None:
-    rows = csv.reader(template.read_text(encoding="utf-8").splitlines())
+    rows = csv.reader(template.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
     header = next(row for row in rows if not row[0].startswith("#"))
     assert header == list(TEMPLATE_COLUMNS)
     xlsx = tmp_path / "templat.xlsx"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
-from history.support import NOW
+from history.support import NOW, template_row
 
 from planner import history as h
+from planner.text.history import TEMPLATE_RULES
 
 
 def test_export_then_import_into_a_fresh_store_is_identical(tmp_path, filled, known):
@@ -38,9 +42,9 @@ def test_template_help_in_both_languages_fills_the_dataset_words(tmp_path, known
     assert id_help["catatan"][1] != en_help["catatan"][1]
     # the columns are the file format: the same header row whatever the instructions' language
     path = h.write_template(tmp_path / "en.csv", known, lang="en")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("# How to fill in")
-    assert lines[-1] == ",".join(h.TEMPLATE_COLUMNS)
+    assert lines[-1] == ";".join(h.TEMPLATE_COLUMNS)
 
 
 # --------------------------------------------------------------------------- formula injection
@@ -87,8 +91,9 @@ def test_export_csv_is_formula_safe_and_imports_back_to_the_original_text(tmp_pa
 
     _hostile_store(store)
     path = h.export_csv(store, tmp_path / "export.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert len(rows) == 1 + len(HOSTILE) and len(rows[0]) == len(h.TEMPLATE_COLUMNS)
     for row in rows:
         _assert_safe(row)
     with h.open_store(":memory:") as fresh:
@@ -107,8 +112,8 @@ def test_followups_csv_is_formula_safe(store):
 
     _hostile_store(store)
     table = h.followups(store, today=dt.date(2024, 6, 1))
-    text = h.followups_csv(table)
-    rows = list(csv.reader(io.StringIO(text)))
+    text = h.followups_csv(table).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert len(rows) == 1 + len(HOSTILE)
     for row in rows:
         _assert_safe(row)
@@ -132,3 +137,65 @@ def test_the_xlsx_template_keeps_hostile_setting_words_as_text(tmp_path):
     _assert_safe([c.value for c in cells])
     help_text = " ".join(str(c.value) for c in cells)
     assert "=1+1" in help_text and "+PLN" in help_text  # the words are there, as text
+
+
+# --------------------------------------------------------------------------- the CSV dialect
+
+
+def _office_dialect(data: bytes, header: list[str]) -> list[str]:
+    """Assert ``data`` is in the planner's dialect (BOM, CRLF only, ``;``); its text lines."""
+    assert data.startswith(b"\xef\xbb\xbf"), data[:10]
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b""), "a bare LF line end"
+    lines = data[3:].decode("utf-8").split("\r\n")[:-1]
+    first = next(ln for ln in lines if not ln.lstrip('"').startswith("#"))
+    assert first == ";".join(header)
+    return lines
+
+
+def test_every_csv_the_visit_log_writes_is_in_the_office_dialect(tmp_path, filled, known):
+    import datetime as dt
+
+    template = h.write_template(tmp_path / "templat.csv", known).read_bytes()
+    lines = _office_dialect(template, list(h.TEMPLATE_COLUMNS))
+    assert sum(ln.lstrip('"').startswith("#") for ln in lines) == 1 + len(TEMPLATE_RULES) + len(
+        h.TEMPLATE_COLUMNS
+    )
+    export = h.export_csv(filled, tmp_path / "export.csv").read_bytes()
+    _office_dialect(export, list(h.TEMPLATE_COLUMNS))
+    followups = h.followups_csv(h.followups(filled, today=dt.date(2024, 5, 26)))
+    _office_dialect(followups, list(h.FOLLOWUP_CSV_COLUMNS.values()))
+    # pandas reads each as the docs say, with the columns and rows written
+    for data, rows in ((export, 4), (followups, 3)):
+        path = tmp_path / "x.csv"
+        path.write_bytes(data)
+        frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+        assert len(frame) == rows and "venue_id" in frame.columns
+    frame = pd.read_csv(tmp_path / "export.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert sorted(frame["laporan_isi"]) == ["bansos", "harga naik", "lampu mati", "motor hilang"]
+
+
+def test_the_csv_template_filled_with_semicolons_imports_every_row(tmp_path, known, store):
+    """A squad opens the template in Excel (Indonesian: ``;``), fills two visits (one with two
+    reports) under the instructions, saves, and the import finds the header and every row."""
+    path = h.write_template(tmp_path / "templat.csv", known)
+    rows = [
+        template_row(tanggal="2024-05-03", venue_id="V2", tiba="23:40", jumlah_warga="7",
+                     catatan="ramai; banyak pemuda", laporan_kategori="curanmor",
+                     laporan_isi="motor hilang di parkiran"),
+        template_row(tanggal="2024-05-03", venue_id="V2", tiba="23:40", jumlah_warga="7",
+                     catatan="ramai; banyak pemuda", laporan_kategori="infrastruktur",
+                     laporan_isi="lampu jalan mati", dirujuk_ke="PLN"),
+        template_row(tanggal="2024-05-03", regu="R02", venue_id="V4", tiba="01:10"),
+    ]  # fmt: skip
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(rows)
+    with path.open("ab") as fh:
+        fh.write(buf.getvalue().encode("utf-8"))
+    res = h.import_file(store, path, known, now=NOW)
+    assert (res.visits_new, res.reports_new) == (2, 2)
+    visits = h.visits_between(store).set_index("venue_id")
+    assert visits.loc["V2", "notes"] == "ramai; banyak pemuda"
+    assert int(visits.loc["V2", "people_met"]) == 7
+    assert visits.loc["V4", "arrived_at"].day == 4  # 01:10 is the morning after the night
+    assert sorted(h.reports_between(store)["agency"].fillna("-")) == ["-", "PLN"]

@@ -38,7 +38,7 @@ def test_cli_template_import_followups_report(tmp_path, demo_copy):
     res = runner.invoke(app, ["visits", "template", str(tpl), "-d", str(demo_copy)])
     assert res.exit_code == 0, res.output
     with tpl.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerow(
             template_row(regu="R01", venue_id=venue, laporan_kategori="sosial",
                          laporan_isi="anak putus sekolah", dirujuk_ke="Dinas Sosial")
         )  # fmt: skip
@@ -64,7 +64,7 @@ def test_cli_template_import_followups_report(tmp_path, demo_copy):
     res = runner.invoke(app, ["followups", str(demo_copy), "--agency", "Dinas Sosial",
                               "--csv", str(out_csv)])  # fmt: skip
     assert res.exit_code == 0, res.output
-    lines = out_csv.read_text(encoding="utf-8").splitlines()
+    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2 and "anak putus sekolah" in lines[1]
 
     report = tmp_path / "laporan.html"
