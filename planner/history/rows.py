@@ -73,6 +73,11 @@ FILL_COLUMNS: tuple[str, ...] = (
 _VISIT_COLUMNS = ("tiba", "berangkat", "jumlah_warga", "sesuai_rencana", "catatan")
 _REPORT_COLUMNS = ("urusan_polisi", "dirujuk_ke", "status", "batas_waktu", "tanggal_selesai")
 _MAX_PEOPLE = 1000
+CATEGORY_CODE = "K"
+AGENCY_CODE = "I"
+"""The route sheet prints each code list once per page as ``K1 curanmor``, ``I1 Pemerintah
+Desa`` …, numbered in the settings' order (:func:`codes`); a squad writes the short code in the
+stop's box and the import reads a code as the name it stands for."""
 
 Row = tuple[int, dict[str, str]]
 """A data row: its spreadsheet row number and column → stripped cell."""
@@ -185,6 +190,16 @@ class Known:
             visit_window=parse_window(settings.history.visit_window),
             due_days=settings.history.followup_due_days,
         )
+
+    @property
+    def category_codes(self) -> dict[str, str]:
+        """``{"K1": "curanmor", …}``: the report categories' short codes on the route sheet."""
+        return codes(CATEGORY_CODE, self.categories)
+
+    @property
+    def agency_codes(self) -> dict[str, str]:
+        """``{"I1": "Pemerintah Desa", …}``: the agencies' short codes on the route sheet."""
+        return codes(AGENCY_CODE, self.agencies)
 
     @classmethod
     def from_dataset(cls, dataset: Any, *, squad_ids: Iterable[str] | None = None) -> Known:
@@ -308,6 +323,16 @@ def _date_ok(text: str) -> bool:
 def _canonical(names: Iterable[str], text: str) -> str | None:
     """The spelling of ``names`` that ``text`` is, ignoring case (``dinas pupr`` → ``Dinas PUPR``)."""
     return {n.casefold(): n for n in names}.get(text.casefold())
+
+
+def codes(prefix: str, names: Iterable[str]) -> dict[str, str]:
+    """``prefix`` + 1, 2, … → each of ``names`` in order (``K1`` → ``curanmor``)."""
+    return {f"{prefix}{i}": n for i, n in enumerate(names, start=1)}
+
+
+def _by_code(table: Mapping[str, str], text: str) -> str | None:
+    """The name a short code stands for (``k3``, ``K 3`` and ``K3`` alike), or ``None``."""
+    return table.get(re.sub(r"\s+", "", text).upper())
 
 
 def category_key(text: str) -> str:
@@ -710,7 +735,7 @@ def _parse_report(
         _check_no_report_columns(rownum, rec, visit)
         return None
     check = visit.child()
-    category = _category(known.categories, cat_text)
+    category = _category(known.categories, cat_text) or _by_code(known.category_codes, cat_text)
     if category is None:
         check.bad(
             rownum,
@@ -719,10 +744,11 @@ def _parse_report(
             msg(
                 "salah satu kategori: "
                 + ", ".join(known.categories)
-                + " (huruf besar/kecil, spasi dan _ tidak dibedakan)",
+                + " (huruf besar/kecil, spasi dan _ tidak dibedakan), atau kodenya di lembar "
+                + f"rencana ({CATEGORY_CODE}1…)",
                 "one of the categories: "
                 + ", ".join(known.categories)
-                + " (case, spaces and _ alike)",
+                + f" (case, spaces and _ alike), or its code on the route sheet ({CATEGORY_CODE}1…)",
             ),
         )
     if not body:
@@ -779,15 +805,21 @@ def _check_no_report_columns(rownum: int, rec: Mapping[str, str], check: _Check)
 def _report_agency(rownum: int, rec: Mapping[str, str], known: Known, check: _Check) -> str | None:
     if not rec.get("dirujuk_ke"):
         return None
-    agency = _canonical(known.agencies, rec["dirujuk_ke"])
+    agency = _canonical(known.agencies, rec["dirujuk_ke"]) or _by_code(
+        known.agency_codes, rec["dirujuk_ke"]
+    )
     if agency is None:
         check.bad(
             rownum,
             "dirujuk_ke",
             rec["dirujuk_ke"],
             msg(
-                "instansi yang dikenal: " + ", ".join(known.agencies),
-                "a known agency: " + ", ".join(known.agencies),
+                "instansi yang dikenal: "
+                + ", ".join(known.agencies)
+                + f", atau kodenya di lembar rencana ({AGENCY_CODE}1…)",
+                "a known agency: "
+                + ", ".join(known.agencies)
+                + f", or its code on the route sheet ({AGENCY_CODE}1…)",
             ),
         )
     return agency
@@ -906,6 +938,8 @@ def _add_overlap(bag: ProblemCollector, new: VisitIn, other: VisitIn, source: st
 
 
 __all__ = [
+    "AGENCY_CODE",
+    "CATEGORY_CODE",
     "FILL_COLUMNS",
     "INFO_COLUMNS",
     "OPEN_STATUSES",
@@ -919,6 +953,7 @@ __all__ = [
     "VisitIn",
     "category_key",
     "check_overlaps",
+    "codes",
     "parse_rows",
     "read_sheet",
 ]

@@ -241,6 +241,40 @@ def test_route_sheet_columns_of_the_sheets_module_are_accepted(tmp_path, known, 
     assert res.visits_new == 1
 
 
+def test_route_sheet_codes_read_as_the_names_they_stand_for(tmp_path, known, store):
+    """The printed sheet's legend numbers the settings' lists (K1…, I1…); a squad writes the
+    code, the office types it, the import stores the name."""
+    cats, agencies = known.category_codes, known.agency_codes
+    assert list(cats.values()) == list(known.categories)
+    assert list(agencies.values()) == list(known.agencies)
+    assert cats["K1"] == known.categories[0] and agencies["I3"] == known.agencies[2]
+    k_infra = next(k for k, v in cats.items() if v == "infrastruktur")
+    i_pupr = next(k for k, v in agencies.items() if v == "Dinas PUPR")
+    rows = [
+        template_row(laporan_kategori="k1", laporan_isi="motor hilang"),
+        template_row(laporan_kategori=f" {k_infra} ", laporan_isi="jalan rusak",
+                     dirujuk_ke=i_pupr.lower()),
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "kode.csv", list(h.TEMPLATE_COLUMNS), rows)
+    h.import_file(store, path, known, now=NOW)
+    reps = h.reports_between(store)
+    assert list(reps["category"]) == [known.categories[0], "infrastruktur"]
+    assert list(reps["agency"]) == [None, "Dinas PUPR"]
+    # a code past the end of the list is refused, and the message says codes are read
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        list(h.TEMPLATE_COLUMNS),
+        [template_row(venue_id="V2", laporan_kategori=f"K{len(cats) + 1}", laporan_isi="x",
+                      dirujuk_ke=f"I{len(agencies) + 1}")],
+    )  # fmt: skip
+    with pytest.raises(InputError) as err:
+        h.import_file(store, bad, known, now=NOW)
+    cols = {p.column: p for p in err.value.problems}
+    assert set(cols) == {"laporan_kategori", "dirujuk_ke"}
+    assert "K1" in cols["laporan_kategori"].expected("id")
+    assert "I1" in cols["dirujuk_ke"].expected("en")
+
+
 # ----------------------------------------------------------------------------- fuzzing
 
 _cell = st.one_of(
