@@ -7,6 +7,7 @@ The feedback queries (:func:`last_visits`, :func:`recent_reports`) read only wha
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -185,10 +186,99 @@ def followups(
     return df.sort_values(["reported_at", "report_id"]).reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class VenueReport:
+    """One community report as a route sheet recalls it at its venue."""
+
+    night: dt.date
+    category: str
+    text: str
+    agency: str | None
+    status: str
+    police_matter: bool
+
+
+@dataclass(frozen=True)
+class VenueNotes:
+    """What the visit log says about one venue before tonight, for the squad going there.
+
+    Attributes
+    ----------
+    last_night
+        The night of its last visit (``None``: never visited, only open follow-ups).
+    raised
+        The reports of that last visit: what people raised there last time.
+    open
+        Its follow-ups still open (not ``selesai``; a police matter or referred to an agency),
+        oldest first, from any earlier visit.
+    """
+
+    last_night: dt.date | None = None
+    raised: tuple[VenueReport, ...] = ()
+    open: tuple[VenueReport, ...] = ()
+
+
+_NOTE_SELECT = (
+    "SELECT v.venue_id, v.night, r.category, r.text, r.agency, r.status, r.police_matter"
+    " FROM reports r JOIN visits v USING (visit_id)"
+)
+
+
+def venue_notes(store: HistoryStore, *, before: dt.datetime) -> dict[str, VenueNotes]:
+    """Venue id → its :class:`VenueNotes`, from visits strictly before ``before``; only
+    venues with something to say (a visit that raised a report, or an open follow-up).
+
+    This is what the route sheet shows as particular to a stop (``NightResult.venue_notes``).
+    """
+    when = _wib_iso(before)
+    last = store.conn.execute(
+        "SELECT v.venue_id, v.night, v.visit_id FROM visits v"
+        " JOIN (SELECT venue_id, max(arrived_at) AS at FROM visits WHERE arrived_at < ?"
+        " GROUP BY venue_id) m ON v.venue_id = m.venue_id AND v.arrived_at = m.at",
+        (when,),
+    ).fetchall()
+    last_night = {venue: _date(night) for venue, night, _ in last}
+    raised: dict[str, list[VenueReport]] = {}
+    for venue, *rest in store.conn.execute(
+        _NOTE_SELECT + " WHERE v.visit_id IN (SELECT visit_id FROM visits v"
+        " JOIN (SELECT venue_id, max(arrived_at) AS at FROM visits WHERE arrived_at < ?"
+        " GROUP BY venue_id) m USING (venue_id) WHERE v.arrived_at = m.at) ORDER BY r.seq",
+        (when,),
+    ):
+        raised.setdefault(venue, []).append(_venue_report(rest))
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    opened: dict[str, list[VenueReport]] = {}
+    for venue, *rest in store.conn.execute(
+        _NOTE_SELECT + f" WHERE r.reported_at < ? AND r.status IN ({marks})"
+        " AND (r.police_matter = 1 OR r.agency IS NOT NULL) ORDER BY r.reported_at, r.report_id",
+        (when, *OPEN_STATUSES),
+    ):
+        opened.setdefault(venue, []).append(_venue_report(rest))
+    return {
+        venue: VenueNotes(
+            last_night=last_night.get(venue),
+            raised=tuple(raised.get(venue, ())),
+            open=tuple(opened.get(venue, ())),
+        )
+        for venue in sorted(set(raised) | set(opened))
+    }
+
+
+def _venue_report(row: list[Any]) -> VenueReport:
+    night, category, text, agency, status, police = row
+    return VenueReport(
+        night=dt.date.fromisoformat(night), category=category, text=text, agency=agency,
+        status=status, police_matter=bool(police),
+    )  # fmt: skip
+
+
 __all__ = [
+    "VenueNotes",
+    "VenueReport",
     "followups",
     "last_visits",
     "recent_reports",
     "reports_between",
+    "venue_notes",
     "visits_between",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from history.support import NOW
@@ -10,6 +11,7 @@ from history.support import NOW
 from planner import history as h
 from planner.domain import WIB
 from planner.errors import InputError
+from planner.history import queries
 
 
 def test_last_visits_uses_only_visits_strictly_before(filled):
@@ -48,8 +50,9 @@ def test_followups_filter_order_and_close(filled):
     assert list(pln["agency"]) == ["PLN"]
     overdue = h.followups(filled, today=today, overdue=True)
     assert list(overdue["category"]) == ["curanmor", "infrastruktur"]
-    text = h.followups_csv(table)
-    assert text.splitlines()[0].startswith("nomor,tanggal,venue_id")
+    raw = h.followups_csv(table)  # the office dialect: ';', BOM
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    assert re.match(r"nomor[;,]tanggal[;,]venue_id", text.splitlines()[0])
     h.close_report(filled, int(pln.iloc[0]["report_id"]), outcome="lampu diganti", on=today)
     assert list(h.followups(filled, today=today)["category"]) == ["curanmor", "sosial"]
     closed = h.reports_between(filled).set_index("category").loc["infrastruktur"]
@@ -57,3 +60,38 @@ def test_followups_filter_order_and_close(filled):
     assert closed["outcome"] == "lampu diganti"
     with pytest.raises(InputError):
         h.close_report(filled, 999)
+
+
+def test_venue_notes_recall_the_last_visit_and_open_followups(filled, tmp_path, known):
+    from history.support import template_row, write_csv
+
+    notes = queries.venue_notes(filled, before=NOW)
+    assert set(notes) == {"V1", "V3"}
+    v1, v3 = notes["V1"], notes["V3"]
+    assert v1.last_night == dt.date(2024, 5, 10)
+    assert [(r.category, r.text, r.agency) for r in v1.raised] == [
+        ("infrastruktur", "lampu mati", "PLN")
+    ]
+    # open: the police matter of 1 May and the referral to PLN, oldest first
+    assert [(r.night, r.category) for r in v1.open] == [
+        (dt.date(2024, 5, 1), "curanmor"),
+        (dt.date(2024, 5, 10), "infrastruktur"),
+    ]
+    # V3's last visit raised ekonomi (no follow-up); its referral to Dinas Sosial is still open
+    assert v3.last_night == dt.date(2024, 5, 20)
+    assert [r.category for r in v3.raised] == ["ekonomi"]
+    assert [(r.category, r.agency, r.status) for r in v3.open] == [
+        ("sosial", "Dinas Sosial", "dirujuk")
+    ]
+    # only what happened strictly before `before`
+    early = queries.venue_notes(filled, before=dt.datetime(2024, 5, 10, 20, 0, tzinfo=WIB))
+    assert set(early) == {"V1"} and [r.category for r in early["V1"].raised] == ["curanmor"]
+    # a closed report is no longer open; a last visit without reports raised nothing
+    pln = h.followups(filled, today=dt.date(2024, 5, 26), agency="PLN")
+    h.close_report(filled, int(pln.iloc[0]["report_id"]), on=dt.date(2024, 5, 26))
+    quiet = write_csv(tmp_path / "q.csv", list(h.TEMPLATE_COLUMNS),
+                      [template_row(tanggal="2024-05-25", venue_id="V1", tiba="21:00")])  # fmt: skip
+    h.import_file(filled, quiet, known, now=NOW)
+    later = queries.venue_notes(filled, before=NOW)["V1"]
+    assert later.last_night == dt.date(2024, 5, 25) and later.raised == ()
+    assert [r.category for r in later.open] == ["curanmor"]
