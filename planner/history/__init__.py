@@ -12,7 +12,8 @@ scores (:func:`last_visits`, :func:`recent_reports`).
   :func:`add_visits`, :func:`add_visit`, :func:`record_plan`, :func:`close_report`);
 - :mod:`~planner.history.queries`: reading back (:func:`last_visits`, :func:`recent_reports`,
   :func:`reports_between`, :func:`visits_between`, :func:`followups`);
-- :mod:`~planner.history.export`: the template format, the follow-up CSV, the empty template.
+- :mod:`~planner.history.export`: the template format, the follow-up CSV and XLSX (named from
+  the dataset: :class:`Names`, :func:`name_followups`), the empty template.
 
 Imports are validated completely before anything is written; every problem is reported at once
 as an :class:`~planner.errors.InputError`. Visits have a natural key (night, squad, venue), so
@@ -28,9 +29,13 @@ from __future__ import annotations
 from planner.errors import InputError  # noqa: F401 - tests/render/test_activity.py reads h.InputError
 from planner.history.export import (
     FOLLOWUP_CSV_COLUMNS,
+    Names,
+    by_agency,
     export_csv,
     export_rows,
     followups_csv,
+    followups_xlsx,
+    name_followups,
     template_help,
     write_template,
 )
@@ -85,21 +90,25 @@ __all__ = [
     "HistoryStore",
     "ImportResult",
     "Known",
+    "Names",
     "ProgressFn",
     "ReportIn",
     "Status",
     "VisitIn",
     "add_visit",
     "add_visits",
+    "by_agency",
     "close_report",
     "default_store_path",
     "export_csv",
     "export_rows",
     "followups",
     "followups_csv",
+    "followups_xlsx",
     "import_file",
     "import_rows",
     "last_visits",
+    "name_followups",
     "open_store",
     "parse_rows",
     "recent_reports",

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from planner._atomic import write_bytes
-from planner._tables import cell_text, csv_bytes, frame_csv_bytes, neutralise_cell
+from planner._tables import cell_text, csv_bytes, frame_csv_bytes, neutralise_cell, xlsx_bytes
 from planner.errors import InputError, Problem
 from planner.history.queries import reports_between, visits_between
 from planner.history.rows import TEMPLATE_COLUMNS, Known
@@ -37,13 +40,135 @@ def _date_text(d: dt.date | None) -> str:
     return "" if d is None else d.isoformat()
 
 
+@dataclass(frozen=True)
+class Names:
+    """The names the follow-up tables show beside the ids, from the dataset.
+
+    Attributes
+    ----------
+    venues
+        venue_id → the venue's name.
+    venue_desa
+        venue_id → its desa_code (for a report stored without one).
+    desa
+        desa_code → (desa, kecamatan).
+    """
+
+    venues: Mapping[str, str]
+    venue_desa: Mapping[str, str]
+    desa: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def from_dataset(cls, dataset: Any) -> Names:
+        """Build from a ``sources.Dataset`` (duck-typed: ``venues`` and ``desa`` frames)."""
+        venues, desa = dataset.venues, dataset.desa
+        ids = [str(v) for v in venues["venue_id"]]
+        codes = venues["desa_code"] if "desa_code" in venues.columns else [None] * len(ids)
+        return cls(
+            venues=dict(zip(ids, (cell_text(n) for n in venues["name"]), strict=True)),
+            venue_desa={v: cell_text(c) for v, c in zip(ids, codes, strict=True) if cell_text(c)},
+            desa={
+                cell_text(c): (cell_text(d), cell_text(k))
+                for c, d, k in zip(desa["desa_code"], desa["desa"], desa["kecamatan"], strict=True)
+            },
+        )
+
+
+NAME_COLUMNS = ("venue_name", "desa_name", "kecamatan")
+"""The columns :func:`name_followups` adds to the follow-up table."""
+
+
+def name_followups(table: pd.DataFrame, names: Names, *, lang: Lang = "id") -> pd.DataFrame:
+    """The follow-up table (:func:`planner.history.followups`) with the venue's name, the desa's
+    name and its kecamatan (:data:`NAME_COLUMNS`) from the dataset.
+
+    A venue or desa no longer in the dataset keeps its id in ``venue_id``/``desa_code`` and
+    reads "(tidak ada di dataset)" as its name; a report of a venue without a desa has blank
+    desa names.
+    """
+    gone = words.NOT_IN_DATASET(lang)
+    venue_name, desa_name, kecamatan = [], [], []
+    for venue, code in zip(table["venue_id"], table["desa_code"], strict=True):
+        venue_name.append(names.venues.get(venue, gone))
+        code = code or names.venue_desa.get(venue)
+        desa, kec = names.desa.get(code, (gone, "")) if code else ("", "")
+        desa_name.append(desa)
+        kecamatan.append(kec)
+    out = table.copy()
+    at = list(out.columns).index("venue_id") + 1
+    columns = (venue_name, desa_name, kecamatan)
+    for i, (col, values) in enumerate(zip(NAME_COLUMNS, columns, strict=True)):
+        out.insert(at + i, col, pd.Series(values, index=out.index, dtype=object))
+    return out
+
+
+def _agency_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The follow-up table with the CSV's Indonesian headers; blank names when not named."""
+    out = table.copy()
+    for col in NAME_COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    return out[list(FOLLOWUP_CSV_COLUMNS)].rename(columns=FOLLOWUP_CSV_COLUMNS)
+
+
 def followups_csv(table: pd.DataFrame) -> bytes:
-    """The follow-up table as CSV to hand to an agency (Indonesian headers), in the planner's
-    dialect; every cell formula-safe (:func:`planner._tables.neutralise_cell`)."""
-    out = table[list(FOLLOWUP_CSV_COLUMNS)].rename(columns=FOLLOWUP_CSV_COLUMNS).copy()
+    """The follow-up table (named by :func:`name_followups`, else with blank names) as CSV to
+    hand to an agency, with Indonesian headers, in the planner's dialect; every cell
+    formula-safe (:func:`planner._tables.neutralise_cell`)."""
+    out = _agency_frame(table)
     for col in ("urusan_polisi", "terlambat"):
         out[col] = [_yes_no(x) for x in out[col]]
     return frame_csv_bytes(out)
+
+
+def agency_of(agency: object, *, lang: Lang = "id") -> str:
+    """Who handles a follow-up: its agency, or the police ("Polisi") for a police matter."""
+    return str(agency) if agency else words.POLICE_AGENCY(lang)
+
+
+def by_agency(table: pd.DataFrame, *, lang: Lang = "id") -> dict[str, pd.DataFrame]:
+    """The follow-up table split per agency (:func:`agency_of`), agencies A–Z and the police's
+    own follow-ups last; each part oldest first, as the table is."""
+    keys = [agency_of(a, lang=lang) for a in table["agency"]]
+    police = words.POLICE_AGENCY(lang)
+    order = sorted(set(keys), key=lambda k: (k == police, k.casefold(), k))
+    return {k: table[[x == k for x in keys]].reset_index(drop=True) for k in order}
+
+
+_SHEET_BAD = re.compile(r"[\\/*?:\[\]]")
+
+
+def _sheet_titles(agencies: list[str]) -> list[str]:
+    """Excel sheet names for ``agencies``: no ``\\ / * ? : [ ]``, at most 31 characters, no
+    outer apostrophes, unique whatever the case (Excel compares them case-insensitively)."""
+    titles: list[str] = []
+    seen: set[str] = set()
+    for agency in agencies:
+        base = _SHEET_BAD.sub("_", agency).strip().strip("'").strip() or "_"
+        title, n = base[:31], 1
+        while title.casefold() in seen:
+            n += 1
+            suffix = f" ({n})"
+            title = base[: 31 - len(suffix)] + suffix
+        seen.add(title.casefold())
+        titles.append(title)
+    return titles
+
+
+def followups_xlsx(table: pd.DataFrame) -> bytes:
+    """The follow-up table as a workbook to hand to the agencies: one sheet per agency
+    (:func:`by_agency`), Indonesian headers as in the CSV, typed cells (numbers as numbers,
+    dates as dates, yes/no as ``ya``/``tidak``), every text cell formula-safe.
+
+    An empty table gives one sheet, ``tindak_lanjut``, with the header only.
+    """
+    parts = by_agency(table)
+    if not parts:
+        return xlsx_bytes({words.FOLLOWUP_SHEET: _agency_frame(table)})
+    titles = _sheet_titles(list(parts))
+    return xlsx_bytes(
+        {title: _agency_frame(part) for title, part in zip(titles, parts.values(), strict=True)}
+    )
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -207,9 +332,15 @@ def _template_csv(known: Known, lang: Lang) -> bytes:
 
 __all__ = [
     "FOLLOWUP_CSV_COLUMNS",
+    "NAME_COLUMNS",
+    "Names",
+    "agency_of",
+    "by_agency",
     "export_csv",
     "export_rows",
     "followups_csv",
+    "followups_xlsx",
+    "name_followups",
     "safe_frame",
     "safe_rows",
     "template_help",

@@ -241,7 +241,10 @@ FOLLOWUP_CSV_COLUMNS: dict[str, str] = {
     "report_id": "nomor",
     "night": "tanggal",
     "venue_id": "venue_id",
+    "venue_name": "nama_tempat",
     "desa_code": "desa_code",
+    "desa_name": "desa",
+    "kecamatan": "kecamatan",
     "category": "kategori",
     "text": "isi",
     "police_matter": "urusan_polisi",
@@ -251,26 +254,130 @@ FOLLOWUP_CSV_COLUMNS: dict[str, str] = {
     "days_open": "hari_terbuka",
     "overdue": "terlambat",
 }
-"""Follow-up column → its header in the CSV handed to an agency (Indonesian: the agencies are
-Indonesian offices, whatever ``--lang`` the planner reads)."""
+"""Follow-up column → its header in the CSV and XLSX handed to an agency (Indonesian: the
+agencies are Indonesian offices, whatever ``--lang`` the planner reads)."""
+
+FOLLOWUP_SHEET = "tindak_lanjut"
+"""The one sheet of a follow-up workbook without any follow-up."""
+
+NOT_IN_DATASET = msg("(tidak ada di dataset)", "(not in the dataset)")
+"""The name of a venue (or desa) of the visit log that the dataset no longer lists."""
+
+POLICE_AGENCY = msg("Polisi", "Police")
+"""Who handles a follow-up without an agency: a police matter."""
+
+STATUS_TEXT: dict[str, Msg] = {
+    "baru": msg("baru", "new"),
+    "ditindaklanjuti": msg("ditindaklanjuti", "in progress"),
+    "dirujuk": msg("dirujuk", "referred"),
+    "selesai": msg("selesai", "done"),
+}
+"""A report's status as a person reads it (the stored value is the Indonesian word)."""
+
+FOLLOWUP_HEADS: tuple[Msg, ...] = (
+    msg("No.", "No."),
+    msg("Malam", "Night"),
+    msg("Tempat", "Venue"),
+    msg("Desa", "Desa"),
+    msg("Kategori", "Category"),
+    msg("Isi", "Report"),
+    msg("Instansi", "Agency"),
+    msg("Status", "Status"),
+    msg("Batas", "Due"),
+    msg("Hari", "Days"),
+)
+"""The columns of ``planner followups``' table in the terminal."""
+
+HELP_FOLLOWUPS_XLSX = "tulis tabel ke XLSX, satu sheet per instansi"
+HELP_FOLLOWUPS_HTML = "tulis halaman A4 siap cetak, satu halaman per instansi"
+FOLLOWUPS_FILES_WRITTEN = msg(
+    "{n} tindak lanjut untuk {a} instansi ditulis ke {p}",
+    "{n} follow-ups for {a} agencies written to {p}",
+)
+HELP_VISITS_EXPORT = (
+    "Tulis log kunjungan ke CSV berformat templat (bisa diimpor lagi). "
+    "(Export the visit log as a re-importable CSV.)"
+)
+HELP_EXPORT_OUT = "berkas CSV (default: kunjungan-<dari>_<sampai>.csv atau kunjungan.csv)"
+HELP_EXPORT_FROM = "malam pertama YYYY-MM-DD (default: sejak awal)"
+HELP_EXPORT_TO = "malam terakhir YYYY-MM-DD (default: sampai akhir)"
+EXPORT_DONE = msg(
+    "{v} kunjungan ({r} laporan warga) ditulis ke {p}",
+    "{v} visits ({r} reports) written to {p}",
+)
+
+FOLLOWUP_PAGE: dict[str, Msg] = {
+    "title": msg("Tindak Lanjut Laporan Warga", "Community reports to follow up"),
+    "org": msg("Polres Trenggalek · Warkop Kamtibmas", "Polres Trenggalek · Warkop Kamtibmas"),
+    "to": msg("Kepada", "To"),
+    "as_of": msg("Per", "As of"),
+    "count": msg(
+        "{n} laporan belum selesai, {k} lewat batas waktu",
+        "{n} open reports, {k} past their due date",
+    ),
+    "intro": msg(
+        "Laporan berikut disampaikan warga kepada regu Warkop Kamtibmas dan diteruskan kepada "
+        "instansi Bapak/Ibu. Mohon isi kolom hasil tindak lanjut dan kembalikan lembar ini "
+        "kepada Polres; sebutkan nomor laporan.",
+        "Residents raised the following with the Warkop Kamtibmas squads; they are passed to "
+        "your agency. Please write the outcome of each and return this sheet to the Polres, "
+        "quoting the report number.",
+    ),
+    "police_intro": msg(
+        "Laporan berikut adalah urusan polisi dan ditindaklanjuti oleh Polres/Polsek.",
+        "The following are police matters, followed up by the Polres/Polsek.",
+    ),
+    "no": msg("No.", "No."),
+    "night": msg("Malam", "Night"),
+    "venue": msg("Tempat", "Venue"),
+    "desa": msg("Desa / Kecamatan", "Desa / Kecamatan"),
+    "category": msg("Kategori", "Category"),
+    "text": msg("Isi laporan", "Report"),
+    "due": msg("Batas waktu", "Due"),
+    "days_open": msg("Hari", "Days"),
+    "status": msg("Status", "Status"),
+    "outcome": msg("Hasil tindak lanjut", "Outcome"),
+    "late": msg("terlambat", "overdue"),
+    "handed": msg("Diserahkan oleh", "Handed over by"),
+    "received": msg("Diterima oleh", "Received by"),
+    "name": msg("Nama", "Name"),
+    "signature": msg("Tanda tangan", "Signature"),
+    "date": msg("Tanggal", "Date"),
+    "none": msg("Tidak ada tindak lanjut yang terbuka.", "No open follow-ups."),
+}
+"""The labels of the follow-up pages handed to each agency (``planner followups --html``)."""
 
 
 __all__ = [
     "ALREADY_IMPORTED",
     "CSV_COMMENTS_SKIPPED",
     "DATE_VS_PLAN",
+    "EXPORT_DONE",
+    "FOLLOWUPS_FILES_WRITTEN",
     "FOLLOWUP_CSV_COLUMNS",
+    "FOLLOWUP_HEADS",
+    "FOLLOWUP_PAGE",
+    "FOLLOWUP_SHEET",
+    "HELP_EXPORT_FROM",
+    "HELP_EXPORT_OUT",
+    "HELP_EXPORT_TO",
+    "HELP_FOLLOWUPS_HTML",
+    "HELP_FOLLOWUPS_XLSX",
     "HELP_HEADINGS",
     "HELP_IMPORT_DATE",
     "HELP_IMPORT_PLAN",
     "HELP_IMPORT_SOURCE",
+    "HELP_VISITS_EXPORT",
     "IMPORTED",
+    "NOT_IN_DATASET",
     "NO_IMPORT_SOURCE",
     "OPTIONAL",
     "OTHER_NIGHT_ROW",
     "PLAN_NOT_READ",
+    "POLICE_AGENCY",
     "REQUIRED",
     "ROWS_NOT_VISITED",
+    "STATUS_TEXT",
     "STDIN_NOT_REPORT",
     "STDIN_SOURCE",
     "TEMPLATE_HELP",

@@ -199,3 +199,114 @@ def test_the_csv_template_filled_with_semicolons_imports_every_row(tmp_path, kno
     assert int(visits.loc["V2", "people_met"]) == 7
     assert visits.loc["V4", "arrived_at"].day == 4  # 01:10 is the morning after the night
     assert sorted(h.reports_between(store)["agency"].fillna("-")) == ["-", "PLN"]
+
+
+# --------------------------------------------------------------------------- follow-ups for agencies
+
+TODAY = __import__("datetime").date(2024, 5, 26)
+
+
+def _names(*, drop: str | None = None) -> h.Names:
+    """The dataset's names of the ``filled`` store's venues (``drop`` left out, as if removed)."""
+    from types import SimpleNamespace
+
+    venues = pd.DataFrame(
+        {"venue_id": ["V1", "V2", "V3", "V4"], "name": ["Warkop Pak Dul", "Kafe Senja",
+         "Angkringan Bu Sri", "Warkop X"], "desa_code": ["D1", "D1", "D2", None]}
+    )  # fmt: skip
+    desa = pd.DataFrame(
+        {"desa_code": ["D1", "D2"], "desa": ["Sumbergedong", "Ngantru"],
+         "kecamatan": ["Trenggalek", "Trenggalek"]}
+    )  # fmt: skip
+    if drop is not None:
+        venues = venues[venues["venue_id"] != drop]
+    return h.Names.from_dataset(SimpleNamespace(venues=venues, desa=desa))
+
+
+def test_followups_are_named_from_the_dataset_and_gone_venues_say_so(filled):
+    table = h.followups(filled, today=TODAY)
+    named = h.name_followups(table, _names())
+    assert list(named.columns[:7]) == ["report_id", "reported_at", "night", "squad_id",
+                                       "venue_id", "venue_name", "desa_name"]  # fmt: skip
+    by_cat = named.set_index("category")
+    assert by_cat.loc["curanmor", ["venue_id", "venue_name", "desa_name", "kecamatan"]].tolist() \
+        == ["V1", "Warkop Pak Dul", "Sumbergedong", "Trenggalek"]  # fmt: skip
+    assert by_cat.loc["sosial", "desa_name"] == "Ngantru"
+    # V3 is no longer in the venue list: its id stays, its name says so; its desa is still known
+    gone = h.name_followups(table, _names(drop="V3")).set_index("category").loc["sosial"]
+    assert (gone["venue_id"], gone["venue_name"]) == ("V3", "(tidak ada di dataset)")
+    assert gone["desa_name"] == "Ngantru"
+    en = h.name_followups(table, _names(drop="V3"), lang="en").set_index("category")
+    assert en.loc["sosial", "venue_name"] == "(not in the dataset)"
+    # a desa code the desa file no longer has
+    other = h.Names(venues={"V1": "A"}, venue_desa={}, desa={})
+    assert set(h.name_followups(table, other)["desa_name"]) == {"(tidak ada di dataset)"}
+    # the CSV carries the names beside the ids
+    text = h.followups_csv(named).decode("utf-8-sig")
+    header, first = text.split("\r\n")[:2]
+    assert header.startswith("nomor;tanggal;venue_id;nama_tempat;desa_code;desa;kecamatan;")
+    assert ";V1;Warkop Pak Dul;D1;Sumbergedong;Trenggalek;curanmor;" in first
+
+
+def _hostile_agencies(store):
+    import datetime as dt
+
+    from planner.domain import WIB
+
+    agencies = ["PLN", "pln", "Dinas/PU: Jalan [Kab]", '=HYPERLINK("x")', None, "PLN"]
+    visits = [
+        h.VisitIn(
+            night=dt.date(2024, 5, 1 + i), squad_id="R01", venue_id=f"V{1 + i % 4}",
+            arrived_at=dt.datetime(2024, 5, 1 + i, 21, 0, tzinfo=WIB),
+            reports=(h.ReportIn("infrastruktur", f"laporan {i}", police_matter=ag is None,
+                                agency=ag, due_date=dt.date(2024, 5, 20 + i)),),
+        )
+        for i, ag in enumerate(agencies)
+    ]  # fmt: skip
+    h.add_visits(store, visits, source="test")
+    return h.followups(store, today=TODAY)
+
+
+def test_followups_xlsx_has_a_sheet_per_agency_with_typed_cells(store):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    table = h.name_followups(_hostile_agencies(store), _names())
+    path = io.BytesIO(h.followups_xlsx(table))
+    book = load_workbook(path)
+    # Excel's rules: no / : [ ], unique whatever the case; the police's own follow-ups last
+    assert book.sheetnames == ["=HYPERLINK(\"x\")", "Dinas_PU_ Jalan _Kab_", "PLN", "pln (2)",
+                               "Polisi"]  # fmt: skip
+    header = list(h.FOLLOWUP_CSV_COLUMNS.values())
+    counts = {}
+    for ws in book.worksheets:
+        rows = list(ws.iter_rows())
+        assert [c.value for c in rows[0]] == header
+        counts[ws.title] = len(rows) - 1
+        col = {name: i for i, name in enumerate(header)}
+        for row in rows[1:]:
+            assert row[col["nomor"]].data_type == "n" and isinstance(row[col["nomor"]].value, int)
+            night = row[col["tanggal"]]
+            assert night.is_date and night.value.date() <= dt.date(2024, 5, 6)
+            assert row[col["batas_waktu"]].is_date
+            assert isinstance(row[col["hari_terbuka"]].value, int)
+            assert row[col["terlambat"]].value in ("ya", "tidak")
+            assert row[col["nama_tempat"]].value.startswith(("Warkop", "Kafe", "Angkringan"))
+            assert not [c.coordinate for c in row if c.data_type == "f"]  # no formula
+        agencies = {r[col["dirujuk_ke"]].value for r in rows[1:]}
+        assert len(agencies) == 1  # one agency per sheet
+    assert counts == {"=HYPERLINK(\"x\")": 1, "Dinas_PU_ Jalan _Kab_": 1, "PLN": 2,
+                      "pln (2)": 1, "Polisi": 1}  # fmt: skip
+    hostile = book['=HYPERLINK("x")']["K2"].value
+    assert hostile == '\'=HYPERLINK("x")'  # the agency's name as text, not a formula
+    assert sum(counts.values()) == len(table)
+
+
+def test_followups_xlsx_of_no_followups_is_the_header_only(store):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(h.followups_xlsx(h.followups(store, today=TODAY))))
+    assert book.sheetnames == ["tindak_lanjut"]
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows == [tuple(h.FOLLOWUP_CSV_COLUMNS.values())]
