@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from planner.cli._click_text import PlannerGroup, current_lang
 from planner.errors import (
     EXIT_BAD_INPUT,
     EXIT_CANCELLED,
@@ -37,10 +38,11 @@ from planner.errors import (
     Problem,
     output_error,
 )
-from planner.text import Lang, Msg, msg
+from planner.text import LANGS, Lang, Msg, msg
 from planner.text import cli as T
 
 app = typer.Typer(
+    cls=PlannerGroup,
     help=T.HELP_APP,
     no_args_is_help=True,
     add_completion=False,
@@ -55,7 +57,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DATASET = Path("data/demo")
 
-LangOpt = Annotated[str, typer.Option("--lang", help=T.HELP_LANG)]
+
+def _lang_option(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+    """``--lang``: as given, else the invocation's (``planner --lang``, ``PLANNER_LANG``)."""
+    from typer._click.core import ParameterSource
+
+    if param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT:
+        return current_lang()
+    return parse_lang(value)
+
+
+LangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang", help=T.HELP_LANG, metavar="<id|en>", callback=_lang_option, show_default=False
+    ),
+]
 DatasetArg = Annotated[Path, typer.Argument(help=T.HELP_DATASET, show_default=True)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=T.HELP_QUIET)]
 
@@ -111,8 +128,9 @@ def print_error(text: object, *, style: str = "bold red") -> None:
 
 def parse_lang(value: str) -> Lang:
     """The ``--lang`` value, or exit 2 with a message in both languages."""
-    if value not in ("id", "en"):
-        err_console.print(plain(T.LANG_REFUSED.format(value=value)))
+    if value not in LANGS:
+        for lg in LANGS:  # the language is what is wrong: say it in both
+            err_console.print(plain(T.LANG_REFUSED.format(value=value)(lg)))
         raise typer.Exit(EXIT_BAD_INPUT)
     return value  # type: ignore[return-value]
 
@@ -260,6 +278,12 @@ def _write_crash_log(exc: BaseException) -> Path:
 # The modules below import the shared pieces above, so they are imported after them.
 
 from planner.cli import analysis, demo, network, plan, visits  # noqa: E402
+
+
+@app.callback()
+def _root(lang: LangOpt = "id") -> None:
+    """``planner --lang en <command>``: the language of every command of this invocation."""
+
 
 app.command("validate", help=T.HELP_VALIDATE)(plan.validate_cmd)
 app.command("plan", help=T.HELP_PLAN)(plan.plan_cmd)

@@ -43,6 +43,27 @@ def msg(id: str, en: str) -> Msg:  # "id" is the language code here, not the bui
     return Msg(id, en)
 
 
+_HELP: dict[str, Msg] = {}
+"""Every help text of the command line, by its Bahasa Indonesia wording (see :func:`help_msg`)."""
+
+
+def help_msg(id: str, en: str) -> str:
+    """A ``--help`` text: returns the Bahasa Indonesia wording, remembers its English.
+
+    Typer takes a help text as a plain string when a command is defined, long before
+    ``--lang`` is read, so the command line is built with the Indonesian and
+    :func:`help_text` finds the English when help is printed.
+    """
+    _HELP[id] = Msg(id, en)
+    return id
+
+
+def help_text(text: str, lang: Lang = "id") -> str:
+    """The help text ``text`` (registered with :func:`help_msg`) in ``lang``; else as given."""
+    found = _HELP.get(text)
+    return found(lang) if found is not None else text
+
+
 def pick(lang: Lang, id: str, en: str) -> str:
     """The one of two words that ``lang`` reads (for a word used once, where a Msg is noise)."""
     return en if lang == "en" else id
@@ -109,6 +130,8 @@ __all__ = [
     "Msg",
     "date_range",
     "day_names",
+    "help_msg",
+    "help_text",
     "long_date",
     "month_names",
     "msg",

@@ -1,27 +1,48 @@
-"""Words of the ``planner`` command: help texts, table headings and sentences.
+"""Words of the ``planner`` command: help texts, table headings, sentences, and the command-line
+framework's own words (Usage, Options, "No such option", ...).
 
 The commands in :mod:`planner.cli` read this module as ``T`` (``T.PLAN_DONE(lang)``). A
-sentence a person reads after a command ran is a :class:`~planner.text.Msg`; a help text is
-one string, Bahasa Indonesia first, sometimes with its English gloss, because ``--help`` is
-printed before ``--lang`` is known.
+sentence a person reads after a command ran is a :class:`~planner.text.Msg`. A help text is
+a :func:`~planner.text.help_msg`: Typer is given the Bahasa Indonesia wording when the
+commands are defined, and ``planner.cli._click_text`` shows its English when ``--lang en``
+(or ``PLANNER_LANG=en``) is asked for. The words Typer and Click print themselves are at the
+end (``CLICK_*``), with Click's own English as the English.
 """
 
 from __future__ import annotations
 
-from planner.text import Msg, msg
+from planner.text import Msg, help_msg, msg
 
 # ---------------------------------------------------------------- shared
 
-HELP_APP = (
-    "Perencana patroli Warkop Kamtibmas Polres Trenggalek. "
-    "(Warkop Kamtibmas patrol planner; use --lang en for English.)"
+HELP_APP = help_msg(
+    "Perencana patroli Warkop Kamtibmas Polres Trenggalek. Bahasa: --lang id|en atau PLANNER_LANG.",
+    "Warkop Kamtibmas patrol planner of Polres Trenggalek. Language: --lang id|en or PLANNER_LANG.",
 )
-HELP_LANG = "id (Bahasa Indonesia) atau en (English)"
-HELP_DATASET = "Folder dataset (default: data/demo)"
-HELP_QUIET = "tanpa progres"
+HELP_LANG = help_msg(
+    "Bahasa: id (Bahasa Indonesia) atau en (English); juga PLANNER_LANG",
+    "Language: id (Bahasa Indonesia) or en (English); also PLANNER_LANG",
+)
+HELP_DATASET = help_msg(
+    "Folder dataset",
+    "Dataset folder",
+)
+HELP_QUIET = help_msg(
+    "Tanpa progres",
+    "No progress output",
+)
 
-LANG_REFUSED = "--lang: 'id' atau 'en' (got {value!r})"
-"""Printed before the language is known, so in both at once."""
+LANG_REFUSED = msg(
+    "--lang: 'id' (Bahasa Indonesia) atau 'en' (English), bukan {value!r}",
+    "--lang: 'id' (Bahasa Indonesia) or 'en' (English), not {value!r}",
+)
+ENV_LANG_REFUSED = msg(
+    "PLANNER_LANG={value!r} tidak dikenal: pakai 'id' (Bahasa Indonesia) atau 'en' (English), "
+    "atau hapus variabel itu.",
+    "PLANNER_LANG={value!r} is not known: use 'id' (Bahasa Indonesia) or 'en' (English), or "
+    "unset it.",
+)
+"""Printed before the language is known, so both lines are printed."""
 
 INPUT_ERROR_HEADS: tuple[Msg, ...] = (
     msg("Berkas", "File"),
@@ -48,12 +69,18 @@ COUNT_HEADS: tuple[Msg, Msg] = (msg("Data", "What"), msg("Jumlah", "Count"))
 
 # ---------------------------------------------------------------- validate
 
-HELP_VALIDATE = (
-    "Periksa dataset seperti `plan` memeriksanya (semua pemeriksaan sebelum menyusun rute) dan "
-    "tampilkan ringkasan. (Check a dataset as plan would, without solving.)"
+HELP_VALIDATE = help_msg(
+    "Periksa dataset seperti `plan` memeriksanya (semua pemeriksaan sebelum menyusun rute) dan tampilkan ringkasan.",
+    "Check a dataset as `plan` would (every check before routing) and print a summary.",
 )
-HELP_VALIDATE_ROSTER = "squads.toml lain / another roster file"
-HELP_VALIDATE_JSON = "ringkasan sebagai JSON"
+HELP_VALIDATE_ROSTER = help_msg(
+    "Daftar regu lain (squads.toml)",
+    "Another squad roster (squads.toml)",
+)
+HELP_VALIDATE_JSON = help_msg(
+    "Ringkasan sebagai JSON",
+    "The summary as JSON",
+)
 
 VALIDATE_TITLE = msg("Dataset {dataset}: valid", "Dataset {dataset}: OK")
 VALIDATE_ROWS: tuple[tuple[str, Msg], ...] = (
@@ -71,8 +98,14 @@ VALIDATE_INCIDENT_DATES = msg("Rentang kejadian", "Incident dates")
 VALIDATE_ROADS = msg("Jaringan jalan", "Road network")
 VALIDATE_PER_KECAMATAN = msg("Tempat per kecamatan", "Venues per kecamatan")
 VALIDATE_VENUES = msg("Tempat", "Venues")
-HELP_VALIDATE_OUT = "Periksa juga bahwa folder keluaran ini dapat ditulisi (seperti plan --out)"
-HELP_VALIDATE_DATE = "Malam yang diperiksa (YYYY-MM-DD, WIB); default: malam ini"
+HELP_VALIDATE_OUT = help_msg(
+    "Periksa juga bahwa folder keluaran ini dapat ditulisi (seperti plan --out)",
+    "Also check that this output folder can be written (as plan --out)",
+)
+HELP_VALIDATE_DATE = help_msg(
+    "Malam yang diperiksa (YYYY-MM-DD, WIB); tanpa opsi ini: malam ini",
+    "The night to check (YYYY-MM-DD, WIB); without this option: tonight",
+)
 VALIDATE_NIGHT = msg(
     "Diperiksa seperti `planner plan` untuk malam {date}: {candidates} tempat dapat dikunjungi.",
     "Checked as `planner plan` would for the night of {date}: {candidates} venues can be visited.",
@@ -99,22 +132,49 @@ UNREACHABLE_SHOWN = 20
 
 # ---------------------------------------------------------------- plan
 
-HELP_PLAN = (
-    "Rencanakan rute patroli malam ini dan tulis peta, lembar rute dan ekspor.\n\n"
-    "(Plan tonight's routes and write maps, route sheets and exports.)"
+HELP_PLAN = help_msg(
+    "Rencanakan rute patroli malam ini dan tulis peta, lembar rute dan ekspor.",
+    "Plan tonight's patrol routes and write maps, route sheets and exports.",
 )
-HELP_PLAN_DATE = "Tanggal malam (YYYY-MM-DD, WIB); default: malam ini"
-HELP_PLAN_ROSTER = "Daftar regu lain (squads.toml)"
-HELP_PLAN_TIME_LIMIT = "Batas waktu solver (detik, > 0)"
+HELP_PLAN_DATE = help_msg(
+    "Tanggal malam (YYYY-MM-DD, WIB); tanpa opsi ini: malam ini",
+    "Date of the night (YYYY-MM-DD, WIB); without this option: tonight",
+)
+HELP_PLAN_ROSTER = help_msg(
+    "Daftar regu lain (squads.toml)",
+    "Another squad roster (squads.toml)",
+)
+HELP_PLAN_TIME_LIMIT = help_msg(
+    "Batas waktu solver (detik, > 0)",
+    "Solver time limit (seconds, > 0)",
+)
 TIME_LIMIT_EXPECTED = msg(
     "jumlah detik lebih dari 0 (misalnya 30)", "a number of seconds above 0 (for example 30)"
 )
-HELP_PLAN_SEED = "Benih acak (hasil dapat diulang)"
-HELP_PLAN_REPRODUCIBLE = "Anggaran pencarian tetap: rencana identik setiap kali"
-HELP_PLAN_OUT = "Folder keluaran (default: maps/)"
-HELP_PLAN_EXPORT_PROBLEM = "Tulis NightProblem ke JSON"
-HELP_PLAN_QUIET = "Hanya tampilkan kesalahan"
-HELP_PLAN_JSON = "Ringkasan untuk mesin (JSON)"
+HELP_PLAN_SEED = help_msg(
+    "Benih acak (hasil dapat diulang)",
+    "Random seed (results can be repeated)",
+)
+HELP_PLAN_REPRODUCIBLE = help_msg(
+    "Anggaran pencarian tetap: rencana identik setiap kali",
+    "A fixed search budget: the same plan every time",
+)
+HELP_PLAN_OUT = help_msg(
+    "Folder keluaran",
+    "Output folder",
+)
+HELP_PLAN_EXPORT_PROBLEM = help_msg(
+    "Tulis NightProblem ke JSON",
+    "Write the NightProblem as JSON",
+)
+HELP_PLAN_QUIET = help_msg(
+    "Hanya tampilkan kesalahan",
+    "Show errors only",
+)
+HELP_PLAN_JSON = help_msg(
+    "Ringkasan untuk mesin (JSON)",
+    "A summary for machines (JSON)",
+)
 
 PHASES: dict[str, Msg] = {
     "load": msg("Membaca data", "Loading data"),
@@ -153,11 +213,30 @@ NO_FEASIBLE_PLAN = msg("Tidak ada rencana yang layak.", "No feasible plan.")
 
 # ---------------------------------------------------------------- score
 
-HELP_SCORE = "Prioritas tiap tempat malam ini beserta alasannya. (Tonight's venue priorities.)"
-HELP_SCORE_DATE = "tanggal malam (YYYY-MM-DD, WIB); default: malam ini"
-HELP_SCORE_TOP = "jumlah tempat teratas di tabel / rows shown"
-HELP_SCORE_JSON = "semua tempat sebagai JSON"
-HELP_SCORE_CSV = "tulis semua tempat ke berkas CSV / write a CSV"
+HELP_SCORE = help_msg(
+    "Prioritas tiap tempat malam ini beserta alasannya.",
+    "Tonight's priority of every venue, with its reasons.",
+)
+HELP_SCORE_DATE = help_msg(
+    "Tanggal malam (YYYY-MM-DD, WIB); tanpa opsi ini: malam ini",
+    "Date of the night (YYYY-MM-DD, WIB); without this option: tonight",
+)
+HELP_SCORE_TOP = help_msg(
+    "Jumlah tempat teratas di tabel",
+    "How many top venues the table shows",
+)
+HELP_SCORE_JSON = help_msg(
+    "Semua tempat sebagai JSON",
+    "Every venue as JSON",
+)
+HELP_SCORE_CSV = help_msg(
+    "Tulis semua tempat ke berkas CSV (titik koma, koma desimal)",
+    "Write every venue to a CSV file (semicolons, decimal comma)",
+)
+HELP_SCORE_XLSX = help_msg(
+    "Tulis semua tempat ke berkas XLSX (Excel)",
+    "Write every venue to an XLSX (Excel) file",
+)
 
 CHOOSE_ONE = msg("pilih satu", "choose one")
 SCORE_CSV_DONE = msg("{n} tempat ditulis ke {p}", "{n} venues written to {p}")
@@ -173,9 +252,18 @@ SCORE_EXCLUDED = msg("DIKECUALIKAN", "EXCLUDED")
 
 # ---------------------------------------------------------------- check
 
-HELP_CHECK = "Periksa ulang rencana tersimpan terhadap semua aturan. (Re-verify a saved plan.)"
-HELP_CHECK_PLAN = "plan.json dari `planner plan`"
-HELP_CHECK_PROBLEM = "Berkas --export-problem (NightProblem JSON)"
+HELP_CHECK = help_msg(
+    "Periksa ulang rencana tersimpan terhadap semua aturan.",
+    "Check a saved plan again against every rule.",
+)
+HELP_CHECK_PLAN = help_msg(
+    "plan.json dari `planner plan`",
+    "plan.json from `planner plan`",
+)
+HELP_CHECK_PROBLEM = help_msg(
+    "Berkas --export-problem (NightProblem JSON)",
+    "A file from --export-problem (NightProblem JSON)",
+)
 
 CHECK_UNCHECKED = msg(
     "Rencana ini tidak menyertakan masalah malamnya (plan.json versi 1) dan --problem tidak "
@@ -196,11 +284,26 @@ CHECK_HEADS: tuple[Msg, ...] = (
 
 # ---------------------------------------------------------------- demo
 
-HELP_DEMO = "Buat dataset demo Trenggalek sintetis. (Generate the synthetic demo dataset.)"
-HELP_DEMO_OUT = "folder tujuan / output folder (default: data/demo)"
-HELP_DEMO_SEED = "seed acak / random seed"
-HELP_DEMO_VENUES = "jumlah tempat / number of venues"
-HELP_DEMO_FORCE = "ganti folder yang tidak kosong / replace a folder"
+HELP_DEMO = help_msg(
+    "Buat dataset demo Trenggalek sintetis.",
+    "Generate the synthetic Trenggalek demo dataset.",
+)
+HELP_DEMO_OUT = help_msg(
+    "Folder tujuan",
+    "Output folder",
+)
+HELP_DEMO_SEED = help_msg(
+    "Benih acak",
+    "Random seed",
+)
+HELP_DEMO_VENUES = help_msg(
+    "Jumlah tempat",
+    "Number of venues",
+)
+HELP_DEMO_FORCE = help_msg(
+    "Ganti folder yang tidak kosong",
+    "Replace a folder that is not empty",
+)
 
 DEMO_TITLE = msg(
     "Dataset demo ditulis ke {out} (seed {seed}, {seconds:.1f} dtk)",
@@ -215,16 +318,30 @@ DEMO_ROADS = msg("Simpul / ruas jalan", "Road nodes / edges")
 
 # ---------------------------------------------------------------- network
 
-HELP_NETWORK = "Jaringan jalan: unduh atau impor ke GraphML. (Road network: fetch or import.)"
-HELP_NETWORK_IMPORT = (
-    "Ubah berkas jalan ke GraphML dataset. (Convert a road file to the dataset's GraphML.)"
+HELP_NETWORK = help_msg(
+    "Jaringan jalan: unduh atau impor ke GraphML.",
+    "Road network: download or import to GraphML.",
 )
-HELP_NETWORK_SRC = ".graphml, .osm, .osm.bz2 atau .osm.pbf"
-HELP_NETWORK_OUT = "GraphML keluaran / output GraphML"
-HELP_NETWORK_FETCH = (
-    "Unduh jaringan jalan dari OpenStreetMap (butuh internet). (Download from OSM.)"
+HELP_NETWORK_IMPORT = help_msg(
+    "Ubah berkas jalan ke GraphML dataset.",
+    "Convert a road file to the dataset's GraphML.",
 )
-HELP_NETWORK_PLACE = 'mis. "Kabupaten Trenggalek, Jawa Timur, Indonesia"'
+HELP_NETWORK_SRC = help_msg(
+    ".graphml, .osm, .osm.bz2 atau .osm.pbf",
+    ".graphml, .osm, .osm.bz2 or .osm.pbf",
+)
+HELP_NETWORK_OUT = help_msg(
+    "GraphML keluaran",
+    "The GraphML to write",
+)
+HELP_NETWORK_FETCH = help_msg(
+    "Unduh jaringan jalan dari OpenStreetMap (butuh internet).",
+    "Download the road network from OpenStreetMap (needs the internet).",
+)
+HELP_NETWORK_PLACE = help_msg(
+    'Nama wilayah, mis. "Kabupaten Trenggalek, Jawa Timur, Indonesia"',
+    'A place name, e.g. "Kabupaten Trenggalek, Jawa Timur, Indonesia"',
+)
 
 NETWORK_TITLE = msg("Jaringan jalan ditulis ke {out}", "Road network written to {out}")
 NETWORK_KEPT = msg("Dipakai", "Kept")
@@ -239,8 +356,14 @@ NETWORK_PIECES_DROPPED = msg(
 
 # ---------------------------------------------------------------- visit log
 
-HELP_VISITS = "Log kunjungan regu: impor, templat, tambah. (Visit log: import, template, add.)"
-HELP_STORE = "Berkas log kunjungan (default: <dataset>/history.sqlite)"
+HELP_VISITS = help_msg(
+    "Log kunjungan regu: impor, templat, tambah.",
+    "The squads' visit log: import, template, add.",
+)
+HELP_STORE = help_msg(
+    "Berkas log kunjungan (tanpa opsi ini: <dataset>/history.sqlite)",
+    "The visit log file (without this option: <dataset>/history.sqlite)",
+)
 
 NO_VISIT_LOG = msg(
     "Belum ada log kunjungan di {path}; impor dulu: planner visits import BERKAS",
@@ -248,39 +371,103 @@ NO_VISIT_LOG = msg(
 )
 VISIT_LOG = msg("Log kunjungan: ", "Log: ")
 
-HELP_VISITS_IMPORT = (
-    "Impor laporan regu dari HP (WARKOP-LAPORAN) atau templat kunjungan, utuh atau tidak sama "
-    "sekali. (Import a phone report or a visit sheet.)"
+HELP_VISITS_IMPORT = help_msg(
+    "Impor laporan regu dari HP (WARKOP-LAPORAN) atau templat kunjungan, utuh atau tidak sama sekali.",
+    "Import a squad's phone report (WARKOP-LAPORAN) or a visit sheet, whole or not at all.",
 )
-HELP_VISITS_IMPORT_REPLACE = "ganti kunjungan yang sudah tercatat berbeda"
+HELP_VISITS_IMPORT_REPLACE = help_msg(
+    "Ganti kunjungan yang sudah tercatat berbeda",
+    "Replace visits recorded differently before",
+)
 VISITS_SAVING = msg("Menyimpan", "Saving")
 
-HELP_VISITS_TEMPLATE = (
-    "Tulis templat laporan kunjungan kosong dengan petunjuk. (Write the visit template.)"
+HELP_VISITS_TEMPLATE = help_msg(
+    "Tulis templat laporan kunjungan kosong dengan petunjuk.",
+    "Write an empty visit sheet with instructions.",
 )
-HELP_VISITS_TEMPLATE_OUT = "templat-kunjungan.xlsx atau .csv"
+HELP_VISITS_TEMPLATE_OUT = help_msg(
+    "templat-kunjungan.xlsx atau .csv",
+    "templat-kunjungan.xlsx or .csv",
+)
 TEMPLATE_DONE = msg("Templat ditulis: {p} (petunjuk di dalamnya)", "Template written: {p}")
 
-HELP_VISITS_ADD = "Catat satu kunjungan yang diketik tangan. (Record one visit by hand.)"
-HELP_ADD_REGU = "kode regu, mis. R01"
-HELP_ADD_VENUE = "venue_id tempat"
-HELP_ADD_TIBA = "jam tiba, mis. 21:30"
-HELP_ADD_TANGGAL = "tanggal malam (default: malam ini)"
-HELP_ADD_BERANGKAT = "jam berangkat"
-HELP_ADD_WARGA = "perkiraan warga ditemui"
-HELP_ADD_CATATAN = "catatan petugas"
-HELP_ADD_TAMBAHAN = "kunjungan di luar rencana / an extra stop"
-HELP_ADD_KATEGORI = "kategori laporan warga"
-HELP_ADD_ISI = "isi laporan warga"
-HELP_ADD_POLISI = "urusan polisi atau bukan"
-HELP_ADD_RUJUK = "instansi tujuan rujukan"
+HELP_VISITS_ADD = help_msg(
+    "Catat satu kunjungan yang diketik tangan.",
+    "Record one visit typed by hand.",
+)
+HELP_ADD_REGU = help_msg(
+    "Kode regu, mis. R01",
+    "Squad code, e.g. R01",
+)
+HELP_ADD_VENUE = help_msg(
+    "venue_id tempat",
+    "The venue's venue_id",
+)
+HELP_ADD_TIBA = help_msg(
+    "Jam tiba, mis. 21:30",
+    "Arrival time, e.g. 21:30",
+)
+HELP_ADD_TANGGAL = help_msg(
+    "Tanggal malam (tanpa opsi ini: malam ini)",
+    "Date of the night (without this option: tonight)",
+)
+HELP_ADD_BERANGKAT = help_msg(
+    "Jam berangkat",
+    "Departure time",
+)
+HELP_ADD_WARGA = help_msg(
+    "Perkiraan warga ditemui",
+    "About how many residents were met",
+)
+HELP_ADD_CATATAN = help_msg(
+    "Catatan petugas",
+    "The officers' note",
+)
+HELP_ADD_TAMBAHAN = help_msg(
+    "Kunjungan di luar rencana",
+    "A stop outside the plan",
+)
+HELP_ADD_KATEGORI = help_msg(
+    "Kategori laporan warga",
+    "Category of the residents' report",
+)
+HELP_ADD_ISI = help_msg(
+    "Isi laporan warga",
+    "What the residents reported",
+)
+HELP_ADD_POLISI = help_msg(
+    "Urusan polisi atau bukan",
+    "A police matter or not",
+)
+HELP_ADD_RUJUK = help_msg(
+    "Instansi tujuan rujukan",
+    "The agency it is referred to",
+)
 
-HELP_FOLLOWUPS = "Rujukan dan tindak lanjut yang belum selesai, terlama dulu. (Open follow-ups.)"
-HELP_FOLLOWUPS_AGENCY = "hanya instansi ini"
-HELP_FOLLOWUPS_OVERDUE = "hanya yang lewat batas waktu"
-HELP_FOLLOWUPS_CSV = "tulis tabel ke CSV untuk instansi"
-HELP_FOLLOWUPS_CLOSE = "tandai laporan nomor ini selesai"
-HELP_FOLLOWUPS_OUTCOME = "hasil tindak lanjut"
+HELP_FOLLOWUPS = help_msg(
+    "Rujukan dan tindak lanjut yang belum selesai, terlama dulu.",
+    "Open referrals and follow-ups, oldest first.",
+)
+HELP_FOLLOWUPS_AGENCY = help_msg(
+    "Hanya instansi ini",
+    "Only this agency",
+)
+HELP_FOLLOWUPS_OVERDUE = help_msg(
+    "Hanya yang lewat batas waktu",
+    "Only the overdue ones",
+)
+HELP_FOLLOWUPS_CSV = help_msg(
+    "Tulis tabel ke CSV untuk instansi",
+    "Write the table to a CSV for the agencies",
+)
+HELP_FOLLOWUPS_CLOSE = help_msg(
+    "Tandai laporan nomor ini selesai",
+    "Mark the report with this number done",
+)
+HELP_FOLLOWUPS_OUTCOME = help_msg(
+    "Hasil tindak lanjut",
+    "The outcome of the follow-up",
+)
 
 REPORT_CLOSED = msg("Laporan {n} selesai.", "Report {n} closed.")
 FOLLOWUPS_WRITTEN = msg("{n} tindak lanjut ditulis ke {p}", "{n} follow-ups written to {p}")
@@ -299,10 +486,22 @@ FOLLOWUPS_HEADS: tuple[Msg, ...] = (
 POLICE = msg("Polisi", "Police")
 """The agency of a follow-up that the police handle themselves."""
 
-HELP_REPORT = "Laporan kegiatan untuk Kapolres, siap cetak A4. (Printable activity report.)"
-HELP_REPORT_FROM = "malam pertama YYYY-MM-DD (default: 30 hari)"
-HELP_REPORT_TO = "malam terakhir YYYY-MM-DD (default: hari ini)"
-HELP_REPORT_OUT = "berkas HTML (default: maps/laporan-...html)"
+HELP_REPORT = help_msg(
+    "Laporan kegiatan untuk Kapolres, siap cetak A4.",
+    "The activity report for the Kapolres, ready to print on A4.",
+)
+HELP_REPORT_FROM = help_msg(
+    "Malam pertama YYYY-MM-DD (tanpa opsi ini: 30 hari terakhir)",
+    "First night YYYY-MM-DD (without this option: the last 30 days)",
+)
+HELP_REPORT_TO = help_msg(
+    "Malam terakhir YYYY-MM-DD (tanpa opsi ini: hari ini)",
+    "Last night YYYY-MM-DD (without this option: today)",
+)
+HELP_REPORT_OUT = help_msg(
+    "Berkas HTML (tanpa opsi ini: maps/laporan-...html)",
+    "The HTML file (without this option: maps/laporan-...html)",
+)
 REPORT_DONE = msg(
     "Laporan ditulis: {p} ({v} kunjungan, {r} laporan warga)",
     "Report written: {p} ({v} visits, {r} reports)",
@@ -310,16 +509,46 @@ REPORT_DONE = msg(
 
 # ---------------------------------------------------------------- simulate, sweep
 
-HELP_SIMULATE = "Simulasikan ulang beberapa minggu malam patroli. (Replay weeks of nights.)"
-HELP_SIMULATE_START = "malam pertama YYYY-MM-DD (default: malam-malam terakhir data kejadian)"
-HELP_SIMULATE_NIGHTS = "jumlah malam"
-HELP_SIMULATE_BASELINE = "bandingkan dengan perencana manual / vs. the manual baseline"
-HELP_SIMULATE_JITTER = "acak prioritas ±persen per malam / randomise priorities ±%"
-HELP_SIMULATE_TIME_LIMIT = "detik per malam untuk solver / solver seconds per night"
-HELP_SIMULATE_REPRODUCIBLE = "anggaran solusi, hasil sama setiap kali"
-HELP_SIMULATE_SET = "ubah pengaturan: weights.incidents=2 (boleh berulang)"
-HELP_SIMULATE_OUT = "folder untuk tabel CSV / folder for the CSV tables"
-HELP_SIMULATE_JSON = "ukuran sebagai JSON"
+HELP_SIMULATE = help_msg(
+    "Simulasikan ulang beberapa minggu malam patroli.",
+    "Replay weeks of patrol nights.",
+)
+HELP_SIMULATE_START = help_msg(
+    "Malam pertama YYYY-MM-DD (tanpa opsi ini: malam-malam terakhir data kejadian)",
+    "First night YYYY-MM-DD (without this option: the last nights of the incident data)",
+)
+HELP_SIMULATE_NIGHTS = help_msg(
+    "Jumlah malam",
+    "Number of nights",
+)
+HELP_SIMULATE_BASELINE = help_msg(
+    "Bandingkan dengan perencana manual",
+    "Compare with the manual planner",
+)
+HELP_SIMULATE_JITTER = help_msg(
+    "Acak prioritas ±persen per malam",
+    "Randomise priorities by ±percent per night",
+)
+HELP_SIMULATE_TIME_LIMIT = help_msg(
+    "Detik per malam untuk solver",
+    "Solver seconds per night",
+)
+HELP_SIMULATE_REPRODUCIBLE = help_msg(
+    "Anggaran solusi tetap, hasil sama setiap kali",
+    "A fixed solution budget, the same results every time",
+)
+HELP_SIMULATE_SET = help_msg(
+    "Ubah pengaturan: weights.incidents=2 (boleh berulang)",
+    "Change a setting: weights.incidents=2 (may repeat)",
+)
+HELP_SIMULATE_OUT = help_msg(
+    "Folder untuk tabel CSV",
+    "Folder for the CSV tables",
+)
+HELP_SIMULATE_JSON = help_msg(
+    "Ukuran sebagai JSON",
+    "The metrics as JSON",
+)
 
 METHODS: dict[str, Msg] = {
     "optimizer": msg("optimasi", "optimiser"),
@@ -354,16 +583,119 @@ SIMULATE_COMPARE = msg(
 )
 TABLES = msg("Tabel: ", "Tables: ")
 
-HELP_SWEEP = "Jalankan kisi pengaturan × tanggal dengan Dask. (Run a settings sweep on Dask.)"
-HELP_SWEEP_FILE = "SWEEP.toml (lihat docs/analysis.md)"
-HELP_SWEEP_SCHEDULER = "scheduler Dask yang ada, mis. tcp://host:8786"
-HELP_SWEEP_WORKERS = "pekerja LocalCluster"
-HELP_SWEEP_THREADS = "pekerja berupa thread, bukan proses"
-HELP_SWEEP_SERIAL = "tanpa Dask, satu per satu"
-HELP_SWEEP_OUT = "folder hasil (default: out di berkas)"
+HELP_SWEEP = help_msg(
+    "Jalankan kisi pengaturan × tanggal dengan Dask.",
+    "Run a grid of settings × dates on Dask.",
+)
+HELP_SWEEP_FILE = help_msg(
+    "SWEEP.toml (lihat docs/analysis.md)",
+    "SWEEP.toml (see docs/analysis.md)",
+)
+HELP_SWEEP_SCHEDULER = help_msg(
+    "Scheduler Dask yang sudah berjalan, mis. tcp://host:8786",
+    "A running Dask scheduler, e.g. tcp://host:8786",
+)
+HELP_SWEEP_WORKERS = help_msg(
+    "Jumlah pekerja LocalCluster",
+    "Number of LocalCluster workers",
+)
+HELP_SWEEP_THREADS = help_msg(
+    "Pekerja berupa thread, bukan proses",
+    "Workers as threads, not processes",
+)
+HELP_SWEEP_SERIAL = help_msg(
+    "Tanpa Dask, satu per satu",
+    "Without Dask, one at a time",
+)
+HELP_SWEEP_OUT = help_msg(
+    "Folder hasil (tanpa opsi ini: out di berkas)",
+    "Output folder (without this option: out in the file)",
+)
 
 SWEEP_TITLE = msg("{n} simulasi", "{n} replays")
 SWEEP_METHOD = msg("Metode", "Method")
 SWEEP_START = msg("Mulai", "Start")
 SWEEP_COVERAGE = msg("Cakupan", "Coverage")
 WRITTEN = msg("Ditulis: ", "Written: ")
+
+# ---------------------------------------------------------------- the framework's own words
+# What Typer and Click print themselves (planner.cli._click_text puts these in their place).
+# The English is Click's own wording, so ``--lang en`` reads as Click always did.
+
+CLICK_USAGE = msg("Penggunaan: ", "Usage: ")
+CLICK_OPTIONS_METAVAR = msg("[OPSI]", "[OPTIONS]")
+CLICK_COMMAND_METAVAR = msg("PERINTAH [ARG]...", "COMMAND [ARGS]...")
+CLICK_ARGUMENTS = msg("Argumen", "Arguments")
+CLICK_OPTIONS = msg("Opsi", "Options")
+CLICK_COMMANDS = msg("Perintah", "Commands")
+CLICK_ERROR = msg("Kesalahan", "Error")
+CLICK_ABORTED = msg("Dibatalkan.", "Aborted.")
+CLICK_DEPRECATED = msg("(usang) ", "(deprecated) ")
+CLICK_DEFAULT = msg("[bawaan: {}]", "[default: {}]")
+CLICK_ENVVAR = msg("[variabel lingkungan: {}]", "[env var: {}]")
+CLICK_REQUIRED = msg("[wajib]", "[required]")
+CLICK_TRY_HELP = msg(
+    "Coba [blue]'{command_path} {help_option}'[/] untuk bantuan.",
+    "Try [blue]'{command_path} {help_option}'[/] for help.",
+)
+"""Rich markup: the command path is escaped by Typer."""
+CLICK_HELP_OPTION = msg("Tampilkan bantuan ini lalu keluar.", "Show this message and exit.")
+
+CLICK_TYPES: dict[str, Msg] = {
+    "<str>": msg("<teks>", "<text>"),
+    "<int>": msg("<bilangan bulat>", "<integer>"),
+    "<int range>": msg("<bilangan bulat>", "<integer>"),
+    "<float>": msg("<angka>", "<number>"),
+    "<float range>": msg("<angka>", "<number>"),
+    "<path>": msg("<lokasi>", "<path>"),
+    "<file>": msg("<berkas>", "<file>"),
+    "<directory>": msg("<folder>", "<folder>"),
+    "<list[str]>": msg("<teks>...", "<text>..."),
+}
+"""The type shown beside an option in ``--help`` (a flag shows none)."""
+
+CLICK_NO_SUCH_OPTION = msg("Opsi tidak dikenal: {name}", "No such option: {name}")
+CLICK_POSSIBLE_OPTIONS = msg("(mungkin maksudnya: {options})", "(Possible options: {options})")
+CLICK_NO_SUCH_COMMAND = msg("Perintah tidak dikenal: {name!r}.", "No such command {name!r}.")
+CLICK_DID_YOU_MEAN = msg("Mungkin maksudnya {names}?", "Did you mean {names}?")
+CLICK_MISSING_COMMAND = msg("Perintah belum diberikan.", "Missing command.")
+CLICK_EXTRA_ARGUMENTS = msg(
+    "Argumen berlebih yang tidak dikenal: ({args})", "Got unexpected extra argument(s) ({args})"
+)
+CLICK_NEEDS_VALUE = msg("Opsi {name} memerlukan nilai.", "Option {name} requires an argument.")
+CLICK_NEEDS_VALUES = msg(
+    "Opsi {name} memerlukan {n} nilai.", "Option {name} requires {n} arguments."
+)
+CLICK_TAKES_NO_VALUE = msg(
+    "Opsi {name} tidak menerima nilai.", "Option {name} does not take a value."
+)
+CLICK_ARGUMENT_VALUES = msg(
+    "Argumen {name} memerlukan {n} nilai.", "Argument {name} takes {n} values."
+)
+CLICK_MISSING: dict[str, Msg] = {
+    "option": msg("Opsi {hint} wajib diisi.", "Missing option {hint}."),
+    "argument": msg("Argumen {hint} wajib diisi.", "Missing argument {hint}."),
+    "parameter": msg("Parameter {hint} wajib diisi.", "Missing parameter {hint}."),
+}
+CLICK_INVALID_VALUE = msg("Nilai tidak sah untuk {hint}: {why}", "Invalid value for {hint}: {why}")
+CLICK_INVALID: dict[str, Msg] = {
+    "int_parsing": msg(
+        "{value!r} bukan bilangan bulat (misalnya 3)", "{value!r} is not a whole number (e.g. 3)"
+    ),
+    "int_from_float": msg(
+        "{value!r} bukan bilangan bulat (misalnya 3)", "{value!r} is not a whole number (e.g. 3)"
+    ),
+    "float_parsing": msg(
+        "{value!r} bukan angka (misalnya 30 atau 2.5)", "{value!r} is not a number (e.g. 30 or 2.5)"
+    ),
+    "bool_parsing": msg("{value!r} bukan ya/tidak", "{value!r} is not yes/no"),
+    "greater_than_equal": msg("harus paling sedikit {ge}", "must be at least {ge}"),
+    "greater_than": msg("harus lebih dari {gt}", "must be more than {gt}"),
+    "less_than_equal": msg("harus paling banyak {le}", "must be at most {le}"),
+    "less_than": msg("harus kurang dari {lt}", "must be less than {lt}"),
+    "literal_error": msg("harus salah satu dari {expected}", "must be one of {expected}"),
+    "enum": msg("harus salah satu dari {expected}", "must be one of {expected}"),
+}
+"""Why a value was refused, by the error type of Typer's (pydantic) conversion."""
+CLICK_INVALID_OTHER = msg("{value!r} tidak dapat dipakai", "{value!r} cannot be used")
+"""A refused value whose reason :data:`CLICK_INVALID` does not know."""

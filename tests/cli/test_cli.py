@@ -67,104 +67,7 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- every command's --help
-
-HELP = {
-    (): ("Perencana patroli Warkop Kamtibmas Polres Trenggalek.", "use --lang en for English"),
-    ("validate",): (
-        "Periksa dataset seperti `plan` memeriksanya (semua pemeriksaan sebelum menyusun rute) "
-        "dan tampilkan ringkasan.",
-        "(Check a dataset as plan would, without solving.)",
-    ),
-    ("plan",): (
-        "Rencanakan rute patroli malam ini dan tulis peta, lembar rute dan ekspor.",
-        "(Plan tonight's routes and write maps, route sheets and exports.)",
-    ),
-    ("score",): (
-        "Prioritas tiap tempat malam ini beserta alasannya.",
-        "(Tonight's venue priorities.)",
-    ),
-    ("check",): (
-        "Periksa ulang rencana tersimpan terhadap semua aturan.",
-        "(Re-verify a saved plan.)",
-    ),
-    ("demo",): ("Buat dataset demo Trenggalek sintetis.", "(Generate the synthetic demo dataset.)"),
-    ("network",): (
-        "Jaringan jalan: unduh atau impor ke GraphML.",
-        "(Road network: fetch or import.)",
-    ),
-    ("network", "import"): (
-        "Ubah berkas jalan ke GraphML dataset.",
-        "(Convert a road file to the dataset's GraphML.)",
-    ),
-    ("network", "fetch"): (
-        "Unduh jaringan jalan dari OpenStreetMap (butuh internet).",
-        "(Download from OSM.)",
-    ),
-    ("visits",): (
-        "Log kunjungan regu: impor, templat, tambah.",
-        "(Visit log: import, template, add.)",
-    ),
-    ("visits", "import"): (
-        "Impor laporan regu dari HP (WARKOP-LAPORAN) atau templat kunjungan, utuh atau tidak sama sekali.",
-        "(Import a phone report or a visit sheet.)",
-    ),
-    ("visits", "template"): (
-        "Tulis templat laporan kunjungan kosong dengan petunjuk.",
-        "(Write the visit template.)",
-    ),
-    ("visits", "add"): ("Catat satu kunjungan yang diketik tangan.", "(Record one visit by hand.)"),
-    ("followups",): (
-        "Rujukan dan tindak lanjut yang belum selesai, terlama dulu.",
-        "(Open follow-ups.)",
-    ),
-    ("report",): (
-        "Laporan kegiatan untuk Kapolres, siap cetak A4.",
-        "(Printable activity report.)",
-    ),
-    ("simulate",): (
-        "Simulasikan ulang beberapa minggu malam patroli.",
-        "(Replay weeks of nights.)",
-    ),
-    ("sweep",): (
-        "Jalankan kisi pengaturan × tanggal dengan Dask.",
-        "(Run a settings sweep on Dask.)",
-    ),
-}
-"""Each command's help: its Bahasa Indonesia sentence and its English gloss."""
-
-GROUPS = {(), ("network",), ("visits",)}
-
-
-def _commands(group: Any, path: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
-    found = {path}
-    for name, command in getattr(group, "commands", {}).items():
-        found |= _commands(command, (*path, name))
-    return found
-
-
-def test_every_command_has_its_help_test() -> None:
-    assert _commands(typer.main.get_command(app)) == set(HELP)
-
-
-@pytest.mark.parametrize("command", sorted(HELP), ids=lambda c: " ".join(c) or "planner")
-def test_help_in_both_languages(command: tuple[str, ...], invoke: Invoke) -> None:
-    """--help is printed before --lang is read: it says each thing in Bahasa Indonesia first,
-    with the English gloss, whichever --lang is given."""
-    indonesian, english = HELP[command]
-    variants = [[*command, "--help"]]
-    if command not in GROUPS:
-        variants.append([*command, "--lang", "en", "--help"])
-    outputs = []
-    for argv in variants:
-        res = invoke(*argv)
-        assert res.exit_code == 0, res.output
-        text = flat(res.output)
-        assert indonesian in text and english in text
-        assert text.index(indonesian) < text.index(english)
-        if command not in GROUPS:
-            assert "id (Bahasa Indonesia) atau en (English)" in text
-        outputs.append(res.output)
-    assert all(out == outputs[0] for out in outputs)
+# Each command's help in both languages, and Typer's own words: tests/cli/test_language.py.
 
 
 def test_commands_are_listed_in_their_order(invoke: Invoke) -> None:
@@ -172,7 +75,7 @@ def test_commands_are_listed_in_their_order(invoke: Invoke) -> None:
     text = flat(invoke("--help").output)
     order = ["validate", "plan", "score", "demo", "check", "followups", "report", "simulate",
              "sweep", "network", "visits"]  # fmt: skip
-    commands = text.index("Commands")
+    commands = text.index("Perintah")
     at = [text.index(f"│ {name} ", commands) for name in order]
     assert at == sorted(at)
 
