@@ -280,9 +280,11 @@ def _write_crash_log(exc: BaseException) -> Path:
 from planner.cli import analysis, demo, network, plan, visits  # noqa: E402
 
 
-@app.callback()
-def _root(lang: LangOpt = "id") -> None:
-    """``planner --lang en <command>``: the language of every command of this invocation."""
+def _lang_only(lang: LangOpt = "id") -> None:
+    """``planner [group] --lang en <command>``: the language of the commands below."""
+
+
+app.callback()(_lang_only)
 
 
 app.command("validate", help=T.HELP_VALIDATE)(plan.validate_cmd)
@@ -290,14 +292,14 @@ app.command("plan", help=T.HELP_PLAN)(plan.plan_cmd)
 app.command("score", help=T.HELP_SCORE)(plan.score_cmd)
 app.command("demo", help=T.HELP_DEMO)(demo.demo_cmd)
 
-network_app = typer.Typer(help=T.HELP_NETWORK, no_args_is_help=True)
+network_app = typer.Typer(help=T.HELP_NETWORK, no_args_is_help=True, callback=_lang_only)
 network_app.command("import", help=T.HELP_NETWORK_IMPORT)(network.network_import_cmd)
 network_app.command("fetch", help=T.HELP_NETWORK_FETCH)(network.network_fetch_cmd)
 app.add_typer(network_app, name="network")
 
 app.command("check", help=T.HELP_CHECK)(plan.check_cmd)
 
-visits_app = typer.Typer(help=T.HELP_VISITS, no_args_is_help=True)
+visits_app = typer.Typer(help=T.HELP_VISITS, no_args_is_help=True, callback=_lang_only)
 visits_app.command("import", help=T.HELP_VISITS_IMPORT)(visits.visits_import_cmd)
 visits_app.command("template", help=T.HELP_VISITS_TEMPLATE)(visits.visits_template_cmd)
 visits_app.command("add", help=T.HELP_VISITS_ADD)(visits.visits_add_cmd)
