@@ -257,6 +257,53 @@ def visits_add_cmd(
     _print_import_result(result, path, lg)
 
 
+def _followup_cells(r: Any, lg: Lang) -> list[str]:
+    """One follow-up as the terminal table shows it (data escaped for Rich)."""
+    from rich.markup import escape
+
+    from planner.text import number, short_date
+
+    due = "" if r.due_date is None else short_date(r.due_date, lg, year=True)
+    desa = ", ".join(x for x in (r.desa_name, r.kecamatan) if x)
+    status = H.STATUS_TEXT.get(r.status)
+    return [
+        str(r.report_id),
+        short_date(r.night, lg, year=True),
+        f"{escape(r.venue_name)} ({escape(r.venue_id)})",
+        escape(desa),
+        escape(r.category),
+        escape(r.text),
+        escape(r.agency or T.POLICE(lg)),
+        status(lg) if status else escape(r.status),
+        f"[bold red]{due}[/]" if r.overdue else due,
+        number(r.days_open, lg, 0),
+    ]
+
+
+def _write_followups(
+    table: Any, *, csv_path: Path | None, xlsx_path: Path | None, html_path: Path | None,
+    today: dt.date, lg: Lang,
+) -> None:  # fmt: skip
+    """Write the follow-up files asked for (each atomically) and say what was written."""
+    from rich.markup import escape
+
+    from planner._atomic import write_bytes
+    from planner.history import by_agency, followups_csv, followups_xlsx
+    from planner.render.followups import write_followups_html
+    from planner.text import number
+
+    n, agencies = number(len(table), lg, 0), number(len(by_agency(table)), lg, 0)
+    for path, write in (
+        (csv_path, lambda p: write_bytes(p, followups_csv(table))),
+        (xlsx_path, lambda p: write_bytes(p, followups_xlsx(table))),
+        (html_path, lambda p: write_followups_html(table, p, today=today, lang=lg)),
+    ):
+        if path is not None:
+            written = write(path)
+            done = H.FOLLOWUPS_FILES_WRITTEN.format(n=n, a=agencies, p=escape(str(written)))
+            console.print(done(lg))
+
+
 @guarded
 def followups_cmd(
     dataset: DatasetArg = DEFAULT_DATASET,
@@ -267,6 +314,8 @@ def followups_cmd(
         bool, typer.Option("--overdue", "--terlambat", help=T.HELP_FOLLOWUPS_OVERDUE)
     ] = False,
     csv_path: Annotated[Path | None, typer.Option("--csv", help=T.HELP_FOLLOWUPS_CSV)] = None,
+    xlsx_path: Annotated[Path | None, typer.Option("--xlsx", help=H.HELP_FOLLOWUPS_XLSX)] = None,
+    html_path: Annotated[Path | None, typer.Option("--html", help=H.HELP_FOLLOWUPS_HTML)] = None,
     close: Annotated[
         int | None, typer.Option("--close", "--selesai", help=T.HELP_FOLLOWUPS_CLOSE)
     ] = None,
@@ -276,14 +325,14 @@ def followups_cmd(
     store: StoreOpt = None,
     lang: LangOpt = "id",
 ) -> None:
-    """Print the open referrals and follow-ups, oldest first (or write them, or close one)."""
+    """Print the open referrals and follow-ups, oldest first, with the venue's and the desa's
+    names from the dataset (or write them for the agencies as CSV, XLSX or HTML; or close
+    one)."""
     import datetime as dt
 
-    from rich.markup import escape
-
-    from planner._atomic import write_bytes
     from planner.domain import WIB
-    from planner.history import close_report, followups, followups_csv, open_store
+    from planner.history import Names, close_report, followups, name_followups, open_store
+    from planner.sources import load_dataset
 
     lg = parse_lang(lang)
     today = dt.datetime.now(WIB).date()
@@ -293,31 +342,59 @@ def followups_cmd(
             console.print(T.REPORT_CLOSED.format(n=close)(lg))
             return
         table = followups(st, today=today, agency=agency, overdue=overdue)
-    if csv_path is not None:
-        write_bytes(csv_path, followups_csv(table))
-        console.print(T.FOLLOWUPS_WRITTEN.format(n=len(table), p=escape(str(csv_path)))(lg))
+    names = Names.from_dataset(load_dataset(dataset))
+    if csv_path or xlsx_path or html_path:
+        # the files go to Indonesian offices: names they cannot find read in Indonesian
+        _write_followups(
+            name_followups(table, names), csv_path=csv_path, xlsx_path=xlsx_path,
+            html_path=html_path, today=today, lg=lg,
+        )  # fmt: skip
         return
     out = Table(title=T.FOLLOWUPS_TITLE.format(n=len(table))(lg), title_justify="left")
-    for head in T.FOLLOWUPS_HEADS:
+    for head in H.FOLLOWUP_HEADS:
         out.add_column(head(lg), overflow="fold")
-    for r in table.itertuples(index=False):
-        due = "" if r.due_date is None else r.due_date.isoformat()
-        out.add_row(
-            str(r.report_id),
-            r.night.isoformat(),
-            escape(r.venue_id),
-            escape(r.category),
-            escape(r.text),
-            escape(r.agency or T.POLICE(lg)),
-            r.status,
-            f"[bold red]{due}[/]" if r.overdue else due,
-            str(r.days_open),
-        )
+    for r in name_followups(table, names, lang=lg).itertuples(index=False):
+        out.add_row(*_followup_cells(r, lg))
     console.print(out)
 
 
-def _report_dates(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
-    """``--from`` and ``--to``: the last 30 nights up to today unless given."""
+@guarded
+def visits_export_cmd(
+    out: Annotated[Path | None, typer.Argument(help=H.HELP_EXPORT_OUT)] = None,
+    dataset: HistDatasetOpt = DEFAULT_DATASET,
+    start: Annotated[str | None, typer.Option("--from", help=H.HELP_EXPORT_FROM)] = None,
+    end: Annotated[str | None, typer.Option("--to", help=H.HELP_EXPORT_TO)] = None,
+    store: StoreOpt = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Write the visit log (or the nights ``--from``..``--to``) as a CSV in the template's
+    format; importing it into an empty log gives the same visits and reports."""
+    from rich.markup import escape
+
+    from planner.history import export_csv, open_store
+
+    lg = parse_lang(lang)
+    first, last = _dates(start, end)
+    span = f"-{first or ''}_{last or ''}" if first or last else ""
+    target = out or Path(f"kunjungan{span}.csv")
+    with open_store(_existing_store(dataset, store)) as st:
+        written = export_csv(st, target, start=first, end=last)
+        visits, reports = _counts(st, first, last)
+    done = H.EXPORT_DONE.format(v=visits, r=reports, p=escape(str(written)))
+    console.print(done(lg))
+
+
+def _counts(st: Any, first: dt.date | None, last: dt.date | None) -> tuple[int, int]:
+    from planner.history import reports_between, visits_between
+
+    return (
+        len(visits_between(st, start=first, end=last)),
+        len(reports_between(st, start=first, end=last)),
+    )
+
+
+def _dates(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """``--from`` and ``--to`` as dates (``None`` when not given), or exit 2 naming the bad one."""
     import datetime as dt
 
     dates: dict[str, dt.date | None] = {}
@@ -326,8 +403,16 @@ def _report_dates(start: str | None, end: str | None, today: dt.date) -> tuple[d
             dates[name] = dt.date.fromisoformat(text) if text else None
         except ValueError:
             raise date_problem(name, text) from None
-    last = dates["--to"] or today
-    return dates["--from"] or last - dt.timedelta(days=29), last
+    return dates["--from"], dates["--to"]
+
+
+def _report_dates(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """``--from`` and ``--to``: the last 30 nights up to today unless given."""
+    import datetime as dt
+
+    first, last = _dates(start, end)
+    last = last or today
+    return first or last - dt.timedelta(days=29), last
 
 
 @guarded

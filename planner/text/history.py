@@ -8,7 +8,7 @@ language.
 
 from __future__ import annotations
 
-from planner.text import Msg, msg
+from planner.text import Msg, help_msg, msg
 
 # ---------------------------------------------------------------- the import summary
 
@@ -27,12 +27,20 @@ ROWS_NOT_VISITED = msg("{n} baris tidak dikunjungi", "{n} rows not visited")
 
 # ---------------------------------------------------------------- importing (planner visits import)
 
-HELP_IMPORT_SOURCE = (
+HELP_IMPORT_SOURCE = help_msg(
     "CSV/XLSX (templat kunjungan atau lembar rencana) atau laporan WARKOP-LAPORAN dari HP "
-    "(berkas .txt); '-' atau tanpa berkas: laporan ditempel lewat standard input"
+    "(berkas .txt); '-' atau tanpa berkas: laporan ditempel lewat standard input",
+    "CSV/XLSX (visit sheet or route sheet) or a WARKOP-LAPORAN report from a phone (.txt "
+    "file); '-' or no file: the report pasted on standard input",
 )
-HELP_IMPORT_DATE = "tolak laporan HP atau baris templat dari malam lain (YYYY-MM-DD)"
-HELP_IMPORT_PLAN = "folder malam (maps/<tanggal>) atau plan.json: tolak laporan malam/rencana lain"
+HELP_IMPORT_DATE = help_msg(
+    "tolak laporan HP atau baris templat dari malam lain (YYYY-MM-DD)",
+    "refuse phone reports or sheet rows of another night (YYYY-MM-DD)",
+)
+HELP_IMPORT_PLAN = help_msg(
+    "folder malam (maps/<tanggal>) atau plan.json: tolak laporan malam/rencana lain",
+    "night folder (maps/<date>) or plan.json: refuse reports of another night or plan",
+)
 NO_IMPORT_SOURCE = msg(
     "Tidak ada yang diimpor: berikan berkas (planner visits import laporan.txt) atau tempel "
     "laporan HP lewat standard input (planner visits import - < laporan.txt).",
@@ -288,19 +296,34 @@ FOLLOWUP_HEADS: tuple[Msg, ...] = (
 )
 """The columns of ``planner followups``' table in the terminal."""
 
-HELP_FOLLOWUPS_XLSX = "tulis tabel ke XLSX, satu sheet per instansi"
-HELP_FOLLOWUPS_HTML = "tulis halaman A4 siap cetak, satu halaman per instansi"
+HELP_FOLLOWUPS_XLSX = help_msg(
+    "Tulis tabel ke XLSX, satu sheet per instansi",
+    "Write the table to an XLSX, one sheet per agency",
+)
+HELP_FOLLOWUPS_HTML = help_msg(
+    "Tulis halaman A4 siap cetak, satu halaman per instansi",
+    "Write printable A4 pages, one per agency",
+)
 FOLLOWUPS_FILES_WRITTEN = msg(
     "{n} tindak lanjut untuk {a} instansi ditulis ke {p}",
     "{n} follow-ups for {a} agencies written to {p}",
 )
-HELP_VISITS_EXPORT = (
-    "Tulis log kunjungan ke CSV berformat templat (bisa diimpor lagi). "
-    "(Export the visit log as a re-importable CSV.)"
+HELP_VISITS_EXPORT = help_msg(
+    "Tulis log kunjungan ke CSV berformat templat kunjungan (bisa diimpor lagi).",
+    "Write the visit log to a CSV in the visit sheet's format (it can be imported again).",
 )
-HELP_EXPORT_OUT = "berkas CSV (default: kunjungan-<dari>_<sampai>.csv atau kunjungan.csv)"
-HELP_EXPORT_FROM = "malam pertama YYYY-MM-DD (default: sejak awal)"
-HELP_EXPORT_TO = "malam terakhir YYYY-MM-DD (default: sampai akhir)"
+HELP_EXPORT_OUT = help_msg(
+    "Berkas CSV (default: kunjungan.csv, atau kunjungan-<dari>_<sampai>.csv)",
+    "CSV file (default: kunjungan.csv, or kunjungan-<from>_<to>.csv)",
+)
+HELP_EXPORT_FROM = help_msg(
+    "Malam pertama YYYY-MM-DD (default: sejak awal log)",
+    "First night YYYY-MM-DD (default: the start of the log)",
+)
+HELP_EXPORT_TO = help_msg(
+    "Malam terakhir YYYY-MM-DD (default: sampai akhir log)",
+    "Last night YYYY-MM-DD (default: the end of the log)",
+)
 EXPORT_DONE = msg(
     "{v} kunjungan ({r} laporan warga) ditulis ke {p}",
     "{v} visits ({r} reports) written to {p}",

@@ -132,6 +132,14 @@ def referred(demo: Demo, invoke: Invoke, store: Path) -> Path:
     return store
 
 
+def _venue_names(demo: Demo) -> tuple[str, str, str]:
+    """The demo's name, desa and kecamatan of VENUE, as the dataset reader reads them."""
+    from planner.sources import load_dataset
+
+    v = load_dataset(demo.path).venues.set_index("venue_id").loc[VENUE]
+    return str(v["name"]), str(v["desa"]), str(v["kecamatan"])
+
+
 def test_followups_list_write_and_close(
     demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
 ) -> None:
@@ -139,20 +147,105 @@ def test_followups_list_write_and_close(
     res = invoke(*base)
     assert res.exit_code == 0, res.output
     assert "1 tindak lanjut terbuka" in flat(res.output)
+    name, desa, kecamatan = _venue_names(demo)
     row = cells(res.output, "1")
-    assert row[1:6] == ["2026-11-02", VENUE, "sosial", "anak putus sekolah", "Dinas Sosial"]
-    en = flat(invoke(*base, "--lang", "en").output)
-    assert "1 open follow-ups" in en and all(h in en for h in ("Night", "Venue", "Agency", "Due"))
+    assert row[1:7] == ["2 Nov 2026", f"{name} ({VENUE})", f"{desa}, {kecamatan}", "sosial",
+                        "anak putus sekolah", "Dinas Sosial"]  # fmt: skip
+    assert row[7] == "dirujuk"
+    en = invoke(*base, "--lang", "en")
+    assert all(h in flat(en.output) for h in ("1 open follow-ups", "Night", "Venue", "Desa"))
+    assert cells(en.output, "1")[7] == "referred"
     assert "0 tindak lanjut terbuka" in flat(invoke(*base, "--agency", "Dinas PU").output)
 
     out = tmp_path / "tindak-lanjut.csv"
     res = invoke(*base, "--csv", out)
-    assert res.exit_code == 0 and f"1 tindak lanjut ditulis ke {out}" in flat(res.output)
-    assert "anak putus sekolah" in out.read_text(encoding="utf-8")
+    assert res.exit_code == 0, res.output
+    assert f"1 tindak lanjut untuk 1 instansi ditulis ke {out}" in flat(res.output)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfnomor;tanggal;venue_id;nama_tempat;") and b"\r\n" in data
+    assert f";{VENUE};{name};" in data.decode("utf-8-sig")
 
     closed = invoke(*base, "--close", "1", "--outcome", "anak kembali sekolah", "--lang", "en")
     assert closed.exit_code == 0 and "Report 1 closed." in closed.output
     assert "0 tindak lanjut terbuka" in flat(invoke(*base).output)
+
+
+def test_followups_for_the_agencies_as_xlsx_and_html(
+    demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    xlsx, page = tmp_path / "tindak-lanjut.xlsx", tmp_path / "tindak-lanjut.html"
+    res = invoke("followups", demo.path, "--store", referred, "--xlsx", xlsx, "--html", page)
+    assert res.exit_code == 0, res.output
+    assert f"ditulis ke {xlsx}" in flat(res.output) and f"ditulis ke {page}" in flat(res.output)
+    name, desa, _ = _venue_names(demo)
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["Dinas Sosial"]
+    head, first = (list(r) for r in book.active.iter_rows(min_row=1, max_row=2, values_only=True))
+    record = dict(zip(head, first, strict=True))
+    assert (record["nomor"], record["tanggal"]) == (1, dt.datetime(2026, 11, 2))
+    assert (record["nama_tempat"], record["desa"]) == (name, desa)
+    html = page.read_text(encoding="utf-8")
+    assert "Kepada: Dinas Sosial" in html and "2 Nov 2026" in html
+    assert "anak putus sekolah" in html
+    en = invoke("followups", demo.path, "--store", referred, "--html", page, "--lang", "en")
+    assert en.exit_code == 0 and "To: Dinas Sosial" in page.read_text(encoding="utf-8")
+    assert "1 follow-ups for 1 agencies written to" in flat(en.output)
+
+
+def test_followups_of_a_venue_the_dataset_no_longer_lists(
+    demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    moved = tmp_path / "tanpa-venue"
+    shutil.copytree(demo.path, moved)
+    venues = (moved / "venues.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in venues if not line.startswith(f"{VENUE},")]
+    assert len(kept) == len(venues) - 1
+    (moved / "venues.csv").write_text("".join(kept), encoding="utf-8")
+    incidents = moved / "incidents.csv"
+    if incidents.exists():  # an incident at the removed venue keeps only its place
+        with incidents.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with incidents.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows({**r, "venue_id": "" if r.get("venue_id") == VENUE else r.get("venue_id")}
+                        for r in rows)  # fmt: skip
+    res = invoke("followups", moved, "--store", referred)
+    assert res.exit_code == 0, res.output
+    assert cells(res.output, "1")[2] == f"(tidak ada di dataset) ({VENUE})"
+
+
+def test_visits_export_imports_into_an_empty_log_as_the_same_visits(
+    demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
+) -> None:
+    import typer
+
+    from planner.cli import visits
+    from planner.history import open_store, reports_between, visits_between
+
+    # ``planner visits export`` as the command function (registered in planner.cli)
+    one = typer.Typer()
+    one.command()(visits.visits_export_cmd)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    out = tmp_path / "kunjungan.csv"
+    res = runner.invoke(one, [str(out), "-d", str(demo.path), "--store", str(referred)])
+    assert res.exit_code == 0, res.output
+    assert f"1 kunjungan (1 laporan warga) ditulis ke {out}" in flat(res.output)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbftanggal;regu;venue_id;")
+    fresh = tmp_path / "baru.sqlite"
+    res = invoke("visits", "import", out, "-d", demo.path, "--store", fresh, "-q")
+    assert res.exit_code == 0 and "1 kunjungan baru, 1 laporan baru" in res.output, res.output
+    cols = ["night", "squad_id", "venue_id", "arrived_at", "notes", "planned"]
+    with open_store(referred) as a, open_store(fresh) as b:
+        assert visits_between(a)[cols].equals(visits_between(b)[cols])
+        assert list(reports_between(b)["text"]) == ["anak putus sekolah"]
+    res = runner.invoke(one, [str(out), "-d", str(demo.path), "--store", str(referred),
+                              "--from", "kemarin"])  # fmt: skip
+    assert res.exit_code == EXIT_BAD_INPUT and no_traceback(res.output)
 
 
 def test_followups_need_a_log_and_a_known_report(
