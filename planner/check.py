@@ -34,8 +34,10 @@ Rules (``Violation.rule``):
                        holds the legs between the stations and the venues the plan visited), so
                        its times could not be checked
 
-Every message is in Bahasa Indonesia and English (:attr:`Violation.message`); the rules'
-names as a person reads them are :data:`planner.text.plan.RULE_TEXT`.
+Every message is in Bahasa Indonesia and English (:attr:`Violation.message`, worded in
+:mod:`planner.text.check`, times as clock times, numbers as each language writes them); the
+rules' names as a person reads them are :data:`planner.text.plan.RULE_TEXT`, and the rule's id
+is printed in brackets after the sentence (``... [wrong_time]``).
 
 The presence curve (``NightProblem.desa_decay``): of one desa's visits tonight, sorted by
 priority high to low, the k-th counts ``decay ** (k - 1)`` (docs/presence.md). It is written
@@ -54,7 +56,10 @@ from planner.domain import DropReason, Plan, Route, Stop
 from planner.errors import InputError, PlannerError, Problem
 from planner.planfile import plan_from_json, plan_totals, problem_from_json
 from planner.problem import NightProblem
-from planner.text import Lang, Msg, msg
+from planner.text import Lang, Msg
+from planner.text import check as T
+from planner.text.check import Clock, say
+from planner.text.plan import DROP_REASON_TEXT
 
 RULES = (
     "unknown_squad",
@@ -100,9 +105,10 @@ class Violation:
         return self.message("en")
 
     def text(self, lang: Lang = "id") -> str:
+        """``R01/V0003: Dikunjungi 2 kali [visited_twice]``: where, what, the rule's id."""
         where = "/".join(x for x in (self.squad_id, self.venue_id) if x)
-        body = self.message(lang)
-        return f"[{self.rule}] {where}: {body}" if where else f"[{self.rule}] {body}"
+        body = f"{self.message(lang)} [{self.rule}]"
+        return f"{where}: {body}" if where else body
 
     def __str__(self) -> str:
         return self.text("en")
@@ -113,15 +119,10 @@ class PlanViolationError(PlannerError):
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
-        n = len(violations)
-        lines_id = "\n".join("  - " + v.text("id") for v in violations[:50])
-        lines_en = "\n".join("  - " + v.text("en") for v in violations[:50])
-        super().__init__(
-            msg(
-                f"Rencana melanggar {n} aturan:\n{lines_id}",
-                f"The plan breaks {n} rule(s):\n{lines_en}",
-            )
+        lines = Msg(
+            *("\n".join("  - " + v.text(lg) for v in violations[:50]) for lg in ("id", "en"))
         )
+        super().__init__(say(T.PLAN_BREAKS, n=len(violations), lines=lines))
 
 
 def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
@@ -139,8 +140,7 @@ def verify(plan: Plan, problem: NightProblem) -> list[Violation]:
         if k is None or route.squad_id in seen_squads:
             seen.bad(
                 "unknown_squad", route.squad_id, None,
-                msg("regu tidak ada di masalah malam ini, atau direncanakan dua kali",
-                    "squad not in the problem or planned twice"),
+                T.UNKNOWN_SQUAD,
             )  # fmt: skip
             for s in route.stops:
                 seen.visits[s.venue_id] += 1
@@ -174,10 +174,7 @@ class _Seen:
         x, y = self.ids[a], self.ids[b]
         self.bad(
             "not_checked", squad, venue,
-            msg(f"perjalanan {x} → {y} tidak ada di masalah yang disertakan di plan.json (hanya "
-                "perjalanan rencana aslinya); waktunya tidak diperiksa: beri --problem",
-                f"the leg {x} → {y} is not in the problem embedded in plan.json (it holds the "
-                "original plan's legs only); its times were not checked: give --problem"),
+            say(T.LEG_NOT_CHECKED, a=x, b=y),
         )  # fmt: skip
         return False
 
@@ -192,19 +189,17 @@ def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> No
         want = problem.node_ids[home]
         seen.bad(
             "wrong_station", sid, None,
-            msg(f"berangkat dari {route.station_id}, seharusnya {want}",
-                f"starts at {route.station_id}, expected {want}"),
+            say(T.WRONG_STATION, got=route.station_id, want=want),
         )  # fmt: skip
     shift0, shift1 = int(problem.shift_start_s[k]), int(problem.shift_end_s[k])
     if route.depart_s < shift0:
         seen.bad(
             "start_before_shift", sid, None,
-            msg(f"berangkat {route.depart_s} < awal shift {shift0}",
-                f"leaves at {route.depart_s} < shift {shift0}"),
+            say(T.START_BEFORE_SHIFT, depart=Clock(route.depart_s), shift=Clock(shift0)),
         )  # fmt: skip
     if problem.max_stops is not None and len(route.stops) > problem.max_stops:
         n, most = len(route.stops), problem.max_stops
-        seen.bad("max_stops", sid, None, msg(f"{n} singgahan > {most}", f"{n} stops > {most}"))
+        seen.bad("max_stops", sid, None, say(T.TOO_MANY_STOPS, n=n, most=most))
     prev, clock, ok_chain = home, route.depart_s, True
     for s in route.stops:
         seen.visits[s.venue_id] += 1
@@ -212,7 +207,7 @@ def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> No
         if node is None or node < problem.n_depots:
             seen.bad(
                 "unknown_venue", sid, s.venue_id,
-                msg("bukan tempat dalam masalah malam ini", "not a venue of tonight's problem"),
+                T.NOT_A_VENUE,
             )  # fmt: skip
             ok_chain = False
             continue
@@ -224,27 +219,24 @@ def _check_route(route: Route, k: int, problem: NightProblem, seen: _Seen) -> No
     if route.return_travel_s != back:
         seen.bad(
             "wrong_time", sid, None,
-            msg(f"perjalanan pulang {route.return_travel_s} dtk, matriks {back} dtk",
-                f"return travel {route.return_travel_s} s, matrix says {back} s"),
+            say(T.RETURN_TRAVEL, got=route.return_travel_s, want=back),
         )  # fmt: skip
     if abs(route.return_dist_m - float(d[prev, end])) > _DIST_TOL_M:
         got, want_m = route.return_dist_m, float(d[prev, end])
         seen.bad(
             "wrong_time", sid, None,
-            msg(f"jarak pulang {got} m, matriks {want_m} m", f"return {got} m, matrix {want_m} m"),
+            say(T.RETURN_DISTANCE, got=float(got), want=want_m),
         )  # fmt: skip
     if route.return_s != clock + back:
         seen.bad(
             "wrong_time", sid, None,
-            msg(f"tiba kembali {route.return_s}, seharusnya {clock + back}",
-                f"back at {route.return_s}, expected {clock + back}"),
+            say(T.RETURN_TIME, got=Clock(route.return_s), want=Clock(clock + back)),
         )  # fmt: skip
     latest = max(route.return_s, clock + back)
     if latest > shift1:
         seen.bad(
             "past_shift", sid, None,
-            msg(f"tiba kembali {latest} > akhir shift {shift1}",
-                f"back at {latest} > shift end {shift1}"),
+            say(T.PAST_SHIFT, back=Clock(latest), shift=Clock(shift1)),
         )  # fmt: skip
 
 
@@ -266,8 +258,7 @@ def _check_stop(
     if not problem.allowed[k, node]:
         seen.bad(
             "outside_area", sid, vid,
-            msg("regu ini tidak boleh mengunjungi tempat ini (wilayah atau waktu)",
-                "squad may not visit this venue"),
+            T.OUTSIDE_AREA,
         )  # fmt: skip
     g = int(problem.desa_group[node])
     if g >= 0:
@@ -279,50 +270,47 @@ def _check_stop(
         if s.travel_s != leg:
             seen.bad(
                 "wrong_time", sid, vid,
-                msg(f"waktu tempuh {s.travel_s} dtk, matriks {leg} dtk",
-                    f"leg travel {s.travel_s} s, matrix says {leg} s"),
+                say(T.LEG_TRAVEL, got=s.travel_s, want=leg),
             )  # fmt: skip
         if abs(s.dist_m - float(d[prev, node])) > _DIST_TOL_M:
             want_m = float(d[prev, node])
             seen.bad(
                 "wrong_time", sid, vid,
-                msg(f"jarak {s.dist_m} m, matriks {want_m} m",
-                    f"leg {s.dist_m} m, matrix says {want_m} m"),
+                say(T.LEG_DISTANCE, got=float(s.dist_m), want=want_m),
             )  # fmt: skip
         if s.arrival_s != clock + leg:
             seen.bad(
                 "wrong_time", sid, vid,
-                msg(f"tiba {s.arrival_s}, seharusnya {clock + leg} (berangkat sebelumnya "
-                    f"{clock} + perjalanan {leg})",
-                    f"arrival {s.arrival_s}, expected {clock + leg} (previous departure "
-                    f"{clock} + travel {leg})"),
+                say(
+                    T.ARRIVAL, got=Clock(s.arrival_s), want=Clock(clock + leg),
+                    clock=Clock(clock), leg=leg,
+                ),
             )  # fmt: skip
     if s.start_s < s.arrival_s:
         seen.bad(
             "wrong_time", sid, vid,
-            msg(f"mulai {s.start_s} sebelum tiba {s.arrival_s}",
-                f"starts at {s.start_s} before arriving {s.arrival_s}"),
+            say(T.START_BEFORE_ARRIVAL, start=Clock(s.start_s), arrival=Clock(s.arrival_s)),
         )  # fmt: skip
     dwell = int(problem.dwell_s[node])
     if s.departure_s != s.start_s + dwell:
         seen.bad(
             "wrong_time", sid, vid,
-            msg(f"berangkat {s.departure_s}, seharusnya mulai {s.start_s} + singgah {dwell}",
-                f"departure {s.departure_s}, expected start {s.start_s} + dwell {dwell}"),
+            say(
+                T.DEPARTURE, got=Clock(s.departure_s), want=Clock(s.start_s + dwell),
+                start=Clock(s.start_s), dwell=dwell,
+            ),
         )  # fmt: skip
     lo, hi = int(problem.open_s[node]), int(problem.latest_start_s[node])
     if not lo <= s.start_s <= hi:
         seen.bad(
             "outside_window", sid, vid,
-            msg(f"mulai {s.start_s}, jendela waktu [{lo}, {hi}]",
-                f"starts at {s.start_s}, window [{lo}, {hi}]"),
+            say(T.OUTSIDE_WINDOW, start=Clock(s.start_s), lo=Clock(lo), hi=Clock(hi)),
         )  # fmt: skip
     if abs(s.priority - float(problem.prize[node])) > _PRIO_TOL:
         want = float(problem.prize[node])
         seen.bad(
             "wrong_totals", sid, vid,
-            msg(f"prioritas {s.priority}, masalah {want}",
-                f"priority {s.priority}, problem says {want}"),
+            say(T.STOP_PRIORITY, got=float(s.priority), want=want),
         )  # fmt: skip
 
 
@@ -337,30 +325,36 @@ def _check_counts(problem: NightProblem, seen: _Seen) -> None:
                 code, most = problem.desa_codes[g], problem.max_per_desa
                 seen.bad(
                     "max_per_desa", None, None,
-                    msg(f"desa {code}: {c} tempat > {most}", f"desa {code}: {c} venues > {most}"),
+                    say(T.TOO_MANY_IN_DESA, code=code, n=c, most=most),
                 )  # fmt: skip
     for node in range(problem.n_depots, problem.n_nodes):
         if problem.must_visit[node] and seen.visits[problem.node_ids[node]] == 0:
             seen.bad(
                 "must_visit_missing", None, problem.node_ids[node],
-                msg("tempat wajib kunjung tidak direncanakan", "must-visit venue not planned"),
+                T.MUST_VISIT_NOT_PLANNED,
             )  # fmt: skip
     for vid, why in problem.unmet_must_visit:
         if seen.visits[vid] == 0:
             seen.bad(
                 "must_visit_missing", None, vid,
-                msg(f"tempat wajib kunjung disisihkan: {why}", f"must-visit venue pruned: {why}"),
+                say(T.MUST_VISIT_PRUNED, why=_reason(why)),
             )  # fmt: skip
 
 
 def _twice(c: int) -> Msg:
-    return msg(f"dikunjungi {c} kali", f"visited {c} times")
+    return say(T.VISITED_TIMES, n=c)
 
 
 def _both_visited_and_dropped() -> Msg:
-    return msg(
-        "dikunjungi dan juga terdaftar tidak dikunjungi", "both visited and listed as dropped"
-    )
+    return T.VISITED_AND_DROPPED
+
+
+def _reason(code: str) -> Msg:
+    """A drop reason as a person reads it, its code in brackets (an unknown code as it is)."""
+    known = DROP_REASON_TEXT.get(code)
+    if known is None:
+        return Msg(code, code)
+    return Msg(f"{known('id')} [{code}]", f"{known('en')} [{code}]")
 
 
 def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
@@ -369,8 +363,7 @@ def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
         got, want = plan.total_priority, problem.total_priority
         seen.bad(
             "wrong_totals", None, None,
-            msg(f"total prioritas {got}, masalah {want}",
-                f"total priority {got}, problem says {want}"),
+            say(T.TOTAL_PRIORITY, got=float(got), want=float(want)),
         )  # fmt: skip
     both = {d.venue_id for d in plan.dropped} & set(seen.visits)
     for vid in sorted(both):
@@ -392,8 +385,7 @@ def _check_plan_totals(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
         if wrong:
             seen.bad(
                 "wrong_totals", None, None,
-                msg(f"nilai tujuan {objective}, dihitung ulang {want}",
-                    f"objective {objective}, recomputed {want}"),
+                say(T.OBJECTIVE, got=objective, want=want),
             )  # fmt: skip
 
 
@@ -408,33 +400,28 @@ def _check_drops(plan: Plan, problem: NightProblem, seen: _Seen) -> None:
             known = ", ".join(sorted(_DROP_REASONS))
             seen.bad(
                 "wrong_drop", None, d.venue_id,
-                msg(f"alasan '{d.reason}' tidak dikenal ({known})",
-                    f"unknown reason '{d.reason}' ({known})"),
+                say(T.UNKNOWN_REASON, reason=d.reason, known=known),
             )  # fmt: skip
         elif d.venue_id in candidates and d.reason in _PRUNING_REASONS:
             seen.bad(
                 "wrong_drop", None, d.venue_id,
-                msg(f"disebut '{d.reason}', padahal ada regu yang dapat mengunjunginya",
-                    f"given as '{d.reason}', yet a squad can serve it tonight"),
+                say(T.PRUNING_REASON_FOR_CANDIDATE, reason=_reason(d.reason)),
             )  # fmt: skip
         elif d.venue_id in pruned and d.reason != pruned[d.venue_id]:
             want = pruned[d.venue_id]
             seen.bad(
                 "wrong_drop", None, d.venue_id,
-                msg(f"disebut '{d.reason}', masalah menyisihkannya sebagai '{want}'",
-                    f"given as '{d.reason}', the problem pruned it as '{want}'"),
+                say(T.OTHER_PRUNING_REASON, reason=_reason(d.reason), want=_reason(want)),
             )  # fmt: skip
         elif d.venue_id not in candidates and d.venue_id not in pruned:
             seen.bad(
                 "unknown_venue", None, d.venue_id,
-                msg("tempat tidak dikunjungi yang tidak ada di masalah malam ini",
-                    "a dropped venue that is not in tonight's problem"),
+                T.DROPPED_NOT_IN_PROBLEM,
             )  # fmt: skip
     for vid in sorted((candidates | set(pruned)) - listed - set(seen.visits)):
         seen.bad(
             "wrong_drop", None, vid,
-            msg("tidak dikunjungi dan tidak terdaftar tidak dikunjungi",
-                "neither visited nor listed as dropped"),
+            T.NEITHER_VISITED_NOR_DROPPED,
         )  # fmt: skip
 
 
@@ -476,8 +463,8 @@ def _check_totals(stated: dict[str, Any], plan: Plan, problem: NightProblem, bad
 
 
 def _totals_differ(key: str, value: Any, want: Any) -> Msg:
-    return msg(f"totals.{key} = {value}, dihitung ulang {want}",
-               f"totals.{key} = {value}, recomputed {want}")  # fmt: skip
+    name = T.TOTAL_NAMES.get(key, Msg(key, key))
+    return say(T.TOTALS_DIFFER, key=name, got=value, want=want)
 
 
 def assert_feasible(
@@ -512,15 +499,17 @@ def verify_structure(plan: Plan) -> list[Violation]:
                 out.append(
                     Violation(
                         "wrong_time", r.squad_id, s.venue_id,
-                        msg("tiba ≠ berangkat sebelumnya + perjalanan",
-                            "arrival ≠ previous departure + travel"),
+                        T.ARRIVAL_CHAIN,
                     )
                 )  # fmt: skip
             if not s.arrival_s <= s.start_s <= s.departure_s:
                 out.append(
                     Violation(
                         "wrong_time", r.squad_id, s.venue_id,
-                        msg("harus tiba ≤ mulai ≤ berangkat", "needs arrival ≤ start ≤ departure"),
+                        say(
+                            T.ORDER_OF_TIMES, arrival=Clock(s.arrival_s), start=Clock(s.start_s),
+                            departure=Clock(s.departure_s),
+                        ),
                     )
                 )  # fmt: skip
             clock = s.departure_s
@@ -528,8 +517,7 @@ def verify_structure(plan: Plan) -> list[Violation]:
             out.append(
                 Violation(
                     "wrong_time", r.squad_id, None,
-                    msg("tiba kembali ≠ berangkat terakhir + perjalanan",
-                        "return ≠ last departure + travel"),
+                    T.RETURN_CHAIN,
                 )
             )  # fmt: skip
     for vid, c in visits.items():
@@ -584,10 +572,10 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        expected = msg("berkas yang ada", "an existing file")
+        expected = T.AN_EXISTING_FILE
         raise InputError([Problem(str(path), None, None, str(path), expected)]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        expected = msg("JSON yang valid", "valid JSON")
+        expected = T.VALID_JSON
         raise InputError([Problem(str(path), None, None, str(exc), expected)]) from None
 
 

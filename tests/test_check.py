@@ -420,7 +420,65 @@ def test_check_speaks_indonesian_first(tmp_path, plan: Plan, problem: NightProbl
     res = runner.invoke(app, ["check", str(bad)])
     assert res.exit_code == 3
     text = " ".join(res.output.split())
-    assert "dikunjungi dua kali (visited_twice)" in text and "dikunjungi 2 kali" in text
-    assert "visited 2 times" not in text
+    assert "dikunjungi dua kali [visited_twice]" in text and "Dikunjungi 2 kali" in text
+    assert "Visited 2 times" not in text
     en = " ".join(runner.invoke(app, ["check", str(bad), "--lang", "en"]).output.split())
-    assert "visited twice (visited_twice)" in en and "visited 2 times" in en
+    assert "visited twice [visited_twice]" in en and "Visited 2 times" in en
+
+
+ENGLISH_WORDS = ("arrival", "expected", "matrix", "visited", "travel", "says", "should", "the")
+
+
+def test_every_check_message_reads_in_one_language(
+    tmp_path, plan: Plan, problem: NightProblem
+) -> None:  # type: ignore[no-untyped-def]
+    """A plan broken in many ways: the Indonesian table holds no English word, clock times
+    as a person reads them, each rule's id in brackets after its name."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    r0, r1 = plan.routes
+    late = _shift_stop(r0.stops[0], 7)  # arrives 7 s after the leg says, leaves late too
+    broken = _with_route(plan, 0, replace(r0, stops=(late, *r0.stops[1:])))
+    dup = replace(r1.stops[0], venue_id=r0.stops[0].venue_id)
+    broken = _with_route(broken, 1, replace(r1, stops=(dup, *r1.stops[1:])))
+    saved = _saved(tmp_path, broken, problem)
+    runner = CliRunner(env={"COLUMNS": "250", "PLANNER_LANG": None})
+    text = " ".join(runner.invoke(app, ["check", str(saved)]).output.split())
+    words = [w for w in ENGLISH_WORDS if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
+    assert words == [], text
+    assert "[wrong_time]" in text and "[visited_twice]" in text
+    arrival = r0.stops[0].arrival_s + 7
+    h, m, s = (12 + arrival // 3600) % 24, arrival // 60 % 60, arrival % 60
+    assert f"Tiba {h:02d}:{m:02d}:{s:02d}, seharusnya" in text, text
+    en = " ".join(runner.invoke(app, ["check", str(saved), "--lang", "en"]).output.split())
+    assert f"Arrives at {h:02d}:{m:02d}:{s:02d}, should be" in en
+    assert "seharusnya" not in en and "Tiba" not in en
+
+
+def test_the_structure_check_speaks_both_languages(plan: Plan) -> None:
+    r0 = plan.routes[0]
+    late = _shift_stop(r0.stops[0], 5)
+    found = verify_structure(_with_route(plan, 0, replace(r0, stops=(late, *r0.stops[1:]))))
+    texts = {v.text("id") for v in found}
+    assert any(
+        t.endswith("Tiba tidak sama dengan berangkat sebelumnya + perjalanan [wrong_time]")
+        for t in texts
+    ), texts
+    assert all("arrival" not in t for t in texts)
+    assert any(
+        "Arrival is not the previous departure + travel [wrong_time]" in v.text("en") for v in found
+    )
+
+
+def test_numbers_in_check_messages_follow_the_language() -> None:
+    from planner.text import check as C
+
+    filled = C.say(C.LEG_DISTANCE, got=1234.5, want=1200.25)
+    assert filled("id") == "Jarak 1.234,5 m, menurut matriks 1.200,25 m"
+    assert filled("en") == "Distance 1,234.5 m, the matrix says 1,200.25 m"
+    assert C.Clock(13 * H + 5).text() == "01:00:05"  # 13 h after noon: past midnight
+    assert C.Clock(8 * H + 30 * 60).text() == "20:30"

@@ -357,7 +357,7 @@ def check_cmd(
             table.add_column(head(lg), overflow="fold")
         for v in report.violations:
             rule = RULE_TEXT.get(v.rule)
-            name = f"{rule(lg)} ({v.rule})" if rule else v.rule
+            name = f"{rule(lg)} [{v.rule}]" if rule else f"[{v.rule}]"
             cells = (name, v.squad_id or "", v.venue_id or "", v.message(lg))
             table.add_row(*(safe(c) for c in cells))
         console.print(table)

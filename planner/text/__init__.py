@@ -82,6 +82,12 @@ def number(value: float, lang: Lang = "id", digits: int = 1) -> str:
     return format_decimal(value, format=_pattern(digits), locale=lang)
 
 
+def exact_number(value: float, lang: Lang = "id") -> str:
+    """Up to six decimals, trailing zeros dropped (``3,25`` / ``3.25``): for values compared
+    exactly, such as the checker's, where rounding would hide the difference it reports."""
+    return format_decimal(value, format="#,##0.######", locale=lang)
+
+
 def short_number(value: float, lang: Lang = "id") -> str:
     """A whole number as is (``3``), anything else with one decimal (``2,5`` / ``2.5``)."""
     x = float(value)
@@ -130,6 +136,7 @@ __all__ = [
     "Msg",
     "date_range",
     "day_names",
+    "exact_number",
     "help_msg",
     "help_text",
     "long_date",
