@@ -21,7 +21,7 @@ from planner.risk.directives import DirectiveEffects
 from planner.risk.incidents import Incidents
 from planner.risk.presence import Presence
 from planner.text import Lang, number, short_number
-from planner.text.risk import REASON_TEXT, level_name
+from planner.text.risk import REASON_TEXT, category_name, kind_name, level_name
 
 _short = cache(short_number)
 """:func:`planner.text.short_number`, remembered: the reasons format the same few day counts
@@ -82,10 +82,11 @@ def venue_reasons(
     return out
 
 
-def _top_categories(row: np.ndarray, names: Sequence[str], k: int = 2) -> str:
-    """The ``k`` categories with the most incidents in ``row`` (ties: A→Z), comma-separated."""
+def _top_categories(row: np.ndarray, names: Sequence[str], lang: Lang, k: int = 2) -> str:
+    """The ``k`` categories with the most incidents in ``row`` (ties: A→Z by code), in words,
+    comma-separated."""
     order = sorted((c for c in range(len(row)) if row[c] > 0), key=lambda c: (-row[c], names[c]))
-    return ", ".join(names[c] for c in order[:k])
+    return ", ".join(category_name(names[c], lang) for c in order[:k])
 
 
 def incident_reason(v: int, counts: Incidents, settings: Settings, lang: Lang) -> str | None:
@@ -100,7 +101,7 @@ def incident_reason(v: int, counts: Incidents, settings: Settings, lang: Lang) -
     ):
         k = int(matrix[v].sum())
         if k:
-            cats = _top_categories(matrix[v], counts.categories)
+            cats = _top_categories(matrix[v], counts.categories, lang)
             text = REASON_TEXT["incidents"].format(
                 k=k, d=_short(days, lang), c=cats, s="" if k == 1 else "s"
             )
@@ -123,7 +124,7 @@ def report_reason(v: int, counts: Reports, settings: Settings, lang: Lang) -> st
         when = REASON_TEXT["reports_earlier"]
     else:
         return None
-    about = REASON_TEXT["reports_about"].format(c=cat)(lang) if cat else ""
+    about = REASON_TEXT["reports_about"].format(c=category_name(cat, lang))(lang) if cat else ""
     text = REASON_TEXT["reports"].format(k=k, s="" if k == 1 else "s", a=about, w=when(lang))
     return text(lang)
 
@@ -163,8 +164,8 @@ def recent_reason(days: float, factor: float, recover_days: float, lang: Lang) -
 
 
 def kind_reason(kind: str, weight: float, lang: Lang) -> str:
-    """``Jenis kafe ×1,2``: a kind whose weight is not 1."""
-    return REASON_TEXT["kind"].format(k=kind, f=_short(weight, lang))(lang)
+    """``Kafe (jenis tempat): prioritas ×1,2``: a kind whose weight is not 1."""
+    return REASON_TEXT["kind"].format(k=kind_name(kind, lang), f=_short(weight, lang))(lang)
 
 
 __all__ = [

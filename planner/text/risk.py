@@ -39,6 +39,55 @@ def level_name(level: str, lang: Lang = "id") -> str:
     return pick(lang, level.replace("_", " "), level)
 
 
+CATEGORY_TEXT: dict[str, Msg] = {
+    "curanmor": msg("curanmor", "vehicle theft"),
+    "pencurian": msg("pencurian", "theft"),
+    "perkelahian": msg("perkelahian", "fighting"),
+    "penganiayaan": msg("penganiayaan", "assault"),
+    "miras": msg("miras", "alcohol"),
+    "judi": msg("judi", "gambling"),
+    "balap_liar": msg("balap liar", "street racing"),
+    "narkoba": msg("narkoba", "drugs"),
+    "pengeroyokan": msg("pengeroyokan", "gang assault"),
+    "vandalisme": msg("vandalisme", "vandalism"),
+    "infrastruktur": msg("infrastruktur", "infrastructure"),
+    "sosial": msg("sosial", "social"),
+    "ekonomi": msg("ekonomi", "economy"),
+    "lingkungan": msg("lingkungan", "environment"),
+    "lainnya": msg("lainnya", "other"),
+}
+"""The default incident categories (``incidents.categories``) and report categories
+(``history.report_categories``) by their code, as a person reads them."""
+
+KIND_TEXT: dict[str, Msg] = {
+    "angkringan": msg("Angkringan", "An angkringan (street food stall)"),
+    "warkop": msg("Warkop", "A warkop (coffee stall)"),
+    "kafe": msg("Kafe", "A café"),
+}
+"""The default venue kinds (``kinds.weights``), as the start of a sentence."""
+
+
+def _own_word(code: str) -> str:
+    """A code of one's own settings as a person reads it: spaces for underscores."""
+    return code.replace("_", " ")
+
+
+def category_name(code: str, lang: Lang = "id") -> str:
+    """An incident or report category as a person reads it (``balap_liar`` → ``balap liar`` /
+    ``street racing``); a category of one's own settings reads as its code, with spaces."""
+    known = CATEGORY_TEXT.get(code)
+    return known(lang) if known is not None else _own_word(code)
+
+
+def kind_name(kind: str, lang: Lang = "id") -> str:
+    """A venue kind as the start of a sentence (``Kafe`` / ``A café``)."""
+    known = KIND_TEXT.get(kind)
+    if known is not None:
+        return known(lang)
+    word = _own_word(kind)
+    return word[:1].upper() + word[1:]
+
+
 REASON_TEXT: dict[str, Msg] = {
     "incidents": msg(
         "{k} kejadian dalam {d} hari terakhir ({c})",
@@ -53,7 +102,7 @@ REASON_TEXT: dict[str, Msg] = {
     "desa_level": msg("Desa rawan {lv}", "Desa vulnerability: {lv}"),
     "never_visited": msg("Belum pernah dikunjungi", "Never visited"),
     "not_visited_for": msg("Belum dikunjungi {d} hari", "Not visited for {d} days"),
-    "kind": msg("Jenis {k} ×{f}", "Kind {k} ×{f}"),
+    "kind": msg("{k} (jenis tempat): prioritas ×{f}", "{k} (kind of venue): priority ×{f}"),
     "desa_overdue": msg(
         "Desa {n} belum dikunjungi {d} hari; target {t} hari",
         "No squad in desa {n} for {d} day{s}; target {t} days",
@@ -79,4 +128,13 @@ DIRECTIVE_TEXT: dict[str, Msg] = {
 }
 """A directive's reason: its kind, why (``no_reason`` when it says nothing) and its dates."""
 
-__all__ = ["DIRECTIVE_TEXT", "LEVEL_TEXT", "REASON_TEXT", "level_name"]
+__all__ = [
+    "CATEGORY_TEXT",
+    "DIRECTIVE_TEXT",
+    "KIND_TEXT",
+    "LEVEL_TEXT",
+    "REASON_TEXT",
+    "category_name",
+    "kind_name",
+    "level_name",
+]
