@@ -20,7 +20,7 @@ from planner.cli import (
     parse_lang,
 )
 from planner.errors import PlannerError
-from planner.text import Lang
+from planner.text import Lang, number, short_date
 from planner.text import cli as T
 from planner.text import history as H
 
@@ -261,8 +261,6 @@ def _followup_cells(r: Any, lg: Lang) -> list[str]:
     """One follow-up as the terminal table shows it (data escaped for Rich)."""
     from rich.markup import escape
 
-    from planner.text import number, short_date
-
     due = "" if r.due_date is None else short_date(r.due_date, lg, year=True)
     desa = ", ".join(x for x in (r.desa_name, r.kecamatan) if x)
     status = H.STATUS_TEXT.get(r.status)
@@ -290,7 +288,6 @@ def _write_followups(
     from planner._atomic import write_bytes
     from planner.history import by_agency, followups_csv, followups_xlsx
     from planner.render.followups import write_followups_html
-    from planner.text import number
 
     n, agencies = number(len(table), lg, 0), number(len(by_agency(table)), lg, 0)
     for path, write in (
@@ -341,7 +338,9 @@ def followups_cmd(
             close_report(st, close, outcome=outcome, on=today)
             console.print(T.REPORT_CLOSED.format(n=close)(lg))
             return
-        table = followups(st, today=today, agency=agency, overdue=overdue)
+        table = followups(st, today=today, agency=agency)
+    if overdue:  # a boolean mask: followups(overdue=True) loses the columns of an empty log
+        table = table[table["overdue"].to_numpy(dtype=bool)].reset_index(drop=True)
     names = Names.from_dataset(load_dataset(dataset))
     if csv_path or xlsx_path or html_path:
         # the files go to Indonesian offices: names they cannot find read in Indonesian
@@ -350,7 +349,8 @@ def followups_cmd(
             html_path=html_path, today=today, lg=lg,
         )  # fmt: skip
         return
-    out = Table(title=T.FOLLOWUPS_TITLE.format(n=len(table))(lg), title_justify="left")
+    title = T.FOLLOWUPS_TITLE.format(n=number(len(table), lg, 0))(lg)
+    out = Table(title=title, title_justify="left")
     for head in H.FOLLOWUP_HEADS:
         out.add_column(head(lg), overflow="fold")
     for r in name_followups(table, names, lang=lg).itertuples(index=False):
@@ -380,7 +380,9 @@ def visits_export_cmd(
     with open_store(_existing_store(dataset, store)) as st:
         written = export_csv(st, target, start=first, end=last)
         visits, reports = _counts(st, first, last)
-    done = H.EXPORT_DONE.format(v=visits, r=reports, p=escape(str(written)))
+    done = H.EXPORT_DONE.format(
+        v=number(visits, lg, 0), r=number(reports, lg, 0), p=escape(str(written))
+    )
     console.print(done(lg))
 
 
@@ -442,7 +444,10 @@ def report_cmd(
     target = out or Path("maps") / f"laporan-kegiatan-{first}_{last}.html"
     with open_store(path) as st:
         written, summary = write_activity_report(
-            st, ds.venues, target, start=first, end=last, today=today, lang=lg
-        )
-    done = T.REPORT_DONE.format(p=escape(str(written)), v=summary.visits, r=summary.reports)
+            st, ds.venues, target, start=first, end=last, today=today, lang=lg,
+            desa=ds.desa, levels=ds.settings.kerawanan.levels,
+        )  # fmt: skip
+    done = T.REPORT_DONE.format(
+        p=escape(str(written)), v=number(summary.visits, lg, 0), r=number(summary.reports, lg, 0)
+    )
     console.print(done(lg))

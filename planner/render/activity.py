@@ -13,20 +13,23 @@ escapes every string from the data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from planner._atomic import write_text
+from planner.config import Settings
 from planner.domain import WIB
 from planner.errors import InputError, Problem
 from planner.history import HistoryStore, followups, reports_between, visits_between
 from planner.render._html import render
 from planner.render.sheets import NAME_CHARS, TEXT_CHARS, clip
-from planner.text import Lang, msg
+from planner.text import Lang, long_date, msg, number, short_date
 from planner.text.activity import MORE_VENUES, REPORT_TEXT, UNKNOWN
+from planner.text.risk import level_name
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ class ActivitySummary:
     by_desa
         ``kecamatan, desa, venues, visited_venues, visits, people_met``.
     not_visited
-        Venues without a visit in the period: ``venue_id, name, desa, kecamatan, last_visit``
-        (the last visit ever, or ``None`` if never).
+        Venues without a visit in the period: ``venue_id, name, desa, kecamatan, kerawanan``
+        (the venue's own level, else its desa's; ``None`` if neither), ``weight`` (the level's
+        weight in ``kerawanan.levels``, 0 without a level) and ``last_visit`` (the last visit
+        ever, or ``None`` if never); the most vulnerable first, then the longest unvisited
+        (never visited before any date), then by kecamatan, desa and id.
     reports_by_category
         ``category, reports, police_matter``, most reported first.
     referrals_by_agency
@@ -74,7 +80,38 @@ class ActivitySummary:
     overdue: pd.DataFrame
 
 
-def _venue_table(venues: pd.DataFrame) -> pd.DataFrame:
+def _text_or_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _levels(venues: pd.DataFrame, desa: pd.DataFrame | None) -> list[str | None]:
+    """Each venue's kerawanan level: its own, else its desa's (by ``desa_code``), else None."""
+    own = (
+        [_text_or_none(x) for x in venues["kerawanan"]]
+        if "kerawanan" in venues.columns
+        else [None] * len(venues)
+    )
+    by_code: dict[str, str | None] = {}
+    if desa is not None and {"desa_code", "kerawanan"} <= set(desa.columns):
+        by_code = {
+            str(c): _text_or_none(k)
+            for c, k in zip(desa["desa_code"], desa["kerawanan"], strict=True)
+        }
+    codes = venues["desa_code"] if "desa_code" in venues.columns else [None] * len(venues)
+    return [
+        o if o is not None else by_code.get(str(c)) if _text_or_none(c) else None
+        for o, c in zip(own, codes, strict=True)
+    ]
+
+
+def _venue_table(
+    venues: pd.DataFrame,
+    desa: pd.DataFrame | None = None,
+    levels: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     missing = [c for c in ("venue_id", "name", "desa", "kecamatan") if c not in venues.columns]
     if missing:
         raise InputError(
@@ -101,6 +138,10 @@ def _venue_table(venues: pd.DataFrame) -> pd.DataFrame:
         table["active"] = venues["active"].fillna(True).astype(bool).to_numpy()
     else:
         table["active"] = True
+    weights = levels if levels is not None else Settings().kerawanan.levels
+    level = _levels(venues, desa)
+    table["kerawanan"] = pd.Series(level, dtype=object)
+    table["weight"] = [float(weights.get(lv, 0.0)) if lv else 0.0 for lv in level]
     return table
 
 
@@ -112,11 +153,16 @@ def summarize(
     end: dt.date,
     today: dt.date | None = None,
     lang: Lang = "id",
+    desa: pd.DataFrame | None = None,
+    levels: Mapping[str, float] | None = None,
 ) -> ActivitySummary:
     """Count what happened on the nights ``start`` to ``end`` (both included).
 
     ``venues`` is the dataset's venue table (``venue_id``, ``name``, ``desa``, ``kecamatan``,
-    optional ``active``); visits to venues no longer in it count under "(tidak dikenal)".
+    optional ``active``, ``desa_code`` and ``kerawanan``); visits to venues no longer in it
+    count under "(tidak dikenal)". The venues not visited are ranked by their kerawanan: the
+    venue's own level, else that of its desa in ``desa`` (``desa_code``, ``kerawanan``),
+    weighed by ``levels`` (the dataset's ``kerawanan.levels``; the default settings' without).
 
     Raises
     ------
@@ -137,7 +183,7 @@ def summarize(
         )
     today = today or dt.datetime.now(WIB).date()
     unknown = UNKNOWN(lang)
-    vt = _venue_table(venues)
+    vt = _venue_table(venues, desa, levels)
     v = _visits(visits_between(store, start=start, end=end), vt, unknown=unknown)
     vt_active = vt[vt["active"]].copy()
     vt_active["desa"] = vt_active["desa"].replace("", unknown)
@@ -160,8 +206,16 @@ def summarize(
         not_visited=_not_visited(store, vt_active, end=end),
         reports_by_category=_reports_by_category(reps),
         referrals_by_agency=_referrals_by_agency(reps, today=today),
-        overdue=followups(store, today=today, overdue=True),
+        overdue=_overdue(store, today=today),
     )
+
+
+def _overdue(store: HistoryStore, *, today: dt.date) -> pd.DataFrame:
+    """Open follow-ups past their due date. Filtered here with a boolean mask: on a log without
+    reports, ``followups(..., overdue=True)`` indexes the empty frame by an empty object column,
+    which pandas reads as a list of column names and returns a frame without columns."""
+    table = followups(store, today=today)
+    return table[table["overdue"].to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def _visits(visits: pd.DataFrame, vt: pd.DataFrame, *, unknown: str) -> pd.DataFrame:
@@ -188,21 +242,26 @@ def _per_area(vt_active: pd.DataFrame, v: pd.DataFrame, keys: list[str]) -> pd.D
 
 
 def _not_visited(store: HistoryStore, vt_active: pd.DataFrame, *, end: dt.date) -> pd.DataFrame:
-    """Active venues without a visit in the period, with their last visit; never-visited first."""
+    """Active venues without a visit in the period, with their last visit: the most vulnerable
+    first (kerawanan weight), then the longest unvisited (never before the oldest date)."""
     ever = store.conn.execute(
         "SELECT venue_id, max(night) FROM visits WHERE night <= ? GROUP BY venue_id",
         (end.isoformat(),),
     ).fetchall()
     last = {venue: dt.date.fromisoformat(night) for venue, night in ever}
-    nv = vt_active[~vt_active["visited"]][["venue_id", "name", "desa", "kecamatan"]].copy()
+    cols = ["venue_id", "name", "desa", "kecamatan", "kerawanan", "weight"]
+    nv = vt_active[~vt_active["visited"]][cols].copy()
     nv["last_visit"] = pd.Series(
         [last.get(x) for x in nv["venue_id"]], index=nv.index, dtype=object
     )
-    nv["never"] = nv["last_visit"].isna()
+    # never visited sorts before every date: the ordinal of the oldest date there is
+    nv["_since"] = [0 if d is None else d.toordinal() for d in nv["last_visit"]]
     nv = nv.sort_values(
-        ["never", "kecamatan", "desa", "venue_id"], ascending=[False, True, True, True]
+        ["weight", "_since", "kecamatan", "desa", "venue_id"],
+        ascending=[False, True, True, True, True],
+        kind="stable",
     )
-    return nv.drop(columns="never").reset_index(drop=True)
+    return nv.drop(columns="_since").reset_index(drop=True)
 
 
 def _reports_by_category(reps: pd.DataFrame) -> pd.DataFrame:
@@ -261,8 +320,18 @@ class _Table:
 
 
 def _day(d: dt.date | None, lang: Lang) -> str:
-    """``01-05-2024``; "belum pernah" for no date."""
-    return REPORT_TEXT["never"](lang) if d is None else d.strftime("%d-%m-%Y")
+    """``1 Mei 2024`` (Babel); "belum pernah" for no date."""
+    return REPORT_TEXT["never"](lang) if d is None else short_date(d, lang, year=True)
+
+
+def _counts(row: Sequence[object], lang: Lang) -> list[object]:
+    """A row of a count table with its whole numbers as the language writes them (1.234)."""
+    return [
+        number(int(x), lang, 0)
+        if isinstance(x, int | np.integer) and not isinstance(x, bool)
+        else x
+        for x in row
+    ]
 
 
 def _bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str) -> dict[str, object]:
@@ -318,18 +387,18 @@ def _tables(s: ActivitySummary, lang: Lang, *, max_listed: int) -> dict[str, _Ta
             {"text": clip(r.text, TEXT_CHARS), "span": "txt"},
             r.agency or (t("police") if r.police_matter else ""),
             {"text": _day(r.due_date, lang), "span": "late nw"},
-            r.days_open,
+            number(r.days_open, lang, 0),
         ]
         for r in s.overdue.itertuples(index=False)
     ]
     return {
         "kecamatan": _Table(
             ((t("kecamatan"), False), *counts),
-            [list(r) for r in s.by_kecamatan.itertuples(index=False)],
+            [_counts(r, lang) for r in s.by_kecamatan.itertuples(index=False)],
         ),
         "desa": _Table(
             ((t("kecamatan"), False), (t("desa"), False), *counts),
-            [list(r) for r in s.by_desa[s.by_desa["visits"] > 0].itertuples(index=False)],
+            [_counts(r, lang) for r in s.by_desa[s.by_desa["visits"] > 0].itertuples(index=False)],
         ),
         "not_visited": _Table(
             (
@@ -337,16 +406,24 @@ def _tables(s: ActivitySummary, lang: Lang, *, max_listed: int) -> dict[str, _Ta
                 (t("venue"), False),
                 (t("desa"), False),
                 (t("kecamatan"), False),
+                (t("kerawanan"), False),
                 (t("last_visit"), False),
             ),
             [
-                [r.venue_id, r.name, r.desa, r.kecamatan, _day(r.last_visit, lang)]
+                [
+                    r.venue_id,
+                    r.name,
+                    r.desa,
+                    r.kecamatan,
+                    level_name(r.kerawanan, lang) if r.kerawanan else "",
+                    _day(r.last_visit, lang),
+                ]
                 for r in s.not_visited.head(max_listed).itertuples(index=False)
             ],
         ),
         "category": _Table(
             ((t("category"), False), (t("count"), True), (t("police"), True)),
-            [list(r) for r in s.reports_by_category.itertuples(index=False)],
+            [_counts(r, lang) for r in s.reports_by_category.itertuples(index=False)],
         ),
         "agency": _Table(
             (
@@ -356,7 +433,7 @@ def _tables(s: ActivitySummary, lang: Lang, *, max_listed: int) -> dict[str, _Ta
                 (t("open"), True),
                 (t("overdue_n"), True),
             ),
-            [list(r) for r in s.referrals_by_agency.itertuples(index=False)],
+            [_counts(r, lang) for r in s.referrals_by_agency.itertuples(index=False)],
         ),
         "overdue": _Table(
             (
@@ -377,29 +454,36 @@ def _tables(s: ActivitySummary, lang: Lang, *, max_listed: int) -> dict[str, _Ta
 def render_html(summary: ActivitySummary, *, lang: Lang = "id", max_listed: int = 60) -> str:
     """The report as one self-contained, printable HTML page.
 
-    At most ``max_listed`` venues not visited are listed (never-visited first); the rest are
-    counted, as the per-kecamatan table already shows where they are.
+    At most ``max_listed`` venues not visited are listed, the most vulnerable and longest
+    unvisited first (:attr:`ActivitySummary.not_visited`); the rest are counted, as the
+    per-kecamatan table already shows where they are. Numbers and dates are written as
+    ``lang`` writes them (Babel).
     """
     s = summary
     t = {k: v(lang) for k, v in REPORT_TEXT.items()}
     hidden = len(s.not_visited) - max_listed
     cat = s.reports_by_category
+
+    def n(x: int) -> str:
+        return number(x, lang, 0)
+
+    now = dt.datetime.now(WIB)
     return render(
         "laporan_kegiatan.html.j2",
         lang=lang,
         t=t,
-        period=f"{s.start:%d-%m-%Y} – {s.end:%d-%m-%Y}",
-        made=dt.datetime.now(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+        period=f"{_day(s.start, lang)} – {_day(s.end, lang)}",
+        made=f"{long_date(now.date(), lang)} {now:%H:%M} WIB",
         cards=[
-            (t["visits"], s.visits, f"{s.planned} {t['planned']}, {s.extra} {t['extra']}"),
-            (t["people"], s.people_met, ""),
-            (t["nights"], s.nights, ""),
-            (t["squads"], s.squads, ""),
-            (t["reports"], s.reports, ""),
-            (t["overdue"], len(s.overdue), ""),
+            (t["visits"], n(s.visits), f"{n(s.planned)} {t['planned']}, {n(s.extra)} {t['extra']}"),
+            (t["people"], n(s.people_met), ""),
+            (t["nights"], n(s.nights), ""),
+            (t["squads"], n(s.squads), ""),
+            (t["reports"], n(s.reports), ""),
+            (t["overdue"], n(len(s.overdue)), ""),
         ],
         tables=_tables(s, lang, max_listed=max_listed),
-        more=MORE_VENUES.format(n=hidden)(lang) if hidden > 0 else "",
+        more=MORE_VENUES.format(n=n(hidden))(lang) if hidden > 0 else "",
         chart=(
             _bar_chart(
                 [clip(c, 24) for c in cat["category"]],
@@ -423,9 +507,14 @@ def write_activity_report(
     today: dt.date | None = None,
     lang: Lang = "id",
     max_listed: int = 60,
+    desa: pd.DataFrame | None = None,
+    levels: Mapping[str, float] | None = None,
 ) -> tuple[Path, ActivitySummary]:
-    """Summarize the nights ``start``..``end`` and write the HTML report atomically."""
-    summary = summarize(store, venues, start=start, end=end, today=today, lang=lang)
+    """Summarize the nights ``start``..``end`` (see :func:`summarize`) and write the HTML report
+    atomically."""
+    summary = summarize(
+        store, venues, start=start, end=end, today=today, lang=lang, desa=desa, levels=levels
+    )
     html_text = render_html(summary, lang=lang, max_listed=max_listed)
     return write_text(path, html_text), summary
 

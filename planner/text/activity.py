@@ -26,9 +26,12 @@ REPORT_TEXT: dict[str, Msg] = {
     "people_short": msg("Warga", "People"),
     "not_visited": msg("Tempat yang tidak dikunjungi", "Venues not visited"),
     "not_visited_note": msg(
-        "Tempat aktif tanpa kunjungan dalam periode ini; yang belum pernah dikunjungi di atas.",
-        "Active venues without a visit in this period; never-visited ones first.",
+        "Tempat aktif tanpa kunjungan dalam periode ini: yang paling rawan dulu, lalu yang "
+        "paling lama tidak dikunjungi (yang belum pernah dikunjungi di atas).",
+        "Active venues without a visit in this period: the most vulnerable first, then the "
+        "longest unvisited (never-visited ones first).",
     ),
+    "kerawanan": msg("Kerawanan", "Kerawanan"),
     "venue": msg("Tempat", "Venue"),
     "last_visit": msg("Kunjungan terakhir", "Last visit"),
     "never": msg("belum pernah", "never"),

@@ -170,6 +170,22 @@ def test_followups_list_write_and_close(
     assert "0 tindak lanjut terbuka" in flat(invoke(*base).output)
 
 
+def test_overdue_followups_of_a_log_without_reports(
+    demo: Demo, invoke: Invoke, store: Path, tmp_path: Path
+) -> None:
+    res = invoke("visits", "add", "-d", demo.path, "--store", store, "--tanggal", "2026-11-02",
+                 "--regu", "R01", "--venue", VENUE, "--tiba", "20:00")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = invoke("followups", demo.path, "--store", store, "--overdue")
+    assert res.exit_code == 0 and "0 tindak lanjut terbuka" in flat(res.output), res.output
+    out = tmp_path / "kosong.xlsx"
+    res = invoke("followups", demo.path, "--store", store, "--overdue", "--xlsx", out)
+    assert res.exit_code == 0 and out.exists(), res.output
+    res = invoke("report", demo.path, "--store", store, "--from", "2026-11-01", "--to",
+                 "2026-11-30", "--out", tmp_path / "laporan.html")  # fmt: skip
+    assert res.exit_code == 0, res.output
+
+
 def test_followups_for_the_agencies_as_xlsx_and_html(
     demo: Demo, invoke: Invoke, referred: Path, tmp_path: Path
 ) -> None:

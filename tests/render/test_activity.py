@@ -158,6 +158,89 @@ def test_long_not_visited_list_is_capped(store):
     assert text.count("<td>belum pernah</td>") == 10
 
 
+LEVELS = {"rendah": 1.0, "sedang": 2.0, "tinggi": 3.5, "sangat_tinggi": 5.0}
+
+
+def _ranked_store(venues: pd.DataFrame, lasts: dict[str, str]):
+    """A log where each venue of ``lasts`` was last visited on that night (before May)."""
+    known = h.Known.from_settings(Settings(), venue_ids=venues["venue_id"])
+    store = h.open_store(":memory:")
+    for i, (venue, night) in enumerate(lasts.items()):
+        h.add_visit(store, {"tanggal": night, "regu": "R01", "venue_id": venue,
+                            "tiba": f"2{i % 4}:00"}, known, now=NOW)  # fmt: skip
+    return store
+
+
+def test_not_visited_ranked_by_kerawanan_then_longest_unvisited():
+    """The most vulnerable first (the venue's own level, else its desa's), and within a level
+    the never-visited, then the longest since the last visit; not the kecamatan's A-Z."""
+    venues = pd.DataFrame(
+        {
+            "venue_id": ["A", "B", "C", "D", "E", "F", "G"],
+            "name": ["a", "b", "c", "d", "e", "f", "g"],
+            "desa": ["Zz", "Zz", "Aa", "Aa", "Mm", "Mm", "Aa"],
+            "kecamatan": ["Watulimo"] * 2 + ["Bendungan"] * 2 + ["Karangan"] * 2 + ["Bendungan"],
+            "desa_code": ["DZ", "DZ", "DA", "DA", "DM", "DM", None],
+            "kerawanan": [None, None, None, "sangat_tinggi", None, "rendah", None],
+        }
+    )
+    desa = pd.DataFrame({"desa_code": ["DZ", "DA", "DM"],
+                         "kerawanan": ["tinggi", "rendah", "sedang"]})  # fmt: skip
+    lasts = {"A": "2024-04-20", "B": "2024-03-01", "C": "2024-04-01", "E": "2024-04-28"}
+    with _ranked_store(venues, lasts) as store:
+        s = a.summarize(store, venues, start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31),
+                        desa=desa, levels=LEVELS)  # fmt: skip
+    assert s.reports == 0 and s.overdue.empty and "report_id" in s.overdue.columns
+    nv = s.not_visited
+    # D: its own sangat_tinggi; B before A (tinggi: longer unvisited); E (sedang); then the
+    # rendah ones: F never visited before C (last 1 April); G has no level at all: last
+    assert nv["venue_id"].tolist() == ["D", "B", "A", "E", "F", "C", "G"]
+    assert nv["kerawanan"].tolist() == ["sangat_tinggi", "tinggi", "tinggi", "sedang", "rendah",
+                                        "rendah", None]  # fmt: skip
+    assert nv["weight"].tolist() == [5.0, 3.5, 3.5, 2.0, 1.0, 1.0, 0.0]
+    html = a.render_html(s, max_listed=3)
+    rows = re.findall(r"<tr><td>([A-G])</td>", html)
+    assert rows == ["D", "B", "A"]
+    assert "<td>sangat tinggi</td>" in html and "<td>1 Mar 2024</td>" in html
+    assert "… dan 4 tempat lainnya." in html
+    # English: the level and the months in English
+    en = a.render_html(s, lang="en", max_listed=3)
+    assert "<td>very high</td>" in en and "<td>1 Mar 2024</td>" in en
+    assert "… and 4 more venues." in en
+
+
+def test_the_cap_counts_the_rest_with_the_languages_numbers(store):
+    """1,424 venues not visited, 60 listed: the most vulnerable, and "… dan 1.364" below."""
+    n = 1424
+    levels = ["sangat_tinggi" if i % 10 == 0 else "rendah" for i in range(n)]
+    many = pd.DataFrame({"venue_id": [f"X{i:04d}" for i in range(n)], "name": "n", "desa": "d",
+                         "kecamatan": [f"K{i % 7}" for i in range(n)], "kerawanan": levels})  # fmt: skip
+    s = a.summarize(store, many, start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31))
+    assert len(s.not_visited) == n
+    html = a.render_html(s, max_listed=60)
+    assert "… dan 1.364 tempat lainnya." in html
+    assert "… and 1,364 more venues." in a.render_html(s, lang="en", max_listed=60)
+    listed = re.findall(r"<tr><td>(X\d{4})</td>", html)
+    assert len(listed) == 60
+    assert all(int(v[1:]) % 10 == 0 for v in listed)  # every one sangat tinggi (143 of them)
+
+
+def test_numbers_and_dates_are_written_as_the_language_writes_them(store, venues):
+    big = pd.concat(
+        [venues, pd.DataFrame({"venue_id": [f"Y{i}" for i in range(1200)], "name": "n",
+                               "desa": "Ngantru", "kecamatan": "Trenggalek"})],
+        ignore_index=True,
+    )  # fmt: skip
+    s = a.summarize(store, big, start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31),
+                    today=dt.date(2024, 5, 26))  # fmt: skip
+    html = a.render_html(s, max_listed=5)
+    assert "<td class=n>1.203</td>" in html  # the Trenggalek venues, with a thousands dot
+    assert "1 Mei 2024 – 31 Mei 2024" in html
+    assert "<td class=n>1,203</td>" in a.render_html(s, lang="en", max_listed=5)
+    for month_number in re.findall(r"\b\d{2}-\d{2}-\d{4}\b", html):
+        raise AssertionError(f"a hand-formatted date {month_number}")
+
+
 def test_bar_chart_scales_to_largest():
     svg = a.bar_chart_svg(["a", "b<c"], [4, 2], title="t")
     widths = [float(w) for w in re.findall(r'class="bar"[^>]*width="([\d.]+)"', svg)]
