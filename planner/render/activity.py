@@ -27,6 +27,7 @@ from planner.errors import InputError, Problem
 from planner.history import HistoryStore, followups, reports_between, visits_between
 from planner.render._html import render
 from planner.render.sheets import NAME_CHARS, TEXT_CHARS, clip
+from planner.risk.places import desa_texts, texts_or_none
 from planner.text import Lang, long_date, msg, number, short_date
 from planner.text.activity import MORE_VENUES, REPORT_TEXT, UNKNOWN
 from planner.text.risk import level_name
@@ -80,29 +81,14 @@ class ActivitySummary:
     overdue: pd.DataFrame
 
 
-def _text_or_none(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def _levels(venues: pd.DataFrame, desa: pd.DataFrame | None) -> list[str | None]:
-    """Each venue's kerawanan level: its own, else its desa's (by ``desa_code``), else None."""
-    own = (
-        [_text_or_none(x) for x in venues["kerawanan"]]
-        if "kerawanan" in venues.columns
-        else [None] * len(venues)
-    )
-    by_code: dict[str, str | None] = {}
-    if desa is not None and {"desa_code", "kerawanan"} <= set(desa.columns):
-        by_code = {
-            str(c): _text_or_none(k)
-            for c, k in zip(desa["desa_code"], desa["kerawanan"], strict=True)
-        }
-    codes = venues["desa_code"] if "desa_code" in venues.columns else [None] * len(venues)
+    """Each venue's kerawanan level: its own, else its desa's (by ``desa_code``), else None;
+    read as the scores read it (``risk.places``)."""
+    own = texts_or_none(venues, "kerawanan")
+    by_code = desa_texts(desa, "kerawanan") if desa is not None and "desa_code" in desa else {}
+    codes = texts_or_none(venues, "desa_code")
     return [
-        o if o is not None else by_code.get(str(c)) if _text_or_none(c) else None
+        o if o is not None else (by_code.get(c) if c is not None else None)
         for o, c in zip(own, codes, strict=True)
     ]
 
