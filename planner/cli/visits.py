@@ -271,7 +271,7 @@ def _followup_cells(r: Any, lg: Lang) -> list[str]:
         escape(desa),
         escape(r.category),
         escape(r.text),
-        escape(r.agency or T.POLICE(lg)),
+        escape(r.agency or H.POLICE_AGENCY(lg)),
         status(lg) if status else escape(r.status),
         f"[bold red]{due}[/]" if r.overdue else due,
         number(r.days_open, lg, 0),
