@@ -45,11 +45,13 @@ import pandas as pd
 
 from planner import pipeline
 from planner._atomic import replace_all
+from planner._tables import frame_csv_bytes
 from planner.analysis.baseline import manual_plan
 from planner.analysis.measures import (
     COMPARE_METRICS,
     HIGH_LEVELS,
     ROUTE_COLUMNS,
+    TIE,
     VISIT_COLUMNS,
     WINDOW_NIGHTS,
     compare_metrics,
@@ -62,7 +64,6 @@ from planner.config import Settings
 from planner.domain import Night, Plan, format_clock_s
 from planner.errors import InputError, Problem
 from planner.history import HistoryStore, open_store, record_plan
-from planner.history.export import safe_frame
 from planner.problem import NightProblem
 from planner.sources import Dataset, load_dataset
 from planner.text import Lang, Msg, msg
@@ -586,13 +587,16 @@ def write_tables(
     ``per_regu.csv`` (squads), ``desa_7hari.csv`` (desa reached per 7 nights), ``per_desa.csv``
     (windows each desa was reached in), each with a ``method`` column, and ``banding.csv`` (the
     comparison) when given.
+
+    Every CSV is in the planner's one dialect (``planner._tables.frame_csv_bytes``: ``;``, a
+    decimal comma, CRLF, UTF-8 with a BOM, formula-safe text); read one back with
+    ``pd.read_csv(path, sep=";", decimal=",")``.
     """
     out = Path(out)
 
     def cat(attr: str) -> bytes:
         frames = [getattr(r, attr).assign(method=r.method) for r in replays]
-        table = safe_frame(pd.concat(frames, ignore_index=True))
-        return table.to_csv(index=False).encode("utf-8")
+        return frame_csv_bytes(pd.concat(frames, ignore_index=True))
 
     files = {
         out / "per_malam.csv": cat("per_night"),
@@ -603,7 +607,7 @@ def write_tables(
         out / "per_desa.csv": cat("per_desa"),
     }
     if comparison is not None:
-        files[out / "banding.csv"] = safe_frame(comparison).to_csv(index=False).encode("utf-8")
+        files[out / "banding.csv"] = frame_csv_bytes(comparison)
     return replace_all(files)
 
 
@@ -622,10 +626,43 @@ def compare(a: Replay, b: Replay) -> pd.DataFrame:
     return compare_metrics(a.metrics, b.metrics, names)
 
 
+HEADLINE_METRICS: tuple[str, ...] = (
+    *(key for key, _ in COMPARE_METRICS[:9]),
+    "coverage",
+    "visits_per_night",
+    "priority_per_km",
+)
+"""The metrics ``planner simulate --baseline`` headlines (:func:`wins`): the nine presence
+measures of issue 14, coverage, visits per night and priority per km."""
+
+
+def wins(
+    comparison: pd.DataFrame, *, metrics: Sequence[str] = HEADLINE_METRICS
+) -> dict[str, tuple[str, ...]]:
+    """Which replay is better on which of ``metrics``, from a :func:`compare` table.
+
+    Returns a mapping from each replay's column name (``"optimizer"``, ``"baseline"``) and
+    ``"tie"`` (:data:`~planner.analysis.measures.TIE`) to the metrics it wins, in the order of ``metrics`` — every name present, an
+    empty tuple when it wins none, so the baseline's wins are reported as plainly as the
+    optimiser's.
+    """
+    names = [c for c in comparison.columns if c not in _COMPARE_FIXED]
+    winner = dict(zip(comparison["metric"], comparison["winner"], strict=True))
+    out: dict[str, list[str]] = {name: [] for name in [*names, TIE]}
+    for key in metrics:
+        if key in winner:
+            out.setdefault(str(winner[key]), []).append(key)
+    return {name: tuple(keys) for name, keys in out.items()}
+
+
+_COMPARE_FIXED = frozenset({"metric", "higher_is_better", "difference", "ratio", "winner"})
+
+
 __all__ = [
     "COMPARE_METRICS",
     "DEFAULT_NIGHTS",
     "DEFAULT_TIME_LIMIT_S",
+    "HEADLINE_METRICS",
     "HIGH_LEVELS",
     "METHODS",
     "TIMING_METRICS",
@@ -642,6 +679,7 @@ __all__ = [
     "parse_date",
     "run",
     "summarize",
+    "wins",
     "with_settings",
     "write_tables",
 ]

@@ -49,14 +49,14 @@ from typing import Any
 import pandas as pd
 
 from planner._atomic import replace_all
+from planner._tables import frame_csv_bytes
 from planner.analysis import simulate
 from planner.analysis.overrides import apply_overrides
 from planner.config import RoutingSettings, load_settings
 from planner.errors import InputError, PlannerError, Problem, ProblemCollector
-from planner.history.export import safe_frame
 from planner.sources import Dataset, load_dataset
 from planner.text import Lang, msg
-from planner.text.analysis import METHOD_NAMES, SWEEP_CHART
+from planner.text.analysis import METHOD_NAMES, SWEEP_CHART, setting_value
 
 _KEYS = {
     "dataset",
@@ -541,13 +541,17 @@ def _key_label(key: str) -> str:
 
 
 def _labels(table: pd.DataFrame, grid_keys: Sequence[str], lang: Lang) -> list[str]:
-    """A label per variant: its grid values (``incidents=2.0``) and jitter, if it varies."""
+    """A label per variant: its grid values (``incidents=2``; numbers as ``lang`` writes them,
+    so the parts are joined with ``;``, not the Indonesian decimal comma) and its jitter, if
+    that varies."""
     labels = []
     for _, r in table.iterrows():
-        parts = [f"{_key_label(k)}={r[k]}" for k in grid_keys if k in table.columns]
+        parts = [
+            f"{_key_label(k)}={setting_value(r[k], lang)}" for k in grid_keys if k in table.columns
+        ]
         if table["jitter_pct"].nunique() > 1:
-            parts.append(f"±{r['jitter_pct']:g}%")
-        labels.append(", ".join(parts) or SWEEP_CHART["default_variant"](lang))
+            parts.append(f"±{setting_value(r['jitter_pct'], lang)}%")
+        labels.append("; ".join(parts) or SWEEP_CHART["default_variant"](lang))
     return labels
 
 
@@ -565,85 +569,137 @@ VARIANT_METRICS = (
     "desa_max_visits_night",
     "desa_reached_night_mean",
 )
-"""The measures :func:`variant_means` averages over the start dates of each variant."""
+"""The measures :func:`variant_means` summarises over the start dates of each variant."""
+
+SPREADS = ("std", "min", "max")
+"""The spread columns :func:`variant_means` adds per measure: ``<measure>_std`` (the sample
+standard deviation over the start dates; NaN with one start), ``<measure>_min`` and
+``<measure>_max``."""
 
 
 def variant_means(
     table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id"
 ) -> pd.DataFrame:
-    """One row per variant and method: its grid values, jitter, a ``label`` and the mean of
-    every measure of :data:`VARIANT_METRICS` over the variant's start dates (``starts``: how
-    many)."""
+    """One row per variant (a setting of the grid and a jitter) and method: its grid values,
+    jitter, a ``label``, ``starts`` (how many start dates it was replayed from) and, for every
+    measure of :data:`VARIANT_METRICS`, the mean over those start dates (``<measure>``) and its
+    spread (``<measure>_std``, ``_min``, ``_max``; :data:`SPREADS`).
+
+    This is what ``planner sweep`` prints and charts: a setting is judged on its mean over the
+    start dates, and the spread says how much the start date alone moves it."""
     keys = [k for k in grid_keys if k in table.columns]
     measures = [m for m in VARIANT_METRICS if m in table.columns]
-    mean = (
-        table.groupby(["variant", "method"], as_index=False, sort=True)
-        .agg(
-            {
-                "jitter_pct": "first",
-                "start": "nunique",
-                **{k: "first" for k in keys},
-                **{m: "mean" for m in measures},
-            }
-        )
-        .rename(columns={"start": "starts"})
-        .reset_index(drop=True)
-    )
+    groups = table.groupby(["variant", "method"], sort=True)
+    mean = groups.agg(
+        {"jitter_pct": "first", "start": "nunique", **{k: "first" for k in keys}}
+    ).rename(columns={"start": "starts"})
+    for m in measures:
+        values = groups[m]
+        mean[m] = values.mean()
+        mean[f"{m}_std"] = values.std(ddof=1)
+        mean[f"{m}_min"] = values.min()
+        mean[f"{m}_max"] = values.max()
+    # methods in the order the sweep file lists them (the optimiser first, as in simulate)
+    order = {m: i for i, m in enumerate(dict.fromkeys(table["method"]))}
+    mean = mean.reset_index()
+    mean = mean.sort_values(
+        ["variant", "method"], key=lambda c: c.map(order) if c.name == "method" else c
+    ).reset_index(drop=True)
     mean.insert(2, "label", _labels(mean, keys, lang))
     return mean
 
 
-def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id") -> bytes:
-    """The comparison chart, averaged over the start dates: coverage per variant and method,
-    coverage against predictability (Jaccard), and risk collected on the fixed yardstick
-    against desa reach (the presence trade-off)."""
-    import matplotlib
+CHART_PANELS = ("coverage", "desa_7d_share_mean", "risk_share", "jaccard_mean")
+"""The measures :func:`chart_png` draws, one panel each, when the table has them."""
 
-    matplotlib.use("Agg", force=True)
+_LABEL_WRAP = 26  # characters per line of a variant's label on the chart
+
+
+def _wrapped(label: str) -> str:
+    """A variant's label broken after its commas into lines of at most :data:`_LABEL_WRAP`."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, _LABEL_WRAP, break_long_words=False)) or label
+
+
+def _tick(value: float, lang: Lang) -> str:
+    """An axis tick in ``lang``'s numbers (id ``0,02``, en ``0.02``), with the decimals it has."""
+    return setting_value(round(float(value), 4), lang)
+
+
+def chart_png(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id") -> bytes:
+    """The comparison chart (:func:`chart_figure`) as PNG bytes."""
     import matplotlib.pyplot as plt
 
-    words = {key: text(lang) for key, text in SWEEP_CHART.items()}
-    mean = variant_means(table, grid_keys=grid_keys, lang=lang)
-    has_risk = "risk_share" in mean.columns and "desa_7d_share_mean" in mean.columns
-    fig, axes = plt.subplots(1, 3 if has_risk else 2, figsize=(18 if has_risk else 12, 5), dpi=100)
-    ax1, ax2 = axes[0], axes[1]
-    methods = list(dict.fromkeys(mean["method"]))
-    labels = list(dict.fromkeys(mean["label"]))
-    width = 0.8 / max(1, len(methods))
-    names = {key: text(lang) for key, text in METHOD_NAMES.items()}
-    for j, m in enumerate(methods):
-        sub = mean[mean["method"] == m].set_index("label").reindex(labels)
-        xs = [i + j * width for i in range(len(labels))]
-        ax1.bar(xs, sub["coverage"] * 100, width=width, label=names.get(m, m))
-        ax2.scatter(sub["jaccard_mean"], sub["coverage"] * 100, label=names.get(m, m))
-        for lbl, r in sub.iterrows():
-            ax2.annotate(str(lbl), (r["jaccard_mean"], r["coverage"] * 100), fontsize=7)
-        if has_risk:
-            axes[2].scatter(
-                sub["desa_7d_share_mean"] * 100, sub["risk_share"] * 100, label=names.get(m, m)
-            )
-            for lbl, r in sub.iterrows():
-                xy = (r["desa_7d_share_mean"] * 100, r["risk_share"] * 100)
-                axes[2].annotate(str(lbl), xy, fontsize=7)
-    ax1.set_xticks([i + width * (len(methods) - 1) / 2 for i in range(len(labels))])
-    ax1.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
-    ax1.set_ylabel(words["coverage_axis"])
-    ax1.set_title(words["coverage_title"])
-    ax2.set_xlabel(words["jaccard_axis"])
-    ax2.set_ylabel(words["coverage_axis"])
-    ax2.set_title(words["tradeoff_title"])
-    if has_risk:
-        axes[2].set_xlabel(words["reach_axis"])
-        axes[2].set_ylabel(words["risk_axis"])
-        axes[2].set_title(words["presence_title"])
-    for ax in axes:
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
+    fig = chart_figure(table, grid_keys=grid_keys, lang=lang)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
+
+
+def chart_figure(table: pd.DataFrame, *, grid_keys: Sequence[str] = (), lang: Lang = "id") -> Any:
+    """The comparison chart per setting, over the start dates (a matplotlib ``Figure``): one
+    panel per measure of :data:`CHART_PANELS` (risk-weighted coverage, desa reached per 7
+    nights, risk collected on the fixed yardstick, predictability), each a horizontal bar per
+    variant and method at the mean with a whisker from the lowest to the highest start date.
+    Variants are rows, so their labels read horizontally on the left (wrapped after
+    :data:`_LABEL_WRAP` characters, the figure as tall as they need) and never overlap, however
+    many there are. Close it with ``matplotlib.pyplot.close``."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    words = {key: text(lang) for key, text in SWEEP_CHART.items()}
+    mean = variant_means(table, grid_keys=grid_keys, lang=lang)
+    panels = [m for m in CHART_PANELS if m in mean.columns]
+    methods = list(dict.fromkeys(mean["method"]))
+    labels = list(dict.fromkeys(mean["label"]))
+    wrapped = [_wrapped(lbl) for lbl in labels]
+    lines = max(lbl.count("\n") + 1 for lbl in wrapped)
+    row_in = max(0.28 * len(methods), 0.17 * lines) + 0.12
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(3.4 * len(panels) + 2.2, 1.6 + row_in * len(labels)),
+        dpi=100,
+        sharey=True,
+        squeeze=False,
+    )
+    names = {key: text(lang) for key, text in METHOD_NAMES.items()}
+    height = 0.8 / max(1, len(methods))
+    for ax, key in zip(axes[0], panels, strict=True):
+        scale = 1.0 if key == "jaccard_mean" else 100.0
+        for j, m in enumerate(methods):
+            sub = mean[mean["method"] == m].set_index("label").reindex(labels)
+            ys = [i + (j - (len(methods) - 1) / 2) * height for i in range(len(labels))]
+            centre = sub[key] * scale
+            err = [
+                (centre - sub[f"{key}_min"] * scale).clip(lower=0).fillna(0),
+                (sub[f"{key}_max"] * scale - centre).clip(lower=0).fillna(0),
+            ]
+            ax.barh(
+                ys, centre, height=height * 0.9, xerr=err, capsize=2,
+                error_kw={"elinewidth": 0.8, "alpha": 0.7}, label=names.get(m, m),
+            )  # fmt: skip
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _tick(x, lang)))
+        ax.set_title(words[f"{key}_title"], fontsize=10)
+        ax.set_xlabel(words[f"{key}_axis"], fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=8)
+    first = axes[0][0]
+    first.set_yticks(range(len(labels)))
+    first.set_yticklabels(wrapped, fontsize=8)
+    first.invert_yaxis()  # the first variant on top, as in the table
+    handles, names_shown = first.get_legend_handles_labels()
+    starts = int(mean["starts"].max()) if len(mean) else 0
+    fig.suptitle(words["chart_title"].format(n=starts), fontsize=11)
+    fig.tight_layout(rect=(0, 0.1 if len(labels) < 4 else 0.06, 1, 1))
+    # below the panels, where no bar can be under it
+    fig.legend(handles, names_shown, loc="lower center", ncol=len(methods), fontsize=9)
+    return fig
 
 
 def write_results(
@@ -651,26 +707,33 @@ def write_results(
 ) -> list[Path]:
     """Write ``sweep.parquet`` and ``sweep.csv`` (one row per task, every metric),
     ``sweep_variants.csv`` (:func:`variant_means`) and ``sweep.png`` (:func:`chart_png`) into
-    ``out``, all or none."""
+    ``out``, all or none.
+
+    The CSVs are in the planner's one dialect (``planner._tables.frame_csv_bytes``: ``;``, a
+    decimal comma, CRLF, UTF-8 with a BOM, formula-safe text); read them back with
+    ``pd.read_csv(path, sep=";", decimal=",")``."""
     out = Path(out)
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     files = {
         out / "sweep.parquet": buf.getvalue(),
-        out / "sweep.csv": safe_frame(table).to_csv(index=False).encode("utf-8"),
-        out / "sweep_variants.csv": safe_frame(variant_means(table, grid_keys=grid_keys, lang=lang))
-        .to_csv(index=False)
-        .encode("utf-8"),
+        out / "sweep.csv": frame_csv_bytes(table),
+        out / "sweep_variants.csv": frame_csv_bytes(
+            variant_means(table, grid_keys=grid_keys, lang=lang)
+        ),
         out / "sweep.png": chart_png(table, grid_keys=grid_keys, lang=lang),
     }
     return replace_all(files)
 
 
 __all__ = [
+    "CHART_PANELS",
     "RESULT_FILES",
+    "SPREADS",
     "VARIANT_METRICS",
     "SweepSpec",
     "SweepTask",
+    "chart_figure",
     "chart_png",
     "plan_tasks",
     "read_sweep",

@@ -20,7 +20,7 @@ from planner.cli import (
     parse_lang,
 )
 from planner.errors import InputError
-from planner.text import Lang, short_number
+from planner.text import Lang
 from planner.text import analysis as A
 from planner.text import cli as T
 
@@ -63,6 +63,34 @@ def _winner_name(winner: str | None, lang: Lang) -> str:
     if winner in A.METHOD_NAMES:
         return A.METHOD_NAMES[winner](lang)
     return A.TIE(lang) if winner == "tie" else winner
+
+
+def _headline(comparison: pd.DataFrame, lang: Lang) -> list[str]:
+    """What ``simulate --baseline`` says under its table: the optimiser's change in coverage and
+    priority per km, where the optimiser is better, where the manual baseline is better (as
+    plainly as its losses), the ties, and the issue-14 count."""
+    from planner.analysis import simulate
+
+    row = comparison.set_index("metric")
+    gain = (row.at["coverage", "ratio"] - 1) * 100
+    eff = (row.at["priority_per_km", "ratio"] - 1) * 100
+    lines = [
+        A.COMPARE_HEADLINE.format(
+            gain=A.signed_percent(gain, lang), eff=A.signed_percent(eff, lang)
+        )(lang)
+    ]
+    won = simulate.wins(comparison)
+
+    def names(keys: tuple[str, ...]) -> str:
+        return ", ".join(A.HEADLINE_NAMES[k](lang) for k in keys) or A.NO_WINS(lang)
+
+    lines.append(A.OPTIMIZER_WINS.format(what=names(won.get("optimizer", ())))(lang))
+    lines.append(A.BASELINE_WINS.format(what=names(won.get("baseline", ())))(lang))
+    if won.get("tie"):
+        lines.append(A.TIES.format(what=names(won["tie"]))(lang))
+    issue, total = _issue_wins(comparison)
+    lines.append(A.ISSUE_WINS.format(won=issue, total=total)(lang))
+    return lines
 
 
 def _issue_wins(comparison: pd.DataFrame) -> tuple[int, int]:
@@ -166,12 +194,8 @@ def simulate_cmd(
     names = {A.METHOD_NAMES[r.method](lg): r.metrics for r in replays}
     console.print(_metric_table(names, lg, comparison))
     if comparison is not None:
-        row = comparison.set_index("metric")
-        gain = (row.at["coverage", "ratio"] - 1) * 100
-        eff = (row.at["priority_per_km", "ratio"] - 1) * 100
-        console.print(T.SIMULATE_COMPARE.format(gain=gain, eff=eff)(lg))
-        won, total = _issue_wins(comparison)
-        console.print(A.ISSUE_WINS.format(won=won, total=total)(lg))
+        for line in _headline(comparison, lg):
+            console.print(escape(line))
     if out is not None:
         console.print(T.TABLES(lg) + escape(str(out)))
 
@@ -189,7 +213,8 @@ def sweep_cmd(
     quiet: QuietOpt = False,
     lang: LangOpt = "id",
 ) -> None:
-    """Run a grid of settings × first nights (on Dask, or one by one) and print one row each."""
+    """Run a grid of settings × first nights (on Dask, or one by one) and print one row per
+    setting and method: the mean over the start dates and its spread."""
     from rich.markup import escape
     from rich.progress import Progress
 
@@ -211,19 +236,31 @@ def sweep_cmd(
                 spec, scheduler=scheduler, n_workers=workers, processes=not threads, on_task=tick
             )
     written = sweep.write_results(table, out or spec.out, grid_keys=list(spec.grid), lang=lg)
-    summary = Table(title=T.SWEEP_TITLE.format(n=len(table))(lg), title_justify="left")
-    keys = [k for k in spec.grid if k in table.columns]
-    measures = [(key, head, fmt) for key, head, fmt in A.SWEEP_COLUMNS if key in table.columns]
-    for head in [T.SWEEP_METHOD(lg), T.SWEEP_START(lg), *keys, "±%"]:
-        summary.add_column(escape(head))
-    for _, label, _ in measures:
-        summary.add_column(label(lg), justify="right")
-    for _, r in table.iterrows():
-        summary.add_row(
-            str(r["method"]), str(r["start"]), *(escape(str(r[k])) for k in keys),
-            short_number(r["jitter_pct"], lg),
-            *(A.metric_value(r[k], fmt, lg) for k, _, fmt in measures),
-        )  # fmt: skip
-    console.print(summary)
+    console.print(_sweep_table(sweep.variant_means(table, grid_keys=list(spec.grid), lang=lg),
+                               tasks=len(table), lang=lg))  # fmt: skip
+    raw = next((p for p in written if p.name == "sweep.csv"), None)
+    if raw is not None:
+        console.print(escape(A.SWEEP_RAW.format(path=raw)(lg)))
     for p in written:
         console.print(T.WRITTEN(lg) + escape(str(p)))
+
+
+def _sweep_table(variants: pd.DataFrame, *, tasks: int, lang: Lang) -> Table:
+    """The sweep per setting and method (``sweep.variant_means``): each measure's mean over the
+    start dates ± its standard deviation; the raw rows are in ``sweep.csv``."""
+    from rich.markup import escape
+
+    starts = int(variants["starts"].max()) if len(variants) else 0
+    title = A.SWEEP_TITLE.format(tasks=tasks, variants=len(variants), starts=starts)(lang)
+    summary = Table(title=escape(title), title_justify="left")
+    measures = [(k, head, fmt) for k, head, fmt in A.SWEEP_COLUMNS if k in variants.columns]
+    for name in (A.SWEEP_SETTING, A.SWEEP_METHOD, A.SWEEP_STARTS):
+        summary.add_column(name(lang))
+    for _, head, _ in measures:
+        summary.add_column(head(lang), justify="right")
+    for _, r in variants.iterrows():
+        summary.add_row(
+            escape(str(r["label"])), _winner_name(str(r["method"]), lang), str(int(r["starts"])),
+            *(A.metric_spread(r[k], r[f"{k}_std"], fmt, lang) for k, _, fmt in measures),
+        )  # fmt: skip
+    return summary

@@ -353,8 +353,30 @@ def test_cli_simulate_prints_metrics_and_baseline(small: Path, tmp_path: Path) -
     assert res.exit_code == 0, res.output
     assert "Cakupan" in res.output and "manual" in res.output
     assert {p.name for p in out.iterdir()} >= {"per_malam.csv", "per_tempat.csv", "banding.csv"}
-    nights = pd.read_csv(out / "per_malam.csv")
+    nights = pd.read_csv(out / "per_malam.csv", sep=";", decimal=",")  # the office dialect
     assert set(nights["method"]) == {"optimizer", "baseline"} and len(nights) == 4
+    assert nights["coverage"].dtype == float and nights["coverage"].between(0, 1).all()
+    assert "Manual unggul pada:" in res.output and "Optimasi unggul pada:" in res.output
+
+
+def test_wins_name_the_baselines_wins_too() -> None:
+    """The headline of simulate --baseline: every metric lands with its winner, the baseline's
+    wins included, in the order of HEADLINE_METRICS; a method that wins nothing gets ()."""
+    from planner.analysis.measures import compare_metrics
+
+    opt = {k: 1.0 for k in simulate.HEADLINE_METRICS}
+    base = dict(opt)
+    base["coverage"] = 0.5  # higher is better: the optimiser wins
+    base["km_per_visit"] = 0.5  # lower is better: the baseline wins
+    base["jaccard_mean"] = 0.25  # lower is better: the baseline wins
+    table = compare_metrics(opt, base, ("optimizer", "baseline"))
+    won = simulate.wins(table)
+    assert won["optimizer"] == ("coverage",)
+    assert won["baseline"] == ("jaccard_mean", "km_per_visit")
+    assert set(won["tie"]) == set(simulate.HEADLINE_METRICS) - {
+        "coverage", "jaccard_mean", "km_per_visit"
+    }  # fmt: skip
+    assert simulate.wins(compare_metrics(opt, opt, ("optimizer", "baseline")))["baseline"] == ()
 
 
 def test_cli_simulate_bad_input_exits_2_without_traceback(small: Path) -> None:

@@ -137,7 +137,9 @@ def test_results_are_written_atomically(
     written = sweep.write_results(serial, out, grid_keys=["weights.incidents"], lang="en")
     assert sorted(p.name for p in written) == sorted(sweep.RESULT_FILES)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "sweep.parquet"), serial)
-    assert len(pd.read_csv(out / "sweep.csv")) == len(serial)
+    back = pd.read_csv(out / "sweep.csv", sep=";", decimal=",")  # the office dialect
+    assert len(back) == len(serial)
+    assert back["coverage"].tolist() == pytest.approx(serial["coverage"].tolist())
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
@@ -161,7 +163,7 @@ def test_cli_sweep_serial(folder: Path, tmp_path: Path) -> None:
     )
     res = runner.invoke(app, ["sweep", str(tmp_path / "sweep.toml"), "--serial", "-q"])
     assert res.exit_code == 0, res.output
-    assert "4 simulasi" in res.output
+    assert "4 simulasi: 2 pengaturan" in " ".join(res.output.split())
     assert (tmp_path / "hasil" / "sweep.csv").exists()
 
 
@@ -200,9 +202,11 @@ def test_variant_means_average_the_starts(serial: pd.DataFrame) -> None:
     mean = sweep.variant_means(serial, grid_keys=["weights.incidents"], lang="en")
     assert len(mean) == 2 * 2  # variants x methods
     assert (mean["starts"] == 2).all()
-    assert set(mean["label"]) == {"incidents=0.5", "incidents=2.0"}
+    assert set(mean["label"]) == {"incidents=0.5", "incidents=2"}
     for r in mean.itertuples():
         rows = serial[(serial["variant"] == r.variant) & (serial["method"] == r.method)]
         assert r.risk_share == pytest.approx(rows["risk_share"].mean())
         assert r.rawan_unvisited_14n == pytest.approx(rows["rawan_unvisited_14n"].mean())
+        assert r.coverage_std == pytest.approx(rows["coverage"].std())
+        assert r.coverage_min == rows["coverage"].min() and r.coverage_max == rows["coverage"].max()
     assert set(sweep.VARIANT_METRICS) <= set(mean.columns)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 from cli._support import Demo, Invoke, cells, flat, no_traceback, table_rows
 
+from planner.analysis import simulate
 from planner.cli import EXIT_BAD_INPUT
+from planner.text import analysis as A
 
 
 def id_number(text: str) -> float:
@@ -30,7 +32,7 @@ def test_simulate_against_the_baseline(demo: Demo, invoke: Invoke, tmp_path: Pat
     assert res.exit_code == 0, res.output
     text = flat(res.output)
     assert "2 malam 2026-11-20 … 2026-11-21, prioritas diacak ±5%" in text
-    assert "Simulasi ulang" in text and "Optimasi vs manual: cakupan" in text
+    assert "Simulasi ulang" in text and "Optimasi dibanding manual: cakupan " in text
     assert cells(res.output, "Ukuran") == ["Ukuran", "optimasi", "manual", "Unggul"]
     coverage = cells(res.output, "Cakupan berbobot risiko")
     assert all(0 < id_number(c.rstrip("%")) <= 100 for c in coverage[1:3])
@@ -47,6 +49,24 @@ def test_simulate_against_the_baseline(demo: Demo, invoke: Invoke, tmp_path: Pat
     assert re.search(r"Optimasi unggul pada [0-5] dari 5 ukuran kehadiran", text)
     assert f"Tabel: {out}" in text
     assert any(out.glob("*.csv"))
+    # The headline names where each method is better, the baseline's wins as plainly as the
+    # optimiser's, and they agree with the comparison written to banding.csv.
+    banding = pd.read_csv(out / "banding.csv", sep=";", decimal=",")
+    winner = dict(zip(banding["metric"], banding["winner"], strict=True))
+    for line_start, method in (
+        ("Optimasi unggul pada: ", "optimizer"),
+        ("Manual unggul pada: ", "baseline"),
+    ):
+        found = re.search(re.escape(line_start) + r"([^.]*)\.", text)
+        assert found is not None, line_start
+        line = found.group(0)
+        listed = found.group(1).split(", ")
+        expected = [
+            A.HEADLINE_NAMES[k]("id") for k in simulate.HEADLINE_METRICS if winner.get(k) == method
+        ]
+        assert listed == (expected or ["tidak ada"]), (line, winner)
+    gain = (banding.set_index("metric").at["coverage", "ratio"] - 1) * 100
+    assert f"cakupan {A.signed_percent(gain, 'id')}," in text
 
 
 def test_simulate_in_english_and_as_json(demo: Demo, invoke: Invoke) -> None:
@@ -60,6 +80,7 @@ def test_simulate_in_english_and_as_json(demo: Demo, invoke: Invoke) -> None:
     km = cells(res.output, "Km per visit")
     assert len(km) == 2 and "." in km[1] and "," not in km[1]  # English decimals
     assert "Risk collected (fixed yardstick)" in text and "presence measures" not in text
+    assert "better on:" not in text  # no headline without the baseline
 
     res = invoke(*base, "--json")
     assert res.exit_code == 0, res.output
@@ -94,36 +115,63 @@ def _sweep_file(folder: Path, dataset: Path) -> Path:
     path = folder / "sweep.toml"
     path.write_text(
         f'dataset = "{dataset.as_posix()}"\n'
-        'starts = ["2026-11-20"]\nnights = 2\ntime_limit_s = 30\nreproducible = true\n'
-        'methods = ["baseline"]\nout = "hasil"\n'
+        'starts = ["2026-11-20", "2026-11-23"]\nnights = 2\ntime_limit_s = 30\n'
+        'reproducible = true\nmethods = ["baseline"]\nout = "hasil"\n'
         '[grid]\n"weights.incidents" = [0.5, 2.0]\n',
         encoding="utf-8",
     )
     return path
 
 
-def test_sweep_runs_the_grid(demo: Demo, invoke: Invoke, tmp_path: Path) -> None:
+def test_sweep_prints_one_row_per_setting(demo: Demo, invoke: Invoke, tmp_path: Path) -> None:
+    """2 settings × 2 start dates: the table has 2 rows (mean ± spread over the starts), the 4
+    raw rows are in sweep.csv, and both CSVs are in the office dialect."""
     spec = _sweep_file(tmp_path, demo.path)
     res = invoke("sweep", spec, "--serial", "-q")
     assert res.exit_code == 0, res.output
     text = flat(res.output)
-    assert "2 simulasi" in text
-    header = cells(res.output, "Metode")
+    assert (
+        "4 simulasi: 2 pengaturan × metode, rata-rata ±simpangan baku atas 2 tanggal mulai" in text
+    )
+    header = cells(res.output, "Pengaturan")
     assert header == [
-        "Metode", "Mulai", "weights.incidents", "±%", "Cakupan", "Risiko", "Desa/7",
+        "Pengaturan", "Metode", "Tgl mulai", "Cakupan", "Risiko", "Desa/7",
         "Desa rawan terlewat", "Rawan 14 malam", "Jaccard", "Km/kunjungan",
     ]  # fmt: skip
-    assert sorted(r[2] for r in table_rows(res.output) if r[0] == "baseline") == ["0.5", "2.0"]
+    rows = [r for r in table_rows(res.output) if r and r[0].startswith("incidents=")]
+    assert [r[0] for r in rows] == ["incidents=0,5", "incidents=2"]  # Indonesian numbers
+    assert all(r[1] == "manual" and r[2] == "2" for r in rows)  # one word for the method
+    raw = pd.read_csv(tmp_path / "hasil" / "sweep.csv", sep=";", decimal=",")
+    assert len(raw) == 4 and sorted(raw["weights.incidents"]) == [0.5, 0.5, 2.0, 2.0]
+    for row in rows:  # each cell is the mean over the two starts ± their standard deviation
+        value = 0.5 if row[0] == "incidents=0,5" else 2.0
+        runs = raw[raw["weights.incidents"] == value]
+        coverage = runs["coverage"]
+        assert row[3] == (
+            f"{A.metric_value(coverage.mean(), 'pct')} ±"
+            f"{A.metric_value(coverage.std(), 'pct').rstrip('%')}"
+        )
+        km = runs["km_per_visit"]
+        assert row[9].startswith(A.metric_value(km.mean(), "1") + " ±")
+    assert f"Tiap simulasi (per tanggal mulai) ada di {tmp_path / 'hasil' / 'sweep.csv'}" in text
     assert f"Ditulis: {tmp_path / 'hasil' / 'sweep.csv'}" in text
-    assert (tmp_path / "hasil" / "sweep.csv").is_file()
-    variants = pd.read_csv(tmp_path / "hasil" / "sweep_variants.csv")
+    variants = pd.read_csv(tmp_path / "hasil" / "sweep_variants.csv", sep=";", decimal=",")
     assert sorted(variants["weights.incidents"]) == [0.5, 2.0]
-    assert {"risk_share", "high_desa_missed", "rawan_unvisited_14n"} <= set(variants.columns)
+    assert (variants["starts"] == 2).all()
+    assert {"risk_share", "risk_share_std", "coverage_min", "coverage_max"} <= set(variants.columns)
+    raw_bytes = (tmp_path / "hasil" / "sweep_variants.csv").read_bytes()
+    assert raw_bytes.startswith("\ufeff".encode()) and b"\r\n" in raw_bytes
 
     en = invoke("sweep", spec, "--serial", "-q", "--lang", "en", "--out", tmp_path / "en")
     assert en.exit_code == 0, en.output
-    assert "2 replays" in flat(en.output)
-    assert cells(en.output, "Method")[:2] == ["Method", "Start"]
+    assert "4 replays: 2 settings × methods, mean ±standard deviation over 2 start dates" in flat(
+        en.output
+    )
+    assert cells(en.output, "Setting")[:3] == ["Setting", "Method", "Starts"]
+    assert [r[0] for r in table_rows(en.output) if r and r[0].startswith("incidents=")] == [
+        "incidents=0.5",
+        "incidents=2",
+    ]
     assert f"Written: {tmp_path / 'en' / 'sweep.csv'}" in flat(en.output)
 
 
@@ -137,8 +185,9 @@ def test_sweep_names_the_bad_key(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_replay_tables_are_formula_safe(tmp_path: Path) -> None:
     """The replays' CSVs carry venue and squad names: a name like a formula is written as text
-    (planner._tables.neutralise_cell), numbers (also negative ones) stay numbers."""
-    import csv
+    (planner._tables.neutralise_cell), numbers (also negative ones) stay numbers; every CSV is in
+    the office dialect (';', decimal comma, CRLF, BOM) and pandas reads it back with
+    sep=";", decimal=","."""
     from types import SimpleNamespace
 
     from planner._tables import restore_cell
@@ -153,11 +202,11 @@ def test_replay_tables_are_formula_safe(tmp_path: Path) -> None:
     written = simulate.write_tables([replay], tmp_path, comparison=frame)  # type: ignore[list-item]
     assert len(written) == 7
     for path in written:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        for row in rows:
-            assert not row["name"].startswith(("=", "+", "-", "@")), row
-            assert float(row["delta"]) <= 2.0  # still a number
-        assert [restore_cell(r["name"]) for r in rows] == hostile
-        if "method" in rows[0]:
-            assert {r["method"] for r in rows} == {"'=1+1"}
+        raw = path.read_bytes()
+        assert raw.startswith("\ufeff".encode()) and raw.count(b"\r\n") == len(hostile) + 1
+        back = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+        assert back["delta"].tolist() == [-1.5, 2.0, -3.25, 0.0, -8.05]  # still numbers
+        assert not back["name"].str.startswith(("=", "+", "-", "@")).any()
+        assert [restore_cell(n) for n in back["name"]] == hostile
+        if "method" in back.columns:
+            assert set(back["method"]) == {"'=1+1"}
