@@ -1,7 +1,9 @@
-"""Writing the visit log out: the template format, the follow-up table, the empty template.
+"""Writing the visit log out: the template format, the follow-ups for the agencies (named from
+the dataset, as CSV or a workbook with a sheet per agency), the empty template.
 
 :func:`export_rows` writes what :func:`~planner.history.record.import_file` reads back, so an
-export imported into an empty store gives the same visits and reports.
+export imported into an empty store gives the same visits and reports. The follow-up pages to
+print are HTML, rendered in ``planner.render.followups`` (this package does not import render).
 
 Every CSV written here is in the planner's one dialect (``;``, decimal comma, CRLF, UTF-8 with a
 BOM, formula-safe cells: :func:`planner._tables.csv_bytes`; docs/dataset.md, "CSV the planner
