@@ -120,6 +120,9 @@ def linear_penalties(
 # ------------------------------------------------------------------ constructive heuristic
 
 
+_NEVER = np.iinfo(np.int64).max
+
+
 class RouteState:
     """One squad's route during greedy insertion, with its earliest schedule."""
 
@@ -132,16 +135,22 @@ class RouteState:
         "idx",
         "k",
         "maxshift",
+        "n",
         "nodes",
         "opn",
+        "slack",
         "start",
         "t",
+        "t_flat",
         "wait",
     )
 
     def __init__(self, problem: NightProblem, k: int) -> None:
         self.k = k
         self.t = problem.travel(k)
+        # a flat view: one gather per block of travel times instead of 2-d fancy indexing
+        self.t_flat = self.t.reshape(-1) if self.t.flags.c_contiguous else None
+        self.n = self.t.shape[1]
         self.opn = problem.open_s
         self.close = problem.latest_start_s
         self.dwell = problem.dwell_s
@@ -176,24 +185,40 @@ class RouteState:
         self.dep = np.array(dep, dtype=np.int64)
         self.wait = np.array(wait, dtype=np.int64)
         self.maxshift = np.array(ms, dtype=np.int64)
+        self.slack = (self.maxshift + self.wait)[1:, None]
+        """How much later than now each node after the first may be reached."""
 
     def insertion(self, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For each candidate node: feasible?, best position, time used, added travel."""
+        """For each candidate node: feasible?, best position, time used, added travel.
+
+        Position ``i`` puts the candidate after the route's ``i``-th node. Inserted there it
+        starts at ``max(dep_i + t(i, v), open_v)`` (feasible up to its latest start) and pushes
+        the next node back by ``shift``, feasible when ``shift <= wait + maxshift`` there
+        (the "max shift" test); the time used is ``max(shift, 1)``, the least wins (ties: the
+        earliest position).
+        """
         a, b = self.idx[:-1], self.idx[1:]
-        t = self.t
-        t_av = t[a[:, None], cand[None, :]]  # P × C
-        t_vb = t[cand[None, :], b[:, None]]  # P × C
-        arr_v = self.dep[:-1, None] + t_av
-        st_v = np.maximum(arr_v, self.opn[cand][None, :])
-        ok = st_v <= self.close[cand][None, :]
-        new_arr_b = st_v + self.dwell[cand][None, :] + t_vb
-        shift = new_arr_b - self.arr[1:, None]
-        ok &= (shift - self.wait[1:, None]) <= self.maxshift[1:, None]
-        added = t_av + t_vb - t[a, b][:, None]
-        used = np.where(ok, np.maximum(shift, 1), np.iinfo(np.int64).max)
-        pos = np.argmin(used, axis=0)
+        flat = self.t_flat
+        if flat is not None:
+            n = self.n
+            t_av = flat[(a * n)[:, None] + cand]  # P × C
+            t_vb = flat[cand * n + b[:, None]]  # P × C
+        else:
+            t_av = self.t[a[:, None], cand[None, :]]
+            t_vb = self.t[cand[None, :], b[:, None]]
+        shift = self.dep[:-1, None] + t_av  # int64: the arrival at the candidate, ...
+        np.maximum(shift, self.opn[cand], out=shift)  # ... its start, ...
+        ok = shift <= self.close[cand]
+        shift += self.dwell[cand] - self.arr[1:, None]  # ... and how much later the next node
+        shift += t_vb
+        ok &= shift <= self.slack
+        np.maximum(shift, 1, out=shift)
+        used = np.where(ok, shift, _NEVER)
+        pos = used.argmin(axis=0)
         cols = np.arange(len(cand))
-        return ok.any(axis=0), pos, used[pos, cols], added[pos, cols]
+        direct = flat[a[pos] * self.n + b[pos]] if flat is not None else self.t[a[pos], b[pos]]
+        added = t_av[pos, cols] + t_vb[pos, cols] - direct
+        return ok.any(axis=0), pos, used[pos, cols], added
 
     def feasible(self) -> bool:
         """Every visit starts within its window and the squad is back by its shift end."""
@@ -257,7 +282,8 @@ def _fill(
             if phase == "must":
                 return np.where(valid[rows, cand], -used.astype(np.float64), -np.inf)
             ok = (gain - added_at[rows, cand] >= 0) | problem.must_visit[cand]
-            val = (np.maximum(gain, 0.0) ** alpha) / used * jitter[cand]
+            worth = np.maximum(gain, 0.0)
+            val = (worth if alpha == 1.0 else worth**alpha) / used * jitter[cand]
             return np.where(ok & valid[rows, cand], val, -np.inf)
 
         def refresh(
