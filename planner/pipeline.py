@@ -32,6 +32,7 @@ from planner.text import Lang, msg
 
 if TYPE_CHECKING:
     from planner.history import HistoryStore
+    from planner.history.queries import VenueNotes
 
 PhaseHook = Callable[[str, str, float], None]
 """``hook(phase, event, seconds)``: event is ``"start"``, then ``"end"`` (seconds spent) or
@@ -57,6 +58,9 @@ class NightResult:
     legs: Mapping[str, Sequence[LineString]]
     timings: dict[str, float] = field(default_factory=dict)
     lang: Lang = "id"
+    venue_notes: Mapping[str, VenueNotes] = field(default_factory=dict)
+    """Venue id → what the visit log says of it before tonight (its last visit's reports, its
+    open follow-ups: :func:`planner.history.queries.venue_notes`); empty without a log."""
 
     @property
     def plan(self) -> Plan:
@@ -327,6 +331,7 @@ def plan_night(
         legs=legs,
         timings=timer.timings,
         lang=pre.lang,
+        venue_notes=venue_notes(pre.dataset, night_start(night, pre.squads), store=store),
     )
 
 
@@ -348,6 +353,19 @@ def visit_history(
             last_visits=history.last_visits(st, before=start),
             reports=history.recent_reports(st, before=start, days=days),
         )
+
+
+def venue_notes(
+    ds: Dataset, start: dt.datetime, *, store: HistoryStore | None = None
+) -> dict[str, VenueNotes]:
+    """What the visit log says of each venue before ``start`` (the route sheet's particular
+    lines): read like :func:`visit_history`, from ``store`` or the dataset's own log; empty
+    when there is none."""
+    path = history.default_store_path(ds.root, ds.settings)
+    if store is None and not path.exists():
+        return {}
+    with contextlib.nullcontext(store) if store is not None else history.open_store(path) as st:
+        return history.queries.venue_notes(st, before=start)
 
 
 def _load(
@@ -422,5 +440,6 @@ __all__ = [
     "night_start",
     "plan_night",
     "preflight",
+    "venue_notes",
     "visit_history",
 ]
