@@ -1,5 +1,9 @@
 """The one writer of a planned night's folder: maps, route sheet, exports — all or nothing.
 
+The files of a night (``docs/exports.md``): ``index.html`` and ``regu-<squad>.html`` (the
+maps), ``rencana-patroli-<date>.html`` / ``.csv`` / ``.xlsx`` (the route sheet to print, and to
+fill in and import), ``routes.geojson`` and ``routes.gpkg`` (for QGIS) and ``plan.json``.
+
 The CLI calls :func:`write_night` after the pipeline. It renders every file in memory first and
 then replaces the night's folder as a whole (:func:`planner._atomic.replace_folder`: a sibling
 folder ``.<date>.new-<pid>`` written, then swapped in one atomic step): if rendering fails half
@@ -24,11 +28,12 @@ from planner._atomic import replace_folder
 from planner.errors import output_error
 from planner.pipeline import NightResult
 from planner.planfile import plan_to_json
-from planner.render import maps, sheets
+from planner.render import geoexport, maps, sheets
 from planner.text import Lang, msg
 
 _PLANNER_FILE = re.compile(
-    r"^(index\.html|plan\.json|routes\.geojson|regu-.+\.html|rencana-patroli-.+\.(csv|html))$"
+    r"^(index\.html|plan\.json|routes\.(geojson|gpkg)|regu-.+\.html"
+    r"|rencana-patroli-.+\.(csv|html|xlsx))$"
 )
 _KEPT_AS_THEY_WERE = msg(
     "Berkas malam itu yang sudah ada tidak diubah.",
@@ -82,8 +87,11 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
         files[map_files[squad.squad_id]] = html.encode()
     plan_doc = plan_to_json(result.plan, result.problem, result.result, settings=result.settings)
     files["plan.json"] = json.dumps(plan_doc, ensure_ascii=False, indent=1).encode()
-    files["routes.geojson"] = sheets.routes_geojson(result)
+    layers = geoexport.night_layers(result, lang=lang)
+    files["routes.geojson"] = geoexport.routes_geojson(result, lang=lang, layers=layers)
+    files["routes.gpkg"] = geoexport.night_gpkg(result, lang=lang, layers=layers)
     files[f"rencana-patroli-{date}.csv"] = sheets.stops_csv(result)
+    files[f"rencana-patroli-{date}.xlsx"] = sheets.stops_xlsx(result, lang=lang)
     sheet = sheets.route_sheet_html(result, lang=lang, map_files=map_files)
     files[f"rencana-patroli-{date}.html"] = sheet.encode()
     return files

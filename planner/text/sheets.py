@@ -18,13 +18,29 @@ SHEET_TEXT: dict[str, Msg] = {
     "area": msg("Wilayah", "Area"),
     "all_area": msg("Seluruh wilayah", "Whole regency"),
     "no": msg("No", "No"),
-    "time": msg("Jam", "Time"),
+    "time": msg("Rencana", "Planned"),
     "arrive": msg("tiba", "arrive"),
-    "venue": msg("Warkop", "Venue"),
-    "desa": msg("Desa / Kec.", "Desa / Kec."),
+    "venue": msg("Warkop · Desa / Kec.", "Venue · Desa / Kec."),
     "attention": msg("Yang perlu diperhatikan", "What to pay attention to"),
-    "people_met": msg("Jumlah warga ditemui", "People met"),
+    "arrived": msg("Tiba", "Arrived"),
+    "left": msg("Selesai", "Left"),
+    "people_met": msg("Warga", "People"),
+    "category": msg("Kat.", "Cat."),
+    "agency": msg("Ke", "To"),
     "issues": msg("Keluhan / aspirasi", "Complaints / aspirations"),
+    "categories": msg("Kategori laporan (kolom Kat.)", "Report category (column Cat.)"),
+    "agencies": msg(
+        "Diteruskan ke instansi (kolom Ke, kosong bila tidak)",
+        "Referred to agency (column To, empty if not)",
+    ),
+    "fill_hint": msg(
+        "Tulis jam tiba dan selesai (mis. 23:40, 00:15), perkiraan jumlah warga, satu keluhan/"
+        "aspirasi dengan kode kategorinya dan, bila diteruskan, kode instansinya; laporan lain "
+        "di Catatan. Kolom CSV:",
+        "Write the arrival and leaving times (e.g. 23:40, 00:15), about how many people, one "
+        "complaint/aspiration with its category code and, when referred, the agency's code; "
+        "more reports under Notes. CSV columns:",
+    ),
     "no_stops": msg(
         "Tidak ada kunjungan terjadwal untuk regu ini malam ini.",
         "No visits planned for this squad tonight.",
@@ -45,10 +61,25 @@ SHEET_TEXT: dict[str, Msg] = {
 """The labels the route-sheet template reads as ``t.<key>``."""
 
 TOTALS = msg(
-    "{n} kunjungan · {km:.1f} km · berangkat {dep} · kembali {ret} WIB",
-    "{n} visits · {km:.1f} km · leave {dep} · back {ret} WIB",
+    "{n} kunjungan · {km} km · berangkat {dep} · kembali {ret} WIB",
+    "{n} visits · {km} km · leave {dep} · back {ret} WIB",
 )
-"""A squad's totals under its stop list (``km`` keeps the sheet's one-decimal ``.1f``)."""
+"""A squad's totals under its stop list (``km`` formatted by :func:`planner.text.number`)."""
+
+RAISED = msg("Terakhir ({date}): {items}", "Last time ({date}): {items}")
+"""What people raised at the venue on its last visit (``items``: ``category — text; …``)."""
+
+OPEN_FOLLOWUP = msg(
+    "Belum selesai: {category} — {text} ({who}, {date})",
+    "Still open: {category} — {text} ({who}, {date})",
+)
+"""A follow-up still open at the venue: ``who`` is the agency, or the police."""
+
+POLICE = msg("polisi", "police")
+"""``who`` of an open police matter that was not referred to an agency."""
+
+MORE = msg("+{n} lainnya", "+{n} more")
+"""The count of a venue's further open follow-ups the sheet does not print."""
 
 OFFICE_LINE = msg(
     "Di HP: buka peta regu {map}, tekan Tiba dan Selesai di tiap warkop, isi laporannya, lalu "
@@ -63,4 +94,13 @@ OFFICE_LINE = msg(
 NIGHT_DATE = msg("{date} (malam)", "{date} (night)")
 """The sheet's date line: the long date of the night, then "(malam)"."""
 
-__all__ = ["NIGHT_DATE", "OFFICE_LINE", "SHEET_TEXT", "TOTALS"]
+__all__ = [
+    "MORE",
+    "NIGHT_DATE",
+    "OFFICE_LINE",
+    "OPEN_FOLLOWUP",
+    "POLICE",
+    "RAISED",
+    "SHEET_TEXT",
+    "TOTALS",
+]

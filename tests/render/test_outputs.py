@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from planner.domain import Squad, parse_window
 from planner.errors import OutputError
 from planner.pipeline import NightResult
 from planner.planfile import plan_from_json
-from planner.render import maps, outputs, sheets
+from planner.render import geoexport, maps, outputs, sheets
 from planner.render.mapdata import empty_route
 
 NIGHT_FILES = {
@@ -33,8 +34,10 @@ NIGHT_FILES = {
     "regu-R02.html",
     "plan.json",
     "routes.geojson",
+    "routes.gpkg",
     "rencana-patroli-2026-11-28.csv",
     "rencana-patroli-2026-11-28.html",
+    "rencana-patroli-2026-11-28.xlsx",
 }
 
 
@@ -42,12 +45,35 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
+def _content(path: Path) -> bytes:
+    """A file's bytes; a workbook's members without the time it was saved (openpyxl stamps
+    the zip entries and docProps/core.xml with the clock)."""
+    if path.suffix != ".xlsx":
+        return path.read_bytes()
+    with zipfile.ZipFile(path) as book:
+        names = sorted(n for n in book.namelist() if n != "docProps/core.xml")
+        return b"".join(n.encode() + book.read(n) for n in names)
+
+
 def _same_in_any_process(folder: Path) -> dict[str, str]:
-    """:func:`_fingerprint` without Folium's random element ids (they differ per process)."""
+    """:func:`_fingerprint` without random element ids (32 hex digits) and a workbook's save
+    time (they differ per process and per second)."""
     return {
-        p.name: hashlib.sha256(re.sub(rb"[0-9a-f]{32}", b"#", p.read_bytes())).hexdigest()
+        p.name: hashlib.sha256(re.sub(rb"[0-9a-f]{32}", b"#", _content(p))).hexdigest()
         for p in sorted(folder.iterdir())
     }
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_every_export_is_a_planner_file_and_a_persons_file_is_not() -> None:
+    for name in NIGHT_FILES | {"rencana-patroli-2026-12-01.xlsx", "regu-PS-X.html"}:
+        assert outputs.is_planner_file(name), name
+    for name in ("catatan.xlsx", "routes.gpkg-journal", "my-routes.gpkg", "rencana.xlsx"):
+        assert not outputs.is_planner_file(name), name
 
 
 def test_night_folder(night_result: NightResult, tmp_path: Path) -> None:
@@ -65,8 +91,14 @@ def test_write_night_writes_every_file_of_the_night(
     assert all(written[name] == folder / name for name in written)
     assert set(timings) == {"render", "write"} and all(t >= 0 for t in timings.values())
     # Each file is what its renderer makes of the night.
-    assert written["routes.geojson"].read_bytes() == sheets.routes_geojson(night_result)
+    assert written["routes.geojson"].read_bytes() == geoexport.routes_geojson(night_result)
+    assert written["routes.gpkg"].read_bytes() == geoexport.night_gpkg(night_result)  # the same
     assert written["rencana-patroli-2026-11-28.csv"].read_bytes() == sheets.stops_csv(night_result)
+    xlsx = written["rencana-patroli-2026-11-28.xlsx"]
+    assert xlsx.read_bytes().startswith(b"PK")  # a zip: the workbook
+    assert _content(xlsx) == _content(
+        _written(tmp_path / "x.xlsx", sheets.stops_xlsx(night_result))
+    )
     doc = json.loads(written["plan.json"].read_text(encoding="utf-8"))
     assert plan_from_json(doc).routes == night_result.plan.routes
     assert doc["solver"]["status"] == "feasible" and doc["totals"]["visits"] == 5
@@ -87,6 +119,8 @@ def test_english_night(night_result: NightResult, tmp_path: Path) -> None:
     [
         (maps, "render_squad"),  # half way: the overview is already rendered
         (sheets, "stops_csv"),
+        (geoexport, "night_gpkg"),
+        (sheets, "stops_xlsx"),
         (sheets, "route_sheet_html"),  # the last file rendered
     ],
 )
@@ -197,7 +231,11 @@ def test_kill_9_while_write_night_runs_leaves_one_whole_night(
     is the night before the kill (Bahasa Indonesia at first) or the new one (English), file for
     file, never a mix."""
     folder = tmp_path / "maps" / "2026-11-28"
+    t0 = time.perf_counter()
     outputs.write_night(night_result, folder)
+    # Kill within about two writes: on a loaded machine one write takes longer than a fixed
+    # window would allow, and no kill would come after a swap.
+    window_s = max(0.6, 2.5 * (time.perf_counter() - t0))
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     rng = random.Random(28)
     seen = []
@@ -210,7 +248,7 @@ def test_kill_9_while_write_night_runs_leaves_one_whole_night(
         )  # fmt: skip
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.6))
+        time.sleep(rng.uniform(0.0, window_s))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         proc.stdout.close()

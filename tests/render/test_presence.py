@@ -206,19 +206,34 @@ def test_squad_map_shows_the_desa_lines_in_its_list_and_popups(pule3: MapData) -
     assert '<small class="wk-desa-line">target 2 days, never visited</small>' in r02
 
 
+def _why(row: str) -> list[str]:
+    cell = re.search(r'<td class="why">(.*?)</td>', row, re.S)
+    assert cell is not None
+    return re.findall(r"<div>(.*?)</div>", cell.group(1))
+
+
 def test_route_sheet_and_csv_show_the_desa_lines(pule3: MapData) -> None:
+    """The printed sheet: the rank in the short form (the desa is printed beside it), the
+    desa's presence line once per squad page (at its first stop there); the CSV: both lines."""
     result = make_night_result(data=pule3)
     page = sheets.route_sheet_html(result)
-    v2 = _sheet_row(page, "V2")
-    assert (
-        "alasan V2; kunjungan ke-2 di Desa Pule malam ini — nilai ½; "
-        "Desa Pule: target 2 hari, belum pernah dikunjungi"
-    ) in v2
-    assert "kunjungan pertama dari 3 di Desa Pule malam ini" in _sheet_row(page, "V4")
+    assert _why(_sheet_row(page, "V2")) == [
+        "alasan V2",
+        "kunjungan ke-2 di desa ini — nilai ½",
+        "Desa Pule: target 2 hari, belum pernah dikunjungi",
+    ]
+    # R02 visits Pule twice: the presence line at its first stop there only
+    assert _why(_sheet_row(page, "V4")) == [
+        "alasan V4",
+        "kunjungan pertama dari 3 di desa ini",
+        "Desa Pule: target 2 hari, belum pernah dikunjungi",
+    ]
+    assert _why(_sheet_row(page, "V5")) == ["alasan V5", "kunjungan ke-3 di desa ini — nilai ¼"]
     english = sheets.route_sheet_html(result, lang="en")
-    assert "2nd visit in desa Pule tonight — worth ½" in _sheet_row(english, "V2")
+    assert "2nd visit in this desa — worth ½" in _why(_sheet_row(english, "V2"))
     csv_text = sheets.stops_csv(result).decode("utf-8-sig")
     assert "alasan V2 | kunjungan ke-2 di Desa Pule malam ini — nilai ½ | Desa Pule" in csv_text
+    assert "alasan V5 | kunjungan ke-3 di Desa Pule malam ini — nilai ¼ | Desa Pule" in csv_text
 
 
 def test_csv_before_the_presence_columns_has_the_reasons_only() -> None:

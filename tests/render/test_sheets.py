@@ -10,14 +10,16 @@ import json
 import re
 from pathlib import Path
 
-import geopandas as gpd
 import markupsafe
+import pandas as pd
 import pytest
 from render.test_maps import SCRIPT_REASON, TEMPLATE_NAME, XSS_NAME
 
+from planner import _tables
 from planner import history as h
 from planner.config import Settings
 from planner.domain import WIB
+from planner.history.queries import VenueNotes, VenueReport
 from planner.pipeline import NightResult
 from planner.render import sheets
 
@@ -53,7 +55,7 @@ def test_route_sheet_has_one_page_per_squad_with_its_stops_in_order(
     assert "Sabtu, 28 November 2026 (malam)" in page
     assert "Kasat Samapta" in page and "Ketua Regu" in page
     # R01: 3 stops, 2.5 + 1.8 + 2.6 + 3.1 km
-    assert "3 kunjungan · 10.0 km · berangkat 19:00 · kembali 00:00 WIB" in page
+    assert "3 kunjungan · 10,0 km · berangkat 19:00 · kembali 00:00 WIB" in page  # Babel
 
 
 def test_route_sheet_escapes_every_input_string(night_result: NightResult) -> None:
@@ -61,7 +63,12 @@ def test_route_sheet_escapes_every_input_string(night_result: NightResult) -> No
         dataclasses.replace(night_result.squads[0], name=EVIL_SQUAD),
         *night_result.squads[1:],
     )
-    page = sheets.route_sheet_html(dataclasses.replace(night_result, squads=squads))
+    # The sheet prints one score reason per stop (its key reason): make the hostile one V1's.
+    scores = night_result.scores.copy()
+    scores["reasons"] = [
+        tuple(sorted(r, key=lambda x: x != SCRIPT_REASON)) for r in scores["reasons"]
+    ]
+    page = sheets.route_sheet_html(dataclasses.replace(night_result, squads=squads, scores=scores))
     for raw in (XSS_NAME, SCRIPT_REASON, EVIL_SQUAD):
         assert raw not in page
         assert str(markupsafe.escape(raw)) in page
@@ -93,8 +100,8 @@ def test_csv_has_one_row_per_stop_and_the_import_columns(night_result: NightResu
     assert {r["tanggal"] for r in rows} == {"2026-11-28"}
     for r in rows:
         assert all(r[c] == "" for c in h.FILL_COLUMNS)  # the squad fills these in
-    first = rows[0]  # V1: arrival 430 min after noon = 19:10, priority 6
-    assert (first["rencana_tiba"], first["prioritas"], first["nama"]) == ("19:10", "6.00", XSS_NAME)
+    first = rows[0]  # V1: arrival 430 min after noon = 19:10, priority 6 (a decimal comma)
+    assert (first["rencana_tiba"], first["prioritas"], first["nama"]) == ("19:10", "6,0", XSS_NAME)
     # the score reasons, then the desa line (Sumbergedong: 7.4 days, target 3; its only visit)
     assert first["perhatian"] == (
         f"kerawanan tinggi | {SCRIPT_REASON} | Desa Sumbergedong: target 3 hari, terakhir 7 hari lalu"
@@ -121,40 +128,232 @@ def test_filled_in_csv_imports_as_visits(night_result: NightResult, tmp_path: Pa
         assert sorted(got["venue_id"]) == sorted(r["venue_id"] for r in visited)
 
 
-# --------------------------------------------------------------------------- GeoJSON
+def test_csv_is_in_the_office_dialect(night_result: NightResult) -> None:
+    raw = sheets.stops_csv(night_result)
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 1 + night_result.plan.visits
+    header = raw.decode("utf-8-sig").split("\r\n", 1)[0]
+    assert header == ";".join(sheets.CSV_COLUMNS)
+    frame = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame["prioritas"].dtype.kind == "f"  # a number to a spreadsheet, not text
+    assert frame["prioritas"].iloc[0] == pytest.approx(6.0)
 
 
-def test_geojson_has_one_feature_per_route_and_per_stop(night_result: NightResult) -> None:
-    doc = json.loads(sheets.routes_geojson(night_result))
-    assert doc["type"] == "FeatureCollection"
-    routes = [f for f in doc["features"] if f["properties"]["feature"] == "route"]
-    stops = [f for f in doc["features"] if f["properties"]["feature"] == "stop"]
-    assert len(doc["features"]) == len(routes) + len(stops)
-    assert [f["properties"]["squad_id"] for f in routes] == ["R01", "R02"]
-    assert [f["properties"]["visits"] for f in routes] == [3, 2]
-    assert [f["geometry"]["type"] for f in routes] == ["LineString", "LineString"]
-    assert [(f["properties"]["squad_id"], f["properties"]["order"], f["properties"]["venue_id"])
-            for f in stops] == _stops(night_result)  # fmt: skip
-    v1 = stops[0]
-    assert v1["geometry"] == {"type": "Point", "coordinates": [111.712, -8.052]}
-    assert v1["properties"]["name"] == XSS_NAME  # data, not markup: kept as written
-    assert v1["properties"]["arrival"] == "19:10"
+# --------------------------------------------------------------------------- filling it in
 
 
-def test_geojson_loads_in_geopandas(night_result: NightResult, tmp_path: Path) -> None:
-    path = tmp_path / "routes.geojson"
-    path.write_bytes(sheets.routes_geojson(night_result))
-    frame = gpd.read_file(path)
-    assert frame.crs is not None and frame.crs.to_epsg() == 4326
-    assert len(frame) == 2 + night_result.plan.visits
-    minx, miny, maxx, maxy = frame.total_bounds
-    assert minx > 111.5 and maxx < 111.8 and miny > -8.2 and maxy < -8.0
+def test_sheet_has_a_box_for_every_field_the_import_reads(night_result: NightResult) -> None:
+    """tiba, selesai, jumlah warga, kategori, diteruskan ke, keluhan/aspirasi: a box per stop
+    named by the import's column; the code lists once per squad, as a legend of short codes."""
+    assert set(sheets.SHEET_FIELDS.values()) <= set(h.FILL_COLUMNS)
+    assert {"tiba", "berangkat", "jumlah_warga", "laporan_isi", "laporan_kategori",
+            "dirujuk_ke"} == set(sheets.SHEET_FIELDS.values())  # fmt: skip
+    known = h.Known.from_settings(night_result.dataset.settings, venue_ids=())
+    page = sheets.route_sheet_html(night_result)
+    sections = re.split(r'<section class="page" data-squad="', page)[1:]
+    assert len(sections) == len(night_result.squads)
+    for section in sections:
+        legend = section.split('<th class="legend"', 1)[1].split("</th>", 1)[0]
+        for i, name in enumerate(known.categories, start=1):
+            assert legend.count(f"<b>K{i}</b> {markupsafe.escape(name)}</span>") == 1
+        for i, name in enumerate(known.agencies, start=1):
+            assert legend.count(f"<b>I{i}</b> {markupsafe.escape(name)}</span>") == 1
+        assert f"K{len(known.categories) + 1}" not in legend
+        stops = re.findall(r'<tr class="stop".*?</tr>', section, re.S)
+        assert stops
+        for row in stops:
+            cols = re.findall(r'<td class="fill[^"]*" data-col="([^"]+)"', row)
+            assert cols == ["tiba", "berangkat", "jumlah_warga", "laporan_kategori",
+                            "dirujuk_ke", "laporan_isi"]  # fmt: skip
+    assert "Kategori laporan" in page and "Diteruskan ke" in page
+    english = sheets.route_sheet_html(night_result, lang="en")
+    assert "Referred to agency" in english and "<b>K1</b> curanmor" in english  # codes as read
 
 
-def test_route_without_road_geometry_has_no_geometry(night_result: NightResult) -> None:
-    doc = json.loads(sheets.routes_geojson(dataclasses.replace(night_result, legs={})))
-    routes = [f for f in doc["features"] if f["properties"]["feature"] == "route"]
-    assert [f["geometry"] for f in routes] == [None, None]
+def test_sheet_shows_what_is_particular_to_each_stop(night_result: NightResult) -> None:
+    """A reason every stop shares is not printed where a stop has its own; the visit log's
+    open follow-ups and last reports show at their venue only; the CSV keeps every line."""
+    shared = "Desa rawan tinggi"
+    scores = night_result.scores.copy()
+    own = {"V2": "2 kejadian dalam 14 hari terakhir (curanmor)", "V4": "Arahan pimpinan: pilkada"}
+    scores["reasons"] = [
+        (shared, own[v]) if v in own else (shared,) for v in scores["venue_id"]
+    ]  # the shared reason first, as the fixed order would put kerawanan before rotation
+    notes = {
+        "V3": VenueNotes(
+            last_night=dt.date(2026, 11, 20),
+            raised=(REPORT_PUPR, REPORT_EKONOMI),
+            open=(REPORT_CURANMOR, REPORT_PUPR),
+        ),
+    }
+    result = dataclasses.replace(night_result, scores=scores, venue_notes=notes)
+    page = sheets.route_sheet_html(result)
+
+    def why(venue: str) -> str:
+        cell = re.search(rf'data-venue="{venue}">.*?<td class="why">(.*?)</td>', page, re.S)
+        assert cell is not None
+        return cell.group(1)
+
+    assert own["V2"] in why("V2") and shared not in why("V2")
+    assert own["V4"] in why("V4") and shared not in why("V4")
+    assert shared in why("V1") and shared in why("V3")  # nothing of their own
+    v3 = why("V3")
+    assert "Belum selesai: curanmor — motor hilang (polisi, 14 Nov)" in v3
+    assert "Belum selesai: infrastruktur — lampu jalan mati (Dinas PUPR, 20 Nov)" in v3
+    # what the last visit raised, without repeating the open follow-up
+    assert "Terakhir (20 Nov): ekonomi — harga pupuk naik" in v3
+    assert v3.count("lampu jalan mati") == 1
+    for venue in ("V1", "V2", "V4", "V5"):
+        assert "Belum selesai" not in why(venue) and "Terakhir" not in why(venue)
+    rows = {r["venue_id"]: r for r in _csv_rows(result)}
+    assert rows["V2"]["perhatian"].startswith(f"{shared} | {own['V2']}")
+    assert "Belum selesai: curanmor" in rows["V3"]["perhatian"]
+    english = sheets.route_sheet_html(result, lang="en")
+    assert "Still open: curanmor — motor hilang (police, 14 Nov)" in english
+    assert "Last time (20 Nov): ekonomi — harga pupuk naik" in english
+
+
+def test_history_lines_count_what_they_do_not_name() -> None:
+    many = VenueNotes(open=(REPORT_CURANMOR, REPORT_PUPR, REPORT_EKONOMI, REPORT_CURANMOR))
+    lines = sheets.history_lines(many, "id")
+    assert len(lines) == sheets.OPEN_SHOWN + 1 and lines[-1] == "+2 lainnya"
+    assert sheets.history_lines(None, "id") == ()
+    long = dataclasses.replace(REPORT_EKONOMI, text="x" * 500)
+    (line,) = sheets.history_lines(VenueNotes(dt.date(2026, 11, 20), raised=(long,)), "id")
+    assert "x" * (sheets.NOTE_CHARS - 1) + "…" in line and "x" * sheets.NOTE_CHARS not in line
+
+
+REPORT_CURANMOR = VenueReport(dt.date(2026, 11, 14), "curanmor", "motor hilang", None, "baru", True)
+REPORT_PUPR = VenueReport(
+    dt.date(2026, 11, 20), "infrastruktur", "lampu jalan mati", "Dinas PUPR", "dirujuk", False
+)
+REPORT_EKONOMI = VenueReport(
+    dt.date(2026, 11, 20), "ekonomi", "harga pupuk naik", None, "baru", False
+)
+
+# what a squad writes on the paper sheet, as the office types it into the CSV (codes or names)
+SQUAD_FILLS = [
+    {"tiba": "19:15", "berangkat": "19.40", "jumlah_warga": "12", "laporan_kategori": "K1",
+     "laporan_isi": "motor hilang di parkiran pasar"},
+    {"tiba": "23:40", "berangkat": "00:15", "jumlah_warga": "7", "laporan_kategori": "{infra}",
+     "laporan_isi": "lampu jalan mati", "dirujuk_ke": "{pupr}"},
+    {"tiba": "00:30", "berangkat": "00:50", "jumlah_warga": "3", "laporan_kategori": "sosial",
+     "laporan_isi": "bantuan belum sampai", "dirujuk_ke": "Dinas Sosial"},
+]  # fmt: skip
+
+
+def _squad_fills(result: NightResult) -> list[dict[str, str]]:
+    """:data:`SQUAD_FILLS` with the legend's codes of infrastruktur and Dinas PUPR."""
+    codes = sheets.sheet_codes(result)
+    infra = next(c for c, n in codes["categories"].items() if n == "infrastruktur")
+    pupr = next(c for c, n in codes["agencies"].items() if n == "Dinas PUPR")
+    return [{k: v.format(infra=infra, pupr=pupr) for k, v in f.items()} for f in SQUAD_FILLS]
+
+
+def _assert_imported(store: h.HistoryStore, r01: list[dict[str, str]]) -> None:
+    night = dt.date(2026, 11, 28)
+    visits = h.visits_between(store, start=night, end=night).set_index("venue_id")
+    assert sorted(visits.index) == sorted(r["venue_id"] for r in r01)
+    first, crossing, after = (visits.loc[r["venue_id"]] for r in r01)
+    assert first["squad_id"] == "R01" and first["people_met"] == 12
+    assert first["arrived_at"] == dt.datetime(2026, 11, 28, 19, 15, tzinfo=WIB)
+    assert first["left_at"] == dt.datetime(2026, 11, 28, 19, 40, tzinfo=WIB)
+    assert crossing["arrived_at"].date() == night
+    assert crossing["left_at"] == dt.datetime(2026, 11, 29, 0, 15, tzinfo=WIB)  # after midnight
+    assert after["arrived_at"] == dt.datetime(2026, 11, 29, 0, 30, tzinfo=WIB)
+    assert [int(x) for x in visits["plan_order"].loc[[r["venue_id"] for r in r01]]] == [1, 2, 3]
+    reports = h.reports_between(store, start=night, end=night)
+    got = {(x.venue_id, x.category, x.text, x.agency, x.status)
+           for x in reports.itertuples(index=False)}  # fmt: skip
+    assert got == {
+        (r01[0]["venue_id"], "curanmor", "motor hilang di parkiran pasar", None, "baru"),
+        (r01[1]["venue_id"], "infrastruktur", "lampu jalan mati", "Dinas PUPR", "dirujuk"),
+        (r01[2]["venue_id"], "sosial", "bantuan belum sampai", "Dinas Sosial", "dirujuk"),
+    }
+
+
+def test_squad_fills_in_the_csv_and_the_import_stores_it(
+    night_result: NightResult, tmp_path: Path
+) -> None:
+    """The CSV as the office types a squad's paper sheet: times across midnight, a category
+    and an agency by their legend codes, others by name; R02 left empty (not visited)."""
+    rows = _csv_rows(night_result)
+    r01 = [r for r in rows if r["regu"] == "R01"]
+    assert len(r01) == len(SQUAD_FILLS)
+    for r, fill in zip(r01, _squad_fills(night_result), strict=True):
+        r.update(fill)
+    path = tmp_path / "rencana-patroli-2026-11-28.csv"
+    path.write_bytes(_tables.csv_bytes([[r[c] for c in sheets.CSV_COLUMNS] for r in rows],
+                                       header=sheets.CSV_COLUMNS))  # fmt: skip
+    known = h.Known.from_dataset(night_result.dataset)
+    with h.open_store(str(tmp_path / "history.sqlite")) as store:
+        res = h.import_file(store, path, known, now=dt.datetime(2026, 12, 1, tzinfo=WIB))
+        assert (res.visits_new, res.reports_new, res.not_visited) == (3, 3, 2)
+        _assert_imported(store, r01)
+
+
+def test_squad_fills_in_the_workbook_and_the_import_stores_it(
+    night_result: NightResult, tmp_path: Path
+) -> None:
+    """The XLSX route sheet, filled in Excel (times typed as times), imports the same way."""
+    import openpyxl
+
+    path = tmp_path / "rencana-patroli-2026-11-28.xlsx"
+    path.write_bytes(sheets.stops_xlsx(night_result))
+    book = openpyxl.load_workbook(path)
+    sheet = book[sheets.XLSX_SHEET]
+    header = [c.value for c in sheet[1]]
+    fills = _squad_fills(night_result)
+    r01 = []
+    for row in sheet.iter_rows(min_row=2):
+        if row[header.index("regu")].value != "R01":
+            continue
+        fill = fills[len(r01)]
+        r01.append({"venue_id": row[header.index("venue_id")].value})
+        for col, text in fill.items():
+            cell = row[header.index(col)]
+            if col in ("tiba", "berangkat"):
+                hh, mm = re.split(r"[:.]", text)
+                cell.value, cell.number_format = dt.time(int(hh), int(mm)), "hh:mm"
+            elif col == "jumlah_warga":
+                cell.value = int(text)
+            else:
+                cell.value = text
+    book.save(path)
+    known = h.Known.from_dataset(night_result.dataset)
+    with h.open_store(":memory:") as store:
+        res = h.import_file(store, path, known, now=dt.datetime(2026, 12, 1, tzinfo=WIB))
+        assert (res.visits_new, res.reports_new, res.not_visited) == (3, 3, 2)
+        _assert_imported(store, r01)
+
+
+def test_workbook_cells_are_typed(night_result: NightResult) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(sheets.stops_xlsx(night_result)))
+    assert book.sheetnames == [sheets.XLSX_SHEET, sheets.XLSX_CODES_SHEET]
+    sheet = book[sheets.XLSX_SHEET]
+    header = [c.value for c in sheet[1]]
+    assert header == list(sheets.CSV_COLUMNS)
+    first = {h_: c for h_, c in zip(header, sheet[2], strict=True)}
+    assert first["tanggal"].value == dt.datetime(2026, 11, 28)  # a date cell
+    assert first["tanggal"].number_format == "yyyy-mm-dd"
+    assert first["rencana_tiba"].value == dt.datetime(2026, 11, 28, 19, 10)
+    assert first["urutan"].value == 1 and first["prioritas"].value == pytest.approx(6.0)
+    assert first["prioritas"].number_format == "0.00"
+    assert first["tiba"].value is None  # to fill in
+    assert sheet.max_row == 1 + night_result.plan.visits
+    codes = [tuple(c.value for c in row) for row in book[sheets.XLSX_CODES_SHEET].iter_rows()]
+    assert codes[0] == ("kode", "daftar", "nama")
+    assert ("K1", "Kategori laporan (kolom Kat.)", "curanmor") in codes
+    known = h.Known.from_settings(night_result.dataset.settings, venue_ids=())
+    assert len(codes) == 1 + len(known.categories) + len(known.agencies)
+
+
+def test_stops_after_midnight_carry_the_next_days_date(night_result: NightResult) -> None:
+    night = night_result.night
+    assert sheets.iso_time(night, 430 * 60) == "2026-11-28T19:10+07:00"
+    assert sheets.iso_time(night, 720 * 60) == "2026-11-29T00:00+07:00"
+    assert sheets.iso_time(night, 785 * 60 + 59) == "2026-11-29T01:05+07:00"  # down to the minute
 
 
 # --------------------------------------------------------------------------- summaries
