@@ -93,7 +93,8 @@ VENDORED: dict[str, tuple[str, str]] = {
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
-_PANEL_PX = 450  # width of the overview's summary panel (left side)
+_PANEL_PX = 420  # the overview's summary panel (left side) at most: 25 % of a desktop's width
+_NARROW_BELOW_PX = 900  # narrower screens (phones) get the panel folded and the phone paddings
 _TRENGGALEK = (-8.05, 111.71)  # the centre of an empty night
 _SQUAD_ROAD_BUFFER_M = 1500.0  # the squad page's roads: this far around its route and stops
 _OVERVIEW_ROAD_BUFFER_M = 600.0  # the overview's: around every route, stop and station
@@ -429,6 +430,7 @@ def _overview_panel(
         unmet=md.unmet_lines(data.plan, night.venues),
         approximate=approximate,
         panel_px=_PANEL_PX,
+        narrow_below=_NARROW_BELOW_PX,
         levels=[
             {
                 "colour": KERAWANAN_COLOURS.get(lv, md.UNKNOWN_LEVEL_COLOUR),
@@ -551,15 +553,18 @@ def render_overview(
         },
         "bounds": _bounds(station_points + stop_points + extent),
         "centre": list(_TRENGGALEK),
-        # Keep the night clear of the summary panel (left) and the layer control (top right);
-        # on a screen too narrow for both, the panel folds to its title line (top).
+        # Keep the night clear of the summary panel (left) and the layer control (top right):
+        # the page measures the panel it drew (a quarter of the width at most) and uses this
+        # only when it cannot; on a screen too narrow for both, the panel folds to its title
+        # line (top).
         "pad": {
             "fit_tl": [_PANEL_PX + 64, 20],
             "fit_br": [60, 20],
             "popup_tl": [_PANEL_PX + 64, 60],
             "popup_br": [60, 20],
         },
-        "narrow_below": 2 * _PANEL_PX,
+        "narrow_below": _NARROW_BELOW_PX,
+        "panel_key": "warkop-map-panel:overview",
         "pad_narrow": _PHONE_PAD,
     }
     panel = _overview_panel(

@@ -48,6 +48,8 @@ MAP_TEXT: dict[str, Msg] = {
         "Kehadiran di desa (sejak kunjungan terakhir)",
         "Presence in the desa (since the last visit)",
     ),
+    "fold": msg("Lipat ringkasan", "Fold the summary"),
+    "unfold": msg("Buka ringkasan", "Unfold the summary"),
 }
 """The labels the map templates read as ``t.<key>``."""
 

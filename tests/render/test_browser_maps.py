@@ -246,7 +246,10 @@ def test_overview_on_a_phone(
     offline = sealed_page(**PHONE)
     page = offline.page
     _open(offline, files[0])
-    assert page.locator("details.wk-summary").get_attribute("open") is None
+    summary_el = page.locator("#wk-summary")
+    assert "wk-folded" in (summary_el.get_attribute("class") or "")
+    assert page.locator("#wk-summary-body").is_hidden()
+    assert page.locator(".wk-fold").get_attribute("aria-expanded") == "false"
     assert page.locator(".stop-marker").count() == data.plan.visits
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     _assert_stops_clear(page)
@@ -255,9 +258,150 @@ def test_overview_on_a_phone(
     assert summary is not None and layers is not None
     assert summary["x"] + summary["width"] <= layers["x"]
     page.screenshot(path=str(SHOTS / "overview-360.png"))
-    page.locator(".wk-summary summary").tap()
-    assert page.locator("details.wk-summary").get_attribute("open") is not None
+    fold = page.locator(".wk-fold").bounding_box()
+    assert fold is not None and fold["width"] >= 40 and fold["height"] >= 36  # a tap target
+    page.locator(".wk-fold").tap()
+    assert page.locator("#wk-summary-body").is_visible()
+    assert page.locator(".wk-fold").get_attribute("aria-expanded") == "true"
+    # usable on the phone: inside the screen, the table there, no sideways page scrolling
+    opened = page.locator(".wk-summary").bounding_box()
+    assert opened is not None and opened["x"] + opened["width"] <= 360
+    assert opened["y"] + opened["height"] <= 640
+    assert page.locator(".wk-summary tbody tr").count() == len(data.plan.routes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(SHOTS / "overview-360-unfolded.png"))
     _assert_clean(offline)
+
+
+def _summary_width(page: Any) -> float:
+    box = page.locator(".wk-summary").bounding_box()
+    assert box is not None
+    return float(box["width"])
+
+
+def test_overview_panel_takes_a_quarter_and_folds(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    """At 1366 × 800 the summary takes at most a quarter of the width, open or folded; its
+    button folds it to the title line and back, and the page remembers the choice."""
+    data, files = written
+    offline = sealed_page(viewport={"width": 1366, "height": 800})
+    page = offline.page
+    _open(offline, files[0])
+    body = page.locator("#wk-summary-body")
+    button = page.locator("button.wk-fold")
+    assert body.is_visible() and button.get_attribute("aria-expanded") == "true"
+    assert button.get_attribute("aria-label") == "Lipat ringkasan"
+    open_box = page.locator(".wk-summary").bounding_box()
+    assert open_box is not None
+    assert _summary_width(page) <= 0.25 * 1366
+    assert page.locator(".wk-summary tbody tr").count() == len(data.plan.routes)
+    # the table fits the quarter: no column cut off (nothing to scroll sideways)
+    assert page.evaluate(
+        "(() => { const s = document.querySelector('.wk-scroll');"
+        " return s.scrollWidth <= s.clientWidth + 1; })()"
+    )
+    _assert_stops_clear(page)  # the night is fitted beside the panel as drawn
+
+    button.click()
+    assert body.is_hidden() and button.get_attribute("aria-expanded") == "false"
+    assert button.get_attribute("aria-label") == "Buka ringkasan"
+    folded = page.locator(".wk-summary").bounding_box()
+    assert folded is not None and folded["height"] <= 60 and folded["height"] < open_box["height"]
+    assert _summary_width(page) <= 0.25 * 1366
+    assert page.locator(".wk-summary-title").is_visible()
+
+    page.reload()  # the choice is remembered on this device
+    page.wait_for_function("document.documentElement.classList.contains('wk-ready')")
+    assert body.is_hidden() and button.get_attribute("aria-expanded") == "false"
+    button.click()
+    assert body.is_visible()
+    page.reload()
+    page.wait_for_function("document.documentElement.classList.contains('wk-ready')")
+    assert body.is_visible()
+    _assert_clean(offline)
+
+    # a smaller desktop window: still a quarter at most
+    small = sealed_page(viewport={"width": 1024, "height": 700})
+    _open(small, files[0])
+    assert small.page.locator("#wk-summary-body").is_visible()
+    assert _summary_width(small.page) <= 0.25 * 1024
+    _assert_clean(small)
+
+
+def _desa_tips(page: Any) -> int:
+    """How many desa tooltips a person sees now (one that is closing fades out at opacity 0
+    before Leaflet removes it)."""
+    return int(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('.wk-desa-tip')).filter(t => {"
+            " const c = getComputedStyle(t);"
+            " return t.offsetParent !== null && c.display !== 'none'"
+            " && c.visibility !== 'hidden' && parseFloat(c.opacity) > 0; }).length"
+        )
+    )
+
+
+def _hover_lowest_desa(page: Any, dx: float) -> None:
+    """Move the pointer off the map's features, then onto the desa drawn lowest on screen
+    (Pule, away from the first stop's popup at the top right)."""
+    page.mouse.move(700, 790)
+    paths = page.locator("path.wk-desa-kerawanan")
+    boxes = [paths.nth(i).bounding_box() for i in range(paths.count())]
+    lowest = max(range(len(boxes)), key=lambda i: boxes[i]["y"])  # type: ignore[index]
+    box = boxes[lowest]
+    assert box is not None
+    page.mouse.move(box["x"] + dx, box["y"] + 10, steps=4)
+    page.wait_for_timeout(150)
+
+
+def test_desa_tooltips_do_not_cover_an_open_popup(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    _, files = written
+    offline = sealed_page(viewport={"width": 1366, "height": 800})
+    page = offline.page
+    _open(offline, files[0])
+    _hover_lowest_desa(page, 8)
+    assert _desa_tips(page) == 1  # a desa's tooltip, with no popup open
+
+    page.locator(".stop-marker").first.click()
+    page.locator(".leaflet-popup-content").wait_for()
+    assert _desa_tips(page) == 0  # opening a popup closed it
+    _hover_lowest_desa(page, 14)
+    assert page.locator(".leaflet-popup").count() == 1  # the popup is still open
+    assert _desa_tips(page) == 0  # and no desa tooltip is shown over the map meanwhile
+
+    _close_popup(page)
+    _hover_lowest_desa(page, 20)
+    assert _desa_tips(page) == 1  # tooltips are back once the popup is closed
+    _assert_clean(offline)
+
+
+def test_the_scale_bar_is_metric_only(
+    written: tuple[maps.MapData, list[Path]], sealed_page: Callable[..., bs.OfflinePage]
+) -> None:
+    import re
+
+    _, files = written
+    for path, options in (
+        (files[0], {"viewport": {"width": 1366, "height": 800}}),
+        (files[1], PHONE),
+    ):
+        offline = sealed_page(**options)
+        page = offline.page
+        _open(offline, path)
+        lines = page.locator(".leaflet-control-scale-line")
+        assert lines.count() == 1  # one bar: metric, no imperial second line
+        for zoom in (11, 17):
+            page.evaluate(f"wkMap.setZoom({zoom}, {{animate: false}})")
+            page.wait_for_timeout(100)
+            text = lines.first.inner_text().strip()
+            assert re.fullmatch(r"\d+ (m|km)", text), text
+            assert text.endswith("km" if zoom == 11 else " m"), (zoom, text)
+        scale = page.locator(".leaflet-control-scale").inner_text()
+        assert not re.search(r"\b(mi|ft|miles?|feet)\b", scale), scale
+        _assert_clean(offline)
 
 
 def test_the_osm_layer_is_a_remembered_choice(

@@ -407,6 +407,28 @@ def test_summary_panel_and_legend(overview: str, data: maps.MapData) -> None:
     assert texts["locate"] == "Tunjukkan lokasi saya" and texts["fullscreen"] == "Layar penuh"
 
 
+def test_summary_panel_folds_with_a_button(overview: str, data: maps.MapData) -> None:
+    """The overview's summary is a panel with a fold button (its words in the page's language),
+    at most a quarter of a desktop's width, its folded state kept under one storage key; the
+    desa tooltips have a class the page hides while a popup is open; the scale is metric."""
+    button = re.search(r"<button[^>]*class=\"wk-fold\"[^>]*>", overview)
+    assert button is not None
+    tag = button.group(0)
+    assert 'aria-controls="wk-summary-body"' in tag and 'aria-expanded="true"' in tag
+    assert 'data-fold="Lipat ringkasan"' in tag and 'data-unfold="Buka ringkasan"' in tag
+    assert 'id="wk-summary-body"' in overview and "<details" not in overview
+    assert "width: min(25vw, 420px)" in overview  # a quarter of a desktop at most
+    doc = page_data(overview)
+    assert doc["panel_key"] == "warkop-map-panel:overview" and doc["narrow_below"] == 900
+    english = maps.render_overview(data, lang="en")
+    assert 'data-fold="Fold the summary"' in english and "Lipat" not in english
+    assert 'className: "wk-desa-tip"' in overview
+    assert ".wk-popup-open .wk-desa-tip { display: none; }" in overview
+    assert "L.control.scale({ imperial: false })" in overview
+    squad = maps.render_squad(data, "R01")
+    assert 'class="wk-fold"' not in squad and "L.control.scale({ imperial: false })" in squad
+
+
 def test_the_desa_are_in_the_page_once(overview: str, data: maps.MapData) -> None:
     doc = page_data(overview)
     assert len(doc["desa"]) == len(data.desa)
