@@ -42,9 +42,36 @@ from planner.text import msg
 
 
 def _frozen(arr: Any, dtype: Any) -> np.ndarray:
+    """A read-only array of ``dtype``: an array that already is one is kept (shared, not
+    copied: a large night's matrices are not held twice), anything else is copied."""
+    if isinstance(arr, np.ndarray) and arr.dtype == dtype and not arr.flags.writeable:
+        return arr
     out = np.array(arr, dtype=dtype, copy=True)
     out.flags.writeable = False
     return out
+
+
+def _int32_checked(a: np.ndarray) -> np.ndarray:
+    """``a`` as int32 (no copy when it is one), refusing values int32 cannot hold rather than
+    wrapping them (a night is far under 2**31 s; the network marks no road with 10**7)."""
+    if a.dtype == np.int32:
+        return a
+    info = np.iinfo(np.int32)
+    if a.size and not (np.isfinite(a).all() and info.min <= a.min() and a.max() <= info.max):
+        raise ValueError("travel_s must be whole seconds that fit in int32")
+    return a.astype(np.int32)
+
+
+def _travel_int32(arr: Any) -> np.ndarray:
+    """Travel seconds as a read-only int32 array (see :func:`_int32_checked`)."""
+    a = np.asarray(arr)
+    return _frozen(a if a.dtype == np.int32 else _int32_checked(a), np.int32)
+
+
+def _is_compact(dist: Any) -> bool:
+    """A :class:`planner.network.graph.Distances` (duck-typed: this module imports no
+    network code)."""
+    return hasattr(dist, "road_dm") and hasattr(dist, "access_m")
 
 
 @dataclass(frozen=True)
@@ -88,9 +115,12 @@ class NightProblem:
         vehicle profile in ``profiles``.
     travel_s
         ``travel_s[p, i, j]``: driving seconds from node i to node j with profile ``p``
-        (integers, zero diagonal).
+        (int32, zero diagonal; int32 holds any night and halves the memory of int64).
     dist_m
-        ``dist_m[p, i, j]``: metres of that leg.
+        ``dist_m[p, i, j]``: metres of that leg. A float64 array, or (built from the road
+        network's matrices) a :class:`planner.network.graph.Distances` that reads the same
+        (``dist_m[p][i, j]``, ``np.asarray``) from int32 road decimetres shared with the
+        network's matrices, so the night holds no float64 copy of them.
     max_stops
         At most this many venues per squad, or None.
     max_per_desa
@@ -138,7 +168,7 @@ class NightProblem:
     squad_profile: np.ndarray
     profiles: tuple[str, ...]
     travel_s: np.ndarray
-    dist_m: np.ndarray
+    dist_m: Any  # np.ndarray | planner.network.graph.Distances
     max_stops: int | None = None
     max_per_desa: int | None = None
     desa_decay: float = 1.0
@@ -181,8 +211,10 @@ class NightProblem:
         if allowed.shape != (k, n):
             raise ValueError(f"allowed must have shape ({k}, {n}), got {allowed.shape}")
         s(self, "allowed", allowed)
-        travel = _frozen(self.travel_s, np.int64)
-        dist = _frozen(self.dist_m, np.float64)
+        travel = _travel_int32(self.travel_s)
+        dist = (
+            self.dist_m.freeze() if _is_compact(self.dist_m) else _frozen(self.dist_m, np.float64)
+        )
         if travel.shape != (p, n, n) or dist.shape != (p, n, n):
             raise ValueError(f"travel_s and dist_m must have shape ({p}, {n}, {n})")
         s(self, "travel_s", travel)
@@ -231,8 +263,8 @@ class NightProblem:
         """The travel-time matrix (seconds) of squad ``squad``'s vehicle profile."""
         return self.travel_s[self.squad_profile[squad]]
 
-    def distance(self, squad: int) -> np.ndarray:
-        """The distance matrix (metres) of squad ``squad``'s vehicle profile."""
+    def distance(self, squad: int) -> Any:
+        """The distance matrix (metres) of squad ``squad``'s vehicle profile (``d[i, j]``)."""
         return self.dist_m[self.squad_profile[squad]]
 
     def replace(self, **changes: Any) -> NightProblem:
@@ -329,7 +361,7 @@ def build_problem(
     stations: pd.DataFrame,
     node_ids: Sequence[str],
     travel_s: Mapping[str, np.ndarray],
-    dist_m: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, Any],
     unreachable: Mapping[str, str] | None = None,
     settings: Settings,
 ) -> NightProblem:
@@ -407,7 +439,7 @@ def _check_inputs(
     stations: pd.DataFrame,
     node_ids: Sequence[str],
     travel_s: Mapping[str, np.ndarray],
-    dist_m: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, Any],
     unreachable: Mapping[str, str],
 ) -> dict[str, int]:
     """Every mismatch between the inputs at once (InputError); the matrix row of each id."""
@@ -513,24 +545,33 @@ def _check_matrices(
     n_in: int,
     *,
     travel_s: Mapping[str, np.ndarray],
-    dist_m: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, Any],
 ) -> None:
     for what, mats in (("travel_s", travel_s), ("dist_m", dist_m)):
         for prof, mat in mats.items():
-            arr = np.asarray(mat)
-            if arr.shape != (n_in, n_in):
+            shape = tuple(mat.shape) if _is_compact(mat) else np.shape(mat)
+            if shape != (n_in, n_in):
                 bag.add(
                     file="matrix",
                     column=f"{what}[{prof}]",
-                    value=arr.shape,
+                    value=shape,
                     expected=msg(f"matriks {n_in}×{n_in}", f"a {n_in}×{n_in} matrix"),
                 )
-            # dist_m is inf where no road leads (travel_s then says NO_ROAD_S or more)
-            elif (
-                np.isnan(arr).any()
-                or (arr < 0).any()
-                or (what == "travel_s" and np.isinf(arr).any())
-            ):
+                continue
+            if _is_compact(mat):  # int32 road decimetres (-1: no road) and access metres
+                compact: Any = mat
+                access = np.asarray(compact.access_m)
+                bad = bool(np.isnan(access).any() or (access < 0).any())
+                bad = bad or bool((np.asarray(compact.road_dm) < -1).any())
+            else:
+                # dist_m is inf where no road leads (travel_s then says NO_ROAD_S or more)
+                arr = np.asarray(mat)
+                bad = bool(
+                    np.isnan(arr).any()
+                    or (arr < 0).any()
+                    or (what == "travel_s" and np.isinf(arr).any())
+                )
+            if bad:
                 bag.add(
                     file="matrix",
                     column=f"{what}[{prof}]",
@@ -546,7 +587,7 @@ def _check_squads(
     index: Mapping[str, int],
     *,
     travel_s: Mapping[str, np.ndarray],
-    dist_m: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, Any],
     unreachable: Mapping[str, str],
 ) -> None:
     known = {str(sid) for sid in stations["station_id"]}
@@ -783,7 +824,7 @@ def _assemble(
     stations: pd.DataFrame,
     index: Mapping[str, int],
     travel_s: Mapping[str, np.ndarray],
-    dist_m: Mapping[str, np.ndarray],
+    dist_m: Mapping[str, Any],
     settings: Settings,
 ) -> NightProblem:
     """The squads' stations as depots, then the candidates: the arrays of the problem."""
@@ -805,16 +846,24 @@ def _assemble(
     allowed = np.zeros((len(squads), n), dtype=bool)
     for j, v in enumerate(kept):
         allowed[list(v.allowed), n_dep + j] = True
-    travel = (
-        np.stack([np.asarray(travel_s[p], dtype=np.int64)[np.ix_(sel, sel)] for p in profiles])
-        if profiles
-        else np.zeros((0, n, n), dtype=np.int64)
-    )
-    dist = (
-        np.stack([np.asarray(dist_m[p], dtype=np.float64)[np.ix_(sel, sel)] for p in profiles])
-        if profiles
-        else np.zeros((0, n, n))
-    )
+    # the matrices between tonight's nodes: one int32 copy of travel (filled a profile at a
+    # time, no stack of temporaries), distances shared with the network's when compact
+    travel = np.empty((len(profiles), n, n), dtype=np.int32)
+    step = max(1, (1 << 22) // max(1, len(index)))  # rows per block: 16 MB of int32
+    for k, p in enumerate(profiles):
+        full = _int32_checked(np.asarray(travel_s[p]))
+        for lo in range(0, n, step):
+            travel[k, lo : lo + step] = full[np.ix_(sel[lo : lo + step], sel)]
+    travel.flags.writeable = False
+    dists = [dist_m[p] for p in profiles]
+    if dists and all(_is_compact(d) for d in dists):
+        dist: Any = type(dists[0]).stack([d.take(sel) for d in dists])
+    else:
+        dist = (
+            np.stack([np.asarray(d, dtype=np.float64)[np.ix_(sel, sel)] for d in dists])
+            if profiles
+            else np.zeros((0, n, n))
+        )
     return NightProblem(
         night=night,
         node_ids=tuple(all_ids),

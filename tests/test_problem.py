@@ -170,3 +170,67 @@ def test_a_station_off_the_road_is_an_error_naming_it() -> None:
     (prob,) = exc.value.problems
     assert (prob.file, prob.column, prob.value) == ("stations.csv", "lat/lon", "PS_A")
     assert "snap_max_m" in prob.expected("en") and "R2" in prob.expected("id")
+
+
+# ---------------------------------------------------------------- memory layout (issue 18)
+
+
+def _compact_inputs() -> dict[str, object]:
+    from planner.network.graph import Distances
+
+    inputs = night_inputs()
+    n = len(inputs["node_ids"])  # type: ignore[arg-type]
+    access = np.full(n, 2.5)
+    inputs["dist_m"] = {
+        p: Distances(np.rint(np.asarray(d) * 10).astype(np.int32), access)
+        for p, d in inputs["dist_m"].items()  # type: ignore[attr-defined]
+    }
+    inputs["travel_s"] = {
+        p: np.asarray(t, dtype=np.int32)
+        for p, t in inputs["travel_s"].items()  # type: ignore[attr-defined]
+    }
+    return inputs
+
+
+def test_travel_is_int32_and_holds_the_input_values(built: NightProblem) -> None:
+    inputs = night_inputs()
+    assert built.travel_s.dtype == np.int32 and not built.travel_s.flags.writeable
+    assert built.travel_s.nbytes == 4 * built.travel_s.size  # half of int64
+    rows = [list(inputs["node_ids"]).index(i) for i in built.node_ids]  # type: ignore[call-overload]
+    for k, p in enumerate(built.profiles):
+        full = np.asarray(inputs["travel_s"][p])  # type: ignore[index]
+        assert np.array_equal(built.travel_s[k], full[np.ix_(rows, rows)])
+
+
+def test_travel_that_int32_cannot_hold_is_refused_not_wrapped(built: NightProblem) -> None:
+    t = built.travel_s.astype(np.int64)
+    t[0, 0, 2] = 2**31
+    with pytest.raises(ValueError, match="int32"):
+        built.replace(travel_s=t)
+
+
+def test_compact_distances_are_shared_with_the_network_not_copied() -> None:
+    inputs = _compact_inputs()
+    problem = build_problem(**inputs)  # type: ignore[arg-type]
+    dist = problem.dist_m
+    assert dist.shape == (len(problem.profiles), problem.n_nodes, problem.n_nodes)
+    for k, p in enumerate(problem.profiles):
+        given = inputs["dist_m"][p]  # type: ignore[index]
+        assert np.shares_memory(dist[k].road_dm, given.road_dm)  # no copy of the matrix
+        rows = [list(inputs["node_ids"]).index(i) for i in problem.node_ids]  # type: ignore[call-overload]
+        want = np.asarray(given)[np.ix_(rows, rows)]
+        assert np.array_equal(np.asarray(dist[k]), want)
+        i, j = problem.n_depots, problem.n_depots + 1
+        assert dist[k][i, j] == want[i, j] == given.road_dm[rows[i], rows[j]] / 10.0 + 5.0
+        assert problem.distance(0)[i, i] == 0.0
+    assert not dist.road_dm[0].flags.writeable  # a compiled problem is read-only
+
+
+def test_a_variant_shares_the_arrays_it_does_not_change(built: NightProblem) -> None:
+    variant = built.replace(max_stops=3)
+    assert variant.travel_s is built.travel_s and variant.dist_m is built.dist_m
+    assert variant.allowed is built.allowed
+    mine = np.array(built.open_s)  # a writable array of the caller's is copied
+    other = built.replace(open_s=mine)
+    mine[0] = -5
+    assert other.open_s[0] == built.open_s[0]

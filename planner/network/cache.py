@@ -15,6 +15,7 @@ A damaged or outdated file is ignored (and later overwritten), never trusted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -31,7 +32,7 @@ import shapely
 from planner import _atomic as atomic
 from planner import _geo
 from planner.config import Settings
-from planner.network.graph import RoadIndex
+from planner.network.graph import Distances, RoadIndex
 from planner.network.load import check_exists, load_network
 from planner.network.speeds import require_profiles
 
@@ -60,10 +61,22 @@ def matrices_path(cache_dir: Path | str, key: str) -> Path:
     return Path(cache_dir) / f"matrices-{key}.npz"
 
 
-def _write_npz(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = False) -> None:
+def _write_npz(
+    path: Path,
+    arrays: Mapping[str, np.ndarray | Callable[[], np.ndarray]],
+    *,
+    compress: bool = False,
+) -> None:
+    """An ``.npz`` as :func:`numpy.savez` writes it; an array given as a function is made
+    only when it is written and dropped after, so large ones are not all held at once."""
     buf = io.BytesIO()
-    save = np.savez_compressed if compress else np.savez
-    save(buf, **arrays)  # type: ignore[arg-type]  # numpy's stub types the kwargs oddly
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buf, "w", compression=method, allowZip64=True) as zf:
+        for name, item in arrays.items():
+            arr = np.asanyarray(item() if callable(item) else item)
+            with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, arr, allow_pickle=False)
+            del arr
     atomic.write_bytes(path, buf.getvalue())
     _prune_cache(path.parent, path.name.split("-", 1)[0])
 
@@ -183,29 +196,56 @@ def load_road_index(
     return index
 
 
+_BLOCK_CELLS = 1 << 22
+"""Cells a block of rows holds while a matrix is encoded or decoded (16 MB as int32): the
+codec never makes a whole-matrix temporary besides its result."""
+
+
+def _zigzag_rows(a: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Rows ``lo:hi`` of ``a`` as the zigzagged int32 differences along rows (uint32)."""
+    b = np.ascontiguousarray(a[lo:hi]).astype(np.int32, copy=False)
+    if b.size:
+        b = np.diff(b, axis=1, prepend=np.int32(0))
+    return (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32).ravel()
+
+
 def encode_ints(a: np.ndarray) -> np.ndarray:
     """An integer matrix whose values fit in int32, as byte planes (``k × cells`` uint8, least
     significant first) of its zigzagged differences along rows. Neighbouring cells of a travel
     matrix differ little, so the high planes are almost all zero and deflate packs the whole
-    about twenty times smaller than int64; decoding is exact (modular int32 arithmetic)."""
-    b: np.ndarray = a.astype(np.int32)
-    if b.size:
-        b = np.diff(b, axis=1, prepend=np.int32(0))
-    u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32).ravel()
-    top = int(u.max()) if u.size else 0
-    planes = np.empty((max(1, (top.bit_length() + 7) // 8), u.size), dtype=np.uint8)
-    for i in range(len(planes)):
-        planes[i] = (u >> np.uint32(8 * i)) & np.uint32(0xFF)
+    about twenty times smaller than int64; decoding is exact (modular int32 arithmetic). Works
+    a block of rows at a time: besides the planes, no copy of the matrix is made."""
+    a = np.asarray(a)
+    rows = a.shape[0] if a.ndim else 0
+    cols = a.shape[1] if a.ndim > 1 else 1
+    step = max(1, _BLOCK_CELLS // max(1, cols))
+    top = 0
+    for lo in range(0, rows, step):
+        u = _zigzag_rows(a, lo, lo + step)
+        top = max(top, int(u.max()) if u.size else 0)
+    planes = np.empty((max(1, (top.bit_length() + 7) // 8), a.size), dtype=np.uint8)
+    for lo in range(0, rows, step):
+        u = _zigzag_rows(a, lo, lo + step)
+        at = lo * cols
+        for i in range(len(planes)):
+            planes[i, at : at + u.size] = (u >> np.uint32(8 * i)) & np.uint32(0xFF)
     return planes
 
 
 def decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """The int32 matrix :func:`encode_ints` encoded."""
-    u = planes[0].astype(np.uint32)
-    for i in range(1, len(planes)):
-        u |= planes[i].astype(np.uint32) << np.uint32(8 * i)
-    b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
-    return np.cumsum(b.reshape(shape), axis=1, dtype=np.int32)
+    """The int32 matrix :func:`encode_ints` encoded (a block of rows at a time)."""
+    rows, cols = shape
+    out = np.empty(shape, dtype=np.int32)
+    step = max(1, _BLOCK_CELLS // max(1, cols))
+    for lo in range(0, rows, step):
+        hi = min(rows, lo + step)
+        cells = slice(lo * cols, hi * cols)
+        u = planes[0, cells].astype(np.uint32)
+        for i in range(1, len(planes)):
+            u |= planes[i, cells].astype(np.uint32) << np.uint32(8 * i)
+        b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+        np.cumsum(b.reshape(hi - lo, cols), axis=1, dtype=np.int32, out=out[lo:hi])
+    return out
 
 
 def _fits_int32(a: np.ndarray) -> bool:
@@ -252,7 +292,7 @@ class StoredMatrices(Protocol):
     @property
     def travel_s(self) -> dict[str, np.ndarray]: ...
     @property
-    def dist_m(self) -> dict[str, np.ndarray]: ...
+    def dist_m(self) -> dict[str, Any]: ...
     @property
     def unreachable(self) -> dict[str, tuple[str, float]]: ...
     @property
@@ -261,7 +301,7 @@ class StoredMatrices(Protocol):
 
 def save_matrices(path: Path, m: StoredMatrices) -> None:
     """Write ``m`` to ``path`` (format :data:`MATRIX_CACHE_FORMAT`; see the module docstring)."""
-    arrays: dict[str, np.ndarray] = {
+    arrays: dict[str, np.ndarray | Callable[[], np.ndarray]] = {
         "format": np.array(MATRIX_CACHE_FORMAT),
         "key": np.array(m.key),
         "ids": np.array(m.ids, dtype=str),
@@ -273,12 +313,25 @@ def save_matrices(path: Path, m: StoredMatrices) -> None:
     }
     for k, p in enumerate(m.profiles):
         travel = m.travel_s[p]
-        arrays[f"travel_s_{k}"] = encode_ints(travel) if _fits_int32(travel) else travel
-        road_dm = _road_dm(m.dist_m[p], m.snap_dist_m)
-        if road_dm is not None:
-            arrays[f"road_dm_{k}"] = encode_ints(road_dm)
+        if _fits_int32(travel):
+            arrays[f"travel_s_{k}"] = functools.partial(encode_ints, travel)
         else:
-            arrays[f"dist_m_{k}"] = m.dist_m[p]
+            arrays[f"travel_s_{k}"] = travel
+        dist = m.dist_m[p]
+        road_dm: np.ndarray | None
+        if (
+            isinstance(dist, Distances)
+            and dist.nodes is None
+            and isinstance(dist.road_dm, np.ndarray)
+            and np.array_equal(dist.access_m, m.snap_dist_m)
+        ):
+            road_dm = dist.road_dm
+        else:
+            road_dm = _road_dm(np.asarray(dist), m.snap_dist_m)
+        if road_dm is not None:
+            arrays[f"road_dm_{k}"] = functools.partial(encode_ints, road_dm)
+        else:
+            arrays[f"dist_m_{k}"] = np.asarray(dist)
     _write_npz(path, arrays, compress=True)
 
 
@@ -297,12 +350,12 @@ def load_matrices(path: Path, key: str, make: Callable[..., M]) -> M | None:
             snap = z["snap_dist_m"]
             shape = (len(ids), len(ids))
             travel: dict[str, np.ndarray] = {}
-            dist: dict[str, np.ndarray] = {}
+            dist: dict[str, Any] = {}
             for k, p in enumerate(profiles):
                 t = z[f"travel_s_{k}"]
-                travel[p] = decode_ints(t, shape).astype(np.int64) if t.dtype == np.uint8 else t
+                travel[p] = decode_ints(t, shape) if t.dtype == np.uint8 else t
                 if f"road_dm_{k}" in z.files:
-                    dist[p] = _dist_from_dm(decode_ints(z[f"road_dm_{k}"], shape), snap)
+                    dist[p] = Distances(decode_ints(z[f"road_dm_{k}"], shape), snap)
                 else:
                     dist[p] = z[f"dist_m_{k}"]
             unreachable = {

@@ -661,6 +661,151 @@ def unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return travel, dist
 
 
+class Distances:
+    """Metres between points along the fastest paths, stored compactly and exactly.
+
+    ``dist[i, j] = road_dm[i, j] / 10 + access_m[i] + access_m[j]`` (whole road decimetres
+    as int32, each point's access leg in metres), ``inf`` where ``road_dm`` is negative (no
+    path) and 0 on the diagonal: the very floats :func:`unpack` and the access legs give, in
+    the same operations and order, at 4 bytes a cell instead of 8. With ``nodes`` the matrix is
+    the one between those rows of ``road_dm`` only (no copy: a compiled problem shares the
+    network's matrix). A stack (``road_dm`` a tuple, one matrix per vehicle profile) is indexed
+    by a profile first and gives that profile's ``Distances``; a matrix indexed by ``[i, j]``
+    (ints, index arrays, slices, :func:`numpy.ix_`) gives float64 metres like the dense matrix
+    would, and ``np.asarray`` gives the dense matrix (a copy: avoid it on large nights).
+    """
+
+    __slots__ = ("access_m", "nodes", "road_dm")
+
+    def __init__(
+        self,
+        road_dm: np.ndarray | tuple[np.ndarray, ...],
+        access_m: np.ndarray,
+        nodes: np.ndarray | None = None,
+    ) -> None:
+        access_m = np.asarray(access_m, dtype=np.float64)
+        parts = road_dm if isinstance(road_dm, tuple) else (road_dm,)
+        n = len(access_m)
+        for part in parts:
+            if part.dtype != np.int32 or part.shape != (n, n):
+                raise ValueError(f"road_dm must be int32 ({n}, {n}), got {part.dtype} {part.shape}")
+        self.road_dm = road_dm
+        self.access_m = access_m
+        self.nodes = None if nodes is None else np.asarray(nodes, dtype=np.int64)
+
+    @classmethod
+    def stack(cls, parts: Sequence[Distances]) -> Distances:
+        """One stack of matrices (a profile each) over the same points, without copying."""
+        if not parts:
+            return cls((), np.zeros(0))
+        first = parts[0]
+        for p in parts:
+            same_points = p.access_m is first.access_m or np.array_equal(p.access_m, first.access_m)
+            if isinstance(p.road_dm, tuple) or not same_points:
+                raise ValueError("stack matrices of one set of points")
+            if (p.nodes is None) != (first.nodes is None) or (
+                p.nodes is not None
+                and first.nodes is not None
+                and not np.array_equal(p.nodes, first.nodes)
+            ):
+                raise ValueError("stack matrices of the same nodes")
+        return cls(tuple(p.road_dm for p in parts), first.access_m, first.nodes)  # type: ignore[misc]
+
+    @property
+    def n(self) -> int:
+        return len(self.access_m) if self.nodes is None else len(self.nodes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        n = self.n
+        return (len(self.road_dm), n, n) if isinstance(self.road_dm, tuple) else (n, n)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def dtype(self) -> np.dtype[np.float64]:
+        return np.dtype(np.float64)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held (shared arrays counted in full)."""
+        parts = self.road_dm if isinstance(self.road_dm, tuple) else (self.road_dm,)
+        extra = 0 if self.nodes is None else self.nodes.nbytes
+        return int(sum(p.nbytes for p in parts) + self.access_m.nbytes + extra)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def freeze(self) -> Distances:
+        """Read-only arrays (a compiled problem's)."""
+        parts = self.road_dm if isinstance(self.road_dm, tuple) else (self.road_dm,)
+        for arr in (*parts, self.access_m, self.nodes):
+            if arr is not None:
+                arr.flags.writeable = False
+        return self
+
+    def take(self, nodes: np.ndarray) -> Distances:
+        """The matrix (or stack) between ``nodes`` only, in that order (shares the arrays)."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        base = nodes if self.nodes is None else self.nodes[nodes]
+        return Distances(self.road_dm, self.access_m, base)
+
+    def road_rows(self, lo: int, hi: int) -> np.ndarray:
+        """Rows ``lo:hi`` of the (one-profile) road decimetres, in this matrix's nodes."""
+        if isinstance(self.road_dm, tuple):
+            raise TypeError("road_rows of one profile's matrix")
+        if self.nodes is None:
+            return self.road_dm[lo:hi]
+        return self.road_dm[np.ix_(self.nodes[lo:hi], self.nodes)]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(self.road_dm, tuple):
+            if isinstance(key, int | np.integer):
+                return Distances(self.road_dm[key], self.access_m, self.nodes)
+            return np.asarray(self)[key]
+        if isinstance(key, int | np.integer):
+            key = (key, slice(None))
+        if not isinstance(key, tuple) or len(key) != 2:
+            return np.asarray(self)[key]
+        a, b = key
+        if isinstance(a, slice) or isinstance(b, slice):
+            ra = np.arange(self.n)[a] if isinstance(a, slice) else np.asarray(a)
+            rb = np.arange(self.n)[b] if isinstance(b, slice) else np.asarray(b)
+            if ra.ndim > 1 or rb.ndim > 1:
+                return np.asarray(self)[key]
+            out = self[ra.reshape(-1, 1) if ra.ndim else ra, rb.reshape(1, -1) if rb.ndim else rb]
+            return np.asarray(out).reshape((*ra.shape, *rb.shape))
+        a, b = np.asarray(a), np.asarray(b)
+        if self.nodes is not None:
+            a_base, b_base = self.nodes[a], self.nodes[b]
+        else:
+            a_base, b_base = a, b
+        dm = self.road_dm[a_base, b_base]
+        metres = dm / 10.0 + self.access_m[a_base] + self.access_m[b_base]
+        metres = np.where(dm < 0, np.inf, metres)
+        metres = np.where(a_base == b_base, 0.0, metres)
+        return metres[()] if metres.ndim == 0 else metres
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if isinstance(self.road_dm, tuple):
+            n = self.n
+            dense = np.stack([np.asarray(self[k]) for k in range(len(self.road_dm))])
+            dense = dense.reshape((len(self.road_dm), n, n))
+        else:
+            n = self.n
+            dense = np.empty((n, n))
+            step = max(1, 1_000_000 // max(1, n))
+            cols = np.arange(n)[None, :]
+            for lo in range(0, n, step):
+                dense[lo : lo + step] = self[np.arange(lo, min(n, lo + step))[:, None], cols]
+        return dense if dtype is None else dense.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"Distances(shape={self.shape}, {self.nbytes / 2**20:.1f} MB)"
+
+
 # =========================================================================== contraction
 
 
@@ -742,6 +887,7 @@ def contract_chains(csr: csr_matrix, n_road: int) -> tuple[csr_matrix, int] | No
 __all__ = [
     "LEN_SCALE",
     "AugmentedGraph",
+    "Distances",
     "Reason",
     "RoadIndex",
     "Snapped",

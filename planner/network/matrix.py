@@ -34,7 +34,9 @@ from planner.config import NetworkSettings, Settings
 from planner.errors import InputError, PlannerError, Problem
 from planner.network import cache
 from planner.network.graph import (
+    LEN_SCALE,
     AugmentedGraph,
+    Distances,
     RoadIndex,
     Snapped,
     contract_chains,
@@ -122,17 +124,28 @@ def matrix_workers(
     return max(1, min(wanted, _pool.usable_cores(), n_origins))
 
 
+_Out = np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Where the rows go: packed weights (float64), or (int32 travel, int32 road decimetres,
+access seconds per point) for :func:`_to_ints`."""
+
+
 def _solve_chunk(
     csr: csr_matrix,
     n_road: int,
     chunks: Sequence[np.ndarray],
     starts: np.ndarray,
-    out: np.ndarray,
+    out: _Out,
     k: int,
 ) -> None:
-    """Rows of chunk ``k`` of origins: one multi-source Dijkstra, point columns kept."""
-    block = dijkstra(csr, directed=True, indices=n_road + chunks[k])
-    out[starts[k] : starts[k] + len(chunks[k])] = block[:, n_road:]
+    """Rows of chunk ``k`` of origins: one multi-source Dijkstra, point columns kept (as
+    packed weights, or straight to int32 travel seconds and road decimetres)."""
+    block = dijkstra(csr, directed=True, indices=n_road + chunks[k])[:, n_road:]
+    lo, hi = starts[k], starts[k] + len(chunks[k])
+    if isinstance(out, tuple):
+        travel, road_dm, access_s = out
+        travel[lo:hi], road_dm[lo:hi] = _to_ints(block, access_s[chunks[k]], access_s)
+    else:
+        out[lo:hi] = block
 
 
 def _pool_chunk(k: int) -> None:
@@ -142,7 +155,14 @@ def _pool_chunk(k: int) -> None:
     _solve_chunk(csr, n_road, chunks, starts, out, k)
 
 
-def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int = 1) -> np.ndarray:
+def _point_rows(
+    csr: csr_matrix,
+    n_road: int,
+    rows: np.ndarray,
+    *,
+    workers: int = 1,
+    access_s: np.ndarray | None = None,
+) -> Any:
     """Packed shortest-path weights from the points ``rows`` to every point (``len(rows) ×
     n_points``), by multi-source Dijkstra in chunks of origins.
 
@@ -152,6 +172,10 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
     result is identical to one process; a chunk of a child that died (killed, crashed) is
     computed here by the pool. scipy's Dijkstra holds the GIL, hence processes, not threads;
     forking shares the graph without copying or pickling it.
+
+    With ``access_s`` (seconds of each point's access leg) the rows come back as int32
+    travel seconds (access legs added) and int32 road decimetres (:func:`_to_ints`), converted
+    a chunk at a time: no float64 matrix of every pair is ever held.
     """
     n = csr.shape[0]
     n_pts = n - n_road
@@ -161,15 +185,29 @@ def _point_rows(csr: csr_matrix, n_road: int, rows: np.ndarray, *, workers: int 
     chunks = [rows[lo : lo + step] for lo in range(0, len(rows), step)]
     starts = np.arange(0, len(rows), step, dtype=np.int64)
     workers = min(workers, len(chunks))
-    if workers <= 1 or not _pool.can_fork():
-        out = np.empty((len(rows), n_pts))
+    parallel = workers > 1 and _pool.can_fork()
+    shape = (len(rows), n_pts)
+    make = _pool.shared_array if parallel else (lambda sh, dt: np.empty(sh, dtype=dt))
+    out: _Out
+    if access_s is None:
+        out = make(shape, np.float64)
+    else:
+        out = (make(shape, np.int32), make(shape, np.int32), np.asarray(access_s))
+    if not parallel:
         for k in range(len(chunks)):
             _solve_chunk(csr, n_road, chunks, starts, out, k)
-        return out
-    out = _pool.shared_array((len(rows), n_pts), np.float64)
+        return out if access_s is None else out[:2]
     with _pool.ForkPool(workers, state=(csr, n_road, chunks, starts, out)) as pool:
         pool.map(_pool_chunk, range(len(chunks)))
-    return np.array(out)  # a private copy; the shared memory is released with its views
+    # private copies (the shared memory is released with its views), one matrix at a time
+    if isinstance(out, tuple):
+        shared_t, shared_dm, _ = out
+        del out
+        travel = np.array(shared_t)
+        del shared_t
+        road_dm = np.array(shared_dm)
+        return travel, road_dm
+    return np.array(out)
 
 
 # =========================================================================== router
@@ -223,11 +261,37 @@ class Router:
         where no road path exists. ``workers`` processes share the work (default: see
         :func:`matrix_workers`); the result does not depend on it.
         """
+        return unpack(self.packed_matrix(profile, origins, workers=workers))
+
+    def packed_matrix(
+        self,
+        profile: str,
+        origins: Sequence[int] | None = None,
+        *,
+        workers: int | None = None,
+    ) -> np.ndarray:
+        """:meth:`road_matrix` as packed weights (one float64 matrix instead of two; see
+        :func:`~planner.network.graph.unpack`)."""
         n_pts = len(self.snapped.ids)
         rows = np.arange(n_pts) if origins is None else np.asarray(origins, dtype=np.int64)
         csr, n_road = self.core(profile)
         n = matrix_workers(len(rows), csr.nnz, self.network, workers=workers)
-        return unpack(_point_rows(csr, n_road, rows, workers=n))
+        return _point_rows(csr, n_road, rows, workers=n)
+
+    def int_matrices(
+        self, profile: str, access_s: np.ndarray, *, workers: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every point to every point: int32 travel seconds with the access legs
+        (``access_s`` per point) and int32 road decimetres (-1: no path), converted from the
+        Dijkstra rows a chunk at a time (see :func:`_point_rows`)."""
+        n_pts = len(self.snapped.ids)
+        csr, n_road = self.core(profile)
+        n = matrix_workers(n_pts, csr.nnz, self.network, workers=workers)
+        rows = np.arange(n_pts)
+        out: tuple[np.ndarray, np.ndarray] = _point_rows(
+            csr, n_road, rows, workers=n, access_s=access_s
+        )
+        return out
 
     def core(self, profile: str) -> tuple[csr_matrix, int]:
         """The profile's graph with dead ends and the middles of chains contracted away (see
@@ -335,12 +399,14 @@ class Matrices:
         Point ids; matrix row/column ``k`` is ``ids[k]`` (stations first when the caller
         passed them first).
     travel_s
-        Per profile an ``n × n`` int64 matrix of seconds, access legs included (point → road
+        Per profile an ``n × n`` int32 matrix of seconds, access legs included (point → road
         and road → point at ``access_kph``), zero diagonal; :data:`UNREACHABLE_S` where no road
         path exists.
     dist_m
-        Per profile an ``n × n`` float64 matrix of metres along the same paths, access legs
-        included; ``inf`` where no path exists.
+        Per profile the metres along the same paths, access legs included, ``inf`` where no
+        path exists: a :class:`~planner.network.graph.Distances` (int32 road decimetres and
+        the access metres, 4 bytes a cell) that reads like an ``n × n`` float64 matrix
+        (``d[i, j]``, ``np.asarray(d)``); a plain float64 matrix is accepted too.
     unreachable
         ``id -> (reason, distance_m)`` for points left out (see :class:`Snapped`); a point
         that cannot reach a station and come back under *any* requested profile is left out
@@ -353,7 +419,7 @@ class Matrices:
 
     ids: tuple[str, ...]
     travel_s: dict[str, np.ndarray]
-    dist_m: dict[str, np.ndarray]
+    dist_m: dict[str, Any]
     unreachable: dict[str, tuple[str, float]]
     snap_dist_m: np.ndarray
     key: str = ""
@@ -384,12 +450,58 @@ class Matrices:
         return self._router[0]
 
 
+def _to_ints(
+    packed: np.ndarray, access_rows: np.ndarray, access_cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Packed road weights of some rows to int32 travel seconds (access legs added, rounded
+    once; :data:`UNREACHABLE_S` where no path) and int32 road decimetres (-1: no path):
+    elementwise the same float operations as :func:`unpack` followed by the access legs, so
+    the values do not depend on how the rows are cut into blocks."""
+    t, d = unpack(packed)
+    t = t + access_rows[:, None] + access_cols[None, :]
+    travel = np.where(np.isfinite(t), np.rint(np.minimum(t, UNREACHABLE_S)), UNREACHABLE_S)
+    road_dm = np.where(np.isfinite(d), np.rint(d * 10.0), -1)
+    return travel.astype(np.int32), road_dm.astype(np.int32)
+
+
+def _int_rows(
+    road: np.ndarray | tuple[np.ndarray, np.ndarray], access_s: np.ndarray, *, chunk: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_to_ints` of a whole matrix, a block of rows at a time. ``road``: packed weights
+    (:meth:`Router.packed_matrix`) or road seconds and metres (:meth:`Router.road_matrix`)."""
+    n_rows, n_cols = road[0].shape if isinstance(road, tuple) else road.shape
+    travel = np.empty((n_rows, n_cols), dtype=np.int32)
+    road_dm = np.empty((n_rows, n_cols), dtype=np.int32)
+    for lo in range(0, n_rows, chunk):
+        hi = min(n_rows, lo + chunk)
+        if isinstance(road, tuple):  # back to packed weights, exactly (whole ms and dm)
+            t, d = road[0][lo:hi], road[1][lo:hi]
+            ok = np.isfinite(t)
+            ms = np.rint(np.where(ok, t, 0) * 1000.0)
+            dm = np.rint(np.where(ok, d, 0) * 10.0)
+            block = np.where(ok, ms * LEN_SCALE + dm, np.inf)
+        else:
+            block = road[lo:hi]
+        travel[lo:hi], road_dm[lo:hi] = _to_ints(block, access_s[lo:hi], access_s)
+    return travel, road_dm
+
+
 def matrices_from_road(
     snapped: Snapped,
-    road: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    road: Mapping[str, tuple[np.ndarray, np.ndarray] | np.ndarray],
     access_kph: float,
 ) -> Matrices:
-    """Add access legs, drop points isolated under any profile, round to int seconds."""
+    """Add access legs, drop points isolated under any profile, round to int seconds.
+
+    ``road`` holds per profile the road-only ``(travel_s, dist_m)`` of
+    :meth:`Router.road_matrix` or the packed weights of :meth:`Router.packed_matrix`."""
+    access_s = snapped.snap_dist_m / (access_kph / 3.6)
+    return _from_ints(snapped, {p: _int_rows(r, access_s) for p, r in road.items()})
+
+
+def _from_ints(snapped: Snapped, ints: dict[str, tuple[np.ndarray, np.ndarray]]) -> Matrices:
+    """The matrices from int32 travel seconds and road decimetres of every point (emptied as
+    it goes, so a matrix is not held twice): isolated points dropped, diagonals zeroed."""
     n = len(snapped.ids)
     stations = np.array([snapped.ids.index(s) for s in snapped.station_ids], dtype=np.int64)
     unreachable = dict(snapped.unreachable)
@@ -397,36 +509,31 @@ def matrices_from_road(
     if len(stations):
         st = np.zeros(n, dtype=bool)
         st[stations] = True
-        for t, _ in road.values():
-            there = np.isfinite(t[np.ix_(stations, np.arange(n))])
-            back = np.isfinite(t[np.ix_(np.arange(n), stations)]).T
-            ok = np.any(there & back, axis=0) | st
-            keep &= ok
+        for _, dm in ints.values():
+            there = dm[stations] >= 0
+            back = (dm[:, stations] >= 0).T
+            keep &= np.any(there & back, axis=0) | st
         for i in np.flatnonzero(~keep):
             unreachable[snapped.ids[i]] = ("isolated", float(snapped.snap_dist_m[i]))
     sel = np.flatnonzero(keep)
-    access_s = snapped.snap_dist_m / (access_kph / 3.6)
+    every = len(sel) == n
     travel: dict[str, np.ndarray] = {}
-    dist: dict[str, np.ndarray] = {}
-    for p, (t, d) in road.items():
-        t = t[np.ix_(sel, sel)] + access_s[sel][:, None] + access_s[sel][None, :]
-        d = (
-            d[np.ix_(sel, sel)]
-            + snapped.snap_dist_m[sel][:, None]
-            + snapped.snap_dist_m[sel][None, :]
-        )
-        ti = np.where(np.isfinite(t), np.rint(np.minimum(t, UNREACHABLE_S)), UNREACHABLE_S)
-        ti = ti.astype(np.int64)
-        np.fill_diagonal(ti, 0)
-        np.fill_diagonal(d, 0.0)
-        travel[p] = ti
-        dist[p] = d
+    dist: dict[str, Any] = {}
+    access_m = snapped.snap_dist_m[sel].copy()
+    for p in list(ints):
+        t, dm = ints.pop(p)
+        if not every:
+            t, dm = t[np.ix_(sel, sel)], dm[np.ix_(sel, sel)]
+        np.fill_diagonal(t, 0)
+        np.fill_diagonal(dm, 0)
+        travel[p] = t
+        dist[p] = Distances(dm, access_m)
     return Matrices(
         ids=tuple(snapped.ids[i] for i in sel),
         travel_s=travel,
         dist_m=dist,
         unreachable=unreachable,
-        snap_dist_m=snapped.snap_dist_m[sel].copy(),
+        snap_dist_m=access_m,
     )
 
 
@@ -506,8 +613,10 @@ def travel_matrices(
         index = RoadIndex.from_graph(G, net, profiles=profiles, metric_crs=index.crs)
         snapped = Snapped(**{**snapped.__dict__, "index": index})
     router = Router(index, snapped, net)
-    road = {p: router.road_matrix(p) for p in profiles}
-    m = matrices_from_road(snapped, road, net.access_kph)
+    # one profile's float64 weights at a time: each is converted to int32 before the next
+    access_s = snapped.snap_dist_m / (net.access_kph / 3.6)
+    ints = {p: router.int_matrices(p, access_s) for p in profiles}
+    m = _from_ints(snapped, ints)
     m = Matrices(**{**m.__dict__, "key": key, "_router": [router]})
     if key:
         cache.save_matrices(cache.matrices_path(cache_dir, key), m)  # type: ignore[arg-type]

@@ -113,7 +113,7 @@ def test_cached_matrices_are_identical_and_compact(grid_router: nw.Router, tmp_p
     assert (cold.from_cache, warm.from_cache) == (False, True)
     assert warm.ids == cold.ids and warm.unreachable == cold.unreachable
     for p in ("motor", "mobil"):
-        assert warm.travel_s[p].dtype == np.int64 and warm.dist_m[p].dtype == np.float64
+        assert warm.travel_s[p].dtype == np.int32 and warm.dist_m[p].dtype == np.float64
         assert np.array_equal(warm.travel_s[p], cold.travel_s[p])
         assert np.array_equal(warm.dist_m[p], cold.dist_m[p])  # bit for bit, inf included
         assert (cold.travel_s[p] == nw.UNREACHABLE_S).any()  # the island

@@ -59,7 +59,7 @@ def test_hand_made_town_travel_times(town: dict[str, Any]) -> None:
     assert motor[1, 2] == round(bc / fast)
     assert motor[0, 2] == round(ab / fast + bc / fast)
     for p in ("motor", "mobil"):
-        assert m.travel_s[p].dtype == np.int64
+        assert m.travel_s[p].dtype == np.int32
         assert m.dist_m[p].dtype == np.float64
         assert (m.travel_s[p] >= 0).all() and (np.diag(m.travel_s[p]) == 0).all()
         assert (np.diag(m.dist_m[p]) == 0).all()
