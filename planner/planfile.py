@@ -16,7 +16,7 @@ import dataclasses
 import math
 import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -28,29 +28,45 @@ from planner.problem import NightProblem, SolveResult, curve_weights
 from planner.text import Msg, msg
 
 PROBLEM_FORMAT = "warkop-night-problem"
-PROBLEM_VERSION = 3
-"""v3 (issue 17): no road is ``null`` in ``dist_m`` (v2 wrote the invalid JSON ``Infinity``),
-matrices may be packed (:data:`PACKED`) and may hold only some nodes' legs (``matrix_nodes``,
-the copy embedded in a plan.json); v2 (issue 14) added ``desa_decay``; v1 and v2 are still read."""
-PROBLEM_VERSIONS_READ = (1, 2, 3)
+PROBLEM_VERSION = 4
+"""v4 (issue 18): compact. Matrices always packed (:data:`PLANES`, one deflated stream per
+byte plane, written a block of rows at a time), nodes as columns, and the distances exact
+(road decimetres plus each node's ``access_m``) when the problem holds them so; about 30 times
+smaller than v3's nested lists. v3 (issue 17): no road is ``null`` in ``dist_m`` (v2 wrote the
+invalid JSON ``Infinity``), matrices may be packed (:data:`PACKED`) and may hold only some
+nodes' legs (``matrix_nodes``, the copy embedded in a plan.json); v2 (issue 14) added
+``desa_decay``; v1, v2 and v3 are still read."""
+PROBLEM_VERSIONS_READ = (1, 2, 3, 4)
 PLAN_FORMAT = "warkop-plan"
 PLAN_VERSION = 2
 """v2 (issue 17): the problem is embedded by default (``problem``, packed, with the legs of the
 plan's nodes), so ``planner check plan.json`` checks every rule; v1 files are still read."""
 PLAN_VERSIONS_READ = (1, 2)
 PACKED = "int32-rowdelta-planes-zlib-base64"
-"""A packed matrix: int32, as byte planes of its zigzagged differences along rows
-(``planner.network.cache.encode_ints``, the matrix cache's exact codec), deflated, base64;
-``dist_m`` in decimetres, -1 where no road leads."""
+"""A packed matrix of v3: int32, as byte planes of its zigzagged differences along rows
+(``planner.network.cache.encode_ints``, the matrix cache's exact codec), deflated as one stream,
+base64; ``dist_m`` in decimetres, -1 where no road leads. Still read."""
+PLANES = "int32-rowdelta-zigzag-4planes-zlib-base64"
+"""A packed matrix of v4: int32; each cell the zigzagged difference to its left neighbour
+(the first cell of a row: to 0), as an unsigned 32-bit number; its four bytes, least
+significant first, make four planes of ``rows × cols`` bytes (row-major), each deflated and
+base64-encoded on its own (``data``: a list of 4 strings). Exact, and neighbouring cells of a
+travel matrix differ little, so the high planes deflate to almost nothing. ``dist_m``: road
+decimetres, -1 where no road leads (see ``access_m``)."""
 UNKNOWN_LEG_S = 10_000_000
 """Travel seconds of a leg a checking copy of the problem does not hold (as the road network
 marks "no path"); its distance is ``inf``."""
+_BLOCK_CELLS = 1 << 22
+"""Cells a block of rows holds while a matrix is packed or unpacked (16 MB as int32)."""
+_ZLIB_LEVEL = 6
+"""Deflate level of :data:`PLANES`: at 5,000 venues 9 is slower for a few percent."""
 
 
 # ------------------------------------------------------------------------ problem JSON
 
 
 def _pack(arr: np.ndarray) -> dict[str, Any]:
+    """A v3 packed matrix (:data:`PACKED`), kept to write the files of older versions in tests."""
     from planner.network.cache import encode_ints  # the one codec (loads the network module)
 
     planes = encode_ints(np.asarray(arr, dtype=np.int64))
@@ -58,19 +74,58 @@ def _pack(arr: np.ndarray) -> dict[str, Any]:
     return {"encoding": PACKED, "shape": list(arr.shape), "planes": len(planes), "data": data}
 
 
+def _pack_rows(rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -> dict[str, Any]:
+    """A matrix as :data:`PLANES`, from ``rows(lo, hi)`` (int32-valued rows ``lo:hi``), a block
+    at a time: no copy of the whole matrix is made, so writing a large night's problem does
+    not raise the memory the night already holds."""
+    n_rows, n_cols = shape
+    step = max(1, _BLOCK_CELLS // max(1, n_cols))
+    streams = [zlib.compressobj(_ZLIB_LEVEL) for _ in range(4)]
+    parts: list[list[bytes]] = [[] for _ in range(4)]
+    for lo in range(0, n_rows, step):
+        block = np.asarray(rows(lo, min(n_rows, lo + step)))
+        if block.size and (block.min() < np.iinfo(np.int32).min or block.max() > 2**31 - 1):
+            raise ValueError("a matrix value does not fit in int32")
+        b = np.ascontiguousarray(block, dtype=np.int32)
+        b = np.diff(b, axis=1, prepend=np.int32(0)) if b.size else b
+        u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32)
+        planes = u.astype("<u4").view(np.uint8).reshape(-1, 4)
+        for i in range(4):
+            parts[i].append(streams[i].compress(planes[:, i].tobytes()))
+    for i in range(4):
+        parts[i].append(streams[i].flush())
+    data = [base64.b64encode(b"".join(p)).decode() for p in parts]
+    return {"encoding": PLANES, "shape": [n_rows, n_cols], "data": data}
+
+
 def _unpack(doc: Any) -> np.ndarray:
+    """The int32 matrix of a packed document (:data:`PLANES` or v3's :data:`PACKED`)."""
     from planner.network.cache import decode_ints
 
-    if doc.get("encoding") != PACKED:
-        raise ValueError(f"unknown matrix encoding {doc.get('encoding')!r}, expected {PACKED}")
     rows, cols = (int(x) for x in doc["shape"])
+    if rows < 0 or cols < 0:
+        raise ValueError(f"a matrix of shape {doc['shape']}")
+    if doc.get("encoding") == PLANES:
+        data = doc["data"]
+        if not isinstance(data, list) or len(data) != 4:
+            raise ValueError(f"{PLANES} holds 4 planes, found {type(data).__name__}")
+        u = np.zeros(rows * cols, dtype=np.uint32)
+        for i, text in enumerate(data):
+            raw = zlib.decompress(base64.b64decode(text, validate=True))
+            if len(raw) != rows * cols:
+                raise ValueError(f"plane {i}: {len(raw)} bytes for {rows}×{cols} cells")
+            u |= np.frombuffer(raw, dtype=np.uint8).astype(np.uint32) << np.uint32(8 * i)
+        b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+        return np.cumsum(b.reshape(rows, cols), axis=1, dtype=np.int32)
+    if doc.get("encoding") != PACKED:
+        raise ValueError(f"unknown matrix encoding {doc.get('encoding')!r}, expected {PLANES}")
     raw = zlib.decompress(base64.b64decode(doc["data"], validate=True))
     planes = np.frombuffer(raw, dtype=np.uint8).reshape(int(doc["planes"]), rows * cols)
-    return decode_ints(planes, (rows, cols)).astype(np.int64)
+    return decode_ints(planes, (rows, cols))
 
 
 def _dist_doc(dist: np.ndarray, *, packed: bool) -> Any:
-    """Metres rounded to 0.1 m; no road (inf) is null, or -1 decimetres when packed."""
+    """v3: metres rounded to 0.1 m; no road (inf) is null, or -1 decimetres when packed."""
     finite = np.isfinite(dist)
     if packed:
         return _pack(np.where(finite, np.rint(np.where(finite, dist, 0) * 10), -1))
@@ -79,6 +134,12 @@ def _dist_doc(dist: np.ndarray, *, packed: bool) -> Any:
         return rounded
     return [[v if ok else None for v, ok in zip(row, oks, strict=True)] for row, oks in
             zip(rounded, finite.tolist(), strict=True)]  # fmt: skip
+
+
+def _decimetres(dist: np.ndarray) -> np.ndarray:
+    """Metres as whole decimetres, -1 where no road leads (inf)."""
+    finite = np.isfinite(dist)
+    return np.where(finite, np.rint(np.where(finite, dist, 0) * 10), -1)
 
 
 def _dist_from(doc: Any) -> np.ndarray:
@@ -108,22 +169,30 @@ def _leg_nodes_of(problem: NightProblem, plan: Plan | None) -> np.ndarray | None
 
 
 def problem_to_json(
-    problem: NightProblem, *, packed: bool = False, legs_of: Plan | None = None
+    problem: NightProblem,
+    *,
+    packed: bool = False,
+    legs_of: Plan | None = None,
+    version: int = PROBLEM_VERSION,
 ) -> dict[str, Any]:
-    """The problem as a JSON-ready dict (format ``warkop-night-problem`` v3).
+    """The problem as a JSON-ready dict (format ``warkop-night-problem``, v4 by default).
 
-    See ``docs/plan-format.md``. Matrices are nested lists of integers (travel) and metres
-    rounded to 0.1 m (``null``: no road), or with ``packed`` int32 arrays (:data:`PACKED`).
-    With ``legs_of`` only the legs between the stations and the venues that plan visits are
-    kept (``matrix_nodes``): the copy a plan.json embeds, enough to check that plan.
+    See ``docs/plan-format.md``. v4 is compact: every matrix int32 and packed
+    (:data:`PLANES`, a block of rows at a time, so writing adds little memory), the nodes as
+    columns, distances exact when the problem holds them as road decimetres and access metres
+    (``access_m``), else rounded to 0.1 m. ``version=3`` writes the previous format (matrices as
+    nested lists of integers and metres rounded to 0.1 m, ``null``: no road; with ``packed``
+    :data:`PACKED` arrays), for readers that know no v4. With ``legs_of`` only the legs
+    between the stations and the venues that plan visits are kept (``matrix_nodes``): the copy
+    a plan.json embeds, enough to check that plan.
     """
+    if version not in (3, PROBLEM_VERSION):
+        raise ValueError(f"problem_to_json writes version 3 or {PROBLEM_VERSION}, not {version}")
     legs = _leg_nodes_of(problem, legs_of)
     rows = np.arange(problem.n_nodes) if legs is None else np.flatnonzero(legs)
-    travel = problem.travel_s[:, rows][:, :, rows]
-    dist = problem.dist_m[:, rows][:, :, rows]
     out: dict[str, Any] = {
         "format": PROBLEM_FORMAT,
-        "version": PROBLEM_VERSION,
+        "version": version,
         "night": problem.night.date.isoformat(),
         "time_unit": "seconds after 12:00 WIB of the night's date",
         "n_depots": problem.n_depots,
@@ -162,16 +231,23 @@ def problem_to_json(
         ],
         "profiles": list(problem.profiles),
     }
-    if packed:
+    if packed or version >= 4:
         out["nodes"] = _columns(out["nodes"])
     if legs is not None:
         out["matrix_nodes"] = [problem.node_ids[i] for i in rows]
-    out |= {
-        "travel_s": {
+    if version >= 4:
+        out |= _compact_matrices(problem, rows, whole=legs is None)
+    else:
+        travel = problem.travel_s[:, rows][:, :, rows]
+        dist = np.asarray(problem.dist_m)[:, rows][:, :, rows]
+        out["travel_s"] = {
             p: _pack(travel[i]) if packed else travel[i].tolist()
             for i, p in enumerate(problem.profiles)
-        },
-        "dist_m": {p: _dist_doc(dist[i], packed=packed) for i, p in enumerate(problem.profiles)},
+        }
+        out["dist_m"] = {
+            p: _dist_doc(dist[i], packed=packed) for i, p in enumerate(problem.profiles)
+        }
+    out |= {
         "max_stops": problem.max_stops,
         "max_per_desa": problem.max_per_desa,
         "desa_decay": problem.desa_decay,
@@ -179,6 +255,41 @@ def problem_to_json(
         "exchange_rate_min": problem.exchange_rate_min,
         "dropped": [dataclasses.asdict(d) for d in problem.dropped],
         "unmet_must_visit": [list(u) for u in problem.unmet_must_visit],
+    }
+    return out
+
+
+def _compact_matrices(problem: NightProblem, rows: np.ndarray, *, whole: bool) -> dict[str, Any]:
+    """v4's ``travel_s``, ``dist_m`` (and ``access_m`` when the distances are exact road
+    decimetres and access metres) between the nodes ``rows``, packed a block at a time."""
+    shape = (len(rows), len(rows))
+
+    def sub(mat: np.ndarray) -> Callable[[int, int], np.ndarray]:
+        if whole:
+            return lambda lo, hi: mat[lo:hi]
+        return lambda lo, hi: mat[np.ix_(rows[lo:hi], rows)]
+
+    out: dict[str, Any] = {
+        "travel_s": {
+            p: _pack_rows(sub(problem.travel_s[i]), shape) for i, p in enumerate(problem.profiles)
+        }
+    }
+    dist = problem.dist_m
+    if hasattr(dist, "road_dm") and len(problem.profiles):
+        dists = [dist[i] if whole else dist[i].take(rows) for i in range(len(problem.profiles))]
+        out["dist_m"] = {
+            p: _pack_rows(d.road_rows, shape) for p, d in zip(problem.profiles, dists, strict=True)
+        }
+        access = dists[0].access_m if dists[0].nodes is None else dists[0].access_m[dists[0].nodes]
+        out["access_m"] = [float(x) for x in access]
+        return out
+
+    def dm(mat: np.ndarray) -> Callable[[int, int], np.ndarray]:
+        take = sub(mat)
+        return lambda lo, hi: _decimetres(np.asarray(take(lo, hi), dtype=np.float64))
+
+    out["dist_m"] = {
+        p: _pack_rows(dm(np.asarray(dist[i])), shape) for i, p in enumerate(problem.profiles)
     }
     return out
 
@@ -204,26 +315,60 @@ def _rows(nodes: Any) -> list[Mapping[str, Any]]:
 
 def _matrices_from(
     data: Mapping[str, Any], ids: list[str], profiles: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+) -> tuple[np.ndarray, Any, np.ndarray | None]:
     """travel_s, dist_m (every node; legs a copy does not hold read as no road) and the mask
-    of the nodes whose legs are known (None: all)."""
+    of the nodes whose legs are known (None: all). Exact v4 distances (``access_m``) come back
+    as the compact :class:`~planner.network.graph.Distances`."""
     n = len(ids)
+    exact = "access_m" in data and int(data["version"]) >= 4
     travel = [_travel_from(data["travel_s"][p]) for p in profiles]
-    dist = [_dist_from(data["dist_m"][p]) for p in profiles]
-    if "matrix_nodes" not in data:
-        return np.array(travel, dtype=np.int64), np.array(dist, dtype=np.float64), None
-    index = {nid: i for i, nid in enumerate(ids)}
-    rows = np.array([index[str(x)] for x in data["matrix_nodes"]], dtype=np.int64)
-    full_t = np.full((len(profiles), n, n), UNKNOWN_LEG_S, dtype=np.int64)
-    full_d = np.full((len(profiles), n, n), np.inf)
+    dist = [
+        _unpack(data["dist_m"][p]) if exact else _dist_from(data["dist_m"][p]) for p in profiles
+    ]
+    access = np.asarray([float(x) for x in data["access_m"]]) if exact else None
+    rows: np.ndarray | None = None
+    if "matrix_nodes" in data:
+        index = {nid: i for i, nid in enumerate(ids)}
+        rows = np.array([index[str(x)] for x in data["matrix_nodes"]], dtype=np.int64)
+    m = n if rows is None else len(rows)
+    for what, mats in (("travel_s", travel), ("dist_m", dist)):
+        for mat in mats:
+            if mat.shape != (m, m):
+                raise ValueError(f"{what}: a {mat.shape} matrix for {m} nodes")
+    if access is not None and access.shape != (m,):
+        raise ValueError(f"access_m: {access.shape[0]} values for {m} nodes")
+    if rows is None:
+        full_t = np.array(travel, dtype=np.int32).reshape(len(profiles), n, n)
+        if access is not None:
+            return full_t, _distances(dist, access), None
+        return full_t, np.array(dist, dtype=np.float64).reshape(len(profiles), n, n), None
+    full_t = np.full((len(profiles), n, n), UNKNOWN_LEG_S, dtype=np.int32)
+    ix = np.ix_(rows, rows)
     for k in range(len(profiles)):
-        full_t[k][np.ix_(rows, rows)] = travel[k]
-        full_d[k][np.ix_(rows, rows)] = dist[k]
+        full_t[k][ix] = travel[k]
         np.fill_diagonal(full_t[k], 0)
-        np.fill_diagonal(full_d[k], 0.0)
     known = np.zeros(n, dtype=bool)
     known[rows] = True
+    if access is not None:
+        full_dm = []
+        for k in range(len(profiles)):
+            dm = np.full((n, n), -1, dtype=np.int32)
+            dm[ix] = dist[k]
+            full_dm.append(dm)
+        full_access = np.zeros(n)
+        full_access[rows] = access
+        return full_t, _distances(full_dm, full_access), known
+    full_d = np.full((len(profiles), n, n), np.inf)
+    for k in range(len(profiles)):
+        full_d[k][ix] = dist[k]
+        np.fill_diagonal(full_d[k], 0.0)
     return full_t, full_d, known
+
+
+def _distances(road_dm: list[np.ndarray], access_m: np.ndarray) -> Any:
+    from planner.network.graph import Distances  # loads the network module, as the codec does
+
+    return Distances.stack([Distances(d, access_m) for d in road_dm])
 
 
 def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") -> NightProblem:
@@ -289,7 +434,7 @@ def problem_from_json(data: Mapping[str, Any], *, file: str = "problem.json") ->
             max_stops=data.get("max_stops"),
             max_per_desa=data.get("max_per_desa"),
             # v1 knew no curve: the plain sum
-            desa_decay=float(data["desa_decay"]) if data["version"] >= 2 else 1.0,
+            desa_decay=float(data["desa_decay"]) if int(data["version"]) >= 2 else 1.0,
             total_priority=float(data.get("total_priority", 0.0)),
             dropped=tuple(Dropped(**d) for d in data.get("dropped", [])),
             unmet_must_visit=tuple((str(a), str(b)) for a, b in data.get("unmet_must_visit", [])),

@@ -11,7 +11,13 @@ from problem_support import SETTINGS, night_inputs
 
 from planner.check import verify
 from planner.errors import InputError
-from planner.planfile import plan_from_json, plan_to_json, problem_from_json, problem_to_json
+from planner.planfile import (
+    PLANES,
+    plan_from_json,
+    plan_to_json,
+    problem_from_json,
+    problem_to_json,
+)
 from planner.problem import NightProblem, build_problem
 from planner.routing import solve
 
@@ -87,7 +93,8 @@ def test_a_plan_names_its_format_in_the_error() -> None:
 
 def test_problem_export_carries_the_curve_and_v1_v2_still_read(built: NightProblem) -> None:
     curved = built.replace(desa_decay=0.6)
-    data = json.loads(json.dumps(problem_to_json(curved)))
+    assert problem_from_json(json.loads(json.dumps(problem_to_json(curved)))).desa_decay == 0.6
+    data = json.loads(json.dumps(problem_to_json(curved, version=3)))  # the lists of v1-v3
     assert data["version"] == 3 and data["desa_decay"] == 0.6
     assert problem_from_json(data | {"version": 2}).desa_decay == 0.6  # v2: the same lists
     back = problem_from_json(data)
@@ -113,9 +120,13 @@ def _cut(built: NightProblem) -> NightProblem:
 
 
 @pytest.mark.parametrize("packed", [False, True])
-def test_no_road_is_valid_json_and_reads_back_as_no_road(built: NightProblem, packed: bool) -> None:
+@pytest.mark.parametrize("version", [3, 4])
+def test_no_road_is_valid_json_and_reads_back_as_no_road(
+    built: NightProblem, packed: bool, version: int
+) -> None:
     cut = _cut(built)
-    text = json.dumps(problem_to_json(cut, packed=packed), allow_nan=False)  # no Infinity
+    doc = problem_to_json(cut, packed=packed, version=version)
+    text = json.dumps(doc, allow_nan=False)  # no Infinity
     back = problem_from_json(json.loads(text))
     assert np.array_equal(back.travel_s, cut.travel_s)
     assert np.array_equal(np.isinf(back.dist_m), np.isinf(cut.dist_m))
@@ -124,9 +135,9 @@ def test_no_road_is_valid_json_and_reads_back_as_no_road(built: NightProblem, pa
     assert back.leg_nodes is None
 
 
-def test_a_packed_problem_is_smaller_and_the_same(built: NightProblem) -> None:
-    lists = problem_to_json(built)
-    packed = problem_to_json(built, packed=True)
+def test_a_packed_v3_problem_is_smaller_and_the_same(built: NightProblem) -> None:
+    lists = problem_to_json(built, version=3)
+    packed = problem_to_json(built, packed=True, version=3)
     assert packed["travel_s"]["mobil"]["encoding"] == "int32-rowdelta-planes-zlib-base64"
     assert packed["nodes"]["id"] == list(built.node_ids)  # the nodes as columns
     back = problem_from_json(json.loads(json.dumps(packed)))
@@ -147,7 +158,7 @@ def test_a_packed_problem_is_smaller_and_the_same(built: NightProblem) -> None:
 
 
 def test_a_damaged_packed_matrix_is_an_input_error(built: NightProblem) -> None:
-    doc = problem_to_json(built, packed=True)
+    doc = problem_to_json(built, packed=True, version=3)
     doc["travel_s"]["mobil"]["data"] = "not base64!"
     with pytest.raises(InputError) as err:
         problem_from_json(doc, file="plan.json:problem")
@@ -159,7 +170,7 @@ def test_the_embedded_problem_holds_the_legs_of_the_plan(built: NightProblem) ->
     data = json.loads(json.dumps(plan_to_json(res.plan, built, res)))  # embedded by default
     embedded = data["problem"]
     visited = [s.venue_id for r in res.plan.routes for s in r.stops]
-    assert embedded["version"] == 3 and visited
+    assert embedded["version"] == 4 and visited
     assert embedded["matrix_nodes"] == [*built.node_ids[: built.n_depots], *sorted(
         visited, key=built.node_of
     )]  # fmt: skip
@@ -209,6 +220,9 @@ def test_a_malformed_plan_field_is_an_input_error_naming_it(key: str, value: obj
         lambda d: d.update(squads="R1"),
         lambda d: d.update(travel_s=[[0]]),
         lambda d: d["travel_s"].update(mobil={"encoding": "gzip", "shape": [2, 2], "data": ""}),
+        lambda d: d["travel_s"]["mobil"].update(shape=[2, 2]),
+        lambda d: d["dist_m"]["motor"]["data"].pop(),
+        lambda d: d.update(access_m=[1.0]),
         lambda d: d.update(matrix_nodes=["NOPE"]),
         lambda d: d.update(n_depots="two"),
     ],
@@ -218,3 +232,94 @@ def test_a_malformed_problem_is_an_input_error(built: NightProblem, change: Any)
     change(doc)
     with pytest.raises(InputError):
         problem_from_json(doc)
+
+
+# ---------------------------------------------------------------- v4: the compact export
+
+
+def _compact(built: NightProblem) -> NightProblem:
+    """The small night with its distances as the road network gives them: int32 road
+    decimetres and per node access metres (a :class:`~planner.network.graph.Distances`)."""
+    from planner.network.graph import Distances
+
+    inputs = night_inputs()
+    n = len(inputs["node_ids"])  # type: ignore[arg-type]
+    access = np.linspace(0.0, 37.25, n)
+    dists = {}
+    for p, d in inputs["dist_m"].items():  # type: ignore[attr-defined]
+        dm = np.rint(np.asarray(d) * 10).astype(np.int32)
+        dm[2, 4] = -1  # no road from V1 to V3
+        dists[p] = Distances(dm, access)
+    return build_problem(**night_inputs(dist_m=dists))  # type: ignore[arg-type]
+
+
+def test_a_compact_export_is_exact_smaller_and_int32(built: NightProblem) -> None:
+    compact = _compact(built)
+    assert hasattr(compact.dist_m, "road_dm")  # shares the network's int32 decimetres
+    doc = json.loads(json.dumps(problem_to_json(compact), allow_nan=False))
+    assert doc["version"] == 4 and doc["travel_s"]["mobil"]["encoding"] == PLANES
+    assert len(doc["travel_s"]["mobil"]["data"]) == 4 and len(doc["access_m"]) == compact.n_nodes
+    back = problem_from_json(doc)
+    assert back.travel_s.dtype == np.int32 and np.array_equal(back.travel_s, compact.travel_s)
+    # bit for bit: the same floats the network computed, inf where no road leads
+    assert np.array_equal(np.asarray(back.dist_m), np.asarray(compact.dist_m))
+    assert np.isinf(np.asarray(compact.dist_m)).any()
+    v3 = json.dumps(problem_to_json(compact, version=3))
+    assert len(json.dumps(doc)) < len(v3)
+    res = solve(compact, SETTINGS)
+    assert {v.rule for v in verify(res.plan, back)} == {"must_visit_missing"}
+
+
+def test_a_v3_file_built_here_is_still_read_like_the_v4_one(built: NightProblem) -> None:
+    """An old-format export (nested lists, version 3), as planner plan wrote it before v4."""
+    old = json.loads(json.dumps(problem_to_json(built, version=3)))
+    assert old["version"] == 3 and isinstance(old["travel_s"]["mobil"], list)
+    assert isinstance(old["nodes"], list)  # one object per node
+    new = problem_from_json(json.loads(json.dumps(problem_to_json(built))))
+    back = problem_from_json(old)
+    assert np.array_equal(back.travel_s, new.travel_s)
+    assert np.array_equal(np.asarray(back.dist_m), np.asarray(new.dist_m))
+    assert back.node_ids == new.node_ids and np.array_equal(back.allowed, new.allowed)
+
+
+def test_a_compact_export_packs_a_block_of_rows_at_a_time(
+    built: NightProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks smaller than the matrix give the same file (so a large night's export holds only
+    a block at a time, not a second copy of its matrices)."""
+    import planner.planfile as planfile
+
+    whole = problem_to_json(built)
+    monkeypatch.setattr(planfile, "_BLOCK_CELLS", 13)  # one row of 11 cells per block
+    assert problem_to_json(built)["travel_s"] == whole["travel_s"]
+    assert problem_from_json(whole).travel_s.tolist() == built.travel_s.tolist()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["travel_s"]["mobil"]["data"].__setitem__(0, "bm90IHpsaWI="),  # not zlib
+        lambda d: d["dist_m"]["motor"]["data"].__setitem__(1, "%%%"),  # not base64
+        lambda d: d["travel_s"]["motor"].update(shape=[3, 3]),
+    ],
+)
+def test_planner_check_refuses_a_damaged_compact_problem(
+    built: NightProblem, tmp_path: Any, damage: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    res = solve(built, SETTINGS)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan_to_json(res.plan, built, res, embed_problem=False)))
+    problem = problem_to_json(built)
+    damage(problem)
+    problem_file = tmp_path / "problem.json"
+    problem_file.write_text(json.dumps(problem))
+    out = CliRunner().invoke(
+        app, ["check", str(plan_file), "--problem", str(problem_file), "--lang", "en"]
+    )
+    assert out.exit_code == 2, out.output
+    assert "problem.json" in out.output and "Traceback" not in out.output
+    assert "docs/plan-format.md" in " ".join(out.output.split())
