@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ def results(*, starts: int = 3, seed: int = 1) -> pd.DataFrame:
     two methods, every metric random (but seeded)."""
     rng = np.random.default_rng(seed)
     grid = list(itertools.product((1.5, 3.25, 7.0), (0.5, 2.0), (1.0, 0.25)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for v, values in enumerate(grid):
         for s in range(starts):
             for method in ("optimizer", "baseline"):
@@ -74,16 +75,16 @@ def test_labels_are_numbers_in_the_language() -> None:
     assert "desa_decay=0,25" in set(ids.str.split("; ").explode())
 
 
-def _boxes(fig: object, texts: list[object]) -> list[object]:
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    return [t.get_window_extent(renderer) for t in texts if t.get_text()]  # type: ignore[attr-defined]
+def _boxes(fig: Any, texts: list[Any]) -> list[Any]:
+    renderer = fig.canvas.get_renderer()
+    return [t.get_window_extent(renderer) for t in texts if t.get_text()]
 
 
-def _overlapping(boxes: list[object]) -> list[tuple[int, int]]:
+def _overlapping(boxes: list[Any]) -> list[tuple[int, int]]:
     return [
         (i, j)
         for i, j in itertools.combinations(range(len(boxes)), 2)
-        if boxes[i].overlaps(boxes[j])  # type: ignore[attr-defined]
+        if boxes[i].overlaps(boxes[j])
     ]
 
 
