@@ -17,6 +17,11 @@ wall times on a shared 2-core machine: noisy; PyVRP is single-threaded, our solv
 both cores (``routing.workers``).
 
     python benchmarks/bench_demo_night.py [--date 2026-12-01] [--time-limit S] [--repeat N]
+        [--problem FILE]
+
+``--problem`` solves a problem written by ``planner plan --export-problem`` instead (any
+version the reader knows: the compact v4 of issue 18 or the nested lists of v1-v3), e.g. the
+export of a 5,000-venue demo (``benchmarks/bench_plan.py --venues 5000 --export-problem``).
 
 Measured 2026-11-28 (20 s, seeds 0-2): priority 2087.4 / 2092.0 / 2089.5 vs PyVRP 2075.8 /
 2070.8 / 2074.1, mean ratio 1.0078, solve 20.0-20.1 s; objective 4 752 318 - 4 754 027 vs
@@ -28,6 +33,7 @@ Before ruin and recreate (LNS of OR-Tools parts only): 2068.2 / 2054.7 / 2062.0,
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -39,7 +45,9 @@ from toptw import score_of, solve_pyvrp
 
 from planner import pipeline
 from planner.check import verify
+from planner.config import Settings
 from planner.domain import Night
+from planner.planfile import problem_from_json
 from planner.problem import NightProblem, SolveResult
 from planner.routing import plan_cost, plan_from_routes, solve
 
@@ -67,10 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=None, help="default: planner.toml")
     ap.add_argument("--repeat", type=int, default=1, help="seeds 0..N-1 for both solvers")
     ap.add_argument("--no-pyvrp", action="store_true")
+    ap.add_argument("--problem", type=Path, default=None, help="an --export-problem file")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    problem, settings = demo_problem(args.date)
+    settings: object
+    if args.problem is not None:
+        doc = json.loads(args.problem.read_text(encoding="utf-8"))
+        problem, settings = problem_from_json(doc, file=args.problem.name), Settings()
+        print(
+            f"{args.problem}: format v{doc['version']}, {args.problem.stat().st_size / 2**20:.1f} MB"
+        )
+    else:
+        problem, settings = demo_problem(args.date)
     limit = float(args.time_limit or settings.routing.time_limit_s)  # type: ignore[attr-defined]
     print(
         f"demo night {args.date}: {len(problem.venue_nodes)} candidate venues, "
