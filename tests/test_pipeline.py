@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -74,8 +75,9 @@ def test_every_file_is_written(planned: dict[str, Any], demo_copy: Path) -> None
     folder = planned["folder"]
     names = {p.name for p in folder.iterdir()}
     expected = {
-        "index.html", "plan.json", "routes.geojson",
+        "index.html", "plan.json", "routes.geojson", "routes.gpkg",
         f"rencana-patroli-{NIGHT}.csv", f"rencana-patroli-{NIGHT}.html",
+        f"rencana-patroli-{NIGHT}.xlsx",
     }  # fmt: skip
     assert expected <= names
     roster = (demo_copy / "squads.toml").read_text(encoding="utf-8")
@@ -164,12 +166,43 @@ def test_geojson_loads_in_geopandas(planned: dict[str, Any]) -> None:
     stops = frame[frame["feature"] == "stop"]
     assert len(routes) == len(doc["routes"])
     assert len(stops) == sum(len(r["stops"]) for r in doc["routes"])
+    assert (frame["feature"] == "dropped").sum() == len(doc["dropped"])
+    assert (frame["feature"] == "station").sum() > 0
+    # ISO 8601 with the date: the demo night runs past midnight, and the times still sort
+    # (GDAL reads them as datetimes with their offset)
+    starts = stops["start"]
+    assert all(t.utcoffset() == dt.timedelta(hours=7) for t in starts)
+    assert (starts.dt.date == dt.date(2026, 12, 2)).sum() > 0  # after midnight: the next day
+    assert (starts.dt.date == dt.date(2026, 12, 1)).sum() > 0
     used = routes[routes["visits"] > 0]
     assert used.geometry.notna().all()
     assert set(used.geom_type) <= {"LineString", "MultiLineString"}
     # Trenggalek: the routes stay inside the regency's bounding box
     minx, miny, maxx, maxy = used.total_bounds
     assert minx > 111.3 and maxx < 111.95 and miny > -8.45 and maxy < -7.85
+
+
+def test_gpkg_has_every_layer_of_the_night(planned: dict[str, Any], demo_copy: Path) -> None:
+    """The layers QGIS opens, counted against plan.json and the dataset."""
+    import pyogrio
+
+    path = planned["folder"] / "routes.gpkg"
+    layers = {str(name): str(kind) for name, kind in pyogrio.list_layers(path)}
+    assert layers == {"stops": "Point", "routes": "MultiLineString", "dropped": "Point",
+                      "stations": "Point", "desa": "MultiPolygon"}  # fmt: skip
+    counts = {name: pyogrio.read_info(path, layer=name)["features"] for name in layers}
+    doc = json.loads((planned["folder"] / "plan.json").read_text(encoding="utf-8"))
+    stations = (demo_copy / "stations.csv").read_text(encoding="utf-8-sig").strip().splitlines()
+    assert counts["stops"] == sum(len(r["stops"]) for r in doc["routes"])
+    assert counts["routes"] == len(doc["routes"]) == 16
+    assert counts["dropped"] == len(doc["dropped"])
+    assert counts["stations"] == len(stations) - 1
+    desa = gpd.read_file(path, layer="desa")
+    assert len(desa) == len(gpd.read_file(demo_copy / "desa.geojson"))
+    assert desa["visits"].sum() == counts["stops"]  # every demo venue lies in a desa
+    assert set(desa["kerawanan"]) <= {"rendah", "sedang", "tinggi", "sangat_tinggi"}
+    dropped = gpd.read_file(path, layer="dropped")
+    assert dropped["reason_text"].str.len().min() > 0 and dropped["reason"].notna().all()
 
 
 def test_json_summary(demo_copy: Path, planned: dict[str, Any], tmp_path: Path) -> None:
@@ -287,6 +320,7 @@ def test_route_sheet_prints_to_a4_pages_one_squad_per_page(
     assert squads == len(doc["routes"])
     assert breaks[:-1] == ["page"] * (squads - 1)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    # the boxes to fill in and the code legend fit: 32 pages for 16 squads when measured
     assert squads <= pages <= 3 * squads
     # A4 portrait in PostScript points
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
