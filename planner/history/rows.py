@@ -330,9 +330,11 @@ def codes(prefix: str, names: Iterable[str]) -> dict[str, str]:
     return {f"{prefix}{i}": n for i, n in enumerate(names, start=1)}
 
 
-def _by_code(table: Mapping[str, str], text: str) -> str | None:
-    """The name a short code stands for (``k3``, ``K 3`` and ``K3`` alike), or ``None``."""
-    return table.get(re.sub(r"\s+", "", text).upper())
+def _by_code(table: Mapping[str, str], text: str, prefix: str) -> str | None:
+    """The name a short code stands for (``k3``, ``K 3``, ``K3`` alike, and ``3``: the sheet's
+    box prints the letter, the squad writes the number), or ``None``."""
+    key = re.sub(r"\s+", "", text).upper()
+    return table.get(prefix + key if key.isdigit() else key)
 
 
 def category_key(text: str) -> str:
@@ -735,7 +737,9 @@ def _parse_report(
         _check_no_report_columns(rownum, rec, visit)
         return None
     check = visit.child()
-    category = _category(known.categories, cat_text) or _by_code(known.category_codes, cat_text)
+    category = _category(known.categories, cat_text) or _by_code(
+        known.category_codes, cat_text, CATEGORY_CODE
+    )
     if category is None:
         check.bad(
             rownum,
@@ -806,7 +810,7 @@ def _report_agency(rownum: int, rec: Mapping[str, str], known: Known, check: _Ch
     if not rec.get("dirujuk_ke"):
         return None
     agency = _canonical(known.agencies, rec["dirujuk_ke"]) or _by_code(
-        known.agency_codes, rec["dirujuk_ke"]
+        known.agency_codes, rec["dirujuk_ke"], AGENCY_CODE
     )
     if agency is None:
         check.bad(

@@ -38,7 +38,7 @@ def test_template_csv_roundtrip_and_reimport_is_a_noop(tmp_path, known, store):
         template_row(venue_id="V3", tiba="01.15", berangkat="01:45", sesuai_rencana="tidak"),
     ]
     with path.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(rows)  # as Excel saves it
     first = h.import_file(store, path, known, now=NOW)
     assert (first.visits_new, first.reports_new, first.visits_existing) == (2, 2, 0)
     again = h.import_file(store, path, known, now=NOW)
@@ -254,12 +254,15 @@ def test_route_sheet_codes_read_as_the_names_they_stand_for(tmp_path, known, sto
         template_row(laporan_kategori="k1", laporan_isi="motor hilang"),
         template_row(laporan_kategori=f" {k_infra} ", laporan_isi="jalan rusak",
                      dirujuk_ke=i_pupr.lower()),
+        # the box prints the letter: the squad writes the number only
+        template_row(venue_id="V3", tiba="22:00", laporan_kategori=k_infra[1:],
+                     laporan_isi="lampu mati", dirujuk_ke=i_pupr[1:]),
     ]  # fmt: skip
     path = write_csv(tmp_path / "kode.csv", list(h.TEMPLATE_COLUMNS), rows)
     h.import_file(store, path, known, now=NOW)
     reps = h.reports_between(store)
-    assert list(reps["category"]) == [known.categories[0], "infrastruktur"]
-    assert list(reps["agency"]) == [None, "Dinas PUPR"]
+    assert list(reps["category"]) == [known.categories[0], "infrastruktur", "infrastruktur"]
+    assert list(reps["agency"]) == [None, "Dinas PUPR", "Dinas PUPR"]
     # a code past the end of the list is refused, and the message says codes are read
     bad = write_csv(
         tmp_path / "bad.csv",
