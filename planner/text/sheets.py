@@ -35,11 +35,11 @@ SHEET_TEXT: dict[str, Msg] = {
     ),
     "fill_hint": msg(
         "Tulis jam tiba dan selesai (mis. 23:40, 00:15), perkiraan jumlah warga, satu keluhan/"
-        "aspirasi dengan kode kategorinya dan, bila diteruskan, kode instansinya; laporan lain "
-        "di Catatan. Kolom CSV:",
+        "aspirasi dengan nomor kategorinya di kotak K dan, bila diteruskan, nomor instansinya di "
+        "kotak I (mis. K12, I3); laporan lain di Catatan. Kolom CSV:",
         "Write the arrival and leaving times (e.g. 23:40, 00:15), about how many people, one "
-        "complaint/aspiration with its category code and, when referred, the agency's code; "
-        "more reports under Notes. CSV columns:",
+        "complaint/aspiration with its category's number in box K and, when referred, the "
+        "agency's number in box I (e.g. K12, I3); more reports under Notes. CSV columns:",
     ),
     "no_stops": msg(
         "Tidak ada kunjungan terjadwal untuk regu ini malam ini.",
