@@ -38,7 +38,7 @@ from planner.errors import (
     Problem,
     output_error,
 )
-from planner.text import LANGS, Lang, Msg, msg
+from planner.text import LANGS, Lang, Msg, msg, number
 from planner.text import cli as T
 
 app = typer.Typer(
@@ -162,14 +162,14 @@ def print_input_error(exc: InputError, lang: Lang, *, shown: int = SHOWN_PROBLEM
     for head in _KINDS_HEADS:
         kinds.add_column(head(lang), overflow="fold")
     for (file, column), (count, example) in _count_kinds(problems, lang).items():
-        kinds.add_row(plain(file), plain(column), plain(f"{count:,}"), plain(example))
+        kinds.add_row(plain(file), plain(column), plain(number(count, lang, 0)), plain(example))
     err_console.print(kinds)
     try:
         path: object = _write_problem_list(problems, lang)
     except OSError as exc:  # a full or read-only temp folder must not hide the problems
         path = output_error(exc.filename or "?", exc).render(lang)
     more = _MORE_PROBLEMS.format(
-        more=f"{len(problems) - shown:,}", total=f"{len(problems):,}", path=path
+        more=number(len(problems) - shown, lang, 0), total=number(len(problems), lang, 0), path=path
     )
     err_console.print(plain(more(lang), "bold"), soft_wrap=True)  # the path in one piece
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from planner.cli import DEFAULT_DATASET, LangOpt, console, guarded, parse_lang
 from planner.text import cli as T
+from planner.text import number
 
 
 @guarded
@@ -26,19 +27,24 @@ def demo_cmd(
     lg = parse_lang(lang)
     done = write_demo(out, seed=seed, n_venues=venues, force=force)
     c = done.counts
-    title = T.DEMO_TITLE.format(out=done.out, seed=done.seed, seconds=done.elapsed_s)(lg)
+    seconds = number(done.elapsed_s, lg, 1)
+    title = T.DEMO_TITLE.format(out=done.out, seed=done.seed, seconds=seconds)(lg)
     table = Table(title=title, title_justify="left")
     what, count = T.COUNT_HEADS
     table.add_column(what(lg))
     table.add_column(count(lg), justify="right")
-    kinds = ", ".join(f"{k} {n}" for k, n in c.venues_by_kind.items())
+
+    def n(value: int) -> str:
+        return number(value, lg, 0)
+
+    kinds = ", ".join(f"{k} {n(v)}" for k, v in c.venues_by_kind.items())
     for label, value in (
-        (T.DEMO_DESA, f"{c.desa} ({c.kecamatan} kecamatan)"),
-        (T.DEMO_VENUES, f"{c.venues} ({kinds})"),
-        (T.DEMO_INCIDENTS, str(c.incidents)),
-        (T.DEMO_STATIONS, str(c.stations)),
-        (T.DEMO_SQUADS, str(c.squads)),
-        (T.DEMO_ROADS, f"{c.road_nodes} / {c.road_edges}"),
+        (T.DEMO_DESA, f"{n(c.desa)} ({n(c.kecamatan)} kecamatan)"),
+        (T.DEMO_VENUES, f"{n(c.venues)} ({kinds})"),
+        (T.DEMO_INCIDENTS, n(c.incidents)),
+        (T.DEMO_STATIONS, n(c.stations)),
+        (T.DEMO_SQUADS, n(c.squads)),
+        (T.DEMO_ROADS, f"{n(c.road_nodes)} / {n(c.road_edges)}"),
     ):
         table.add_row(label(lg), value)
     console.print(table)

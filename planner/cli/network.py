@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from planner.cli import LangOpt, console, guarded, parse_lang, plain
-from planner.text import Lang
+from planner.text import Lang, number
 from planner.text import cli as T
 
 GraphmlOut = Annotated[Path, typer.Option("--out", help=T.HELP_NETWORK_OUT)]
@@ -22,12 +22,16 @@ def _print_import_report(report: Any, lang: Lang) -> None:
     table.add_column("")
     table.add_column(T.NETWORK_KEPT(lang), justify="right")
     table.add_column(T.NETWORK_DROPPED(lang), justify="right")
-    table.add_row(T.NETWORK_NODES(lang), f"{report.nodes_kept:,}", f"{report.nodes_dropped:,}")
-    table.add_row(T.NETWORK_EDGES(lang), f"{report.edges_kept:,}", f"{report.edges_dropped:,}")
-    table.add_row("km", f"{report.length_km_kept:,.1f}", f"{report.length_km_dropped:,.1f}")
+    for label, kept, dropped, digits in (
+        (T.NETWORK_NODES(lang), report.nodes_kept, report.nodes_dropped, 0),
+        (T.NETWORK_EDGES(lang), report.edges_kept, report.edges_dropped, 0),
+        ("km", report.length_km_kept, report.length_km_dropped, 1),
+    ):
+        table.add_row(label, number(kept, lang, digits), number(dropped, lang, digits))
     console.print(table)
     if report.pieces_dropped:
-        console.print(plain(T.NETWORK_PIECES_DROPPED.format(n=report.pieces_dropped)(lang)))
+        pieces = number(report.pieces_dropped, lang, 0)
+        console.print(plain(T.NETWORK_PIECES_DROPPED.format(n=pieces)(lang)))
 
 
 @guarded

@@ -23,7 +23,7 @@ from planner.cli import (
     safe,
 )
 from planner.errors import InputError, Problem
-from planner.text import Lang
+from planner.text import Lang, long_date, number
 from planner.text import cli as T
 
 if TYPE_CHECKING:
@@ -66,14 +66,15 @@ def _print_unreachable(rows: list[dict[str, str]], lang: Lang) -> None:
     """The unreachable venues as a table on stderr (the first few; the count of the rest)."""
     if not rows:
         return
-    table = Table(title=T.UNREACHABLE_TITLE.format(n=len(rows))(lang), title_justify="left")
+    title = T.UNREACHABLE_TITLE.format(n=number(len(rows), lang, 0))(lang)
+    table = Table(title=title, title_justify="left")
     for head in T.UNREACHABLE_HEADS:
         table.add_column(head(lang), overflow="fold")
     for r in rows[: T.UNREACHABLE_SHOWN]:
         table.add_row(*(safe(r[k]) for k in ("venue_id", "name", "kecamatan", "why")))
     err_console.print(table)
     if len(rows) > T.UNREACHABLE_SHOWN:
-        more = T.UNREACHABLE_MORE.format(n=len(rows) - T.UNREACHABLE_SHOWN)(lang)
+        more = T.UNREACHABLE_MORE.format(n=number(len(rows) - T.UNREACHABLE_SHOWN, lang, 0))(lang)
         err_console.print(safe(more))
 
 
@@ -113,7 +114,7 @@ def validate_cmd(
     totals.add_column(what(lg))
     totals.add_column(count(lg), justify="right")
     for key, label in T.VALIDATE_ROWS:
-        totals.add_row(label(lg), str(summary[key]))
+        totals.add_row(label(lg), number(summary[key], lg, 0))
     if summary["incidents"]:
         span = f"{summary['incidents_from']} … {summary['incidents_to']}"
         totals.add_row(T.VALIDATE_INCIDENT_DATES(lg), safe(span))
@@ -123,9 +124,11 @@ def validate_cmd(
     per_kec.add_column("Kecamatan")
     per_kec.add_column(T.VALIDATE_VENUES(lg), justify="right")
     for kec, n in summary["venues_per_kecamatan"].items():
-        per_kec.add_row(safe(kec), str(n))
+        per_kec.add_row(safe(kec), number(n, lg, 0))
     console.print(per_kec)
-    night_line = T.VALIDATE_NIGHT.format(date=night.date.isoformat(), candidates=candidates)
+    night_line = T.VALIDATE_NIGHT.format(
+        date=long_date(night.date, lg), candidates=number(candidates, lg, 0)
+    )
     console.print(safe(night_line(lg)))
     _print_warnings(pre.dataset.warnings, lg)
     _print_unreachable(unreachable, lg)
@@ -135,7 +138,8 @@ def _print_warnings(warnings: Any, lang: Lang) -> None:
     """What the dataset's readers accepted with a warning, one row each."""
     if not warnings:
         return
-    table = Table(title=T.WARNINGS_TITLE.format(n=len(warnings))(lang), title_justify="left")
+    title = T.WARNINGS_TITLE.format(n=number(len(warnings), lang, 0))(lang)
+    table = Table(title=title, title_justify="left")
     for head in T.INPUT_ERROR_HEADS:
         table.add_column(head(lang), overflow="fold")
     for w in warnings:
@@ -159,13 +163,17 @@ def _time_limit(value: float | None) -> float | None:
 
 
 def _squad_table(summary: dict[str, Any], lang: Lang) -> Table:
-    table = Table(title=T.PLAN_TITLE.format(date=summary["date"])(lang), title_justify="left")
+    import datetime as dt
+
+    date = long_date(dt.date.fromisoformat(summary["date"]), lang)
+    table = Table(title=T.PLAN_TITLE.format(date=date)(lang), title_justify="left")
     for i, head in enumerate(T.PLAN_HEADS):
         table.add_column(head(lang), justify="right" if i in (2, 3, 4) else "left")
     for s in summary["squads"]:
         table.add_row(
-            safe(s["name"]), safe(s["shift"]), str(s["visits"]), f"{s['priority']:.1f}",
-            f"{s['km']:.1f}", safe(s["depart"]), safe(s["last_visit_end"] or "—"), safe(s["return"]),
+            safe(s["name"]), safe(s["shift"]), number(s["visits"], lang, 0),
+            number(s["priority"], lang, 1), number(s["km"], lang, 1), safe(s["depart"]),
+            safe(s["last_visit_end"] or "—"), safe(s["return"]),
         )  # fmt: skip
     return table
 
@@ -240,12 +248,14 @@ def plan_cmd(
         console.print_json(_json.dumps(summary, ensure_ascii=False))
     elif not quiet:
         console.print(_squad_table(summary, lg))
-        done = T.PLAN_DONE.format(
-            visits=summary["visits"], collected=summary["priority_collected"],
-            total=summary["priority_total"], share=summary["share"] * 100, km=summary["km"],
+        done = T.PLAN_DONE(lg).format(
+            visits=number(summary["visits"], lg, 0),
+            collected=number(summary["priority_collected"], lg, 1),
+            total=number(summary["priority_total"], lg, 1),
+            share=number(summary["share"] * 100, lg, 0), km=number(summary["km"], lg, 0),
             map=folder / "index.html",
         )  # fmt: skip
-        console.print(safe(done(lg)))
+        console.print(safe(done))
     if not quiet and not json_out:
         rows = _unreachable_rows(result.plan.dropped, result.dataset.venues, lg)
         _print_unreachable(rows, lg)
@@ -299,10 +309,15 @@ def score_cmd(
         return
     if csv_path is not None:
         write_text(csv_path, safe_frame(score_table(scores, data.venues)).to_csv(index=False))
-        console.print(safe(T.SCORE_CSV_DONE.format(n=len(table), p=csv_path)(lg)))
+        console.print(safe(T.SCORE_CSV_DONE.format(n=number(len(table), lg, 0), p=csv_path)(lg)))
         return
     shown = table.head(top)
-    title = safe(T.SCORE_TITLE.format(shown=len(shown), total=len(table), night=night)(lg))
+    title = safe(
+        T.SCORE_TITLE.format(
+            shown=number(len(shown), lg, 0), total=number(len(table), lg, 0),
+            night=long_date(night.date, lg),
+        )(lg)
+    )  # fmt: skip
     out = Table(title=title, title_justify="left", show_lines=True)
     for head in ("#", "venue_id", T.SCORE_NAME(lg), "Kecamatan"):
         out.add_column(head)
@@ -320,7 +335,7 @@ def score_cmd(
             safe(row.venue_id),
             safe(getattr(row, "name", "")),
             safe(getattr(row, "kecamatan", "")),
-            f"{row.priority:.2f}" + (f" ({', '.join(flags)})" if flags else ""),
+            number(row.priority, lg, 2) + (f" ({', '.join(flags)})" if flags else ""),
             safe(reasons),
         )
     console.print(out)
@@ -347,11 +362,11 @@ def check_cmd(
     lg = parse_lang(lang)
     report = check_file(plan_file, problem)
     if report.ok:
-        done = T.CHECK_OK.format(visits=report.plan.visits)(lg)
+        done = T.CHECK_OK.format(visits=number(report.plan.visits, lg, 0))(lg)
         console.print(f"[bold green]OK[/]: {safe(done)}")
         return
     if report.violations:
-        title = T.CHECK_VIOLATIONS.format(n=len(report.violations))(lg)
+        title = T.CHECK_VIOLATIONS.format(n=number(len(report.violations), lg, 0))(lg)
         table = Table(title=title, title_justify="left")
         for head in T.CHECK_HEADS:
             table.add_column(head(lg), overflow="fold")

@@ -201,10 +201,8 @@ PLAN_HEADS: tuple[Msg, ...] = (
     msg("Kembali", "Back"),
 )
 PLAN_DONE = msg(
-    "{visits} kunjungan, prioritas {collected:.1f} dari {total:.1f} ({share:.0f}%), "
-    "{km:.0f} km. Peta: {map}",
-    "{visits} visits, priority {collected:.1f} of {total:.1f} ({share:.0f}%), "
-    "{km:.0f} km. Map: {map}",
+    "{visits} kunjungan, prioritas {collected} dari {total} ({share}%), {km} km. Peta: {map}",
+    "{visits} visits, priority {collected} of {total} ({share}%), {km} km. Map: {map}",
 )
 MUST_VISIT_UNMET = msg(
     "Wajib dikunjungi tetapi tidak dapat dijadwalkan", "Must-visit venue could not be planned"
@@ -306,8 +304,8 @@ HELP_DEMO_FORCE = help_msg(
 )
 
 DEMO_TITLE = msg(
-    "Dataset demo ditulis ke {out} (seed {seed}, {seconds:.1f} dtk)",
-    "Demo dataset written to {out} (seed {seed}, {seconds:.1f} s)",
+    "Dataset demo ditulis ke {out} (benih {seed}, {seconds} detik)",
+    "Demo dataset written to {out} (seed {seed}, {seconds} s)",
 )
 DEMO_DESA = msg("Desa/kelurahan", "Desa/kelurahan")
 DEMO_VENUES = msg("Tempat", "Venues")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from cli._support import N_VENUES, SEED, Demo, Invoke, cells, flat, no_traceback, squeezed
@@ -18,7 +19,11 @@ def test_demo_writes_the_dataset_and_its_counts(demo: Demo) -> None:
     with (demo.path / "venues.csv").open(encoding="utf-8", newline="") as fh:
         venues = list(csv.DictReader(fh))
     assert len(venues) == N_VENUES
-    assert squeezed(f"Dataset demo ditulis ke {demo.path} (seed {SEED},") in squeezed(demo.output)
+    assert squeezed(f"Dataset demo ditulis ke {demo.path} (benih {SEED},") in squeezed(demo.output)
+    # counts and seconds as Bahasa Indonesia writes them: "4.554 / 9.349", "4,6 detik"
+    assert re.search(r"\(benih \d+, \d+,\d detik\)", " ".join(demo.output.split()))
+    nodes, edges = cells(demo.output, "Simpul / ruas jalan")[1].split(" / ")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", nodes) and re.fullmatch(r"\d{1,3}(\.\d{3})*", edges)
     assert cells(demo.output, "Data") == ["Data", "Jumlah"]
     kinds = {v["kind"] for v in venues}
     tempat = cells(demo.output, "Tempat")[1]
