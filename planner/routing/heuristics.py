@@ -462,6 +462,51 @@ def _neighbours(problem: NightProblem, size: int, chunk: int = 512) -> np.ndarra
     return out
 
 
+class Stall:
+    """The convergence rule of the search phases (``stopped = "converged"`` in the stats).
+
+    A phase has converged when its best plan has not improved for ``max(min_steps, share ×
+    steps)`` of its steps and, on the clock, also for ``max(min_s, share × elapsed)`` seconds,
+    ``elapsed`` counted from ``t0`` (the search's start). In reproducible mode (``clock``
+    False) only steps count, so where a run stops does not depend on the machine's speed.
+    ``min_steps`` scales with the instance (the caller's rule, e.g. per venue).
+    """
+
+    __slots__ = ("clock", "last_step", "last_t", "min_s", "min_steps", "share", "t0")
+
+    def __init__(
+        self,
+        *,
+        min_steps: int,
+        clock: bool,
+        share: float = 0.5,
+        min_s: float = 2.0,
+        t0: float | None = None,
+    ) -> None:
+        now = time.perf_counter()
+        self.min_steps = int(min_steps)
+        self.clock = clock
+        self.share = float(share)
+        self.min_s = float(min_s)
+        self.t0 = now if t0 is None else float(t0)
+        self.last_step = 0
+        self.last_t = now
+
+    def improved(self, step: int) -> None:
+        """The best plan improved at ``step``."""
+        self.last_step = step
+        self.last_t = time.perf_counter()
+
+    def converged(self, step: int) -> bool:
+        """Whether the phase should stop at ``step`` (steps counted from 0 at its start)."""
+        if step - self.last_step < max(self.min_steps, self.share * step):
+            return False
+        if not self.clock:
+            return True
+        now = time.perf_counter()
+        return now - self.last_t >= max(self.min_s, self.share * (now - self.t0))
+
+
 _RR_HOT = 1 / 3
 """Starting temperature of the annealing, as a share of the mean venue penalty."""
 _RR_COLD = 1 / 30
@@ -626,7 +671,9 @@ def ruin_recreate(
     seed: int = 0,
     time_limit_s: float | None = None,
     iterations: int | None = None,
-    stats: dict[str, float | int] | None = None,
+    horizon: int | None = None,
+    stall: Stall | None = None,
+    stats: dict[str, float | int | str] | None = None,
 ) -> list[list[int]]:
     """Improve node routes by ruin and recreate under simulated annealing; the best is returned.
 
@@ -635,7 +682,13 @@ def ruin_recreate(
     then refills with :func:`_fill` from the removed venues and the unvisited venues near it,
     with randomised ratios. A worse plan is accepted under a temperature that cools from a
     third of a mean venue penalty to a ninetieth of it; the best plan seen is returned.
-    Stops after ``iterations`` steps (reproducible) or at ``time_limit_s``, whichever first.
+    The annealing has cooled after ``horizon`` steps (default ``iterations``) or at
+    ``time_limit_s``, whichever comes first: on the clock, a night that takes its steps fast
+    cools in ``horizon`` steps, as in reproducible mode, instead of over the whole time limit.
+    Stops after ``iterations`` steps (reproducible) or at ``time_limit_s``, whichever first,
+    or, once cooled, when ``stall`` says the search has converged (``stats["rr_stopped"]``: ``"converged"``,
+    ``"time_limit"`` or ``"budget"``; ``rr_last_improvement_s``: seconds into the run when the
+    best last improved).
     """
     rng = np.random.default_rng(seed)
     venues = problem.venue_nodes
@@ -648,19 +701,25 @@ def ruin_recreate(
     best_cost, best = cost, state.node_routes()
     t_hot = max(1.0, float(state.penalty[venues].mean()) * _RR_HOT)
     t_cold = t_hot * _RR_COLD
-    t0 = time.perf_counter()
+    t0 = t_best = time.perf_counter()
     step = accepted = 0
+    stopped = "budget"
     while True:
         if iterations is not None and step >= iterations:
             break
-        progress = step / iterations if iterations is not None else 0.0
+        cool_at = horizon if horizon is not None else iterations
+        progress = step / cool_at if cool_at else 0.0
         if time_limit_s is not None:
             elapsed = time.perf_counter() - t0
             if elapsed >= time_limit_s:
+                stopped = "time_limit"
                 break
             progress = max(progress, elapsed / time_limit_s)
+        if stall is not None and progress >= 1.0 and stall.converged(step):
+            stopped = "converged"
+            break
         step += 1
-        temp = t_hot * (t_cold / t_hot) ** progress
+        temp = t_hot * (t_cold / t_hot) ** min(1.0, progress)
         snap = state.snapshot()
         seed_v, removed, ruined = state.ruin(rng, near)
         if not removed:
@@ -675,12 +734,17 @@ def ruin_recreate(
             cost = new_cost
             if cost < best_cost:
                 best_cost, best = cost, state.node_routes()
+                t_best = time.perf_counter()
+                if stall is not None:
+                    stall.improved(step)
             continue
         state.restore(snap)
     if stats is not None:
         stats["rr_iterations"] = step
         stats["rr_accepted"] = accepted
         stats["rr_s"] = round(time.perf_counter() - t0, 3)
+        stats["rr_stopped"] = stopped
+        stats["rr_last_improvement_s"] = round(t_best - t0, 3)
     return [list(map(int, r)) for r in best]
 
 
@@ -804,6 +868,7 @@ def _best_swap(
 __all__ = [
     "Presence",
     "RouteState",
+    "Stall",
     "cost_key",
     "greedy_routes",
     "linear_penalties",

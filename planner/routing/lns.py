@@ -39,6 +39,7 @@ from planner.routing._ortools import (
     NightModel,
 )
 from planner.routing.heuristics import (
+    Stall,
     cost_key,
     linear_penalties,
     multistart_greedy,
@@ -139,6 +140,22 @@ _POLISH_SHARE = 0.7
 """... then each confined squad alone for this share of the rest (the rest: LNS again)."""
 _POLISH_CANDIDATES = 400
 
+_STALL_SHARE = 0.25
+"""Convergence (see :class:`planner.routing.heuristics.Stall` and docs/routing.md): a phase
+stops when its best has not improved during the last quarter of its steps and of the time
+since the search began, ..."""
+_STALL_MIN_S = 1.0
+"""... and for at least this long, ..."""
+_RR_STALL_PER_VENUE = 5
+"""... and for at least this many ruin-and-recreate steps per venue (after the annealing has
+cooled), ..."""
+_LNS_STALL_ROUNDS = 2
+"""... or LNS rounds per pass over the squads (``n_squads / (3 squads × parts)`` rounds, at
+least 3 rounds in all)."""
+_AFTER_CONVERGED = (1 - _RR_SHARE) / _RR_SHARE
+"""After ruin and recreate converged, OR-Tools' polish gets this much of the time used so far
+(the share it would have had of a time limit that ended there), at least ``_STALL_MIN_S``."""
+
 
 # ------------------------------------------------------------------ jobs and where they run
 
@@ -154,6 +171,8 @@ class RuinJob(NamedTuple):
     seed: int
     time_limit_s: float | None
     steps: int | None
+    horizon: int | None = None
+    stall: Stall | None = None
 
 
 class PartTask(NamedTuple):
@@ -202,10 +221,49 @@ def greedy_job(problem: NightProblem, job: GreedyJob) -> tuple[Routes, int]:
     )
 
 
-def ruin_job(problem: NightProblem, job: RuinJob) -> Routes:
-    return ruin_recreate(
-        problem, job.routes, seed=job.seed, time_limit_s=job.time_limit_s, iterations=job.steps
+def ruin_job(problem: NightProblem, job: RuinJob) -> tuple[Routes, dict[str, Any]]:
+    stats: dict[str, Any] = {}
+    routes = ruin_recreate(
+        problem,
+        job.routes,
+        seed=job.seed,
+        time_limit_s=job.time_limit_s,
+        iterations=job.steps,
+        horizon=job.horizon,
+        stall=job.stall,
+        stats=stats,
     )
+    return routes, stats
+
+
+def rr_stall(problem: NightProblem, options: SolveOptions, t0: float) -> Stall:
+    """The convergence rule of ruin and recreate (steps scale with the venues)."""
+    return Stall(
+        min_steps=_RR_STALL_PER_VENUE * len(problem.venue_nodes),
+        clock=not options.reproducible,
+        share=_STALL_SHARE,
+        min_s=_STALL_MIN_S,
+        t0=t0,
+    )
+
+
+def lns_stall(problem: NightProblem, parts: int, *, clock: bool, t0: float) -> Stall:
+    """The convergence rule of the LNS: rounds without improvement scale with the squads."""
+    per_pass = -(-problem.n_squads // (_LNS_SQUADS * max(1, parts)))
+    return Stall(
+        min_steps=max(3, _LNS_STALL_ROUNDS * per_pass),
+        clock=clock,
+        share=_STALL_SHARE,
+        min_s=_STALL_MIN_S,
+        t0=t0,
+    )
+
+
+def _stopped(stats: dict[str, Any], how: str, t0: float, t_best: float) -> None:
+    """How the search ended (``"converged"``, ``"time_limit"``, ``"budget"``: reproducible
+    mode's budgets) and when, in seconds from its start, its best plan last improved."""
+    stats["stopped"] = how
+    stats["last_improvement_s"] = round(max(0.0, t_best - t0), 3)
 
 
 # ------------------------------------------------------------------ one search
@@ -284,8 +342,16 @@ def solve_whole(
         quadratic_max = min(quadratic_max, QUADRATIC_ACTIVE_MAX_VENUES_PART)
     deadline = t_build + limit
     start: Routes | None = None
+    t_best = t_build
     if options.first_solution == "greedy":
         start = _greedy_start(problem, seed=seed, options=options, stats=stats, deadline=deadline)
+        t_best = t_build + stats.pop("t_start_best_s", 0.0)
+    converged = stats.get("rr_stopped") == "converged"
+    if converged:
+        # ruin and recreate has converged: OR-Tools polishes for the share of the time used
+        # it would have had, not for the rest of a generous time limit
+        used = time.perf_counter() - t_build
+        deadline = min(deadline, t_build + used + max(_STALL_MIN_S, _AFTER_CONVERGED * used))
     curved = problem.desa_decay < 1.0 and start is not None
     routes = start
     for round_ in range(_CURVE_ROUNDS if curved else 1):
@@ -324,7 +390,16 @@ def solve_whole(
             and cost_key(problem, best) >= cost_key(problem, routes)
         ):
             break
+        if best is not None:
+            t_best = time.perf_counter()
         routes = best
+    if converged:
+        how = "converged"
+    elif options.reproducible and stats.get("budget_hit") != "time":
+        how = "budget"
+    else:
+        how = "time_limit"
+    _stopped(stats, how, t_build, t_best)
     return routes
 
 
@@ -372,17 +447,23 @@ def _greedy_start(
     stats["greedy_s"] = round(time.perf_counter() - t_greedy, 3)
     stats["greedy_starts"] = n_starts
     stats["greedy_cost"] = plan_cost(problem, greedy)
+    stats["t_start_best_s"] = stats["greedy_s"]
     if options.rr_steps > 0:
-        left = deadline - time.perf_counter()
+        t_rr = time.perf_counter()
+        left = deadline - t_rr
         greedy = ruin_recreate(
             problem,
             greedy,
             seed=seed,
             time_limit_s=left if reproducible else _RR_SHARE * left,
             iterations=options.rr_steps if reproducible else None,
+            horizon=options.rr_steps,
+            stall=rr_stall(problem, options, t_greedy),
             stats=stats,
         )
         stats["rr_cost"] = plan_cost(problem, greedy)
+        if stats["rr_cost"] < stats["greedy_cost"]:
+            stats["t_start_best_s"] = round(t_rr - t_greedy + stats["rr_last_improvement_s"], 3)
     return greedy
 
 
@@ -404,6 +485,8 @@ def solve_decomposed(
     routes = _decomposed_start(
         problem, seed=seed, options=options, stats=stats, parallel=parallel, deadline=deadline
     )
+    t_best = t0 + stats.pop("t_start_best_s", 0.0)
+    clock = not options.reproducible
     iterations = (
         None
         if options.solution_limit is None
@@ -424,20 +507,28 @@ def solve_decomposed(
             iterations=None if iterations is None else max(1, iterations // 2),
             stats=lns_stats,
             parallel=parallel,
+            stall=lns_stall(problem, parts, clock=clock, t0=t0),
         )
         done = lns_stats["lns_iterations"]
         accepted = lns_stats["lns_accepted"]
+        if lns_stats["lns_t_best"] is not None:
+            t_best = lns_stats["lns_t_best"]
         t_pol = time.perf_counter()
         remaining = max(0.0, deadline - t_pol)
         rounds = -(-len(confined) // max(1, parts))
+        if clock:  # at most the time used so far: a generous time limit is a safety net
+            remaining = min(remaining, max(_LNS_SLICE_S, t_pol - t0))
+        polish_s = _POLISH_SHARE * remaining
         routes, gained = _polish(
             problem,
             routes,
             confined,
-            time_limit_s=_POLISH_SHARE * remaining / rounds,
+            time_limit_s=polish_s / rounds,
             solution_limit=None if iterations is None else _LNS_SINGLE_SOLUTIONS,
             parallel=parallel,
         )
+        if gained > 0:
+            t_best = time.perf_counter()
         stats["polish_s"] = round(time.perf_counter() - t_pol, 3)
         stats["polish_squads"] = len(confined)
         stats["polish_gain"] = gained
@@ -450,17 +541,20 @@ def solve_decomposed(
         iterations=None if iterations is None else max(0, iterations - done),
         stats=lns_stats,
         parallel=parallel,
+        stall=lns_stall(problem, parts, clock=clock, t0=t0),
     )
+    if lns_stats["lns_t_best"] is not None:
+        t_best = lns_stats["lns_t_best"]
     if problem.desa_decay < 1.0:
         routes = swap_descent(
             problem, routes, time_limit_s=_SWAP_SHARE * options.time_limit_s, stats=stats
         )
     stats["lns_iterations"] = done + lns_stats["lns_iterations"]
     stats["lns_accepted"] = accepted + lns_stats["lns_accepted"]
-    stats["budget_hit"] = (
-        "solutions" if iterations is not None and stats["lns_iterations"] >= iterations else "time"
-    )
+    how = lns_stats["lns_stopped"]
+    stats["budget_hit"] = "time" if how == "time_limit" else "solutions"
     stats["solver_status"] = "LNS"
+    _stopped(stats, how, t0, t_best)
     return routes
 
 
@@ -491,17 +585,29 @@ def _decomposed_start(
     stats["greedy_s"] = round(time.perf_counter() - t0, 3)
     stats["greedy_starts"] = starts
     stats["greedy_cost"] = plan_cost(problem, greedy)
+    stats["t_start_best_s"] = stats["greedy_s"]
     if options.rr_steps > 0:
         t_rr = time.perf_counter()
         left = max(0.0, deadline - t_rr)
         rr_s = left if reproducible else _RR_SHARE_LNS * left
         steps = options.rr_steps if reproducible else None
         runs = parallel.parts if parallel is not None else 1
-        ruin = [RuinJob(greedy, seed + 7_919 * i, rr_s, steps) for i in range(runs)]
+        stall = rr_stall(problem, options, t0)
+        ruin = [
+            RuinJob(greedy, seed + 7_919 * i, rr_s, steps, options.rr_steps, stall)
+            for i in range(runs)
+        ]
         found_rr = _run(problem, parallel, ruin_job, ruin)
-        greedy = min(found_rr, key=lambda r: cost_key(problem, r))
+        best_i = min(range(runs), key=lambda i: cost_key(problem, found_rr[i][0]))
+        rr_routes, rr_stats = found_rr[best_i]
         stats["rr_s"] = round(time.perf_counter() - t_rr, 3)
-        stats["rr_cost"] = plan_cost(problem, greedy)
+        stats["rr_cost"] = plan_cost(problem, rr_routes)
+        # converged only when every run did (they all end before the LNS begins)
+        stopped = {st["rr_stopped"] for _, st in found_rr}
+        stats["rr_stopped"] = stopped.pop() if len(stopped) == 1 else "time_limit"
+        greedy = rr_routes
+        if stats["rr_cost"] < stats["greedy_cost"]:
+            stats["t_start_best_s"] = round(t_rr - t0 + rr_stats["rr_last_improvement_s"], 3)
     return greedy
 
 
@@ -669,10 +775,12 @@ def _lns(
     iterations: int | None,
     stats: dict[str, Any],
     parallel: Parallel | None,
+    stall: Stall | None = None,
 ) -> Routes:
     """Decomposition LNS: re-optimise a few squads at a time with OR-Tools, keep improvements.
 
-    Stops at ``deadline`` (perf_counter) or after ``iterations`` (reproducible mode). With
+    Stops at ``deadline`` (perf_counter), after ``iterations`` (reproducible mode) or when
+    ``stall`` (counting rounds) says it has converged (``stats["lns_stopped"]``). With
     ``parallel``, each round solves ``parallel.parts`` disjoint parts (no squad and no venue in
     common, nor a desa under ``max_per_desa``) side by side; their improvements add up.
     """
@@ -681,10 +789,16 @@ def _lns(
     single_solutions = None if iterations is None else _LNS_SINGLE_SOLUTIONS
     parts = parallel.parts if parallel is not None else 1
     best = cost_key(problem, routes)
-    it = accepted = 0
+    it = accepted = round_ = 0
+    t_best: float | None = None
+    stopped = "budget"
     while iterations is None or it < iterations:
         now = time.perf_counter()
         if deadline is not None and now + 0.2 >= deadline:
+            stopped = "time_limit"
+            break
+        if stall is not None and stall.converged(round_):
+            stopped = "converged"
             break
         limit = _LNS_SLICE_S if deadline is None else min(_LNS_SLICE_S, deadline - now)
         tasks = []
@@ -717,8 +831,10 @@ def _lns(
                 task = PartTask(routes, squads, venues, limit, None, _LNS_METAHEURISTIC, ruin)
             tasks.append(task)
         if not tasks:
+            stopped = "converged"  # nothing left to re-optimise
             break
         it += len(tasks)
+        round_ += 1
         found = _run(problem, parallel, improve_part, tasks)
         # disjoint parts: each improvement alone is kept, and they add up
         trial = [list(r) for r in routes]
@@ -735,8 +851,13 @@ def _lns(
         key = cost_key(problem, trial)
         if key < best:
             routes, best = trial, key
+            t_best = time.perf_counter()
+            if stall is not None:
+                stall.improved(round_)
     stats["lns_iterations"] = it
     stats["lns_accepted"] = accepted
+    stats["lns_stopped"] = stopped
+    stats["lns_t_best"] = t_best
     return routes
 
 

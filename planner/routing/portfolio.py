@@ -69,7 +69,8 @@ def solve_portfolio(
     """The best node routes of ``options.workers`` processes (see the module docstring).
 
     ``stats`` gets the winner's search details, ``workers``, ``best_worker`` and, with several
-    searches, every worker's cost (``workers_lost`` when a worker died).
+    searches, every worker's cost (``workers_lost`` when a worker died); ``stopped`` is
+    ``"converged"`` only when every search converged (the solve waits for the last one).
     """
     seeds = [seed + 1_000_003 * i for i in range(max(1, options.workers))]
     results: Found | None = None
@@ -131,6 +132,11 @@ def _best_of(
     if len(results) > 1:
         stats["worker_costs"] = [None if r is None else plan_cost(problem, r) for r, _ in results]
     stats.update(results[best_i if best_i is not None else 0][1])
+    if len(results) > 1:
+        # the solve lasts as long as its longest search: converged only if every one did
+        ends = {st.get("stopped") for _, st in results}
+        if len(ends) > 1:
+            stats["stopped"] = "time_limit" if "time_limit" in ends else "budget"
     stats["best_worker"] = best_i
     return None if best_i is None else results[best_i][0]
 

@@ -12,6 +12,7 @@ from planner.check import verify
 from planner.problem import NightProblem
 from planner.routing.heuristics import (
     Presence,
+    Stall,
     greedy_routes,
     linear_penalties,
     plan_cost,
@@ -92,12 +93,12 @@ def test_ruin_recreate_improves_a_poor_start() -> None:
     """From one greedy route per squad cut in half, the search must win back priority."""
     p = _night(np.random.default_rng(7), n_venues=60)
     start = [r[: len(r) // 2] for r in greedy_routes(p)]
-    stats: dict[str, float | int] = {}
+    stats: dict[str, float | int | str] = {}
     out = ruin_recreate(p, start, seed=1, iterations=300, stats=stats)
     assert _rules_broken(p, out) == []
     assert plan_cost(p, out) < plan_cost(p, greedy_routes(p)) < plan_cost(p, start)
     assert stats["rr_iterations"] == 300
-    assert 0 < stats["rr_accepted"] <= 300
+    assert 0 < int(stats["rr_accepted"]) <= 300
 
 
 def test_ruin_recreate_is_reproducible_under_an_iteration_budget() -> None:
@@ -108,6 +109,42 @@ def test_ruin_recreate_is_reproducible_under_an_iteration_budget() -> None:
     c = ruin_recreate(p, start, seed=12, iterations=200)
     assert a == b
     assert _rules_broken(p, c) == []
+
+
+def test_the_stall_rule_counts_steps_since_the_last_improvement() -> None:
+    rule = Stall(min_steps=50, clock=False, share=0.25)
+    assert not rule.converged(49)  # fewer than min_steps since the start
+    assert rule.converged(50)
+    rule.improved(400)
+    assert not rule.converged(499)  # 99 < max(50, 0.25 × 499)
+    assert rule.converged(534)  # 134 >= 0.25 × 534
+    on_clock = Stall(min_steps=0, clock=True, min_s=60.0)
+    assert not on_clock.converged(10_000)  # a minute has not passed
+
+
+def test_ruin_recreate_stops_when_converged_and_stays_reproducible() -> None:
+    """Past its cooling horizon and stalled, the search ends long before its budget, by steps
+    in reproducible mode (same plan, same step), by the clock rule as well otherwise."""
+    p = _night(np.random.default_rng(4), n_venues=30)
+    start = greedy_routes(p)
+    runs = []
+    for _ in range(2):
+        stats: dict[str, float | int | str] = {}
+        stall = Stall(min_steps=40, clock=False, share=0.25)
+        out = ruin_recreate(
+            p, start, seed=3, iterations=100_000, horizon=200, stall=stall, stats=stats
+        )
+        runs.append((out, stats["rr_iterations"]))
+        assert stats["rr_stopped"] == "converged"
+        assert 200 <= int(stats["rr_iterations"]) < 100_000  # not before it has cooled
+        assert _rules_broken(p, out) == []
+        assert plan_cost(p, out) <= plan_cost(p, start)
+    assert runs[0] == runs[1]
+    stats = {}
+    clock = Stall(min_steps=40, clock=True, share=0.25, min_s=0.2)
+    ruin_recreate(p, start, seed=3, time_limit_s=60.0, horizon=200, stall=clock, stats=stats)
+    assert stats["rr_stopped"] == "converged" and float(stats["rr_s"]) < 30.0
+    assert float(stats["rr_last_improvement_s"]) <= float(stats["rr_s"])
 
 
 @pytest.mark.parametrize("routes", [[[], [], []], None])
