@@ -281,21 +281,27 @@ def score_cmd(
     top: Annotated[int, typer.Option("--top", min=1, help=T.HELP_SCORE_TOP)] = 20,
     as_json: Annotated[bool, typer.Option("--json", help=T.HELP_SCORE_JSON)] = False,
     csv_path: Annotated[Path | None, typer.Option("--csv", help=T.HELP_SCORE_CSV)] = None,
+    xlsx_path: Annotated[Path | None, typer.Option("--xlsx", help=T.HELP_SCORE_XLSX)] = None,
     lang: LangOpt = "id",
 ) -> None:
-    """Score every venue for one night and print the top ones with their reasons."""
+    """Score every venue for one night and print the top ones with their reasons.
+
+    ``--csv`` writes the office CSV dialect (``;``, decimal comma, BOM; a ``.xlsx`` name
+    writes a workbook instead), ``--xlsx`` a workbook with typed columns.
+    """
     import json
 
-    from planner._atomic import write_text
     from planner.domain import Night
-    from planner.history.export import safe_frame
     from planner.pipeline import visit_history
     from planner.risk import night_start_of, score_dataset, score_table
     from planner.sources import load_dataset
 
     lg = parse_lang(lang)
-    if as_json and csv_path is not None:
-        raise InputError([Problem("--json/--csv", None, None, "--json --csv", T.CHOOSE_ONE)])
+    if csv_path is not None and csv_path.suffix.lower() == ".xlsx" and xlsx_path is None:
+        csv_path, xlsx_path = None, csv_path
+    if as_json and (csv_path is not None or xlsx_path is not None):
+        given = "--json --csv" if csv_path is not None else "--json --xlsx"
+        raise InputError([Problem("--json/--csv/--xlsx", None, None, given, T.CHOOSE_ONE)])
     try:
         night = Night.parse(date) if date else Night.tonight()
     except ValueError:
@@ -307,9 +313,9 @@ def score_cmd(
     if as_json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
         return
-    if csv_path is not None:
-        write_text(csv_path, safe_frame(score_table(scores, data.venues)).to_csv(index=False))
-        console.print(safe(T.SCORE_CSV_DONE.format(n=number(len(table), lg, 0), p=csv_path)(lg)))
+    if csv_path is not None or xlsx_path is not None:
+        for path in _write_scores(score_table(scores, data.venues), csv_path, xlsx_path, lg):
+            console.print(safe(T.SCORE_CSV_DONE.format(n=number(len(table), lg, 0), p=path)(lg)))
         return
     shown = table.head(top)
     title = safe(
@@ -339,6 +345,24 @@ def score_cmd(
             safe(reasons),
         )
     console.print(out)
+
+
+def _write_scores(
+    table: Any, csv_path: Path | None, xlsx_path: Path | None, lang: Lang
+) -> list[Path]:
+    """The score table as the office CSV and/or a workbook (typed columns, priority "0.00"),
+    each written atomically; the paths written."""
+    from planner._atomic import write_bytes
+    from planner._tables import frame_csv_bytes, xlsx_bytes
+
+    written = []
+    if csv_path is not None:
+        written.append(write_bytes(csv_path, frame_csv_bytes(table)))
+    if xlsx_path is not None:
+        sheet = T.SCORE_SHEET(lang)
+        data = xlsx_bytes({sheet: table}, formats={"priority": "0.00"})
+        written.append(write_bytes(xlsx_path, data))
+    return written
 
 
 # ---- check (owner: routing/check) -------------------------------------------------------------

@@ -237,6 +237,8 @@ HELP_SCORE_XLSX = help_msg(
 )
 
 CHOOSE_ONE = msg("pilih satu", "choose one")
+SCORE_SHEET = msg("Prioritas", "Priorities")
+"""The sheet of ``planner score --xlsx``."""
 SCORE_CSV_DONE = msg("{n} tempat ditulis ke {p}", "{n} venues written to {p}")
 SCORE_TITLE = msg(
     "{shown} teratas dari {total} tempat, malam {night}",

@@ -172,8 +172,41 @@ def test_score_json_and_csv(demo: Demo, invoke: Invoke, tmp_path: Path) -> None:
     res = invoke("score", demo.path, "--date", NIGHT, "--csv", out)
     assert res.exit_code == 0, res.output
     assert f"{N_VENUES} tempat ditulis ke {out}" in flat(res.output)
-    with out.open(encoding="utf-8", newline="") as fh:
-        assert len(list(csv.DictReader(fh))) == N_VENUES
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # the office dialect: BOM, CRLF
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh, delimiter=";"))
+    assert len(table) == N_VENUES
+    top = max(rows, key=lambda r: r["priority"])
+    first = next(r for r in table if r["venue_id"] == top["venue_id"])
+    assert float(first["priority"].replace(",", ".")) == pytest.approx(top["priority"])
+    assert "," in first["priority"] or float(top["priority"]).is_integer()  # a decimal comma
+
+
+@pytest.mark.parametrize("option", ["--xlsx", "--csv"])
+def test_score_writes_a_workbook_with_typed_columns(
+    demo: Demo, invoke: Invoke, tmp_path: Path, option: str
+) -> None:
+    """--xlsx (or --csv with a .xlsx name): numbers stay numbers, priority as 0.00."""
+    from openpyxl import load_workbook
+
+    rows = json.loads(invoke("score", demo.path, "--date", NIGHT, "--json").output)
+    out = tmp_path / "skor.xlsx"
+    res = invoke("score", demo.path, "--date", NIGHT, option, out)
+    assert res.exit_code == 0, res.output
+    assert f"{N_VENUES} tempat ditulis ke {out}" in flat(res.output)
+    sheet = load_workbook(out)["Prioritas"]
+    header = [c.value for c in sheet[1]]
+    assert header[:2] == ["venue_id", "name"] and "priority" in header and "reasons" in header
+    col = header.index("priority")
+    cells_ = [row[col] for row in sheet.iter_rows(min_row=2)]
+    assert len(cells_) == N_VENUES
+    assert all(isinstance(c.value, float | int) and c.number_format == "0.00" for c in cells_)
+    by_id = {r["venue_id"]: r["priority"] for r in rows}
+    ids = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells_] == pytest.approx([by_id[i] for i in ids])
+    assert sheet.freeze_panes == "A2"
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically: no temporary left
 
 
 def test_score_refuses_a_bad_date_and_json_with_csv(demo: Demo, invoke: Invoke) -> None:
@@ -183,6 +216,8 @@ def test_score_refuses_a_bad_date_and_json_with_csv(demo: Demo, invoke: Invoke) 
     res = invoke("score", demo.path, "--json", "--csv", "x.csv")
     assert res.exit_code == EXIT_BAD_INPUT
     assert "--json/--csv" in res.output and "pilih satu" in res.output
+    res = invoke("score", demo.path, "--json", "--xlsx", "x.xlsx")
+    assert res.exit_code == EXIT_BAD_INPUT and "pilih satu" in res.output
 
 
 # ---------------------------------------------------------------- check
