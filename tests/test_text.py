@@ -8,6 +8,9 @@ from planner.text import (
     Msg,
     date_range,
     day_names,
+    exact_number,
+    help_msg,
+    help_text,
     long_date,
     month_names,
     msg,
@@ -59,3 +62,29 @@ def test_every_drop_reason_has_both_languages() -> None:
     assert set(DROP_REASON_TEXT) >= {"not_worth", "no_fit", "unreachable", "closed", "excluded"}
     for text in DROP_REASON_TEXT.values():
         assert text("id") and text("en") and text("id") != text("en")
+
+
+def test_help_texts_are_given_in_indonesian_and_found_in_english() -> None:
+    text = help_msg("Folder keluaran uji", "A test output folder")
+    assert text == "Folder keluaran uji"  # what Typer is given
+    assert help_text(text, "en") == "A test output folder"
+    assert help_text(text, "id") == text
+    assert help_text("tidak terdaftar", "en") == "tidak terdaftar"  # unknown: as given
+
+
+def test_every_cli_help_has_its_english_and_no_gloss() -> None:
+    """Each help text of text.cli is a help_msg: its English differs, and the Indonesian carries
+    no English gloss in brackets any more (the old '(Plan tonight's routes ...)')."""
+    from planner.text import cli as T
+
+    helps = {k: v for k, v in vars(T).items() if k.startswith("HELP_")}
+    assert len(helps) > 50
+    for name, text in helps.items():
+        assert help_text(text, "en") != text, name
+        assert "default:" not in text and "(default" not in text, name
+        assert help_text(text, "en") not in text, name  # no "id / en" gloss
+
+
+def test_exact_numbers_keep_every_decimal_that_matters() -> None:
+    assert exact_number(3.25) == "3,25" and exact_number(3.25, "en") == "3.25"
+    assert exact_number(1234.0) == "1.234" and exact_number(0.1234567, "en") == "0.123457"
