@@ -83,19 +83,24 @@ def _pack_rows(rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -
     streams = [zlib.compressobj(_ZLIB_LEVEL) for _ in range(4)]
     parts: list[list[bytes]] = [[] for _ in range(4)]
     for lo in range(0, n_rows, step):
-        block = np.asarray(rows(lo, min(n_rows, lo + step)))
-        if block.size and (block.min() < np.iinfo(np.int32).min or block.max() > 2**31 - 1):
-            raise ValueError("a matrix value does not fit in int32")
-        b = np.ascontiguousarray(block, dtype=np.int32)
-        b = np.diff(b, axis=1, prepend=np.int32(0)) if b.size else b
-        u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32)
-        planes = u.astype("<u4").view(np.uint8).reshape(-1, 4)
+        planes = _planes_of(np.asarray(rows(lo, min(n_rows, lo + step))))
         for i in range(4):
             parts[i].append(streams[i].compress(planes[:, i].tobytes()))
     for i in range(4):
         parts[i].append(streams[i].flush())
     data = [base64.b64encode(b"".join(p)).decode() for p in parts]
     return {"encoding": PLANES, "shape": [n_rows, n_cols], "data": data}
+
+
+def _planes_of(block: np.ndarray) -> np.ndarray:
+    """Rows of an int32-valued matrix as ``cells × 4`` bytes: the zigzagged differences along
+    rows, little-endian (:data:`PLANES`)."""
+    if block.size and (block.min() < np.iinfo(np.int32).min or block.max() > 2**31 - 1):
+        raise ValueError("a matrix value does not fit in int32")
+    b = np.ascontiguousarray(block, dtype=np.int32)
+    b = np.diff(b, axis=1, prepend=np.int32(0)) if b.size else b
+    u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32)
+    return u.astype("<u4").view(np.uint8).reshape(-1, 4)
 
 
 def _unpack(doc: Any) -> np.ndarray:
@@ -109,19 +114,27 @@ def _unpack(doc: Any) -> np.ndarray:
         data = doc["data"]
         if not isinstance(data, list) or len(data) != 4:
             raise ValueError(f"{PLANES} holds 4 planes, found {type(data).__name__}")
-        u = np.zeros(rows * cols, dtype=np.uint32)
+        planes = []
         for i, text in enumerate(data):
             raw = zlib.decompress(base64.b64decode(text, validate=True))
             if len(raw) != rows * cols:
                 raise ValueError(f"plane {i}: {len(raw)} bytes for {rows}×{cols} cells")
-            u |= np.frombuffer(raw, dtype=np.uint8).astype(np.uint32) << np.uint32(8 * i)
-        b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
-        return np.cumsum(b.reshape(rows, cols), axis=1, dtype=np.int32)
+            planes.append(np.frombuffer(raw, dtype=np.uint8))
+        out = np.empty((rows, cols), dtype=np.int32)
+        step = max(1, _BLOCK_CELLS // max(1, cols))
+        for lo in range(0, rows, step):  # a block of rows at a time: no whole-matrix temporaries
+            hi = min(rows, lo + step)
+            u = np.zeros((hi - lo) * cols, dtype=np.uint32)
+            for i, plane in enumerate(planes):
+                u |= plane[lo * cols : hi * cols].astype(np.uint32) << np.uint32(8 * i)
+            b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+            np.cumsum(b.reshape(hi - lo, cols), axis=1, dtype=np.int32, out=out[lo:hi])
+        return out
     if doc.get("encoding") != PACKED:
         raise ValueError(f"unknown matrix encoding {doc.get('encoding')!r}, expected {PLANES}")
     raw = zlib.decompress(base64.b64decode(doc["data"], validate=True))
-    planes = np.frombuffer(raw, dtype=np.uint8).reshape(int(doc["planes"]), rows * cols)
-    return decode_ints(planes, (rows, cols))
+    packed = np.frombuffer(raw, dtype=np.uint8).reshape(int(doc["planes"]), rows * cols)
+    return decode_ints(packed, (rows, cols))
 
 
 def _dist_doc(dist: np.ndarray, *, packed: bool) -> Any:
