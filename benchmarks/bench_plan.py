@@ -26,6 +26,32 @@ of that file and of ``plan.json`` are printed.
 
 Targets (issue 18): 5,000 venues / 16 squads <= 1 GB peak; export at 5,000 venues <= 50 MB,
 written in <= 5 s without raising the peak; 20,000 venues / 64 squads <= 120 s and <= 4 GB.
+
+Measured 2026-12-02 (cold cache, default 20 s time limit, 16 squads, the 1,500-venue reference
+in the same run; a shared 2-core machine with a load of 4-7: wall times are noisy, memory is
+not). Before issue 18 (int64 travel, float64 distances, copies while compiling):
+
+=================  ===========  ==============  ==================  =====================
+venues             wall s       peak MB         with export MB      export MB / write s
+=================  ===========  ==============  ==================  =====================
+1,500 (ref)        33.3         540             819                 61.1 / 2.7
+5,000              155.7        2,602           5,847               652 / 86.6
+10,000 (issue)     92           9,600           -                   -
+=================  ===========  ==============  ==================  =====================
+
+After (int32 travel, int32 road decimetres shared with the problem, chunked conversions,
+problem format v4):
+
+=================  ===========  ==============  ==================  =====================
+1,500 (ref)        48.1 / 40.1  399             399 (unchanged)     2.6 / 0.9
+5,000              166.7        981             981 (unchanged)     31.7 / 3.9-23.5
+10,000             250.9        2,769           -                   -
+=================  ===========  ==============  ==================  =====================
+
+At 5,000 venues the phases ended at (process peak) load 254, score 263, matrix 906, compile
+955, solve 981 MB (before: 250, 259, 2,295, 2,602, 2,602). 10,000 venues: matrix 2,317,
+compile 2,769 MB; memory still grows with the square of the venues (ratio 10,000 / 1,500:
+6.9), see docs/network.md.
 """
 
 from __future__ import annotations
