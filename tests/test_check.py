@@ -191,7 +191,7 @@ def test_must_visit_missing(plan: Plan, problem: NightProblem) -> None:
 
 def test_wrong_totals(plan: Plan, problem: NightProblem) -> None:
     assert "wrong_totals" in _rules(replace(plan, total_priority=plan.total_priority + 1), problem)
-    totals = dict(plan.meta["totals"])  # type: ignore[arg-type]
+    totals = dict(plan.meta["totals"])  # type: ignore[arg-type,call-overload]
     totals["collected"] = totals["collected"] + 2
     assert "wrong_totals" in _rules(replace(plan, meta={"totals": totals}), problem)
     vid = plan.routes[0].stops[0].venue_id
@@ -398,7 +398,7 @@ def test_drop_reasons_are_checked(plan: Plan, problem: NightProblem) -> None:
     assert "wrong_drop" not in base
     others = tuple(d for d in reduced.dropped if d != left)
     for reason in ("unreachable", "weather"):
-        got = verify(replace(reduced, dropped=(*others, replace(left, reason=reason))), problem)
+        got = verify(replace(reduced, dropped=(*others, replace(left, reason=reason))), problem)  # type: ignore[arg-type]
         assert {v.rule for v in got} - base == {"wrong_drop"}
         assert [v.venue_id for v in got if v.rule == "wrong_drop"] == [left.venue_id]
     # a candidate neither visited nor listed; a dropped venue the problem does not know
