@@ -94,18 +94,17 @@ def _pack_rows(rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -
 
 def _planes_of(block: np.ndarray) -> np.ndarray:
     """Rows of an int32-valued matrix as ``cells × 4`` bytes: the zigzagged differences along
-    rows, little-endian (:data:`PLANES`)."""
+    rows (the matrix cache's codec), little-endian (:data:`PLANES`)."""
+    from planner.network.cache import zigzag_rows
+
     if block.size and (block.min() < np.iinfo(np.int32).min or block.max() > 2**31 - 1):
         raise ValueError("a matrix value does not fit in int32")
-    b = np.ascontiguousarray(block, dtype=np.int32)
-    b = np.diff(b, axis=1, prepend=np.int32(0)) if b.size else b
-    u = (np.left_shift(b, 1) ^ np.right_shift(b, 31)).view(np.uint32)
-    return u.astype("<u4").view(np.uint8).reshape(-1, 4)
+    return zigzag_rows(block, 0, len(block)).astype("<u4").view(np.uint8).reshape(-1, 4)
 
 
 def _unpack(doc: Any) -> np.ndarray:
     """The int32 matrix of a packed document (:data:`PLANES` or v3's :data:`PACKED`)."""
-    from planner.network.cache import decode_ints
+    from planner.network.cache import decode_ints, unzigzag_rows
 
     rows, cols = (int(x) for x in doc["shape"])
     if rows < 0 or cols < 0:
@@ -127,8 +126,7 @@ def _unpack(doc: Any) -> np.ndarray:
             u = np.zeros((hi - lo) * cols, dtype=np.uint32)
             for i, plane in enumerate(planes):
                 u |= plane[lo * cols : hi * cols].astype(np.uint32) << np.uint32(8 * i)
-            b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
-            np.cumsum(b.reshape(hi - lo, cols), axis=1, dtype=np.int32, out=out[lo:hi])
+            unzigzag_rows(u, out[lo:hi])
         return out
     if doc.get("encoding") != PACKED:
         raise ValueError(f"unknown matrix encoding {doc.get('encoding')!r}, expected {PLANES}")

@@ -201,7 +201,7 @@ _BLOCK_CELLS = 1 << 22
 codec never makes a whole-matrix temporary besides its result."""
 
 
-def _zigzag_rows(a: np.ndarray, lo: int, hi: int) -> np.ndarray:
+def zigzag_rows(a: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Rows ``lo:hi`` of ``a`` as the zigzagged int32 differences along rows (uint32)."""
     b = np.ascontiguousarray(a[lo:hi]).astype(np.int32, copy=False)
     if b.size:
@@ -221,11 +221,11 @@ def encode_ints(a: np.ndarray) -> np.ndarray:
     step = max(1, _BLOCK_CELLS // max(1, cols))
     top = 0
     for lo in range(0, rows, step):
-        u = _zigzag_rows(a, lo, lo + step)
+        u = zigzag_rows(a, lo, lo + step)
         top = max(top, int(u.max()) if u.size else 0)
     planes = np.empty((max(1, (top.bit_length() + 7) // 8), a.size), dtype=np.uint8)
     for lo in range(0, rows, step):
-        u = _zigzag_rows(a, lo, lo + step)
+        u = zigzag_rows(a, lo, lo + step)
         at = lo * cols
         for i in range(len(planes)):
             planes[i, at : at + u.size] = (u >> np.uint32(8 * i)) & np.uint32(0xFF)
@@ -243,9 +243,14 @@ def decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         u = planes[0, cells].astype(np.uint32)
         for i in range(1, len(planes)):
             u |= planes[i, cells].astype(np.uint32) << np.uint32(8 * i)
-        b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
-        np.cumsum(b.reshape(hi - lo, cols), axis=1, dtype=np.int32, out=out[lo:hi])
+        unzigzag_rows(u, out[lo:hi])
     return out
+
+
+def unzigzag_rows(u: np.ndarray, out: np.ndarray) -> None:
+    """Write into the int32 rows ``out`` the matrix whose :func:`zigzag_rows` are ``u``."""
+    b = (u >> np.uint32(1)).view(np.int32) ^ -(u & np.uint32(1)).view(np.int32)
+    np.cumsum(b.reshape(out.shape), axis=1, dtype=np.int32, out=out)
 
 
 def _fits_int32(a: np.ndarray) -> bool:
@@ -393,4 +398,6 @@ __all__ = [
     "load_road_index",
     "matrices_path",
     "save_matrices",
+    "unzigzag_rows",
+    "zigzag_rows",
 ]
