@@ -325,22 +325,19 @@ def followups_cmd(
     """Print the open referrals and follow-ups, oldest first, with the venue's and the desa's
     names from the dataset (or write them for the agencies as CSV, XLSX or HTML; or close
     one)."""
-    import datetime as dt
 
-    from planner.domain import WIB
+    from planner.domain import now_wib
     from planner.history import Names, close_report, followups, name_followups, open_store
     from planner.sources import load_dataset
 
     lg = parse_lang(lang)
-    today = dt.datetime.now(WIB).date()
+    today = now_wib().date()
     with open_store(_existing_store(dataset, store)) as st:
         if close is not None:
             close_report(st, close, outcome=outcome, on=today)
             console.print(T.REPORT_CLOSED.format(n=close)(lg))
             return
-        table = followups(st, today=today, agency=agency)
-    if overdue:  # a boolean mask: followups(overdue=True) loses the columns of an empty log
-        table = table[table["overdue"].to_numpy(dtype=bool)].reset_index(drop=True)
+        table = followups(st, today=today, agency=agency, overdue=overdue).reset_index(drop=True)
     names = Names.from_dataset(load_dataset(dataset))
     if csv_path or xlsx_path or html_path:
         # the files go to Indonesian offices: names they cannot find read in Indonesian
@@ -427,17 +424,16 @@ def report_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """Write the printable (A4) activity report of the visit log for the Kapolres."""
-    import datetime as dt
 
     from rich.markup import escape
 
-    from planner.domain import WIB
+    from planner.domain import now_wib
     from planner.history import open_store
     from planner.render.activity import write_activity_report
     from planner.sources import load_dataset
 
     lg = parse_lang(lang)
-    today = dt.datetime.now(WIB).date()
+    today = now_wib().date()
     first, last = _report_dates(start, end, today)
     path = _existing_store(dataset, store)
     ds = load_dataset(dataset)

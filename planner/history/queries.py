@@ -182,7 +182,9 @@ def followups(
     df["days_open"] = [(today - n).days for n in df["night"]]
     df["overdue"] = [d is not None and d < today for d in df["due_date"]]
     if overdue:
-        df = df[df["overdue"]]
+        # a boolean array, not the column: on a log without reports the column is empty and
+        # of dtype object, and indexing by it would drop the frame's columns
+        df = df[df["overdue"].to_numpy(dtype=bool)]
     return df.sort_values(["reported_at", "report_id"]).reset_index(drop=True)
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
+from planner import domain
 from planner.domain import WIB, Plan
 from planner.errors import InputError, Problem, ProblemCollector
 from planner.history.rows import (
@@ -137,7 +138,7 @@ def add_visits(
     bag = ProblemCollector(source or "<visits>")
     _check_unique_keys(visits, bag)
     bag.raise_if_any()
-    now_iso = _iso(dt.datetime.now(WIB))
+    now_iso = _iso(domain.now_wib())
     reports_new = 0
     with store.transaction() as conn:
         todo, existing, replaced = _sort_against_store(conn, visits, replace=replace, bag=bag)
@@ -503,7 +504,7 @@ def close_report(
             )
         if problems:
             raise InputError(problems)
-        closed = (on or dt.datetime.now(WIB).date()) if status == "selesai" else None
+        closed = (on or domain.now_wib().date()) if status == "selesai" else None
         conn.execute(
             "UPDATE reports SET status = ?, closed_date = ?,"
             " outcome = CASE WHEN ? = '' THEN outcome ELSE ? END WHERE report_id = ?",

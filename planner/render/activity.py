@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner import domain
 from planner._atomic import write_text
 from planner.config import Settings
-from planner.domain import WIB
 from planner.errors import InputError, Problem
 from planner.history import HistoryStore, followups, reports_between, visits_between
 from planner.render._html import render
@@ -167,7 +167,7 @@ def summarize(
                 )
             ]
         )
-    today = today or dt.datetime.now(WIB).date()
+    today = today or domain.now_wib().date()
     unknown = UNKNOWN(lang)
     vt = _venue_table(venues, desa, levels)
     v = _visits(visits_between(store, start=start, end=end), vt, unknown=unknown)
@@ -197,11 +197,8 @@ def summarize(
 
 
 def _overdue(store: HistoryStore, *, today: dt.date) -> pd.DataFrame:
-    """Open follow-ups past their due date. Filtered here with a boolean mask: on a log without
-    reports, ``followups(..., overdue=True)`` indexes the empty frame by an empty object column,
-    which pandas reads as a list of column names and returns a frame without columns."""
-    table = followups(store, today=today)
-    return table[table["overdue"].to_numpy(dtype=bool)].reset_index(drop=True)
+    """Open follow-ups past their due date."""
+    return followups(store, today=today, overdue=True).reset_index(drop=True)
 
 
 def _visits(visits: pd.DataFrame, vt: pd.DataFrame, *, unknown: str) -> pd.DataFrame:
@@ -453,7 +450,7 @@ def render_html(summary: ActivitySummary, *, lang: Lang = "id", max_listed: int 
     def n(x: int) -> str:
         return number(x, lang, 0)
 
-    now = dt.datetime.now(WIB)
+    now = domain.now_wib()
     return render(
         "laporan_kegiatan.html.j2",
         lang=lang,

@@ -42,6 +42,7 @@ from planner.render import presence
 from planner.render._html import render
 from planner.render.mapdata import squad_map_filename
 from planner.text import Lang, long_date, number, short_date
+from planner.text.risk import category_name
 from planner.text.sheets import (
     MORE,
     NIGHT_DATE,
@@ -276,7 +277,12 @@ def route_sheet_html(
     by_squad: dict[str, list[StopRow]] = {}
     for row in stop_rows(result, lang=lang):
         by_squad.setdefault(row.squad_id, []).append(row)
-    codes = {k: {c: clip(n) for c, n in v.items()} for k, v in sheet_codes(result).items()}
+    # categories in words (balap_liar reads "balap liar" / "street racing"); the import reads
+    # the number the squad writes, so the legend only has to be read, not typed back
+    codes = {
+        k: {c: clip(category_name(n, lang) if k == "categories" else n) for c, n in v.items()}
+        for k, v in sheet_codes(result).items()
+    }
     sheets = []
     for squad in result.squads:
         route = result.plan.route(squad.squad_id)

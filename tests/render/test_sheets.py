@@ -22,6 +22,7 @@ from planner.domain import WIB
 from planner.history.queries import VenueNotes, VenueReport
 from planner.pipeline import NightResult
 from planner.render import sheets
+from planner.text.risk import category_name
 
 EVIL_SQUAD = 'Regu <script>alert("r")</script>'
 
@@ -154,7 +155,9 @@ def test_sheet_has_a_box_for_every_field_the_import_reads(night_result: NightRes
     for section in sections:
         legend = section.split('<th class="legend"', 1)[1].split("</th>", 1)[0]
         for i, name in enumerate(known.categories, start=1):
-            assert legend.count(f"<b>K{i}</b> {markupsafe.escape(name)}</span>") == 1
+            word = markupsafe.escape(category_name(name))  # in words: balap_liar → balap liar
+            assert legend.count(f"<b>K{i}</b> {word}</span>") == 1
+        assert "balap_liar" not in legend
         for i, name in enumerate(known.agencies, start=1):
             assert legend.count(f"<b>I{i}</b> {markupsafe.escape(name)}</span>") == 1
         assert f"K{len(known.categories) + 1}" not in legend
@@ -166,7 +169,8 @@ def test_sheet_has_a_box_for_every_field_the_import_reads(night_result: NightRes
                             "dirujuk_ke", "laporan_isi"]  # fmt: skip
     assert "Kategori laporan" in page and "Diteruskan ke" in page
     english = sheets.route_sheet_html(night_result, lang="en")
-    assert "Referred to agency" in english and "<b>K1</b> curanmor" in english  # codes as read
+    assert "Referred to agency" in english
+    assert f"<b>K1</b> {category_name('curanmor', 'en')}" in english  # words in the language
 
 
 def test_sheet_shows_what_is_particular_to_each_stop(night_result: NightResult) -> None:
