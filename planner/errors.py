@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.text import Lang, Msg, pick
+from planner.text import Lang, Msg, number, pick
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ class InputError(PlannerError, ValueError):
         files = sorted({p.file for p in self.problems})
         n = len(self.problems)
         self.summary = summary or Msg(
-            f"{n} masalah pada data masukan ({', '.join(files)})",
-            f"{n} problem(s) in the input ({', '.join(files)})",
+            f"{number(n, 'id', 0)} masalah pada data masukan ({', '.join(files)})",
+            f"{number(n, 'en', 0)} problem(s) in the input ({', '.join(files)})",
         )
         super().__init__(self.summary)
 

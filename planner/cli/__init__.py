@@ -40,6 +40,7 @@ from planner.errors import (
 )
 from planner.text import LANGS, Lang, Msg, msg, number
 from planner.text import cli as T
+from planner.text import history as H
 
 app = typer.Typer(
     cls=PlannerGroup,
@@ -303,6 +304,7 @@ visits_app = typer.Typer(help=T.HELP_VISITS, no_args_is_help=True, callback=_lan
 visits_app.command("import", help=T.HELP_VISITS_IMPORT)(visits.visits_import_cmd)
 visits_app.command("template", help=T.HELP_VISITS_TEMPLATE)(visits.visits_template_cmd)
 visits_app.command("add", help=T.HELP_VISITS_ADD)(visits.visits_add_cmd)
+visits_app.command("export", help=H.HELP_VISITS_EXPORT)(visits.visits_export_cmd)
 app.add_typer(visits_app, name="visits")
 
 app.command("followups", help=T.HELP_FOLLOWUPS)(visits.followups_cmd)

@@ -195,7 +195,7 @@ def plan_cmd(
         Path | None, typer.Option("--export-problem", help=T.HELP_PLAN_EXPORT_PROBLEM)
     ] = None,
     lang: LangOpt = "id",
-    quiet: Annotated[bool, typer.Option("--quiet", help=T.HELP_PLAN_QUIET)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=T.HELP_PLAN_QUIET)] = False,
     json_out: Annotated[bool, typer.Option("--json", help=T.HELP_PLAN_JSON)] = False,
 ) -> None:
     """Plan one night, write its maps, route sheets and exports, print the squads' table.

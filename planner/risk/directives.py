@@ -30,7 +30,7 @@ from planner.risk.places import (
     wgs84_geometry,
 )
 from planner.text import Lang, Msg, date_range, msg
-from planner.text.risk import DIRECTIVE_TEXT
+from planner.text.risk import DIRECTIVE_TEXT, category_name
 
 SETTINGS_FILE = "planner.toml"
 
@@ -225,7 +225,7 @@ def directive_label(d: Directive, lang: Lang) -> str:
     """The reason a directive gives: ``Atensi: Pilkades (1–10 Des)``."""
     if d.action == "boost":
         head = (
-            DIRECTIVE_TEXT["boost_category"].format(c=d.category)
+            DIRECTIVE_TEXT["boost_category"].format(c=category_name(d.category, lang))
             if d.category is not None
             else DIRECTIVE_TEXT["boost"]
         )

@@ -357,8 +357,8 @@ NETWORK_PIECES_DROPPED = msg(
 # ---------------------------------------------------------------- visit log
 
 HELP_VISITS = help_msg(
-    "Log kunjungan regu: impor, templat, tambah.",
-    "The squads' visit log: import, template, add.",
+    "Log kunjungan regu: impor, templat, tambah, ekspor.",
+    "The squads' visit log: import, template, add, export.",
 )
 HELP_STORE = help_msg(
     "Berkas log kunjungan (tanpa opsi ini: <dataset>/history.sqlite)",
@@ -470,21 +470,7 @@ HELP_FOLLOWUPS_OUTCOME = help_msg(
 )
 
 REPORT_CLOSED = msg("Laporan {n} selesai.", "Report {n} closed.")
-FOLLOWUPS_WRITTEN = msg("{n} tindak lanjut ditulis ke {p}", "{n} follow-ups written to {p}")
 FOLLOWUPS_TITLE = msg("{n} tindak lanjut terbuka", "{n} open follow-ups")
-FOLLOWUPS_HEADS: tuple[Msg, ...] = (
-    msg("No.", "No."),
-    msg("Malam", "Night"),
-    msg("Tempat", "Venue"),
-    msg("Kategori", "Category"),
-    msg("Isi", "Report"),
-    msg("Instansi", "Agency"),
-    msg("Status", "Status"),
-    msg("Batas", "Due"),
-    msg("Hari", "Days"),
-)
-POLICE = msg("Polisi", "Police")
-"""The agency of a follow-up that the police handle themselves."""
 
 HELP_REPORT = help_msg(
     "Laporan kegiatan untuk Kapolres, siap cetak A4.",
@@ -550,37 +536,10 @@ HELP_SIMULATE_JSON = help_msg(
     "The metrics as JSON",
 )
 
-METHODS: dict[str, Msg] = {
-    "optimizer": msg("optimasi", "optimiser"),
-    "baseline": msg("manual", "manual"),
-}
-"""How a replay's method is named in the progress bar and the metric table."""
-
-METRIC_ROWS: tuple[tuple[str, Msg, str], ...] = (
-    ("coverage", msg("Cakupan berbobot risiko", "Risk-weighted coverage"), "pct"),
-    ("coverage_night_min", msg("  malam terendah", "  worst night"), "pct"),
-    ("visits_per_night", msg("Kunjungan per malam", "Visits per night"), "1"),
-    ("km", msg("Kilometer", "Kilometres"), "0"),
-    ("priority_per_km", msg("Prioritas per km", "Priority per km"), "2"),
-    ("desa_7d_share_mean", msg("Desa terjangkau per 7 malam", "Desa reached per 7 nights"), "pct"),
-    ("desa_reached_every_window", msg("  di setiap jendela", "  in every window"), "0"),
-    ("high_gap_max_days", msg("Tempat rawan: jeda terpanjang (hari)", "Rawan venues: longest gap (days)"), "0"),
-    ("high_gap_mean_days", msg("  rata-rata jeda terpanjang", "  mean longest gap"), "1"),
-    ("high_never_visited", msg("  tak pernah dikunjungi", "  never visited"), "0"),
-    ("squad_visits_cv", msg("Beban: KV kunjungan per regu", "Workload: CV of visits per squad"), "2"),
-    ("squad_km_cv", msg("Beban: KV km per regu", "Workload: CV of km per squad"), "2"),
-    ("jaccard_mean", msg("Keterdugaan (Jaccard)", "Predictability (Jaccard)"), "2"),
-    ("wall_s", msg("Waktu (detik)", "Wall time (s)"), "1"),
-)  # fmt: skip
-"""The replay metrics: key, label and format (``pct`` a percentage, else decimals)."""
 REPLAY_TITLE = msg("Simulasi ulang", "Replay")
 METRIC_HEAD = msg("Ukuran", "Metric")
 SIMULATE_NIGHTS = msg("{n} malam {first} … {last}", "{n} nights {first} … {last}")
 SIMULATE_JITTER = msg(", prioritas diacak ±{jitter:g}%", ", priorities ±{jitter:g}%")
-SIMULATE_COMPARE = msg(
-    "Optimasi vs manual: cakupan {gain:+.1f}%, prioritas per km {eff:+.1f}%.",
-    "Optimiser vs manual: coverage {gain:+.1f}%, priority per km {eff:+.1f}%.",
-)
 TABLES = msg("Tabel: ", "Tables: ")
 
 HELP_SWEEP = help_msg(
@@ -612,10 +571,6 @@ HELP_SWEEP_OUT = help_msg(
     "Output folder (without this option: out in the file)",
 )
 
-SWEEP_TITLE = msg("{n} simulasi", "{n} replays")
-SWEEP_METHOD = msg("Metode", "Method")
-SWEEP_START = msg("Mulai", "Start")
-SWEEP_COVERAGE = msg("Cakupan", "Coverage")
 WRITTEN = msg("Ditulis: ", "Written: ")
 
 # ---------------------------------------------------------------- the framework's own words

@@ -313,15 +313,15 @@ HELP_VISITS_EXPORT = help_msg(
     "Write the visit log to a CSV in the visit sheet's format (it can be imported again).",
 )
 HELP_EXPORT_OUT = help_msg(
-    "Berkas CSV (default: kunjungan.csv, atau kunjungan-<dari>_<sampai>.csv)",
+    "Berkas CSV (tanpa opsi ini: kunjungan.csv, atau kunjungan-<dari>_<sampai>.csv)",
     "CSV file (default: kunjungan.csv, or kunjungan-<from>_<to>.csv)",
 )
 HELP_EXPORT_FROM = help_msg(
-    "Malam pertama YYYY-MM-DD (default: sejak awal log)",
+    "Malam pertama YYYY-MM-DD (tanpa opsi ini: sejak awal log)",
     "First night YYYY-MM-DD (default: the start of the log)",
 )
 HELP_EXPORT_TO = help_msg(
-    "Malam terakhir YYYY-MM-DD (default: sampai akhir log)",
+    "Malam terakhir YYYY-MM-DD (tanpa opsi ini: sampai akhir log)",
     "Last night YYYY-MM-DD (default: the end of the log)",
 )
 EXPORT_DONE = msg(

@@ -100,7 +100,7 @@ def test_cli_csv_and_bad_directive(dataset_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "scores.csv"
     res = invoke(str(dataset_dir), "--date", "2026-12-06", "--csv", str(out))
     assert res.exit_code == 0, res.output
-    table = pd.read_csv(out)
+    table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig")  # the office dialect
     assert list(table.columns[:2]) == ["venue_id", "name"] and len(table) == 3
     bad_out = tmp_path / "bad.csv"
     (dataset_dir / "planner.toml").write_text(

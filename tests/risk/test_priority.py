@@ -217,7 +217,7 @@ def test_hand_computed_tiny_fixture() -> None:
         "Desa rawan tinggi",
         "Desa Sukorejo belum dikunjungi 14 hari; target 3 hari",
         "Belum pernah dikunjungi",
-        "Jenis kafe ×1,2",
+        "Kafe (jenis tempat): prioritas ×1,2",
     ]
     assert "Belum dikunjungi 14 hari" in out["reasons"].iloc[1]
     assert out["reasons"].iloc[2] == [
@@ -230,11 +230,11 @@ def test_reasons_in_english() -> None:
     out = run(cfg=make_settings(directives=[PILKADES]), lang="en", last_visits={"GONE": START})
     assert out["reasons"].iloc[0] == [
         "Attention: Pilkades (1–10 Dec)",
-        "2 incidents in the last 14 days (curanmor, miras)",
+        "2 incidents in the last 14 days (vehicle theft, alcohol)",
         "Desa vulnerability: high",
         "No squad ever in desa Sukorejo; target 3 days",
         "Never visited",
-        "Kind kafe ×1.2",
+        "A café (kind of venue): priority ×1.2",
     ]
     en = run(cfg=make_settings(general={"lang": "en"}))
     assert "Never visited" in en["reasons"].iloc[0]
@@ -741,7 +741,7 @@ def test_reports_component_and_reason() -> None:
     assert "1 laporan warga soal curanmor minggu ini" in out["reasons"].iloc[1]
     assert "1 laporan warga soal infrastruktur sebelumnya" in out["reasons"].iloc[2]
     en = run([], reports=reps, lang="en")
-    assert "2 community reports about curanmor this week" in en["reasons"].iloc[0]
+    assert "2 community reports about vehicle theft this week" in en["reasons"].iloc[0]
     weighted = run([], make_settings(history={"report_weight": 2.0}), reports=reps)
     base = run([])
     assert weighted["priority"].to_numpy() == pytest.approx(
