@@ -20,7 +20,7 @@ from planner.cli import (
     parse_lang,
 )
 from planner.errors import InputError
-from planner.text import Lang
+from planner.text import Lang, number, short_date, short_number
 from planner.text import analysis as A
 from planner.text import cli as T
 
@@ -189,8 +189,13 @@ def simulate_cmd(
         return
     r0 = replays[0]
     last = r0.start + dt.timedelta(days=nights - 1)
-    heading = T.SIMULATE_NIGHTS.format(n=nights, first=r0.start, last=last)(lg)
-    console.print(heading + (T.SIMULATE_JITTER.format(jitter=jitter)(lg) if jitter else ""))
+    heading = T.SIMULATE_NIGHTS.format(
+        n=number(nights, lg, 0),
+        first=short_date(r0.start, lg, year=True),
+        last=short_date(last, lg, year=True),
+    )(lg)
+    spread = T.SIMULATE_JITTER.format(jitter=short_number(jitter, lg))(lg) if jitter else ""
+    console.print(heading + spread)
     names = {A.METHOD_NAMES[r.method](lg): r.metrics for r in replays}
     console.print(_metric_table(names, lg, comparison))
     if comparison is not None:

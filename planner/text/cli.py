@@ -539,7 +539,7 @@ HELP_SIMULATE_JSON = help_msg(
 REPLAY_TITLE = msg("Simulasi ulang", "Replay")
 METRIC_HEAD = msg("Ukuran", "Metric")
 SIMULATE_NIGHTS = msg("{n} malam {first} … {last}", "{n} nights {first} … {last}")
-SIMULATE_JITTER = msg(", prioritas diacak ±{jitter:g}%", ", priorities ±{jitter:g}%")
+SIMULATE_JITTER = msg(", prioritas diacak ±{jitter}%", ", priorities ±{jitter}%")
 TABLES = msg("Tabel: ", "Tables: ")
 
 HELP_SWEEP = help_msg(

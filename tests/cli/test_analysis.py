@@ -31,7 +31,7 @@ def test_simulate_against_the_baseline(demo: Demo, invoke: Invoke, tmp_path: Pat
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     text = flat(res.output)
-    assert "2 malam 2026-11-20 … 2026-11-21, prioritas diacak ±5%" in text
+    assert "2 malam 20 Nov 2026 … 21 Nov 2026, prioritas diacak ±5%" in text
     assert "Simulasi ulang" in text and "Optimasi dibanding manual: cakupan " in text
     assert cells(res.output, "Ukuran") == ["Ukuran", "optimasi", "manual", "Unggul"]
     coverage = cells(res.output, "Cakupan berbobot risiko")
@@ -74,7 +74,7 @@ def test_simulate_in_english_and_as_json(demo: Demo, invoke: Invoke) -> None:
     res = invoke(*base, "--lang", "en")
     assert res.exit_code == 0, res.output
     text = flat(res.output)
-    assert "2 nights 2026-11-20 … 2026-11-21" in text and "priorities ±" not in text
+    assert "2 nights 20 Nov 2026 … 21 Nov 2026" in text and "priorities ±" not in text
     assert cells(res.output, "Metric") == ["Metric", "optimiser"]
     assert "Risk-weighted coverage" in text and "Predictability (Jaccard)" in text
     km = cells(res.output, "Km per visit")
