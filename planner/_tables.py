@@ -512,6 +512,30 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, formats: dict[str, str] | Non
         sheet.freeze_panes = "A2"
         if header:
             sheet.auto_filter.ref = sheet.dimensions
+    # the same sheets give the same bytes (a night's folder written twice is identical): the
+    # document's dates and the zip entries' times are pinned instead of "now"
+    book.properties.created = book.properties.modified = _XLSX_STAMP
     buf = io.BytesIO()
     book.save(buf)
-    return buf.getvalue()
+    return _pinned_zip(buf.getvalue())
+
+
+_XLSX_STAMP = dt.datetime(2000, 1, 1)
+_CORE_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _pinned_zip(raw: bytes) -> bytes:
+    """``raw`` (a zip) rewritten with every entry dated :data:`_XLSX_STAMP`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            pinned = zipfile.ZipInfo(info.filename, date_time=_XLSX_STAMP.timetuple()[:6])
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" when saving
+                data = _CORE_MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(pinned, data)
+    return out.getvalue()

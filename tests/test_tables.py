@@ -254,3 +254,18 @@ def test_xlsx_bytes_types_cells_and_neutralises_text():
     assert row[3] == "'@SUM(A1)" and row[4] == "ya"
     assert sheet["A2"].number_format == "0.0" and sheet["C2"].number_format == "yyyy-mm-dd"
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+def test_xlsx_bytes_are_the_same_for_the_same_sheets():
+    """A night written twice gives identical workbooks: no save time inside."""
+    import time
+
+    import pandas as pd
+
+    from planner._tables import xlsx_bytes
+
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    first = xlsx_bytes({"S": frame})
+    time.sleep(1.1)  # the zip format stores times to 2 s; openpyxl stamps the save time
+    assert xlsx_bytes({"S": frame}) == first
+    assert xlsx_bytes({"S": frame.assign(a=[1, 3])}) != first
