@@ -46,7 +46,14 @@ problem format v4):
 1,500 (ref)        48.1 / 40.1  399             399 (unchanged)     2.6 / 0.9
 5,000              166.7        981             981 (unchanged)     31.7 / 3.9-23.5
 10,000             250.9        2,769           -                   -
+20,000 / 64 sq.    655.7        10,113          -                   -
 =================  ===========  ==============  ==================  =====================
+
+20,000 venues / 64 squads (reference 1,500 / 64 squads: 63.8 s, 399 MB): matrix 353 s,
+compile 14 s, solve 160 s, render 115 s; the phases ended at matrix 8,452 and compile
+10,113 MB. Releasing the network's travel matrices after compiling (a pipeline change,
+measured patched locally at 5,000 venues) lowers the peak 981 -> 955 MB and the solver
+workers' 869 -> 678 MB.
 
 At 5,000 venues the phases ended at (process peak) load 254, score 263, matrix 906, compile
 955, solve 981 MB (before: 250, 259, 2,295, 2,602, 2,602). 10,000 venues: matrix 2,317,
