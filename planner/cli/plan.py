@@ -20,6 +20,7 @@ from planner.cli import (
     err_console,
     guarded,
     parse_lang,
+    plain,
     safe,
 )
 from planner.errors import InputError, Problem
@@ -256,6 +257,9 @@ def plan_cmd(
             map=folder / "index.html",
         )  # fmt: skip
         console.print(safe(done))
+        stopped = _search_stopped(result.result.stats, lg)
+        if stopped:
+            console.print(plain(stopped, "dim"))
     if not quiet and not json_out:
         rows = _unreachable_rows(result.plan.dropped, result.dataset.venues, lg)
         _print_unreachable(rows, lg)
@@ -269,6 +273,19 @@ def plan_cmd(
     if result.status == "no_solution":
         err_console.print(f"[bold red]{T.NO_FEASIBLE_PLAN(lg)}[/]")
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _search_stopped(stats: dict[str, Any], lang: Lang) -> str:
+    """How the search ended (``stats["stopped"]``: converged, the time limit, its budget) and
+    when it last improved; empty for a solver that does not say."""
+    how = T.SEARCH_STOPPED_HOW.get(str(stats.get("stopped")))
+    if how is None:
+        return ""
+    last = stats.get("last_improvement_s")
+    if last is None:
+        return T.SEARCH_STOPPED.format(how=how(lang))(lang)
+    at = number(float(last), lang, 0)
+    return T.SEARCH_STOPPED_AT.format(how=how(lang), t=at)(lang)
 
 
 # ---- score (owner: risk) -------------------------------------------------------------------

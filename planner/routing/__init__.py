@@ -51,7 +51,9 @@ def solve(
     settings
         ``settings.routing`` gives the defaults of every option below.
     time_limit_s
-        Wall-time limit of the search (always applied, also in reproducible mode).
+        Wall-time limit of the search (always applied, also in reproducible mode): the safety
+        net. A search that has converged ends earlier and says so in ``stats["stopped"]``
+        (``converged``, ``time_limit`` or ``budget``; docs/routing.md).
     seed
         Seeds the diversification of the greedy first solution (OR-Tools' own search is
         deterministic); seed 0 is the plain greedy.

@@ -200,6 +200,17 @@ PLAN_HEADS: tuple[Msg, ...] = (
     msg("Kunjungan terakhir selesai", "Last visit ends"),
     msg("Kembali", "Back"),
 )
+SEARCH_STOPPED_HOW: dict[str, Msg] = {
+    "converged": msg("konvergen (tidak membaik lagi)", "converged (no longer improving)"),
+    "time_limit": msg("batas waktu", "time limit"),
+    "budget": msg("anggaran pencarian tetap", "fixed search budget"),
+}
+"""``stats["stopped"]`` of a solve (docs/routing.md) as a person reads it."""
+SEARCH_STOPPED = msg("Pencarian berhenti: {how}.", "Search stopped: {how}.")
+SEARCH_STOPPED_AT = msg(
+    "Pencarian berhenti: {how}; perbaikan terakhir pada detik ke-{t}.",
+    "Search stopped: {how}; last improvement at {t} s.",
+)
 PLAN_DONE = msg(
     "{visits} kunjungan, prioritas {collected} dari {total} ({share}%), {km} km. Peta: {map}",
     "{visits} visits, priority {collected} of {total} ({share}%), {km} km. Map: {map}",

@@ -620,3 +620,27 @@ def test_a_read_only_file_system_is_named(
     assert "disk hanya-baca" in flat(res.output) and "Belum ada yang direncanakan." in flat(
         res.output
     )
+
+
+@pytest.mark.parametrize(
+    ("stats", "lang", "expected"),
+    [
+        (
+            {"stopped": "converged", "last_improvement_s": 48.09},
+            "id",
+            "Pencarian berhenti: konvergen (tidak membaik lagi); perbaikan terakhir pada detik ke-48.",
+        ),
+        (
+            {"stopped": "time_limit", "last_improvement_s": 1234.4},
+            "en",
+            "Search stopped: time limit; last improvement at 1,234 s.",
+        ),
+        ({"stopped": "budget"}, "id", "Pencarian berhenti: anggaran pencarian tetap."),
+        ({}, "id", ""),
+        ({"stopped": "weird"}, "en", ""),
+    ],
+)
+def test_plan_says_how_the_search_ended(stats, lang, expected):
+    from planner.cli.plan import _search_stopped
+
+    assert _search_stopped(stats, lang) == expected
