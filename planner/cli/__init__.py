@@ -193,27 +193,28 @@ def _count_kinds(problems: list[Problem], lang: Lang) -> dict[tuple[str, str], t
 def _write_problem_list(problems: list[Problem], lang: Lang) -> Path:
     """Write every problem to ``<tmp>/planner-problems-<time>.csv`` and return its path.
 
-    Cells that a spreadsheet would run as formulas are neutralised (``_tables.neutralise_cell``).
+    The planner's one CSV dialect (``_tables.csv_bytes``: ``;``, BOM, formula-safe cells).
     """
-    import csv
     import datetime as dt
-    import io
     import tempfile
 
-    from planner._atomic import write_text
-    from planner._tables import neutralise_cell
+    from planner._atomic import write_bytes
+    from planner._tables import csv_bytes
 
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    out.writerow([head(lang) for head in T.INPUT_ERROR_HEADS])
-    for p in problems:
-        row = "" if p.row is None else str(p.row)
-        value = "" if p.value is None else str(p.value)
-        cells = (p.file, row, p.column or "", value, p.expected(lang))
-        out.writerow([neutralise_cell(cell) for cell in cells])
+    rows = (
+        (
+            p.file,
+            "" if p.row is None else str(p.row),
+            p.column or "",
+            "" if p.value is None else str(p.value),
+            p.expected(lang),
+        )
+        for p in problems
+    )
+    data = csv_bytes(rows, header=[head(lang) for head in T.INPUT_ERROR_HEADS])
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = Path(tempfile.gettempdir()) / f"planner-problems-{stamp}.csv"
-    return write_text(path, "\ufeff" + buffer.getvalue())
+    return write_bytes(path, data)
 
 
 def guarded(func: F) -> F:

@@ -271,7 +271,7 @@ def test_many_problems_show_the_first_20_a_count_per_kind_and_a_csv(
     assert str(path) in flat(err).replace(" ", "") or str(path) in err.replace("\n", "")
     assert "49,980 more problem(s)" in flat(err)
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        table = list(csv.reader(fh))
+        table = list(csv.reader(fh, delimiter=";"))  # the office dialect
     assert table[0] == ["File", "Row", "Column", "Found", "Expected"]
     assert len(table) == 50_001
     assert table[8][3] == "'=HYPERLINK(7)" and restore_cell(table[8][3]) == "=HYPERLINK(7)"
@@ -573,7 +573,7 @@ def test_a_temp_folder_that_cannot_be_written_does_not_hide_the_problems(
     def full(path: Any, *args: Any, **kwargs: Any) -> Any:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(_atomic, "write_text", full)
+    monkeypatch.setattr(_atomic, "write_bytes", full)
     with pytest.raises(typer.Exit) as stop:
         _guarded_raising(_many_problems(100))(lang="en")
     assert stop.value.exit_code == EXIT_BAD_INPUT
