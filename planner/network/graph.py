@@ -40,7 +40,7 @@ from planner.network.speeds import (
     require_profiles,
 )
 from planner.text import Msg, msg
-from planner.text.network import REASONS, UNREACHABLE
+from planner.text.network import REASONS, UNREACHABLE, distance_msg
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -64,7 +64,9 @@ def reason_msg(reason: str, dist_m: float, *, limit_m: float | None = None) -> M
     template = REASONS.get(reason)
     if template is None:
         return UNREACHABLE.format(reason=reason)
-    return template.format(dist_m=dist_m, limit_m=limit_m if limit_m is not None else math.nan)
+    return distance_msg(
+        template, dist_m=dist_m, limit_m=limit_m if limit_m is not None else math.nan
+    )
 
 
 def transform_geoms(geoms: Any, transformer: Transformer) -> Any:

@@ -46,7 +46,7 @@ from planner.sources._columns import (
     settings_or_default,
     to_float,
 )
-from planner.text import msg
+from planner.text import msg, number
 
 VENUE_COLUMNS = (
     "venue_id",
@@ -622,10 +622,12 @@ def _report_outside(
         column="lat/lon",
         value=value,
         expected=msg(
-            f"lokasi di dalam sebuah desa; titik ini {dist:,.0f} m ({km:.1f} km) di luar "
+            f"lokasi di dalam sebuah desa; titik ini {number(dist, 'id', 0)} m "
+            f"({number(km, 'id', 1)} km) di luar "
             f"desa terdekat {d['desa']} ({d['desa_code']}, Kec. {d['kecamatan']}); "
             "periksa koordinatnya (atau isi desa_code bila titik ini memang di tepi desa itu)",
-            f"a location inside a desa; this point is {dist:,.0f} m ({km:.1f} km) outside "
+            f"a location inside a desa; this point is {number(dist, 'en', 0)} m "
+            f"({number(km, 'en', 1)} km) outside "
             f"the nearest desa {d['desa']} ({d['desa_code']}, {d['kecamatan']}); check the "
             "coordinates (or fill in desa_code if the point is at that desa's edge)",
         ),

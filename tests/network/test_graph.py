@@ -42,8 +42,9 @@ def test_far_venue_and_island_are_reported_not_routed(town: dict[str, Any]) -> N
     assert set(m.unreachable) == {"FAR", "ISLE"}
     assert m.travel_s["mobil"].shape == (2, 2)
     text = nw.reason_msg(reason, dist, limit_m=s.network.snap_max_m)
-    assert f"{dist:.0f} m from the nearest road" in text("en")
-    assert "(batas 1000 m)" in text("id")
+    assert f"{dist:,.0f} m from the nearest road" in text("en")  # 3,000 in English
+    assert f"berjarak {dist:,.0f} m".replace(",", ".") in text("id")  # 3.000 in Indonesian
+    assert "(batas 1.000 m)" in text("id") and "(limit 1,000 m)" in text("en")
     # without stations there is no reference, so the island stays (entries unreachable)
     alone = nw.snap_points(town["G"], pts, s)
     assert "ISLE" in alone.ids
