@@ -55,6 +55,25 @@ def _remove_dead_tmp_files(folder: Path, name: str) -> None:
                 tmp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A private folder in the system's temp folder (``<prefix><pid>-<random>``), removed on exit.
+
+    For a library that can only write to a path (GDAL's GeoPackage driver). A process killed
+    inside the block leaves its folder behind; the next call with the same ``prefix`` removes
+    the folders of processes no longer running, so they do not pile up.
+    """
+    base = Path(tempfile.gettempdir())
+    pattern = re.compile(re.escape(prefix) + r"(?P<pid>\d+)-")
+    with contextlib.suppress(OSError):
+        for old in base.glob(glob.escape(prefix) + "*"):
+            m = pattern.match(old.name)
+            if m and old.is_dir() and not _alive(int(m["pid"])):
+                shutil.rmtree(old, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-") as tmp:
+        yield Path(tmp)
+
+
 def _tmp_for(path: Path) -> Path:
     fd, name = tempfile.mkstemp(
         prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
@@ -329,6 +348,7 @@ __all__ = [
     "exchange",
     "replace_all",
     "replace_folder",
+    "scratch_dir",
     "staged",
     "write_bytes",
     "write_text",

@@ -313,3 +313,29 @@ def test_write_bytes_removes_temporaries_of_killed_writers(tmp_path: Path) -> No
     running.write_bytes(b"being written")
     write_text(target, "ok")
     assert _leftovers(tmp_path) == [running.name]
+
+
+def test_scratch_dir_removes_what_dead_writers_left_and_nothing_else(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from planner._atomic import scratch_dir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True
+    )
+    dead_pid = int(dead.stdout)
+    left = tmp_path / f"planner-gpkg-{dead_pid}-abc"
+    left.mkdir()
+    (left / "routes.gpkg").write_bytes(b"half")
+    alive = tmp_path / f"planner-gpkg-{os.getppid()}-xyz"  # a running process (our parent)
+    alive.mkdir()
+    other = tmp_path / f"other-{dead_pid}-abc"
+    other.mkdir()
+    with scratch_dir("planner-gpkg-") as tmp:
+        assert tmp.is_dir() and tmp.name.startswith(f"planner-gpkg-{os.getpid()}-")
+        (tmp / "x").write_text("x")
+    assert not tmp.exists() and not left.exists()
+    assert alive.exists() and other.exists()

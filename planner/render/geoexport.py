@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -34,6 +32,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, mapping
 
+from planner._atomic import scratch_dir
 from planner.render.sheets import iso_time, stop_rows
 from planner.text import Lang
 from planner.text.plan import drop_text
@@ -279,8 +278,8 @@ def night_gpkg(
 def _write_gpkg(layers: dict[str, Any]) -> bytes:
     import pyogrio
 
-    with tempfile.TemporaryDirectory(prefix="planner-gpkg-") as tmp:
-        path = Path(tmp) / "routes.gpkg"
+    with scratch_dir("planner-gpkg-") as tmp:
+        path = tmp / "routes.gpkg"
         for name in LAYERS:
             pyogrio.write_dataframe(
                 layers[name],
