@@ -225,3 +225,28 @@ def test_the_curve_spreads_the_greedy_over_the_desa() -> None:
     (flat_reach, flat_most), (curved_reach, curved_most) = spread(flat), spread(curved)
     assert curved_reach > flat_reach
     assert curved_most < flat_most
+
+
+def test_neighbour_rows_are_computed_when_asked_and_match_every_venue_ranked():
+    """The lazy neighbour rows are each node's nearest venues by the fastest profile there
+    and back, nearest first, never the node itself; only asked-for rows are computed."""
+    import numpy as np
+
+    from planner.routing.heuristics import _Neighbours
+    from planner.testing import synthetic_problem
+
+    xy = np.random.default_rng(4).uniform(0, 5_000, size=(62, 2))
+    problem = synthetic_problem(xy, n_depots=2, squads=[(0, 25_200, 50_400), (1, 25_200, 50_400)])
+    near = _Neighbours(problem, 7)
+    venues = np.arange(problem.n_depots, problem.n_nodes)
+    for v in (0, problem.n_depots, problem.n_nodes - 1):
+        row = near[v]
+        sym = problem.travel_s[:, v, venues].min(axis=0) + problem.travel_s[:, venues, v].min(
+            axis=0
+        )
+        dist = dict(zip(venues.tolist(), sym.tolist(), strict=True))
+        assert v not in row.tolist() and len(set(row.tolist())) == 7
+        assert [dist[u] for u in row] == sorted(dist[u] for u in row)  # nearest first
+        others = [d for u, d in dist.items() if u != v and u not in row]
+        assert max(dist[u] for u in row) <= min(others)
+    assert int(near._done.sum()) == 3  # the other rows were never computed
