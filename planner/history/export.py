@@ -173,11 +173,6 @@ def followups_xlsx(table: pd.DataFrame) -> bytes:
     )
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell formula-safe, for a CSV or XLSX a spreadsheet opens."""
-    return frame.map(neutralise_cell)
-
-
 def safe_rows(rows: Any) -> list[list[Any]]:
     """Rows (lists of cells) with every text cell formula-safe."""
     return [[neutralise_cell(c) for c in row] for row in rows]
@@ -343,7 +338,6 @@ __all__ = [
     "followups_csv",
     "followups_xlsx",
     "name_followups",
-    "safe_frame",
     "safe_rows",
     "template_help",
     "write_template",

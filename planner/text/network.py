@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.text import Lang, Msg, msg
+from planner.text import Lang, Msg, msg, number
 
 REASONS: dict[str, Msg] = {
     "too_far": msg(
@@ -23,7 +23,6 @@ formatted as its language writes numbers (:func:`distance_msg`)."""
 def distance_msg(template: Msg, **metres: float) -> Msg:
     """``template`` with each distance in whole metres as each language writes it
     (``1.250`` / ``1,250``; ``?`` for a distance that is not known)."""
-    from planner.text import number
 
     def words(lang: Lang) -> dict[str, str]:
         return {k: "?" if v != v else number(v, lang, 0) for k, v in metres.items()}
