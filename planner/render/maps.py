@@ -101,7 +101,9 @@ _OVERVIEW_ROAD_BUFFER_M = 600.0  # the overview's: around every route, stop and 
 _ROAD_SIMPLIFY_M = 8.0
 # A phone's view keeps the stops clear of the zoom and location buttons (top left), the layer
 # control (top right) and the scale (bottom left); the overview's folded summary line sits top.
-_PHONE_PAD = {"fit_tl": [60, 64], "fit_br": [36, 36], "popup_tl": [56, 60], "popup_br": [24, 24]}
+# The padding holds a stop's centre, so the left one clears the 44 px buttons (their right edge
+# at 54 px) by half a 32 px marker and a margin: 60 px let a stop's marker reach under them.
+_PHONE_PAD = {"fit_tl": [76, 64], "fit_br": [36, 36], "popup_tl": [56, 60], "popup_br": [24, 24]}
 
 
 # --------------------------------------------------------------------------- the page
