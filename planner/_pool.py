@@ -21,8 +21,10 @@ being waited for, with no traceback of theirs on the screen.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import itertools
 import mmap
 import multiprocessing
 import os
@@ -31,7 +33,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -68,6 +70,87 @@ def shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     count = int(np.prod(shape))
     buf = mmap.mmap(-1, max(1, count * np.dtype(dtype).itemsize))
     return np.frombuffer(buf, dtype=dtype, count=count).reshape(shape)
+
+
+_ROWS_CELLS = 4_000_000
+"""Cells :func:`compact_square` gathers at a time (16 MB of int32)."""
+
+
+def compact_square(
+    block: np.ndarray, planes: Sequence[int], rows: np.ndarray, *, lead: int = 0
+) -> np.ndarray | None:
+    """``block[planes][:, rows][:, :, rows]`` written over ``block``'s own memory, or ``None``.
+
+    ``block`` is a C-contiguous stack of square matrices (``P × N × N``); the result, a
+    ``len(planes) × m × m`` view of its first cells, holds the matrices between ``rows`` only,
+    and ``block`` is consumed (its cells are overwritten). No second matrix is ever held, so a
+    night's problem can take over the network's travel times without doubling the memory. The
+    rows are moved forward a block at a time: each block is gathered (a copy of a few MB) before
+    it is written, and every row still to be read lies past what is written, provided
+    ``planes`` increase and ``rows[lead:]`` increase with ``rows[r] >= r``; the first ``lead``
+    rows (a night's depots, in any order) are gathered first and written last. When the layout
+    does not allow it (or ``block`` is not contiguous), ``None``: the caller copies instead.
+
+    When ``block`` lies in :func:`shared_array` memory, the pages past the result are given
+    back to the system (``MADV_REMOVE``).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    planes = [int(k) for k in planes]
+    if block.ndim != 3 or block.shape[1] != block.shape[2] or not block.flags.c_contiguous:
+        return None
+    n_planes, n, _ = block.shape
+    m = len(rows)
+    tail = rows[lead:]
+    if (
+        not block.flags.writeable
+        or any(b <= a for a, b in itertools.pairwise(planes))
+        or any(not 0 <= k < n_planes for k in planes)
+        or (m and (rows.min() < 0 or rows.max() >= n))
+        or (len(tail) and ((np.diff(tail) <= 0).any() or (tail < np.arange(lead, m)).any()))
+    ):
+        return None
+    flat = block.reshape(-1)
+    head = block[np.ix_(planes, rows[:lead], rows)] if lead else None
+    step = max(1, _ROWS_CELLS // max(1, n))
+    for q, k in enumerate(planes):
+        plane = block[k]
+        for lo in range(lead, m, step):
+            hi = min(m, lo + step)
+            part = plane[np.ix_(rows[lo:hi], rows)]
+            at = (q * m + lo) * m
+            flat[at : at + part.size] = part.reshape(-1)
+        if head is not None:
+            flat[q * m * m : q * m * m + lead * m] = head[q].reshape(-1)
+    out = flat[: len(planes) * m * m].reshape(len(planes), m, m)
+    _release_after(block, out.nbytes)
+    return out
+
+
+def _mmap_of(arr: np.ndarray) -> mmap.mmap | None:
+    base: Any = arr
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, memoryview):  # np.frombuffer keeps a view of the buffer
+        base = base.obj
+    return base if isinstance(base, mmap.mmap) else None
+
+
+def is_shared(arr: np.ndarray) -> bool:
+    """Whether ``arr`` lies in :func:`shared_array` memory (what forked children write to)."""
+    return _mmap_of(arr) is not None
+
+
+def _release_after(arr: np.ndarray, used: int) -> None:
+    """Give the pages of ``arr``'s :func:`shared_array` memory past its first ``used`` bytes
+    back to the system (they read as zeros afterwards); nothing for other arrays."""
+    base = _mmap_of(arr)
+    remove = getattr(mmap, "MADV_REMOVE", None)
+    if base is None or remove is None:
+        return
+    start = -(-used // mmap.PAGESIZE) * mmap.PAGESIZE
+    if start < len(base):
+        with contextlib.suppress(OSError, ValueError):
+            base.madvise(remove, start, len(base) - start)
 
 
 def state() -> Any:
@@ -232,4 +315,12 @@ class ForkPool:
         self.close(kill=exc_type is not None)
 
 
-__all__ = ["ForkPool", "can_fork", "shared_array", "state", "usable_cores"]
+__all__ = [
+    "ForkPool",
+    "can_fork",
+    "compact_square",
+    "is_shared",
+    "shared_array",
+    "state",
+    "usable_cores",
+]

@@ -200,6 +200,7 @@ def _preflight(
             dist_m=matrices.dist_m,
             unreachable={k: v[0] for k, v in matrices.unreachable.items()},
             settings=cfg,
+            take_travel=matrices.move_travel,  # one night per Matrices: no second copy
         )
     return Preflight(
         night=night, dataset=ds, settings=cfg, squads=squads, scores=scores,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,6 +39,9 @@ from planner.domain import (
 )
 from planner.errors import ProblemCollector
 from planner.text import msg
+
+TakeTravel = Callable[[Sequence[str], np.ndarray, int], np.ndarray]
+"""``(profiles, matrix rows, depots first) -> profiles × m × m`` int32 travel seconds."""
 
 
 def _frozen(arr: Any, dtype: Any) -> np.ndarray:
@@ -364,6 +367,7 @@ def build_problem(
     dist_m: Mapping[str, Any],
     unreachable: Mapping[str, str] | None = None,
     settings: Settings,
+    take_travel: TakeTravel | None = None,
 ) -> NightProblem:
     """Compile tonight's routing problem.
 
@@ -392,6 +396,11 @@ def build_problem(
     settings
         ``routing.exchange_rate_min``, ``max_stops_per_squad``, ``max_per_desa`` and the
         default dwell are read from it.
+    take_travel
+        ``take_travel(profiles, rows, lead)`` gives the ``len(profiles) × m × m`` travel
+        seconds between the matrix positions ``rows`` (``lead`` depots first), taking them
+        over from whoever holds ``travel_s`` (:meth:`planner.network.Matrices.move_travel`:
+        the night then holds one copy of them, not two). Without it they are copied.
 
     Returns
     -------
@@ -427,7 +436,7 @@ def build_problem(
     )
     return _assemble(
         night=night, triage=triage, squads=squads, stations=stations, index=index,
-        travel_s=travel_s, dist_m=dist_m, settings=settings,
+        travel_s=travel_s, dist_m=dist_m, settings=settings, take_travel=take_travel,
     )  # fmt: skip
 
 
@@ -562,7 +571,8 @@ def _check_matrices(
                 compact: Any = mat
                 access = np.asarray(compact.access_m)
                 bad = bool(np.isnan(access).any() or (access < 0).any())
-                bad = bad or bool((np.asarray(compact.road_dm) < -1).any())
+                if isinstance(compact.road_dm, np.ndarray):  # not rows computed when read
+                    bad = bad or bool((compact.road_dm < -1).any())
             else:
                 # dist_m is inf where no road leads (travel_s then says NO_ROAD_S or more)
                 arr = np.asarray(mat)
@@ -826,6 +836,7 @@ def _assemble(
     travel_s: Mapping[str, np.ndarray],
     dist_m: Mapping[str, Any],
     settings: Settings,
+    take_travel: TakeTravel | None = None,
 ) -> NightProblem:
     """The squads' stations as depots, then the candidates: the arrays of the problem."""
     rcfg = settings.routing
@@ -846,14 +857,20 @@ def _assemble(
     allowed = np.zeros((len(squads), n), dtype=bool)
     for j, v in enumerate(kept):
         allowed[list(v.allowed), n_dep + j] = True
-    # the matrices between tonight's nodes: one int32 copy of travel (filled a profile at a
-    # time, no stack of temporaries), distances shared with the network's when compact
-    travel = np.empty((len(profiles), n, n), dtype=np.int32)
-    step = max(1, (1 << 22) // max(1, len(index)))  # rows per block: 16 MB of int32
-    for k, p in enumerate(profiles):
-        full = _int32_checked(np.asarray(travel_s[p]))
-        for lo in range(0, n, step):
-            travel[k, lo : lo + step] = full[np.ix_(sel[lo : lo + step], sel)]
+    # the matrices between tonight's nodes: the travel seconds taken over from the network's
+    # matrices, or one int32 copy (filled a profile at a time, no stack of temporaries);
+    # distances shared with the network's when compact
+    if take_travel is not None:
+        travel = take_travel(profiles, sel, n_dep)
+        if travel.shape != (len(profiles), n, n) or travel.dtype != np.int32:
+            raise ValueError(f"take_travel gave {travel.dtype} {travel.shape}, not ({n}, {n})")
+    else:
+        travel = np.empty((len(profiles), n, n), dtype=np.int32)
+        step = max(1, (1 << 22) // max(1, len(index)))  # rows per block: 16 MB of int32
+        for k, p in enumerate(profiles):
+            full = _int32_checked(np.asarray(travel_s[p]))
+            for lo in range(0, n, step):
+                travel[k, lo : lo + step] = full[np.ix_(sel[lo : lo + step], sel)]
     travel.flags.writeable = False
     dists = [dist_m[p] for p in profiles]
     if dists and all(_is_compact(d) for d in dists):

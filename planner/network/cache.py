@@ -15,9 +15,7 @@ A damaged or outdated file is ignored (and later overwritten), never trusted.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
-import io
 import json
 import os
 import zipfile
@@ -30,7 +28,7 @@ import numpy as np
 import shapely
 
 from planner import _atomic as atomic
-from planner import _geo
+from planner import _geo, _pool
 from planner.config import Settings
 from planner.network.graph import Distances, RoadIndex
 from planner.network.load import check_exists, load_network
@@ -61,23 +59,57 @@ def matrices_path(cache_dir: Path | str, key: str) -> Path:
     return Path(cache_dir) / f"matrices-{key}.npz"
 
 
+class _Planes:
+    """:func:`encode_ints` of a matrix, written into an ``.npy`` stream a plane and a block of
+    rows at a time (:func:`_write_npz`): the planes are never held whole (at 20,000 points
+    they would be 1.2 GB next to the matrix)."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.a = a
+        self.rows = a.shape[0] if a.ndim else 0
+        self.cols = a.shape[1] if a.ndim > 1 else 1
+        self.step = max(1, _BLOCK_CELLS // max(1, self.cols))
+        top = 0
+        for lo in range(0, self.rows, self.step):
+            u = zigzag_rows(a, lo, lo + self.step)
+            top = max(top, int(u.max()) if u.size else 0)
+        self.planes = max(1, (top.bit_length() + 7) // 8)
+
+    def write(self, fh: Any) -> None:
+        header = {
+            "descr": "|u1",
+            "fortran_order": False,
+            "shape": (self.planes, self.rows * self.cols),
+        }
+        np.lib.format.write_array_header_2_0(fh, header)
+        for i in range(self.planes):
+            for lo in range(0, self.rows, self.step):
+                u = zigzag_rows(self.a, lo, lo + self.step)
+                fh.write(((u >> np.uint32(8 * i)) & np.uint32(0xFF)).astype(np.uint8).tobytes())
+
+
 def _write_npz(
     path: Path,
-    arrays: Mapping[str, np.ndarray | Callable[[], np.ndarray]],
+    arrays: Mapping[str, np.ndarray | _Planes | Callable[[], np.ndarray]],
     *,
     compress: bool = False,
 ) -> None:
-    """An ``.npz`` as :func:`numpy.savez` writes it; an array given as a function is made
-    only when it is written and dropped after, so large ones are not all held at once."""
-    buf = io.BytesIO()
+    """An ``.npz`` as :func:`numpy.savez` writes it, straight to a file renamed over ``path``
+    when complete; an array given as a function is made only when it is written and dropped
+    after, and :class:`_Planes` are streamed, so large ones are not all held at once."""
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(buf, "w", compression=method, allowZip64=True) as zf:
+    with (
+        atomic.staged(path) as tmp,
+        zipfile.ZipFile(tmp, "w", compression=method, allowZip64=True) as zf,
+    ):
         for name, item in arrays.items():
-            arr = np.asanyarray(item() if callable(item) else item)
             with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                if isinstance(item, _Planes):
+                    item.write(fh)
+                    continue
+                arr = np.asanyarray(item() if callable(item) else item)
                 np.lib.format.write_array(fh, arr, allow_pickle=False)
-            del arr
-    atomic.write_bytes(path, buf.getvalue())
+                del arr
     _prune_cache(path.parent, path.name.split("-", 1)[0])
 
 
@@ -232,10 +264,16 @@ def encode_ints(a: np.ndarray) -> np.ndarray:
     return planes
 
 
-def decode_ints(planes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """The int32 matrix :func:`encode_ints` encoded (a block of rows at a time)."""
+def decode_ints(
+    planes: np.ndarray, shape: tuple[int, int], *, out: np.ndarray | None = None
+) -> np.ndarray:
+    """The int32 matrix :func:`encode_ints` encoded (a block of rows at a time; into ``out``
+    when given)."""
     rows, cols = shape
-    out = np.empty(shape, dtype=np.int32)
+    if out is None:
+        out = np.empty(shape, dtype=np.int32)
+    elif out.shape != shape or out.dtype != np.int32:
+        raise ValueError(f"out must be int32 {shape}")
     step = max(1, _BLOCK_CELLS // max(1, cols))
     for lo in range(0, rows, step):
         hi = min(rows, lo + step)
@@ -306,7 +344,7 @@ class StoredMatrices(Protocol):
 
 def save_matrices(path: Path, m: StoredMatrices) -> None:
     """Write ``m`` to ``path`` (format :data:`MATRIX_CACHE_FORMAT`; see the module docstring)."""
-    arrays: dict[str, np.ndarray | Callable[[], np.ndarray]] = {
+    arrays: dict[str, np.ndarray | _Planes | Callable[[], np.ndarray]] = {
         "format": np.array(MATRIX_CACHE_FORMAT),
         "key": np.array(m.key),
         "ids": np.array(m.ids, dtype=str),
@@ -319,11 +357,13 @@ def save_matrices(path: Path, m: StoredMatrices) -> None:
     for k, p in enumerate(m.profiles):
         travel = m.travel_s[p]
         if _fits_int32(travel):
-            arrays[f"travel_s_{k}"] = functools.partial(encode_ints, travel)
+            arrays[f"travel_s_{k}"] = _Planes(travel)
         else:
             arrays[f"travel_s_{k}"] = travel
         dist = m.dist_m[p]
         road_dm: np.ndarray | None
+        if isinstance(dist, Distances) and not isinstance(dist.road_dm, np.ndarray | tuple):
+            continue  # rows computed when read (a large night's): nothing to store
         if (
             isinstance(dist, Distances)
             and dist.nodes is None
@@ -334,7 +374,7 @@ def save_matrices(path: Path, m: StoredMatrices) -> None:
         else:
             road_dm = _road_dm(np.asarray(dist), m.snap_dist_m)
         if road_dm is not None:
-            arrays[f"road_dm_{k}"] = functools.partial(encode_ints, road_dm)
+            arrays[f"road_dm_{k}"] = _Planes(road_dm)
         else:
             arrays[f"dist_m_{k}"] = np.asarray(dist)
     _write_npz(path, arrays, compress=True)
@@ -354,15 +394,24 @@ def load_matrices(path: Path, key: str, make: Callable[..., M]) -> M | None:
             profiles = [str(p) for p in z["profiles"]]
             snap = z["snap_dist_m"]
             shape = (len(ids), len(ids))
+            # the travel matrices as planes of one shared block (see Matrices.move_travel)
+            block = _pool.shared_array((len(profiles), *shape), np.int32)
             travel: dict[str, np.ndarray] = {}
             dist: dict[str, Any] = {}
             for k, p in enumerate(profiles):
                 t = z[f"travel_s_{k}"]
-                travel[p] = decode_ints(t, shape) if t.dtype == np.uint8 else t
+                if t.dtype == np.uint8:
+                    decode_ints(t, shape, out=block[k])
+                else:
+                    block[k] = t
+                del t
+                travel[p] = block[k]
                 if f"road_dm_{k}" in z.files:
                     dist[p] = Distances(decode_ints(z[f"road_dm_{k}"], shape), snap)
-                else:
+                elif f"dist_m_{k}" in z.files:
                     dist[p] = z[f"dist_m_{k}"]
+                else:
+                    dist[p] = None  # not stored: read from the roads when needed
             unreachable = {
                 str(i): (str(r), float(d))
                 for i, r, d in zip(
@@ -380,6 +429,7 @@ def load_matrices(path: Path, key: str, make: Callable[..., M]) -> M | None:
                 snap_dist_m=snap,
                 key=key,
                 from_cache=True,
+                travel_block=block,
             )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
         return None  # a damaged cache file is recomputed and overwritten

@@ -689,7 +689,7 @@ class Distances:
         parts = road_dm if isinstance(road_dm, tuple) else (road_dm,)
         n = len(access_m)
         for part in parts:
-            if part.dtype != np.int32 or part.shape != (n, n):
+            if part.dtype != np.int32 or tuple(part.shape) != (n, n):
                 raise ValueError(f"road_dm must be int32 ({n}, {n}), got {part.dtype} {part.shape}")
         self.road_dm = road_dm
         self.access_m = access_m
@@ -744,7 +744,7 @@ class Distances:
         """Read-only arrays (a compiled problem's)."""
         parts = self.road_dm if isinstance(self.road_dm, tuple) else (self.road_dm,)
         for arr in (*parts, self.access_m, self.nodes):
-            if arr is not None:
+            if isinstance(arr, np.ndarray):  # not the rows computed when read (RoadRows)
                 arr.flags.writeable = False
         return self
 

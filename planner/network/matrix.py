@@ -124,9 +124,9 @@ def matrix_workers(
     return max(1, min(wanted, _pool.usable_cores(), n_origins))
 
 
-_Out = np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]
-"""Where the rows go: packed weights (float64), or (int32 travel, int32 road decimetres,
-access seconds per point) for :func:`_to_ints`."""
+_Out = np.ndarray | tuple[np.ndarray, np.ndarray | None, np.ndarray]
+"""Where the rows go: packed weights (float64), or (int32 travel, int32 road decimetres or
+``None`` when they are not kept, access seconds per point) for :func:`_to_ints`."""
 
 
 def _solve_chunk(
@@ -143,7 +143,10 @@ def _solve_chunk(
     lo, hi = starts[k], starts[k] + len(chunks[k])
     if isinstance(out, tuple):
         travel, road_dm, access_s = out
-        travel[lo:hi], road_dm[lo:hi] = _to_ints(block, access_s[chunks[k]], access_s)
+        t, dm = _to_ints(block, access_s[chunks[k]], access_s)
+        travel[lo:hi] = t
+        if road_dm is not None:
+            road_dm[lo:hi] = dm
     else:
         out[lo:hi] = block
 
@@ -162,6 +165,8 @@ def _point_rows(
     *,
     workers: int = 1,
     access_s: np.ndarray | None = None,
+    travel: np.ndarray | None = None,
+    keep_dm: bool = True,
 ) -> Any:
     """Packed shortest-path weights from the points ``rows`` to every point (``len(rows) ×
     n_points``), by multi-source Dijkstra in chunks of origins.
@@ -174,8 +179,11 @@ def _point_rows(
     forking shares the graph without copying or pickling it.
 
     With ``access_s`` (seconds of each point's access leg) the rows come back as int32
-    travel seconds (access legs added) and int32 road decimetres (:func:`_to_ints`), converted
-    a chunk at a time: no float64 matrix of every pair is ever held.
+    travel seconds (access legs added) and int32 road decimetres (:func:`_to_ints`; ``None``
+    without ``keep_dm``), converted a chunk at a time: no float64 matrix of every pair is ever
+    held. They are written into :func:`planner._pool.shared_array` memory (``travel``: rows
+    already allocated there, e.g. a plane of the matrices' block) and returned as they are,
+    without a private copy.
     """
     n = csr.shape[0]
     n_pts = n - n_road
@@ -187,27 +195,30 @@ def _point_rows(
     workers = min(workers, len(chunks))
     parallel = workers > 1 and _pool.can_fork()
     shape = (len(rows), n_pts)
-    make = _pool.shared_array if parallel else (lambda sh, dt: np.empty(sh, dtype=dt))
     out: _Out
     if access_s is None:
+        make = _pool.shared_array if parallel else (lambda sh, dt: np.empty(sh, dtype=dt))
         out = make(shape, np.float64)
     else:
-        out = (make(shape, np.int32), make(shape, np.int32), np.asarray(access_s))
+        if travel is None:
+            travel = _pool.shared_array(shape, np.int32)
+        elif travel.shape != shape or travel.dtype != np.int32:
+            raise ValueError(
+                f"travel rows must be int32 {shape}, got {travel.dtype} {travel.shape}"
+            )
+        elif parallel and not _pool.is_shared(travel):
+            raise ValueError("travel rows written by forked children must be in shared memory")
+        road_dm = _pool.shared_array(shape, np.int32) if keep_dm else None
+        out = (travel, road_dm, np.asarray(access_s))
     if not parallel:
         for k in range(len(chunks)):
             _solve_chunk(csr, n_road, chunks, starts, out, k)
-        return out if access_s is None else out[:2]
-    with _pool.ForkPool(workers, state=(csr, n_road, chunks, starts, out)) as pool:
-        pool.map(_pool_chunk, range(len(chunks)))
-    # private copies (the shared memory is released with its views), one matrix at a time
+    else:
+        with _pool.ForkPool(workers, state=(csr, n_road, chunks, starts, out)) as pool:
+            pool.map(_pool_chunk, range(len(chunks)))
     if isinstance(out, tuple):
-        shared_t, shared_dm, _ = out
-        del out
-        travel = np.array(shared_t)
-        del shared_t
-        road_dm = np.array(shared_dm)
-        return travel, road_dm
-    return np.array(out)
+        return out[:2]
+    return out if not parallel else np.array(out)
 
 
 # =========================================================================== router
@@ -279,19 +290,37 @@ class Router:
         return _point_rows(csr, n_road, rows, workers=n)
 
     def int_matrices(
-        self, profile: str, access_s: np.ndarray, *, workers: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self,
+        profile: str,
+        access_s: np.ndarray,
+        *,
+        workers: int | None = None,
+        travel: np.ndarray | None = None,
+        keep_dm: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Every point to every point: int32 travel seconds with the access legs
-        (``access_s`` per point) and int32 road decimetres (-1: no path), converted from the
-        Dijkstra rows a chunk at a time (see :func:`_point_rows`)."""
+        (``access_s`` per point; written into ``travel`` when given, a shared-memory matrix)
+        and int32 road decimetres (-1: no path; ``None`` without ``keep_dm``), converted from
+        the Dijkstra rows a chunk at a time (see :func:`_point_rows`)."""
         n_pts = len(self.snapped.ids)
         csr, n_road = self.core(profile)
         n = matrix_workers(n_pts, csr.nnz, self.network, workers=workers)
         rows = np.arange(n_pts)
-        out: tuple[np.ndarray, np.ndarray] = _point_rows(
-            csr, n_road, rows, workers=n, access_s=access_s
+        out: tuple[np.ndarray, np.ndarray | None] = _point_rows(
+            csr, n_road, rows, workers=n, access_s=access_s, travel=travel, keep_dm=keep_dm
         )
         return out
+
+    def road_dm_rows(self, profile: str, origins: np.ndarray, access_s: np.ndarray) -> np.ndarray:
+        """Int32 road decimetres (-1: no path) from the points ``origins`` to every point: the
+        rows :meth:`int_matrices` gives, computed here in this process (see
+        :class:`RoadRows`)."""
+        csr, n_road = self.core(profile)
+        origins = np.asarray(origins, dtype=np.int64)
+        n = matrix_workers(len(origins), csr.nnz, self.network)
+        out = _point_rows(csr, n_road, origins, workers=n, access_s=access_s, keep_dm=True)
+        road_dm: np.ndarray = out[1]
+        return road_dm
 
     def core(self, profile: str) -> tuple[csr_matrix, int]:
         """The profile's graph with dead ends and the middles of chains contracted away (see
@@ -415,6 +444,10 @@ class Matrices:
         Per id, the access distance (metres) included at each end of its legs.
     key
         The cache key (empty when not cached).
+    travel_block
+        When the travel matrices are the planes of one ``profiles × n × n`` array (in the order
+        of ``travel_s``), that array: :meth:`move_travel` can then hand them to a night's
+        problem without a copy.
     """
 
     ids: tuple[str, ...]
@@ -425,6 +458,51 @@ class Matrices:
     key: str = ""
     from_cache: bool = False
     _router: list[Any] = field(default_factory=list, repr=False)
+    travel_block: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # a profile without distances (``None``: a large night's, or a cache file of one)
+        # reads the rows it needs through the router (RoadRows)
+        for p, d in self.dist_m.items():
+            if d is None:
+                self.dist_m[p] = Distances(RoadRows(self._router, p, self.ids), self.snap_dist_m)
+
+    def move_travel(self, profiles: Sequence[str], rows: np.ndarray, lead: int = 0) -> np.ndarray:
+        """The travel times of ``profiles`` between the points ``rows`` (positions), as one
+        ``len(profiles) × m × m`` int32 array, *taken over* from these matrices: afterwards
+        :attr:`travel_s` is empty (the distances and the router stay).
+
+        A night's problem holds the travel times between its nodes only; taking them over
+        writes them into this object's own memory (:func:`planner._pool.compact_square`) when
+        the travel matrices are one block, the profiles keep its order and ``rows`` are
+        ``lead`` depots in any order followed by points in increasing position (how the
+        pipeline compiles a night). Otherwise they are copied a profile at a time, each
+        profile's matrix released once copied.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        names = list(self.travel_s)
+        missing = [p for p in profiles if p not in self.travel_s]
+        if missing:
+            raise KeyError(f"no travel times for {missing} (taken over already?)")
+        planes = [names.index(p) for p in profiles]
+        block = self.travel_block
+        out = None
+        if block is not None:
+            out = _pool.compact_square(block, planes, rows, lead=lead)
+        if out is None:
+            m = len(rows)
+            out = np.empty((len(profiles), m, m), dtype=np.int32)
+            step = max(1, _CHUNK_CELLS // max(1, len(self.ids)))
+            for q, p in enumerate(profiles):
+                full = self.travel_s[p]
+                for lo in range(0, m, step):
+                    out[q, lo : lo + step] = full[np.ix_(rows[lo : lo + step], rows)]
+                del full
+                if block is None:
+                    del self.travel_s[p]
+        self.travel_s.clear()
+        object.__setattr__(self, "travel_block", None)
+        return out
 
     @property
     def profiles(self) -> tuple[str, ...]:
@@ -437,17 +515,133 @@ class Matrices:
     def router(self) -> Router:
         """The router behind these matrices (loaded from the network file on first use when
         the matrices came from the cache)."""
-        if not self._router:
-            raise PlannerError(
-                msg(
-                    "Matriks ini tidak punya jaringan jalan untuk menggambar rute.",
-                    "These matrices have no road network to draw legs with.",
-                )
+        return _router_in(self._router)
+
+
+def _router_in(box: list[Any]) -> Router:
+    """The router a :class:`Matrices` keeps in ``box`` (loaded now if it was left to load)."""
+    if not box:
+        raise PlannerError(
+            msg(
+                "Matriks ini tidak punya jaringan jalan untuk menggambar rute.",
+                "These matrices have no road network to draw legs with.",
             )
-        item = self._router[0]
-        if callable(item) and not isinstance(item, Router):
-            self._router[0] = item()
-        return self._router[0]
+        )
+    item = box[0]
+    if callable(item) and not isinstance(item, Router):
+        box[0] = item()
+    router: Router = box[0]
+    return router
+
+
+DENSE_DM_MAX_CELLS = 100_000_000
+"""The road decimetres of every pair are kept as matrices (4 bytes a cell) while profiles ×
+points² stays within this (400 MB: two profiles up to about 7,000 points); a larger night keeps
+none and computes the rows its plan reads (:class:`RoadRows`)."""
+_LAZY_KEEP_ROWS = 8192
+"""Rows a :class:`RoadRows` keeps once computed (the last read; 80 MB at 2,500 points)."""
+
+
+class RoadRows:
+    """Int32 road decimetres (-1: no path) between the points of a :class:`Matrices`, a row at
+    a time when read: what a large night keeps instead of a distance matrix.
+
+    The schedule and the checker read the distances of the legs a plan drives, a few rows of
+    the matrix; computing them when read (one Dijkstra per origin, the same rows
+    :meth:`Router.int_matrices` would give, hence the same metres) keeps a 20,000-venue night
+    from holding 1.6 GB per profile it never reads. Reads like the int32 matrix
+    :class:`~planner.network.graph.Distances` needs (``rows[a, b]`` with broadcast index
+    arrays, slices of rows, ``np.asarray``); the last rows read are kept. The router comes
+    from ``box`` (a :class:`Matrices`' own, loaded from the road file on first use when the
+    matrices came from the cache).
+    """
+
+    dtype = np.dtype(np.int32)
+    ndim = 2
+
+    def __init__(
+        self,
+        box: list[Any],
+        profile: str,
+        ids: tuple[str, ...],
+        *,
+        keep_rows: int = _LAZY_KEEP_ROWS,
+    ) -> None:
+        self._box = box
+        self.profile = profile
+        self._ids = ids
+        self.shape = (len(ids), len(ids))
+        self._keep = int(keep_rows)
+        self._rows: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._sel: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(r.nbytes for r in self._rows.values()))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def _compute(self, origins: list[int]) -> np.ndarray:
+        router = _router_in(self._box)
+        if self._sel is None:
+            where = {pid: i for i, pid in enumerate(router.snapped.ids)}
+            self._sel = np.array([where[pid] for pid in self._ids], dtype=np.int64)
+        sel = self._sel
+        access_s = router.snapped.snap_dist_m / (router.network.access_kph / 3.6)
+        got = router.road_dm_rows(self.profile, sel[origins], access_s)[:, sel]
+        got[np.arange(len(origins)), origins] = 0
+        return got
+
+    def rows(self, index: Any, *, keep: bool = True) -> np.ndarray:
+        """The rows ``index`` (positions), ``len(index) × n``; ``keep``: remember them."""
+        idx = np.asarray(index, dtype=np.int64).reshape(-1)
+        n = self.shape[0]
+        if len(idx) and (idx.min() < -n or idx.max() >= n):
+            raise IndexError("row index out of range")
+        idx = np.where(idx < 0, idx + n, idx)
+        missing = [i for i in dict.fromkeys(idx.tolist()) if i not in self._rows]
+        fresh = dict(zip(missing, self._compute(missing), strict=True)) if missing else {}
+        out = np.empty((len(idx), n), dtype=np.int32)
+        for j, i in enumerate(idx.tolist()):
+            row = fresh.get(i)
+            if row is None:
+                row = self._rows[i]
+                self._rows.move_to_end(i)
+            out[j] = row
+        if keep:
+            for i in missing[-self._keep :]:
+                self._rows[i] = fresh[i].copy()
+            while len(self._rows) > self._keep:
+                self._rows.popitem(last=False)
+        return out
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        n = self.shape[0]
+        if isinstance(key, slice):
+            return self.rows(np.arange(n)[key], keep=False)
+        if not isinstance(key, tuple) or len(key) != 2:
+            raise TypeError("RoadRows reads [rows, columns] or a slice of rows")
+        a, b = (np.arange(n)[k] if isinstance(k, slice) else np.asarray(k) for k in key)
+        if isinstance(key[0], slice) or isinstance(key[1], slice):
+            a = a.reshape(-1, 1) if isinstance(key[0], slice) else a
+            b = b.reshape(1, -1) if isinstance(key[1], slice) else b
+        a, b = np.broadcast_arrays(a, b)
+        uniq, inv = np.unique(a, return_inverse=True)
+        block = self.rows(uniq)
+        out: np.ndarray = block[inv.reshape(a.shape), b]
+        return out
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        n = self.shape[0]
+        out = np.empty((n, n), dtype=np.int32)
+        step = max(1, _CHUNK_CELLS // max(1, n))
+        for lo in range(0, n, step):
+            out[lo : lo + step] = self.rows(np.arange(lo, min(n, lo + step)), keep=False)
+        return out if dtype is None else out.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"RoadRows({self.profile!r}, shape={self.shape}, {len(self._rows)} rows kept)"
 
 
 def _to_ints(
@@ -499,9 +693,21 @@ def matrices_from_road(
     return _from_ints(snapped, {p: _int_rows(r, access_s) for p, r in road.items()})
 
 
-def _from_ints(snapped: Snapped, ints: dict[str, tuple[np.ndarray, np.ndarray]]) -> Matrices:
-    """The matrices from int32 travel seconds and road decimetres of every point (emptied as
-    it goes, so a matrix is not held twice): isolated points dropped, diagonals zeroed."""
+def _from_ints(
+    snapped: Snapped,
+    ints: dict[str, tuple[np.ndarray, np.ndarray | None]],
+    *,
+    block: np.ndarray | None = None,
+    router_box: list[Any] | None = None,
+) -> Matrices:
+    """The matrices from int32 travel seconds and road decimetres of every point: isolated
+    points dropped (in place where the matrices allow, so a matrix is never held twice),
+    diagonals zeroed.
+
+    ``block``: the ``profiles × n × n`` array whose planes are the travel matrices of ``ints``
+    (in order), kept as :attr:`Matrices.travel_block`. A profile without road decimetres
+    (``None``) reads them when needed (:class:`RoadRows`) through the router in ``router_box``.
+    """
     n = len(snapped.ids)
     stations = np.array([snapped.ids.index(s) for s in snapped.station_ids], dtype=np.int64)
     unreachable = dict(snapped.unreachable)
@@ -509,31 +715,46 @@ def _from_ints(snapped: Snapped, ints: dict[str, tuple[np.ndarray, np.ndarray]])
     if len(stations):
         st = np.zeros(n, dtype=bool)
         st[stations] = True
-        for _, dm in ints.values():
-            there = dm[stations] >= 0
-            back = (dm[:, stations] >= 0).T
+        for t, _ in ints.values():
+            there = t[stations] < UNREACHABLE_S
+            back = (t[:, stations] < UNREACHABLE_S).T
             keep &= np.any(there & back, axis=0) | st
         for i in np.flatnonzero(~keep):
             unreachable[snapped.ids[i]] = ("isolated", float(snapped.snap_dist_m[i]))
     sel = np.flatnonzero(keep)
     every = len(sel) == n
+    profiles = list(ints)
     travel: dict[str, np.ndarray] = {}
     dist: dict[str, Any] = {}
     access_m = snapped.snap_dist_m[sel].copy()
-    for p in list(ints):
+    ids = tuple(snapped.ids[i] for i in sel)
+    if block is not None and not every:
+        moved = _pool.compact_square(block, range(len(profiles)), sel)
+        block = moved if moved is not None else block[np.ix_(range(len(profiles)), sel, sel)]
+    for k, p in enumerate(profiles):
         t, dm = ints.pop(p)
-        if not every:
-            t, dm = t[np.ix_(sel, sel)], dm[np.ix_(sel, sel)]
+        if block is not None:
+            t = block[k]
+        elif not every:
+            t = t[np.ix_(sel, sel)]
+        if dm is not None and not every:
+            moved = _pool.compact_square(dm[None], [0], sel)
+            dm = moved[0] if moved is not None else dm[np.ix_(sel, sel)]
         np.fill_diagonal(t, 0)
-        np.fill_diagonal(dm, 0)
         travel[p] = t
-        dist[p] = Distances(dm, access_m)
+        if dm is not None:
+            np.fill_diagonal(dm, 0)
+            dist[p] = Distances(dm, access_m)
+        else:
+            dist[p] = None  # Matrices reads them when needed
     return Matrices(
-        ids=tuple(snapped.ids[i] for i in sel),
+        ids=ids,
         travel_s=travel,
         dist_m=dist,
         unreachable=unreachable,
         snap_dist_m=access_m,
+        travel_block=block,
+        _router=[] if router_box is None else router_box,
     )
 
 
@@ -613,11 +834,19 @@ def travel_matrices(
         index = RoadIndex.from_graph(G, net, profiles=profiles, metric_crs=index.crs)
         snapped = Snapped(**{**snapped.__dict__, "index": index})
     router = Router(index, snapped, net)
-    # one profile's float64 weights at a time: each is converted to int32 before the next
+    # one profile's float64 weights at a time: each is converted to int32 before the next,
+    # straight into its plane of one shared block (no private copy, no stack of profiles)
     access_s = snapped.snap_dist_m / (net.access_kph / 3.6)
-    ints = {p: router.int_matrices(p, access_s) for p in profiles}
-    m = _from_ints(snapped, ints)
-    m = Matrices(**{**m.__dict__, "key": key, "_router": [router]})
+    n_pts = len(snapped.ids)
+    block = _pool.shared_array((len(profiles), n_pts, n_pts), np.int32)
+    keep_dm = len(profiles) * n_pts * n_pts <= DENSE_DM_MAX_CELLS
+    ints = {
+        p: router.int_matrices(p, access_s, travel=block[k], keep_dm=keep_dm)
+        for k, p in enumerate(profiles)
+    }
+    box: list[Any] = [router]
+    m = _from_ints(snapped, ints, block=block, router_box=box)
+    m = Matrices(**{**m.__dict__, "key": key})
     if key:
         cache.save_matrices(cache.matrices_path(cache_dir, key), m)  # type: ignore[arg-type]
     return m
@@ -725,6 +954,7 @@ __all__ = [
     "MATRIX_WORKERS_ENV",
     "UNREACHABLE_S",
     "Matrices",
+    "RoadRows",
     "Router",
     "build_matrices",
     "leg_geometry",
