@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner import _pool
 from planner._pool import ForkPool, can_fork, shared_array, state
@@ -201,3 +203,34 @@ def test_a_child_whose_parent_died_before_the_prctl_exits() -> None:
             os._exit(0)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_compact_square_equals_the_copy_it_saves(data: st.DataObject) -> None:
+    """The sub-matrices written over the block's own memory are those fancy indexing copies,
+    whatever the depots' order; a layout it cannot move in place gives None, untouched."""
+    n = data.draw(st.integers(1, 24))
+    n_planes = data.draw(st.integers(1, 3))
+    stations = data.draw(st.integers(0, n))
+    depots = data.draw(st.permutations(range(stations)))[: data.draw(st.integers(0, stations))]
+    venues = sorted(data.draw(st.sets(st.integers(stations, n - 1))) if stations < n else [])
+    planes = sorted(data.draw(st.sets(st.integers(0, n_planes - 1), min_size=1)))
+    rows = np.array([*depots, *venues], dtype=np.int64)
+    shared = data.draw(st.booleans())
+    block = (
+        _pool.shared_array((n_planes, n, n), np.int32)
+        if shared
+        else np.empty((n_planes, n, n), np.int32)
+    )
+    block[:] = np.random.default_rng(n).integers(-5, 10**6, size=block.shape)
+    want = block[np.ix_(planes, rows, rows)].copy()
+    got = _pool.compact_square(block, planes, rows, lead=len(depots))
+    assert got is not None and np.array_equal(got, want)
+    assert np.shares_memory(got, block) or got.size == 0
+    if len(venues) >= 2:  # venues out of order: refused, the block left as it was
+        again = np.arange(n_planes * n * n, dtype=np.int32).reshape(n_planes, n, n)
+        before = again.copy()
+        bad = np.array([*depots, *venues[::-1]], dtype=np.int64)
+        assert _pool.compact_square(again, planes, bad, lead=len(depots)) is None
+        assert np.array_equal(again, before)

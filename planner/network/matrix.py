@@ -538,8 +538,10 @@ DENSE_DM_MAX_CELLS = 100_000_000
 """The road decimetres of every pair are kept as matrices (4 bytes a cell) while profiles ×
 points² stays within this (400 MB: two profiles up to about 7,000 points); a larger night keeps
 none and computes the rows its plan reads (:class:`RoadRows`)."""
-_LAZY_KEEP_ROWS = 8192
-"""Rows a :class:`RoadRows` keeps once computed (the last read; 80 MB at 2,500 points)."""
+_LAZY_KEEP_BYTES = 256 * 2**20
+"""What the rows a :class:`RoadRows` keeps once computed may hold (the last read): 3,355 rows
+at 20,000 points, more than the legs of a 64-squad night start from, so the checker reads the
+rows the schedule computed."""
 
 
 class RoadRows:
@@ -565,12 +567,14 @@ class RoadRows:
         profile: str,
         ids: tuple[str, ...],
         *,
-        keep_rows: int = _LAZY_KEEP_ROWS,
+        keep_rows: int | None = None,
     ) -> None:
         self._box = box
         self.profile = profile
         self._ids = ids
         self.shape = (len(ids), len(ids))
+        if keep_rows is None:
+            keep_rows = max(1024, _LAZY_KEEP_BYTES // (4 * max(1, len(ids))))
         self._keep = int(keep_rows)
         self._rows: OrderedDict[int, np.ndarray] = OrderedDict()
         self._sel: np.ndarray | None = None
