@@ -21,6 +21,7 @@ from planner.config import Settings
 from planner.history import Known
 from planner.history import report as fmt
 from planner.render._html import render
+from planner.render.mapdata import memo
 from planner.text.checkin import checkin_labels
 
 if TYPE_CHECKING:
@@ -41,7 +42,11 @@ def checkin_data(
     known = Known.from_settings(settings, venue_ids=())
     route = next((r for r in data.plan.routes if r.squad_id == squad_id), None)
     venue_ids = [s.venue_id for s in route.stops] if route else []
-    names = dict(zip(data.venues["venue_id"].astype(str), data.venues["name"], strict=True))
+    names = memo(
+        data,
+        "checkin_names",
+        lambda: dict(zip(data.venues["venue_id"].astype(str), data.venues["name"], strict=True)),
+    )
     night = data.night.date
     plan = fmt.plan_id(night, squad_id, venue_ids)
     return {

@@ -33,7 +33,7 @@ import shapely
 from shapely.geometry import LineString, mapping
 
 from planner._atomic import scratch_dir
-from planner.render.sheets import iso_time, stop_rows
+from planner.render.sheets import StopRow, iso_time, stop_rows, venue_records
 from planner.text import Lang
 from planner.text.plan import drop_text
 
@@ -71,11 +71,15 @@ def _join_legs(legs: Sequence[LineString]) -> Any:
     return shapely.line_merge(shapely.MultiLineString(parts))
 
 
-def stops_layer(result: NightResult, *, lang: Lang = "id") -> Any:
-    """One point per planned stop: squad, order, venue, times, priority, what to look at."""
+def stops_layer(
+    result: NightResult, *, lang: Lang = "id", rows: Sequence[StopRow] | None = None
+) -> Any:
+    """One point per planned stop: squad, order, venue, times, priority, what to look at.
+    ``rows``: :func:`~planner.render.sheets.stop_rows` of ``result`` in ``lang``, already
+    made."""
     night = result.night
-    stops = stop_rows(result, lang=lang)
-    rows = [
+    stops = stop_rows(result, lang=lang) if rows is None else rows
+    records = [
         {
             "squad_id": r.squad_id,
             "order": r.order,
@@ -96,7 +100,7 @@ def stops_layer(result: NightResult, *, lang: Lang = "id") -> Any:
     columns = ["squad_id", "order", "venue_id", "name", "kind", "desa", "kecamatan", "arrival",
                "start", "departure", "wait_min", "priority", "reasons"]  # fmt: skip
     geometry = [shapely.Point(r.lon, r.lat) for r in stops]
-    return _frame(rows, geometry, columns)
+    return _frame(records, geometry, columns)
 
 
 def routes_layer(result: NightResult) -> Any:
@@ -128,17 +132,17 @@ def routes_layer(result: NightResult) -> Any:
 def dropped_layer(result: NightResult, *, lang: Lang = "id") -> Any:
     """One point per venue left out tonight: ``reason`` (the code, e.g. ``no_fit``),
     ``detail`` (its code, when there is one) and ``reason_text`` (both in words, in ``lang``)."""
-    venues = result.dataset.venues.set_index("venue_id")
+    venues = venue_records(result, {d.venue_id for d in result.plan.dropped})
     rows, geometry = [], []
     for d in result.plan.dropped:
-        v = venues.loc[d.venue_id] if d.venue_id in venues.index else None
+        v = venues.get(d.venue_id)
         rows.append(
             {
                 "venue_id": d.venue_id,
-                "name": None if v is None else str(v["name"]),
-                "kind": None if v is None else str(v["kind"]),
-                "desa": None if v is None else str(v["desa"]),
-                "kecamatan": None if v is None else str(v["kecamatan"]),
+                "name": None if v is None else v.name,
+                "kind": None if v is None else v.kind,
+                "desa": None if v is None else v.desa,
+                "kecamatan": None if v is None else v.kecamatan,
                 "reason": d.reason,
                 "detail": d.detail,
                 "reason_text": drop_text(d.reason, d.detail, lang),
@@ -204,10 +208,13 @@ def desa_layer(result: NightResult) -> Any:
     return _frame(rows, polygons, columns)
 
 
-def night_layers(result: NightResult, *, lang: Lang = "id") -> dict[str, Any]:
-    """Every layer of :data:`LAYERS` as a GeoDataFrame (EPSG:4326), by name."""
+def night_layers(
+    result: NightResult, *, lang: Lang = "id", rows: Sequence[StopRow] | None = None
+) -> dict[str, Any]:
+    """Every layer of :data:`LAYERS` as a GeoDataFrame (EPSG:4326), by name. ``rows``: as
+    :func:`stops_layer`."""
     return {
-        "stops": stops_layer(result, lang=lang),
+        "stops": stops_layer(result, lang=lang, rows=rows),
         "routes": routes_layer(result),
         "dropped": dropped_layer(result, lang=lang),
         "stations": stations_layer(result),

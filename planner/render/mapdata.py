@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import geopandas as gpd
@@ -183,6 +184,30 @@ class StationPoint:
     lon: float
 
 
+T = TypeVar("T")
+
+
+_MEMO: weakref.WeakKeyDictionary[MapData, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def memo(data: MapData, key: Any, make: Callable[[], T]) -> T:
+    """``make()``, once per ``data`` and ``key``: the overview and every squad page of a night
+    read the same venue points, notes and roads (a 20,000-venue night has 64 squad pages).
+
+    Kept beside ``data`` (by identity, dropped with it), not in it: a MapData built from
+    another's fields starts afresh."""
+    made = _MEMO.setdefault(data, {})
+    if key not in made:
+        made[key] = make()
+    result: T = made[key]
+    return result
+
+
+def _texts(values: Any) -> list[str]:
+    """:func:`~planner._tables.cell_text` of every value (plain ``str`` the fast way)."""
+    return [v.strip() if type(v) is str else cell_text(v) for v in values]
+
+
 # --------------------------------------------------------------------------- plain helpers
 
 
@@ -286,47 +311,65 @@ def level_label(level: str, lang: Lang) -> str:
 # --------------------------------------------------------------------------- what is shown
 
 
+def points_xy(geoms: Any) -> tuple[list[float], list[float]]:
+    """The x and y of each geometry's point (a polygon's representative point)."""
+    geoms = np.asarray(geoms, dtype=object)
+    points = shapely.get_type_id(geoms) == shapely.GeometryType.POINT
+    pts = geoms.copy()
+    if not points.all():
+        pts[~points] = shapely.point_on_surface(geoms[~points])
+    return shapely.get_x(pts).tolist(), shapely.get_y(pts).tolist()
+
+
 def venues(data: MapData) -> dict[str, VenuePoint]:
-    """Every venue by id, at its point (a polygon's representative point)."""
+    """Every venue by id, at its point (a polygon's representative point). Made once per
+    ``data`` and shared by every page: read it, do not change it."""
+    return memo(data, "venues", lambda: _venues(data))
+
+
+def _venues(data: MapData) -> dict[str, VenuePoint]:
     frame = to_wgs84(data.venues)
-    out: dict[str, VenuePoint] = {}
-    for row, geom in zip(frame.itertuples(index=False), frame.geometry, strict=True):
-        pt = geom.representative_point() if geom.geom_type != "Point" else geom
-        vid = str(row.venue_id)
-        out[vid] = VenuePoint(
-            vid,
-            cell_text(row.name),
-            cell_text(row.kind),
-            cell_text(row.desa),
-            cell_text(row.kecamatan),
-            float(pt.y),
-            float(pt.x),
+    xs, ys = points_xy(frame.geometry.values)
+    columns = [_texts(frame[c].tolist()) for c in ("name", "kind", "desa", "kecamatan")]
+    return {
+        vid: VenuePoint(vid, name, kind, desa, kecamatan, y, x)
+        for vid, name, kind, desa, kecamatan, x, y in zip(
+            (str(v) for v in frame["venue_id"].tolist()), *columns, xs, ys, strict=True
         )
-    return out
+    }
 
 
 def stations(data: MapData) -> dict[str, StationPoint]:
-    """Every station by id."""
+    """Every station by id (made once per ``data``: read it, do not change it)."""
+    return memo(data, "stations", lambda: _stations(data))
+
+
+def _stations(data: MapData) -> dict[str, StationPoint]:
     frame = to_wgs84(data.stations)
-    out: dict[str, StationPoint] = {}
-    for row, geom in zip(frame.itertuples(index=False), frame.geometry, strict=True):
-        sid = str(row.station_id)
-        out[sid] = StationPoint(
-            sid,
-            cell_text(row.name),
-            cell_text(row.kind),
-            cell_text(row.kecamatan),
-            float(geom.y),
-            float(geom.x),
+    xs = shapely.get_x(frame.geometry.values).tolist()
+    ys = shapely.get_y(frame.geometry.values).tolist()
+    columns = [_texts(frame[c].tolist()) for c in ("name", "kind", "kecamatan")]
+    return {
+        sid: StationPoint(sid, name, kind, kecamatan, y, x)
+        for sid, name, kind, kecamatan, x, y in zip(
+            (str(v) for v in frame["station_id"].tolist()), *columns, xs, ys, strict=True
         )
-    return out
+    }
 
 
 def scores(data: MapData) -> dict[str, tuple[float, tuple[str, ...]]]:
-    """``venue_id -> (priority, reasons)``."""
+    """``venue_id -> (priority, reasons)`` (made once per ``data``: read it, do not change
+    it)."""
+    return memo(data, "scores", lambda: _scores(data))
+
+
+def _scores(data: MapData) -> dict[str, tuple[float, tuple[str, ...]]]:
     out: dict[str, tuple[float, tuple[str, ...]]] = {}
     for vid, prio, reasons in zip(
-        data.scores["venue_id"], data.scores["priority"], data.scores["reasons"], strict=True
+        data.scores["venue_id"].tolist(),
+        data.scores["priority"].tolist(),
+        data.scores["reasons"].tolist(),
+        strict=True,
     ):
         if isinstance(reasons, str):
             items: tuple[str, ...] = (reasons,)
@@ -433,9 +476,14 @@ def route_path(
 
 
 def stop_notes(data: MapData) -> dict[str, presence.StopNote]:
-    """Per planned stop, what it means for its desa tonight (the curve and presence lines)."""
-    return presence.stop_notes(
-        data.plan, venues=data.venues, scores=data.scores, problem=data.problem
+    """Per planned stop, what it means for its desa tonight (the curve and presence lines);
+    made once per ``data``: read it, do not change it."""
+    return memo(
+        data,
+        "stop_notes",
+        lambda: presence.stop_notes(
+            data.plan, venues=data.venues, scores=data.scores, problem=data.problem
+        ),
     )
 
 
@@ -556,6 +604,19 @@ def encode_line(latlons: Sequence[tuple[float, float]]) -> list[int]:
     return out
 
 
+def encode_points(latlon: np.ndarray) -> list[int]:
+    """:func:`encode_line` of an ``(n, 2)`` array of (lat, lon), the same integers, at once."""
+    if not len(latlon):
+        return []
+    pts = np.rint(np.asarray(latlon, dtype=float) * COORD_SCALE).astype(np.int64)
+    keep = np.ones(len(pts), dtype=bool)
+    keep[1:] = (pts[1:] != pts[:-1]).any(axis=1)
+    pts = pts[keep]
+    deltas = np.diff(pts, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    out: list[int] = deltas.ravel().tolist()
+    return out
+
+
 def decode_line(code: Sequence[int]) -> list[tuple[float, float]]:
     """The (lat, lon) points of :func:`encode_line`'s integers."""
     lat = lon = 0
@@ -614,6 +675,16 @@ def base_roads(data: MapData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"highway": [""] * len(lines)}, geometry=lines, crs="EPSG:4326")
 
 
+def _metric_roads(
+    roads: gpd.GeoDataFrame, crs: str
+) -> tuple[np.ndarray, np.ndarray, shapely.STRtree]:
+    """The roads in ``crs``, whether each is a main road, and their spatial index: projected
+    once per night and CRS, not once per page."""
+    geoms = np.asarray(roads.to_crs(crs).geometry.values, dtype=object)
+    major = np.array([str(k) in MAJOR_ROADS for k in roads["highway"].tolist()], dtype=bool)
+    return geoms, major, shapely.STRtree(geoms)
+
+
 def roads_near(
     data: MapData,
     paths: Sequence[Sequence[tuple[float, float]]],
@@ -624,7 +695,7 @@ def roads_near(
     """The base map's roads within ``buffer_m`` of the ``paths`` ((lat, lon) points: routes,
     stops, stations), clipped to that buffer and simplified, as encoded lines
     (:func:`encode_line`) by class: ``major`` and ``minor`` (:data:`MAJOR_ROADS`)."""
-    roads = base_roads(data)
+    roads = memo(data, "base_roads", lambda: base_roads(data))
     out: dict[str, list[list[int]]] = {"major": [], "minor": []}
     pts = [p for path in paths for p in path]
     if roads.empty or not pts:
@@ -636,18 +707,26 @@ def roads_near(
         geom = LineString(xy) if len(xy) > 1 else shapely.Point(xy[0])
         shapes.append(geom.buffer(buffer_m, quad_segs=4))
     area = shapely.union_all(shapes)
-    metric = roads.to_crs(crs)
-    tree = shapely.STRtree(metric.geometry.values)
+    geoms, major, tree = memo(data, ("metric_roads", crs), lambda: _metric_roads(roads, crs))
     hits = tree.query(area, predicate="intersects")
-    clipped = shapely.intersection(metric.geometry.values[hits], area)
-    back = _geo.transformer(crs, inverse=True)
-    for geom, kind in zip(clipped, metric["highway"].values[hits], strict=True):
-        cls = "major" if str(kind) in MAJOR_ROADS else "minor"
-        for line in _lines_of(geom.simplify(simplify_m, preserve_topology=False)):
-            if line.length < 1.0:
-                continue
-            xs, ys = back.transform(*np.asarray(line.coords)[:, :2].T)
-            out[cls].append(encode_line(list(zip(ys, xs, strict=True))))
+    clipped = shapely.intersection(geoms[hits], area)
+    simple = shapely.simplify(clipped, simplify_m, preserve_topology=False)
+    lines: list[LineString] = []
+    classes: list[str] = []
+    for geom, is_major in zip(simple, major[hits].tolist(), strict=True):
+        for line in _lines_of(geom):
+            if line.length >= 1.0:
+                lines.append(line)
+                classes.append("major" if is_major else "minor")
+    if not lines:
+        return out
+    # every line's points back to degrees in one call, then split per line
+    xy = shapely.get_coordinates(np.asarray(lines, dtype=object))
+    lon, lat = _geo.transformer(crs, inverse=True).transform(xy[:, 0], xy[:, 1])
+    ends = np.cumsum(shapely.get_num_coordinates(np.asarray(lines, dtype=object)))[:-1]
+    latlon = np.column_stack([lat, lon])
+    for cls, part in zip(classes, np.split(latlon, ends), strict=True):
+        out[cls].append(encode_points(part))
     return out
 
 
@@ -768,6 +847,7 @@ __all__ = [
     "desa_outlines",
     "empty_route",
     "encode_line",
+    "encode_points",
     "encode_polygon",
     "geo_uri",
     "google_maps_directions_url",
@@ -776,8 +856,10 @@ __all__ = [
     "incident_points",
     "labels",
     "level_label",
+    "memo",
     "overview_row",
     "overview_total",
+    "points_xy",
     "road_frame",
     "roads_near",
     "round_geom",

@@ -87,12 +87,16 @@ def render_night(result: NightResult, *, lang: Lang = "id") -> dict[str, bytes]:
         files[map_files[squad.squad_id]] = html.encode()
     plan_doc = plan_to_json(result.plan, result.problem, result.result, settings=result.settings)
     files["plan.json"] = json.dumps(plan_doc, ensure_ascii=False, indent=1).encode()
-    layers = geoexport.night_layers(result, lang=lang)
+    # the stop rows once per language: the sheet and the layers in ``lang``, the CSV and the
+    # workbook in the reasons' language (the same unless --lang differs from the settings)
+    rows = sheets.stop_rows(result, lang=lang)
+    own = rows if result.lang == lang else sheets.stop_rows(result)
+    layers = geoexport.night_layers(result, lang=lang, rows=rows)
     files["routes.geojson"] = geoexport.routes_geojson(result, lang=lang, layers=layers)
     files["routes.gpkg"] = geoexport.night_gpkg(result, lang=lang, layers=layers)
-    files[f"rencana-patroli-{date}.csv"] = sheets.stops_csv(result)
-    files[f"rencana-patroli-{date}.xlsx"] = sheets.stops_xlsx(result, lang=lang)
-    sheet = sheets.route_sheet_html(result, lang=lang, map_files=map_files)
+    files[f"rencana-patroli-{date}.csv"] = sheets.stops_csv(result, rows=own)
+    files[f"rencana-patroli-{date}.xlsx"] = sheets.stops_xlsx(result, lang=lang, rows=own)
+    sheet = sheets.route_sheet_html(result, lang=lang, map_files=map_files, rows=rows)
     files[f"rencana-patroli-{date}.html"] = sheet.encode()
     return files
 

@@ -214,6 +214,11 @@ def _score_column(scores: pd.DataFrame, column: str) -> dict[str, float]:
     return dict(zip(scores["venue_id"].astype(str), values, strict=True))
 
 
+def _only(frame: pd.DataFrame, venue_ids: list[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``venue_id`` is one of ``venue_ids`` (in its order)."""
+    return frame[frame["venue_id"].astype(str).isin(list(set(venue_ids)))]
+
+
 def stop_notes(
     plan: Plan,
     *,
@@ -234,11 +239,14 @@ def stop_notes(
     problem
         The compiled night (``desa_decay``, ``prize``, ``desa_group``); None: no curve lines.
     """
+    visited = [s.venue_id for r in plan.routes for s in r.stops]
+    # only tonight's stops are looked up: a few hundred of a night's thousands of venues
+    venues = _only(venues, visited)
+    scores = _only(scores, visited)
     names = {str(v): cell_text(d) for v, d in zip(venues["venue_id"], venues["desa"], strict=True)}
     days = _score_column(scores, "desa_days")
     targets = _score_column(scores, "desa_target_days")
     bonus = _score_column(scores, "presence")
-    visited = [s.venue_id for r in plan.routes for s in r.stops]
     rank: dict[str, int] = {}
     weight: dict[str, float] = {}
     group: dict[str, int] = {}

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,7 @@ from planner.domain import Night, Plan, Squad, format_clock_s
 from planner.history import FILL_COLUMNS, INFO_COLUMNS, Known
 from planner.render import presence
 from planner.render._html import render
-from planner.render.mapdata import squad_map_filename
+from planner.render.mapdata import points_xy, squad_map_filename
 from planner.text import Lang, long_date, number, short_date
 from planner.text.risk import category_name
 from planner.text.sheets import (
@@ -212,36 +212,38 @@ def _key_reasons(reasons: Sequence[Sequence[str]]) -> list[str | None]:
 def stop_rows(result: NightResult, *, lang: Lang | None = None) -> list[StopRow]:
     """Every planned stop joined with its venue, its reasons and its desa lines (in ``lang``,
     by default the reasons' language ``result.lang``), in route order."""
-    venues = result.dataset.venues.set_index("venue_id")
-    reasons = dict(zip(result.scores["venue_id"], result.scores["reasons"], strict=True))
     lang = lang or result.lang
+    planned = [(route, i, stop) for route in result.plan.routes
+               for i, stop in enumerate(route.stops, start=1)]  # fmt: skip
+    venues = venue_records(result, {stop.venue_id for _, _, stop in planned})
+    scores = result.scores
+    scores = scores[scores["venue_id"].isin(list(venues))]
+    reasons = dict(zip(scores["venue_id"].tolist(), scores["reasons"].tolist(), strict=True))
     facts = presence.stop_notes(
         result.plan, venues=result.dataset.venues, scores=result.scores, problem=result.problem
     )
     notes = presence.notes_by_venue(facts, lang, beside_reasons=True)
-    planned = [(route, i, stop) for route in result.plan.routes
-               for i, stop in enumerate(route.stops, start=1)]  # fmt: skip
     keys = _key_reasons([tuple(reasons.get(stop.venue_id, ())) for _, _, stop in planned])
     log = result.venue_notes
     rows = []
     for (route, i, stop), key in zip(planned, keys, strict=True):
-        v = venues.loc[stop.venue_id]
+        v = venues[stop.venue_id]
         rows.append(
             StopRow(
                 squad_id=route.squad_id,
                 order=i,
                 venue_id=stop.venue_id,
-                name=str(v["name"]),
-                kind=str(v["kind"]),
-                desa=str(v["desa"]),
-                kecamatan=str(v["kecamatan"]),
+                name=v.name,
+                kind=v.kind,
+                desa=v.desa,
+                kecamatan=v.kecamatan,
                 arrival_s=stop.arrival_s,
                 start_s=stop.start_s,
                 departure_s=stop.departure_s,
                 priority=stop.priority,
                 reasons=tuple(reasons.get(stop.venue_id, ())),
-                lat=float(v.geometry.y),
-                lon=float(v.geometry.x),
+                lat=v.lat,
+                lon=v.lon,
                 notes=notes.get(stop.venue_id, ()),
                 key_reason=key,
                 history=history_lines(log.get(stop.venue_id), lang),
@@ -249,6 +251,43 @@ def stop_rows(result: NightResult, *, lang: Lang | None = None) -> list[StopRow]
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class VenueRecord:
+    """A venue's columns as the sheets and exports print them (``str`` of each cell)."""
+
+    name: str
+    kind: str
+    desa: str
+    kecamatan: str
+    lat: float
+    lon: float
+    geometry: Any
+
+
+def venue_records(result: NightResult, venue_ids: Collection[str]) -> dict[str, VenueRecord]:
+    """The venues of ``venue_ids`` (those in the dataset) by id, read column-wise: a night's
+    stops and dropped venues are looked up here instead of one ``DataFrame.loc`` each (a
+    20,000-venue night drops most of its venues). With a repeated id the first row counts, as
+    ``.loc`` on a unique index would."""
+    venues = result.dataset.venues
+    ids = venues["venue_id"].astype(str)
+    sub = venues[ids.isin(list(venue_ids)).to_numpy()]
+    geoms = sub.geometry.values
+    xs, ys = points_xy(geoms)
+    out: dict[str, VenueRecord] = {}
+    for vid, name, kind, desa, kecamatan, geom, x, y in zip(
+        sub["venue_id"].astype(str).tolist(),
+        *(sub[c].tolist() for c in ("name", "kind", "desa", "kecamatan")),
+        list(geoms),
+        xs,
+        ys,
+        strict=True,
+    ):
+        if vid not in out:
+            out[vid] = VenueRecord(str(name), str(kind), str(desa), str(kecamatan), y, x, geom)
+    return out
 
 
 def _area_text(squad: Squad, lang: Lang) -> str:
@@ -263,7 +302,11 @@ def sheet_codes(result: NightResult) -> dict[str, dict[str, str]]:
 
 
 def route_sheet_html(
-    result: NightResult, *, lang: Lang = "id", map_files: Mapping[str, str] | None = None
+    result: NightResult,
+    *,
+    lang: Lang = "id",
+    map_files: Mapping[str, str] | None = None,
+    rows: Sequence[StopRow] | None = None,
 ) -> str:
     """The printable A4 route sheet: one section per squad, starting on a new page.
 
@@ -271,11 +314,12 @@ def route_sheet_html(
     legend (repeated with the table's header on every printed page) and ends with a line for
     the office: the squad's phone map (its file name from ``map_files``, squad id → name, by
     default :func:`~planner.render.mapdata.squad_map_filename`), check-in and "Kirim laporan"
-    there, imported next morning with ``planner visits import``.
+    there, imported next morning with ``planner visits import``. ``rows``: :func:`stop_rows`
+    of ``result`` in ``lang``, already made.
     """
     stations = result.dataset.stations.set_index("station_id")
     by_squad: dict[str, list[StopRow]] = {}
-    for row in stop_rows(result, lang=lang):
+    for row in stop_rows(result, lang=lang) if rows is None else rows:
         by_squad.setdefault(row.squad_id, []).append(row)
     # categories in words (balap_liar reads "balap liar" / "street racing"); the import reads
     # the number the squad writes, so the legend only has to be read, not typed back
@@ -333,12 +377,13 @@ def route_sheet_html(
     )
 
 
-def stops_frame(result: NightResult) -> pd.DataFrame:
+def stops_frame(result: NightResult, *, rows: Sequence[StopRow] | None = None) -> pd.DataFrame:
     """The route sheet as a table, one row per stop, in :data:`CSV_COLUMNS`, typed: ``tanggal``
     a date, the planned times datetimes (WIB, naive; a stop after midnight on the next day),
-    ``urutan`` an integer, ``prioritas`` a number; the fill-in columns empty."""
+    ``urutan`` an integer, ``prioritas`` a number; the fill-in columns empty. ``rows``:
+    :func:`stop_rows` of ``result`` in its own language (``result.lang``), already made."""
     night = result.night
-    rows = [
+    table = [
         [
             night.date,
             r.squad_id,
@@ -354,17 +399,17 @@ def stops_frame(result: NightResult) -> pd.DataFrame:
             " | ".join(r.attention),
             *([None] * len(FILL_COLUMNS)),
         ]
-        for r in stop_rows(result)
+        for r in (stop_rows(result) if rows is None else rows)
     ]
-    return pd.DataFrame(rows, columns=list(CSV_COLUMNS), dtype=object)
+    return pd.DataFrame(table, columns=list(CSV_COLUMNS), dtype=object)
 
 
-def stops_csv(result: NightResult) -> bytes:
+def stops_csv(result: NightResult, *, rows: Sequence[StopRow] | None = None) -> bytes:
     """The route sheet's CSV, in the office dialect (:func:`planner._tables.csv_bytes`: ``;``,
     decimal comma, CRLF, UTF-8 with BOM); the planned times as ``HH:MM``, as the squad writes
     them. Every cell is formula-safe (a venue named ``=1+1`` is written ``'=1+1``, and
-    ``planner visits import`` reads it back as ``=1+1``)."""
-    frame = stops_frame(result)
+    ``planner visits import`` reads it back as ``=1+1``). ``rows``: as :func:`stops_frame`."""
+    frame = stops_frame(result, rows=rows)
     for col in ("rencana_tiba", "rencana_mulai", "rencana_berangkat"):
         frame[col] = [t.strftime("%H:%M") for t in frame[col]]
     frame["tanggal"] = [d.isoformat() for d in frame["tanggal"]]
@@ -372,10 +417,13 @@ def stops_csv(result: NightResult) -> bytes:
     return csv_bytes(frame.itertuples(index=False, name=None), header=CSV_COLUMNS)
 
 
-def stops_xlsx(result: NightResult, *, lang: Lang = "id") -> bytes:
+def stops_xlsx(
+    result: NightResult, *, lang: Lang = "id", rows: Sequence[StopRow] | None = None
+) -> bytes:
     """The route sheet as a workbook (:func:`planner._tables.xlsx_bytes`): the typed
     :func:`stops_frame` on sheet :data:`XLSX_SHEET`, which ``planner visits import`` reads back
-    once filled in, and the code lists of the printed legend on :data:`XLSX_CODES_SHEET`."""
+    once filled in, and the code lists of the printed legend on :data:`XLSX_CODES_SHEET`.
+    ``rows``: as :func:`stops_frame`."""
     codes = sheet_codes(result)
     legend = pd.DataFrame(
         [
@@ -386,7 +434,7 @@ def stops_xlsx(result: NightResult, *, lang: Lang = "id") -> bytes:
         columns=["kode", "daftar", "nama"],
     )
     return xlsx_bytes(
-        {XLSX_SHEET: stops_frame(result), XLSX_CODES_SHEET: legend},
+        {XLSX_SHEET: stops_frame(result, rows=rows), XLSX_CODES_SHEET: legend},
         formats={"prioritas": "0.00"},
     )
 
@@ -448,6 +496,7 @@ __all__ = [
     "XLSX_CODES_SHEET",
     "XLSX_SHEET",
     "StopRow",
+    "VenueRecord",
     "clip",
     "history_lines",
     "iso_time",
@@ -461,4 +510,5 @@ __all__ = [
     "stops_frame",
     "stops_xlsx",
     "summary",
+    "venue_records",
 ]
