@@ -754,6 +754,17 @@ class Distances:
         base = nodes if self.nodes is None else self.nodes[nodes]
         return Distances(self.road_dm, self.access_m, base)
 
+    def prefetch(self, rows: Sequence[int] | np.ndarray) -> None:
+        """Compute now, in one batch, the rows ``rows`` (of this matrix, or of every profile of a
+        stack) that are read when needed (:class:`planner.network.matrix.RoadRows`): a plan's
+        origins before its legs are read one by one. Nothing for kept matrices."""
+        parts = self.road_dm if isinstance(self.road_dm, tuple) else (self.road_dm,)
+        idx = np.unique(np.asarray(rows, dtype=np.int64))
+        base = idx if self.nodes is None else self.nodes[idx]
+        for part in parts:
+            if not isinstance(part, np.ndarray) and hasattr(part, "rows"):
+                part.rows(base)
+
     def road_rows(self, lo: int, hi: int) -> np.ndarray:
         """Rows ``lo:hi`` of the (one-profile) road decimetres, in this matrix's nodes."""
         if isinstance(self.road_dm, tuple):

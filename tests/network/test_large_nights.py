@@ -164,3 +164,26 @@ def test_a_night_without_distance_matrices_plans_the_same(
     assert [r.return_dist_m for r in lazy.plan.routes] == [
         r.return_dist_m for r in dense.plan.routes
     ]
+
+
+def test_prefetch_computes_a_plans_rows_in_one_batch(
+    dense_and_lazy: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dense, lazy = dense_and_lazy
+    nodes = np.array([4, 0, 9, 2])
+    d = nw_graph.Distances.stack([lazy.dist_m["motor"], lazy.dist_m["mobil"]]).take(nodes)
+    calls: list[int] = []
+    real = nw_matrix.RoadRows._compute
+
+    def counting(self: Any, origins: list[int]) -> np.ndarray:
+        calls.append(len(origins))
+        return real(self, origins)
+
+    monkeypatch.setattr(nw_matrix.RoadRows, "_compute", counting)
+    d.prefetch([0, 2, 2])
+    assert calls == [2, 2]  # one batch per profile, each row once
+    assert float(d[1][2, 3]) == float(dense.dist_m["mobil"][9, 2])
+    assert float(d[0][0, 1]) == float(dense.dist_m["motor"][4, 0])
+    assert calls == [2, 2]  # read from the rows kept
+    dense_stack = nw_graph.Distances.stack([dense.dist_m["motor"], dense.dist_m["mobil"]])
+    dense_stack.prefetch([0, 1])  # kept matrices: nothing to do
