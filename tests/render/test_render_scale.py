@@ -15,7 +15,9 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from render.test_maps import build_map_data
+from shapely.geometry import LineString
 
 from planner.pipeline import NightResult
 from planner.render import geoexport, maps, outputs, sheets
@@ -169,3 +171,25 @@ def test_stop_rows_read_the_venue_table(night_result: NightResult) -> None:
             str(v["kecamatan"]),
         )
         assert (r.lon, r.lat) == (v.geometry.x, v.geometry.y)
+
+
+def test_clipping_the_roads_gives_the_overlays_geometries() -> None:
+    area = shapely.union_all(
+        [shapely.Point(0, 0).buffer(100, quad_segs=4), shapely.Point(150, 0).buffer(80)]
+    )
+    lines = np.array(
+        [
+            LineString([(-50, 0), (50, 10)]),  # inside
+            LineString([(-50, -20), (0, 0), (120, 5), (160, 10)]),  # inside, over both circles
+            LineString([(-200, 0), (0, 0)]),  # crosses the edge
+            LineString([(0, 0), (40, 0), (20, 20), (20, -20)]),  # crosses itself, inside
+            LineString([(0, 0), (0, 0), (30, 30)]),  # a repeated point, inside
+            LineString([(500, 500), (600, 600)]),  # outside
+        ],
+        dtype=object,
+    )
+    got = md._clip(lines, area)
+    want = shapely.intersection(lines, area)
+    for a, b in zip(got, want, strict=True):
+        assert a.geom_type == b.geom_type
+        assert shapely.get_coordinates(a).tolist() == shapely.get_coordinates(b).tolist()
