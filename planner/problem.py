@@ -576,11 +576,14 @@ def _check_matrices(
             else:
                 # dist_m is inf where no road leads (travel_s then says NO_ROAD_S or more)
                 arr = np.asarray(mat)
-                bad = bool(
-                    np.isnan(arr).any()
-                    or (arr < 0).any()
-                    or (what == "travel_s" and np.isinf(arr).any())
-                )
+                if arr.dtype.kind in "iu":  # whole seconds: no NaN or inf, and no temporary
+                    bad = bool(arr.size and arr.min() < 0)  # of n × n booleans (400 MB at 20,000)
+                else:
+                    bad = bool(
+                        np.isnan(arr).any()
+                        or (arr < 0).any()
+                        or (what == "travel_s" and np.isinf(arr).any())
+                    )
             if bad:
                 bag.add(
                     file="matrix",
