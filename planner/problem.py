@@ -275,6 +275,17 @@ class NightProblem:
         return dataclasses.replace(self, **changes)
 
 
+def sub_distances(problem: NightProblem, profiles: Sequence[int], nodes: np.ndarray) -> Any:
+    """The distances of ``profiles`` between ``nodes`` only (a sub-problem's ``dist_m``): the
+    problem's own arrays selected without a copy when compact (so a large night's rows stay
+    computed only when read), else a dense copy."""
+    d = problem.dist_m
+    if _is_compact(d):
+        return type(d).stack([d[int(p)].take(nodes) for p in profiles])
+    ix = np.ix_(nodes, nodes)
+    return np.stack([np.asarray(d[int(p)])[ix] for p in profiles])
+
+
 # ------------------------------------------------------------------------ the presence curve
 
 
@@ -927,4 +938,5 @@ __all__ = [
     "build_problem",
     "curve_weights",
     "desa_ranks",
+    "sub_distances",
 ]

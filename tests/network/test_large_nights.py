@@ -187,3 +187,22 @@ def test_prefetch_computes_a_plans_rows_in_one_batch(
     assert calls == [2, 2]  # read from the rows kept
     dense_stack = nw_graph.Distances.stack([dense.dist_m["motor"], dense.dist_m["mobil"]])
     dense_stack.prefetch([0, 1])  # kept matrices: nothing to do
+
+
+def test_a_sub_problems_distances_stay_read_when_needed(dense_and_lazy: tuple[Any, Any]) -> None:
+    """The decomposition's sub-problems select the night's distances without computing them."""
+    from types import SimpleNamespace
+
+    from planner.problem import sub_distances
+
+    dense, lazy = dense_and_lazy
+    stack = nw_graph.Distances.stack([lazy.dist_m["motor"], lazy.dist_m["mobil"]])
+    nodes = np.array([0, 1, 7, 3])
+    sub = sub_distances(SimpleNamespace(dist_m=stack), [1], nodes)  # type: ignore[arg-type]
+    assert isinstance(sub, nw_graph.Distances) and sub.shape == (1, 4, 4)
+    assert stack[1].road_dm.nbytes == 0  # nothing computed by selecting
+    want = np.asarray(dense.dist_m["mobil"])[np.ix_(nodes, nodes)]
+    assert np.array_equal(np.asarray(sub[0]), want)
+    plain = np.stack([np.asarray(dense.dist_m[p]) for p in ("motor", "mobil")])
+    copied = sub_distances(SimpleNamespace(dist_m=plain), [0, 1], nodes)  # type: ignore[arg-type]
+    assert isinstance(copied, np.ndarray) and np.array_equal(copied[1], want)
