@@ -15,7 +15,34 @@ size (``--reference``, default the demo's 1,500 venues) rendered in the same ben
         [--reference 1500] [--repeat 1] [--cache /tmp/bench-render]
 
 ``--squads`` gives the roster that many squads (:func:`bench_plan.grow_roster`); the issue's
-Polda-size night is ``--venues 20000 --squads 64`` (about 10 GB and 10 minutes to plan once).
+Polda-size night is ``--venues 20000 --squads 64`` (about 10 GB and 5 minutes to plan once; its
+pickle is 6 GB). ``--code DIR`` renders the same pickles with another ``planner`` package too
+(``git archive <commit> planner | tar -x -C DIR``), size by size; ``--out`` keeps the files, so
+the two versions' nights can be compared byte for byte (``cmp``).
+
+Measured 2026-12-02 (a shared 2-core machine, load 4: times are noisy; the same pickles, the
+render before issue 18's render work (73653f8) beside it in the same run, best of 2):
+
+===================  ============  ============  =============  =================
+venues / squads      1,500 / 16    5,000 / 16    10,000 / 16    20,000 / 64 (*)
+===================  ============  ============  =============  =================
+render s, before     4.99          8.65          9.77           57.8, 63.1
+render s, after      3.14          4.48          5.24           21.4, 27.8
+squad maps s         1.90 -> 0.39  3.75 -> 0.43  4.15 -> 0.45   37.2 -> 3.6
+render RSS MB        +133 -> +144  +171 -> +182  +214 -> +217   +205 -> +225
+index.html KB        724           797           891            2,321
+largest squad KB     269           298           342            412
+===================  ============  ============  =============  =================
+
+(*) one render each in two benchmark runs (the first before the shortcut for roads inside a
+page's area); with the workbook fix below 13.6 and 17.0 s in the same runs. Memory is the growth of the process's peak over the loaded
+night (the pickle); the few MB more after are the roads in metres and their index, kept for
+the night's pages instead of made per page.
+
+Every file of the night is byte-identical before and after at each size. At 20,000 venues the
+largest remaining parts are the workbook (7-13 s: ``planner._tables.xlsx_bytes`` asks
+openpyxl's ``max_row`` once per cell, which scans every cell: quadratic in the stops; counting
+the rows instead gives 0.5 s, same bytes) and reading the road file for the base map (3-5 s).
 """
 
 from __future__ import annotations
