@@ -647,8 +647,10 @@ def road_frame(path: Path | str) -> gpd.GeoDataFrame:
     graph = load_network(path)
     nodes = graph.nodes
     seen: set[tuple[Any, Any, Any]] = set()
-    lines: list[LineString] = []
+    lines: list[LineString | None] = []
     kinds: list[str] = []
+    straight: list[int] = []  # roads without a geometry: drawn from node to node, made at once
+    ends: list[tuple[tuple[float, float], tuple[float, float]]] = []
     for u, v, k, attrs in graph.edges(keys=True, data=True):
         key = (min(u, v, key=str), max(u, v, key=str), k)
         if key in seen:
@@ -656,10 +658,16 @@ def road_frame(path: Path | str) -> gpd.GeoDataFrame:
         seen.add(key)
         geom = attrs.get("geometry")
         if geom is None:
-            geom = LineString([(nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])])
+            straight.append(len(lines))
+            ends.append(((nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])))
         kind = attrs.get("highway", "")
         lines.append(geom)
         kinds.append(str(kind[0] if isinstance(kind, list) and kind else kind))
+    if straight:
+        for i, line in zip(
+            straight, shapely.linestrings(np.asarray(ends, dtype=float)), strict=True
+        ):
+            lines[i] = line
     crs = graph.graph.get("crs") or "EPSG:4326"
     return to_wgs84(gpd.GeoDataFrame({"highway": kinds}, geometry=lines, crs=crs))
 
