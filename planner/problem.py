@@ -235,7 +235,7 @@ class NightProblem:
             raise ValueError("squad_profile out of range")
         if (self.latest_start_s < self.open_s)[self.n_depots :].any():
             raise ValueError("a venue's latest start is before it opens")
-        if (travel < 0).any():
+        if travel.size and travel.min() < 0:  # no n × n temporary of booleans
             raise ValueError("travel times must be non-negative")
         if self.allowed[:, : self.n_depots].any():
             raise ValueError("depots cannot be visited")
