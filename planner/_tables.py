@@ -498,11 +498,13 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, formats: dict[str, str] | Non
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(h) for h in header]
-        for row in frame.itertuples(index=False, name=None):
+        # the row number counted here: openpyxl's max_row scans every cell, per cell asked
+        # (a 1,196-stop sheet took 7-13 s instead of 0.5-0.7 s)
+        for row_no, row in enumerate(frame.itertuples(index=False, name=None), start=2):
             values, kinds = zip(*(_xlsx_value(v) for v in row), strict=True) if row else ((), ())
             sheet.append(list(values))
             for j, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-                cell = sheet.cell(row=sheet.max_row, column=j + 1)
+                cell = sheet.cell(row=row_no, column=j + 1)
                 fmt = formats.get(header[j]) or (_XLSX_NUMBER_FORMATS.get(kind) if kind else None)
                 if fmt:
                     cell.number_format = fmt
