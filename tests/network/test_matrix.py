@@ -292,3 +292,42 @@ def test_shared_osm_matrix_matches_networkx(path: Path | None) -> None:
     assert (t < nw.UNREACHABLE_S).all()
     leg = nw.leg_geometry(m, "mobil", "n1", "n2")
     assert shapely.get_num_coordinates(leg) >= 2
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    random_network(),
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 30),
+    st.sampled_from(["motor", "mobil"]),
+)
+def test_matrices_through_hubs_equal_a_dijkstra_from_every_point(
+    case: tuple[nx.MultiDiGraph, list[Any]], seed: int, n_points: int, profile: str
+) -> None:
+    """Points scattered along random one- and two-way roads (several on one road, chains,
+    rings, dead ends): the rows combined from the hubs' Dijkstra are exactly those of a
+    Dijkstra from every point, travel seconds and road decimetres alike."""
+    G, _ = case
+    s = test_settings()
+    rng = np.random.default_rng(seed)
+    lon = [G.nodes[i]["x"] for i in G.nodes]
+    lat = [G.nodes[i]["y"] for i in G.nodes]
+    xy = rng.uniform([min(lon), min(lat)], [max(lon) + 1e-4, max(lat) + 1e-4], size=(n_points, 2))
+    pts = points({f"p{k}": (float(x), float(y)) for k, (x, y) in enumerate(xy)})
+    try:
+        snapped = nw.snap_points(G, pts, s.with_overrides(network={"snap_max_m": 5000.0}))
+    except InputError:
+        return  # no point near a road
+    router = nw.Router(snapped.index, snapped, s)
+    csr, n_road = router.core(profile)
+    n = csr.shape[0] - n_road
+    hubs = nw_matrix._Hubs.of(csr, n_road)
+    access = snapped.snap_dist_m / 1.0
+    got = nw_matrix._hub_matrix(
+        csr, n_road, hubs, workers=1, access_s=access, travel=None, keep_dm=True
+    )
+    want = nw_matrix._point_rows(csr, n_road, np.arange(n), access_s=access, keep_dm=True)
+    for a, b in zip(got, want, strict=True):
+        np.fill_diagonal(a, 0)
+        np.fill_diagonal(b, 0)
+        assert np.array_equal(a, b)
