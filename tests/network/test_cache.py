@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from network.support import (
     at,
@@ -166,3 +166,34 @@ def test_int_codec_round_trips(a: np.ndarray) -> None:
     planes = nw_cache.encode_ints(a)
     assert planes.dtype == np.uint8 and 1 <= len(planes) <= 4
     assert np.array_equal(nw_cache.decode_ints(planes, a.shape), a)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(0, 9).flatmap(
+        lambda n: st.lists(st.integers(-(2**31), 2**31 - 1), min_size=n * n, max_size=n * n).map(
+            lambda v: np.array(v, dtype=np.int32).reshape(n, n) if v else np.zeros((0, 0), np.int32)
+        )
+    ),
+    st.sampled_from([1, 3, 7, 10**6]),
+)
+def test_streamed_planes_round_trip(a: np.ndarray, block_cells: int) -> None:
+    """The cache's planes of differences between rows, written and read a block at a time
+    (blocks of a row or less, so every carry between blocks is used), give back any int32
+    matrix, the extremes included (the differences wrap; the sums wrap back)."""
+    import io
+    import zipfile
+    from unittest import mock
+
+    with mock.patch.object(nw_cache, "_BLOCK_CELLS", block_cells):
+        buf = io.BytesIO()
+        with (
+            zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+            zf.open("m.npy", "w", force_zip64=True) as fh,
+        ):
+            nw_cache._Planes(a).write(fh)
+        buf.seek(0)
+        out = np.full(a.shape, 7, dtype=np.int32)
+        with np.load(buf) as z:
+            assert nw_cache._stream_planes(z, "m", out)
+    assert np.array_equal(out, a)
