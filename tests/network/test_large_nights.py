@@ -142,6 +142,7 @@ def test_a_night_without_distance_matrices_plans_the_same(
     from planner import check, pipeline
     from planner.analysis import baseline
     from planner.domain import Night
+    from planner.planfile import plan_to_json, problem_to_json
 
     ds = small_demo(tmp_path / "demo", POLRES_AND_TUGU, n_venues=60)
     night = Night.parse("2026-12-01")
@@ -164,6 +165,9 @@ def test_a_night_without_distance_matrices_plans_the_same(
     assert [r.return_dist_m for r in lazy.plan.routes] == [
         r.return_dist_m for r in dense.plan.routes
     ]
+    # the problem export computes every row it writes: the same file as the dense night's
+    assert problem_to_json(lazy.problem) == problem_to_json(dense.problem)
+    assert plan_to_json(lazy.plan, lazy.problem) == plan_to_json(dense.plan, dense.problem)
 
 
 def test_prefetch_computes_a_plans_rows_in_one_batch(
