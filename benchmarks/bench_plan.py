@@ -39,8 +39,8 @@ venues             wall s       peak MB         with export MB      export MB / 
 10,000 (issue)     92           9,600           -                   -
 =================  ===========  ==============  ==================  =====================
 
-After (int32 travel, int32 road decimetres shared with the problem, chunked conversions,
-problem format v4):
+After the first part (int32 travel, int32 road decimetres shared with the problem, chunked
+conversions, problem format v4):
 
 =================  ===========  ==============  ==================  =====================
 1,500 (ref)        48.1 / 40.1  399             399 (unchanged)     2.6 / 0.9
@@ -49,16 +49,24 @@ problem format v4):
 20,000 / 64 sq.    655.7        10,113          -                   -
 =================  ===========  ==============  ==================  =====================
 
-20,000 venues / 64 squads (reference 1,500 / 64 squads: 63.8 s, 399 MB): matrix 353 s,
-compile 14 s, solve 160 s, render 115 s; the phases ended at matrix 8,452 and compile
-10,113 MB. Releasing the network's travel matrices after compiling (a pipeline change,
-measured patched locally at 5,000 venues) lowers the peak 981 -> 955 MB and the solver
-workers' 869 -> 678 MB.
+After the second part (2026-12-02: no distance matrix above 100 M cells, the travel times taken
+over by the problem in place, matrices through the hubs, cache format 3, the render's per-night
+work done once; docs/network.md), same machine, another session's benchmarks running beside:
 
-At 5,000 venues the phases ended at (process peak) load 254, score 263, matrix 906, compile
-955, solve 981 MB (before: 250, 259, 2,295, 2,602, 2,602). 10,000 venues: matrix 2,317,
-compile 2,769 MB; memory still grows with the square of the venues (ratio 10,000 / 1,500:
-6.9), see docs/network.md.
+======================  ========  =========  ==========  ======  =======  ========  =========
+venues / squads         wall s    peak MB    matrix s    solve   legs s   render s  warm wall
+======================  ========  =========  ==========  ======  =======  ========  =========
+1,500 / 32 (ref)        27.2      392        1.5         20.5    0.3      2.7       -
+5,000 / 16              37.7      805 (865)  7.3         20.8    0.3      3.3       -
+10,000 / 32             50.2      1,232      15.7        23.3    1.3      6.4       -
+20,000 / 64             111.3     3,736      53.5        28.9    5.5      14.7      63.2 s
+======================  ========  =========  ==========  ======  =======  ========  =========
+
+5,000 venues with ``--export-problem``: 31.7 MB written in 3.0 s; the process peak 805 MB before
+it and 865 MB after it (the JSON text). 20,000 venues / 64 squads on the cache of the first run
+(``--warm``): 63.2 s, 3,715 MB, the matrix phase 7.5 s. Memory still grows with the square of the
+venues, now only through the travel times (4 bytes per pair and profile: 2,878 MB of the 3,736
+at 20,000), see docs/network.md.
 """
 
 from __future__ import annotations
