@@ -326,6 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target 5,000 venues <= 1 GB peak: {'OK' if ok else 'NOT MET'}")
     if args.export_problem and big["export_mb"] is not None and args.venues == 5000:
         print(f"target export <= 50 MB: {'OK' if big['export_mb'] <= 50 else 'NOT MET'}")
+    if args.venues == 20000 and args.squads == 64:
+        for how in ("cold", "warm"):
+            run = runs.get(f"{args.venues} {how}")
+            if run is not None:
+                ok = run["wall_s"] <= 120 and run["peak_mb"] <= 4096
+                print(f"target 20,000 venues / 64 squads <= 120 s and <= 4 GB ({how}): "
+                      f"{'OK' if ok else 'NOT MET'}")  # fmt: skip
     return 0
 
 
