@@ -147,6 +147,24 @@ def test_ruin_recreate_stops_when_converged_and_stays_reproducible() -> None:
     assert float(stats["rr_last_improvement_s"]) <= float(stats["rr_s"])
 
 
+def test_ruin_recreate_reheats_on_the_clock_and_still_converges() -> None:
+    """On the clock a cooled, stuck annealing starts again hot from its best plan; the
+    converge stop still ends it long before the time limit, and reproducible mode (an
+    iteration budget) keeps one cycle."""
+    p = _night(np.random.default_rng(4), n_venues=30)
+    start = greedy_routes(p)
+    stats: dict[str, float | int | str] = {}
+    clock = Stall(min_steps=40, clock=True, share=0.25, min_s=0.5)
+    out = ruin_recreate(p, start, seed=3, time_limit_s=60.0, horizon=50, stall=clock, stats=stats)
+    assert stats["rr_stopped"] == "converged" and float(stats["rr_s"]) < 30.0
+    assert int(stats["rr_cycles"]) >= 2
+    assert _rules_broken(p, out) == []
+    assert plan_cost(p, out) <= plan_cost(p, start)
+    stats = {}
+    ruin_recreate(p, start, seed=3, iterations=400, horizon=50, stats=stats)
+    assert stats["rr_cycles"] == 1 and stats["rr_iterations"] == 400
+
+
 @pytest.mark.parametrize("routes", [[[], [], []], None])
 def test_ruin_recreate_without_budget_or_visits_returns_the_input(
     routes: list[list[int]] | None,
