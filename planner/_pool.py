@@ -110,7 +110,7 @@ def compact_square(
     ):
         return None
     flat = block.reshape(-1)
-    head = block[np.ix_(planes, rows[:lead], rows)] if lead else None
+    head = block[np.ix_(np.asarray(planes, dtype=np.int64), rows[:lead], rows)] if lead else None
     step = max(1, _ROWS_CELLS // max(1, n))
     for q, k in enumerate(planes):
         plane = block[k]

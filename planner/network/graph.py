@@ -681,7 +681,7 @@ class Distances:
 
     def __init__(
         self,
-        road_dm: np.ndarray | tuple[np.ndarray, ...],
+        road_dm: Any,  # an int32 matrix, a RoadRows (planner.network.matrix), or a tuple of them
         access_m: np.ndarray,
         nodes: np.ndarray | None = None,
     ) -> None:

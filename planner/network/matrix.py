@@ -969,7 +969,7 @@ def _from_ints(
     ids = tuple(snapped.ids[i] for i in sel)
     if block is not None and not every:
         moved = _pool.compact_square(block, range(len(profiles)), sel)
-        block = moved if moved is not None else block[np.ix_(range(len(profiles)), sel, sel)]
+        block = moved if moved is not None else block[np.ix_(np.arange(len(profiles)), sel, sel)]
     for k, p in enumerate(profiles):
         t, dm = ints.pop(p)
         if block is not None:

@@ -31,7 +31,7 @@ from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 import numpy as np
 
 from planner.config import RoutingSettings
-from planner.problem import NightProblem
+from planner.problem import NightProblem, sub_distances
 from planner.routing._ortools import (
     QUADRATIC_ACTIVE_MAX_VENUES,
     QUADRATIC_ACTIVE_MAX_VENUES_PART,
@@ -651,7 +651,7 @@ def _restrict(
         squad_profile=[prof_ix[int(problem.squad_profile[k])] for k in sq],
         profiles=tuple(problem.profiles[p] for p in profiles),
         travel_s=np.stack([problem.travel_s[p][ix] for p in profiles]),
-        dist_m=np.stack([problem.dist_m[p][ix] for p in profiles]),
+        dist_m=sub_distances(problem, profiles, nodes),
         dropped=(),
         unmet_must_visit=(),
     )

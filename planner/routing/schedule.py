@@ -18,6 +18,23 @@ from planner.problem import NightProblem
 from planner.routing.heuristics import RouteState
 
 
+def _prefetch_distances(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> None:
+    """Distances computed when read (a large night's, see ``Distances.prefetch``): every
+    route's origins in one batch per vehicle profile, before the legs are read one by one."""
+    prefetch = getattr(problem.dist_m, "prefetch", None)
+    if prefetch is None:
+        return
+    for p in range(len(problem.profiles)):
+        origins = {
+            int(v)
+            for k, r in enumerate(node_routes)
+            if int(problem.squad_profile[k]) == p and r
+            for v in (problem.start_node[k], *r)
+        }
+        if origins:
+            problem.dist_m[p].prefetch(sorted(origins))
+
+
 def _schedule(problem: NightProblem, k: int, nodes: Sequence[int]) -> Route:
     """The earliest schedule of a node sequence, leaving the station just in time."""
     t = problem.travel(k)
@@ -75,6 +92,7 @@ def plan_from_routes(
     ``unmet_must_visit``. Feasibility is not checked here (``check.verify`` does that).
     """
     meta = meta if meta is not None else {}
+    _prefetch_distances(problem, node_routes)
     routes = tuple(_schedule(problem, k, nodes) for k, nodes in enumerate(node_routes))
     visited = {v for nodes in node_routes for v in nodes}
     states = [RouteState(problem, k) for k in range(problem.n_squads)]
