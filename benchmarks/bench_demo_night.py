@@ -12,7 +12,10 @@ the same process and under the same conditions:
 Both plans are checked with ``planner.check.verify`` (``routing.solve`` returns its plan
 unverified). Prints solve time, priority collected
 (and share of tonight's total), visits, the objective (travel seconds + penalties) and the
-ratio ours / PyVRP. Targets (issue 5): solve in at most 30 s, ratio at least 1.00. Timings are
+ratio ours / PyVRP, and the objective ratio PyVRP / ours (both objectives by ``plan_cost``,
+the presence curve included: what both minimise; with the curve on, PyVRP's prizes cannot
+carry it, so its collected priority is higher by design). Targets: solve in at most 30 s
+(issue 5), objective ratio at least 1.02 (issue 18). Timings are
 wall times on a shared 2-core machine: noisy; PyVRP is single-threaded, our solver may use
 both cores (``routing.workers``).
 
@@ -96,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'seed':>4} {'ours s':>7} {'ours prio':>10} {'share':>6} {'visits':>6} "
-        f"{'objective':>10} {'pyvrp s':>7} {'pyvrp prio':>10} {'objective':>10} {'ratio':>6}"
+        f"{'objective':>10} {'pyvrp s':>7} {'pyvrp prio':>10} {'objective':>10} {'ratio':>6} "
+        f"{'obj ratio':>9}"
     )
     ratios = []
+    obj_ratios = []
     times = []
     for seed in range(args.repeat):
         t1 = time.perf_counter()
@@ -117,7 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             py = score_of(problem, routes) if not py_bad else 0.0
             ratio = ours / py if py else float("nan")
             ratios.append(ratio)
-            line += f" {py_s:7.1f} {py:10.1f} {plan_cost(problem, routes):10d} {ratio:6.3f}"
+            py_obj = plan_cost(problem, routes)
+            # the objective (travel + penalties, the presence curve included) is what both
+            # minimise; PyVRP's prizes cannot carry the curve, so its collected priority is
+            # higher by design when the curve is on: PyVRP's objective / ours, higher is ours
+            obj_ratio = py_obj / res.objective if res.objective and not bad else float("nan")
+            obj_ratios.append(obj_ratio)
+            line += f" {py_s:7.1f} {py:10.1f} {py_obj:10d} {ratio:6.3f} {obj_ratio:9.4f}"
             if py_bad:
                 line += "  PyVRP INFEASIBLE"
         if bad:
@@ -127,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     msg = f"solve time max {max(times):.1f} s (target <= 30 s: {'OK' if ok_time else 'NOT MET'})"
     if ratios:
         mean = statistics.mean(ratios)
-        msg += f"; mean ratio ours/PyVRP {mean:.4f} (target >= 1.00: "
-        msg += f"{'OK' if mean >= 1.0 else 'NOT MET'})"
+        msg += f"; priority ours/PyVRP {mean:.4f}"
+        obj = statistics.mean(obj_ratios)
+        msg += f"; objective PyVRP/ours {obj:.4f} (issue 18 target >= 1.02: "
+        msg += f"{'OK' if obj >= 1.02 else 'NOT MET'})"
     print(msg)
     print("wall times on a shared 2-core machine: noisy")
     return 0
