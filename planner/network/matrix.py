@@ -143,13 +143,51 @@ def _solve_chunk(
     block = dijkstra(csr, directed=True, indices=n_road + chunks[k])[:, n_road:]
     lo, hi = starts[k], starts[k] + len(chunks[k])
     if isinstance(out, tuple):
-        travel, road_dm, access_s = out
-        t, dm = _to_ints(block, access_s[chunks[k]], access_s)
-        travel[lo:hi] = t
-        if road_dm is not None:
-            road_dm[lo:hi] = dm
+        _put_ints(out, lo, hi, block, chunks[k])
     else:
         out[lo:hi] = block
+
+
+def _put_ints(
+    out: tuple[np.ndarray, np.ndarray | None, np.ndarray],
+    lo: int,
+    hi: int,
+    packed: np.ndarray,
+    origins: np.ndarray,
+) -> None:
+    """Rows ``lo:hi`` of ``out`` (int32 travel, road decimetres or ``None``, access seconds)
+    from the packed weights of the points ``origins`` (:func:`_to_ints`)."""
+    travel, road_dm, access_s = out
+    t, dm = _to_ints(packed, access_s[origins], access_s)
+    travel[lo:hi] = t
+    if road_dm is not None:
+        road_dm[lo:hi] = dm
+
+
+def _rows_array(shape: tuple[int, ...], dtype: Any, *, shared: bool) -> np.ndarray:
+    """An array forked children write into (:func:`planner._pool.shared_array`), or a private
+    one when no child will."""
+    return _pool.shared_array(shape, dtype) if shared else np.empty(shape, dtype=dtype)
+
+
+def _int_out(
+    shape: tuple[int, int],
+    access_s: np.ndarray,
+    travel: np.ndarray | None,
+    *,
+    keep_dm: bool,
+    parallel: bool,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Where int32 rows go: ``travel`` (checked) or a new shared matrix, the road decimetres
+    (shared; ``None`` without ``keep_dm``) and the access seconds."""
+    if travel is None:
+        travel = _pool.shared_array(shape, np.int32)
+    elif travel.shape != shape or travel.dtype != np.int32:
+        raise ValueError(f"travel rows must be int32 {shape}, got {travel.dtype} {travel.shape}")
+    elif parallel and not _pool.is_shared(travel):
+        raise ValueError("travel rows written by forked children must be in shared memory")
+    road_dm = _pool.shared_array(shape, np.int32) if keep_dm else None
+    return travel, road_dm, np.asarray(access_s)
 
 
 def _pool_chunk(k: int) -> None:
@@ -198,19 +236,9 @@ def _point_rows(
     shape = (len(rows), n_pts)
     out: _Out
     if access_s is None:
-        make = _pool.shared_array if parallel else (lambda sh, dt: np.empty(sh, dtype=dt))
-        out = make(shape, np.float64)
+        out = _rows_array(shape, np.float64, shared=parallel)
     else:
-        if travel is None:
-            travel = _pool.shared_array(shape, np.int32)
-        elif travel.shape != shape or travel.dtype != np.int32:
-            raise ValueError(
-                f"travel rows must be int32 {shape}, got {travel.dtype} {travel.shape}"
-            )
-        elif parallel and not _pool.is_shared(travel):
-            raise ValueError("travel rows written by forked children must be in shared memory")
-        road_dm = _pool.shared_array(shape, np.int32) if keep_dm else None
-        out = (travel, road_dm, np.asarray(access_s))
+        out = _int_out(shape, access_s, travel, keep_dm=keep_dm, parallel=parallel)
     if not parallel:
         for k in range(len(chunks)):
             _solve_chunk(csr, n_road, chunks, starts, out, k)
@@ -362,11 +390,7 @@ def _hub_chunk(k: int) -> None:
     to int32 travel seconds and road decimetres (the pool's state, as :func:`_pool_chunk`)."""
     hubs, hub_to_hub, chunks, out = _pool.state()
     points = chunks[k]
-    travel, road_dm, access_s = out
-    t, dm = _to_ints(hubs.rows(hub_to_hub, points), access_s[points], access_s)
-    travel[points[0] : points[-1] + 1] = t
-    if road_dm is not None:
-        road_dm[points[0] : points[-1] + 1] = dm
+    _put_ints(out, int(points[0]), int(points[-1]) + 1, hubs.rows(hub_to_hub, points), points)
 
 
 def _hub_matrix(
@@ -386,9 +410,7 @@ def _hub_matrix(
     step = max(1, _CHUNK_CELLS // max(1, csr.shape[0]))
     parallel = workers > 1 and _pool.can_fork()
     # one more row and column of inf: hub position -1 (no way out or in on that side)
-    hub_to_hub = (_pool.shared_array if parallel else lambda sh, dt: np.empty(sh, dtype=dt))(
-        (n_hubs + 1, n_hubs + 1), np.float64
-    )
+    hub_to_hub = _rows_array((n_hubs + 1, n_hubs + 1), np.float64, shared=parallel)
     hub_to_hub[n_hubs, :] = np.inf
     hub_to_hub[:, n_hubs] = np.inf
 
@@ -403,20 +425,12 @@ def _hub_matrix(
     else:
         for lo, hi in blocks:
             hub_rows(lo, hi)
-    shape = (n_pts, n_pts)
-    if travel is None:
-        travel = _pool.shared_array(shape, np.int32)
-    elif travel.shape != shape or travel.dtype != np.int32:
-        raise ValueError(f"travel rows must be int32 {shape}, got {travel.dtype} {travel.shape}")
-    elif parallel and not _pool.is_shared(travel):
-        raise ValueError("travel rows written by forked children must be in shared memory")
-    road_dm = _pool.shared_array(shape, np.int32) if keep_dm else None
+    out = _int_out((n_pts, n_pts), access_s, travel, keep_dm=keep_dm, parallel=parallel)
     points = np.arange(n_pts, dtype=np.int64)
     chunks = [points[lo : lo + _HUB_ROWS] for lo in range(0, n_pts, _HUB_ROWS)]
-    state = (hubs, hub_to_hub, chunks, (travel, road_dm, np.asarray(access_s)))
-    with _pool.ForkPool(workers if parallel else 1, state=state) as pool:
+    with _pool.ForkPool(workers if parallel else 1, state=(hubs, hub_to_hub, chunks, out)) as pool:
         pool.map(_hub_chunk, range(len(chunks)))
-    return travel, road_dm
+    return out[0], out[1]
 
 
 def _hub_block(k: int) -> None:
