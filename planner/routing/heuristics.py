@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from planner.problem import NightProblem, curve_weights
+from planner.routing import _kernel
 
 # ------------------------------------------------------------------ the presence curve
 
@@ -120,37 +121,15 @@ def linear_penalties(
 # ------------------------------------------------------------------ constructive heuristic
 
 
-_NEVER = np.iinfo(np.int64).max
-
-
 class RouteState:
-    """One squad's route during greedy insertion, with its earliest schedule."""
+    """One squad's route with its earliest schedule: is it feasible? (The search itself runs
+    compiled, :mod:`planner.routing._kernel`; this is for the exact checks in Python.)"""
 
-    __slots__ = (
-        "arr",
-        "close",
-        "dep",
-        "dwell",
-        "end",
-        "idx",
-        "k",
-        "maxshift",
-        "n",
-        "nodes",
-        "opn",
-        "slack",
-        "start",
-        "t",
-        "t_flat",
-        "wait",
-    )
+    __slots__ = ("arr", "close", "dwell", "end", "k", "nodes", "opn", "start", "t", "wait")
 
     def __init__(self, problem: NightProblem, k: int) -> None:
         self.k = k
         self.t = problem.travel(k)
-        # a flat view: one gather per block of travel times instead of 2-d fancy indexing
-        self.t_flat = self.t.reshape(-1) if self.t.flags.c_contiguous else None
-        self.n = self.t.shape[1]
         self.opn = problem.open_s
         self.close = problem.latest_start_s
         self.dwell = problem.dwell_s
@@ -166,7 +145,6 @@ class RouteState:
         legs = self.t[idx[:-1], idx[1:]].tolist()
         opn = self.opn[idx].tolist()
         dwell = self.dwell[idx].tolist()
-        close = self.close[idx].tolist()
         arr = [self.start] * m
         st = [self.start] * m
         dep = [self.start] * m
@@ -174,167 +152,15 @@ class RouteState:
             arr[i] = dep[i - 1] + legs[i - 1]
             st[i] = arr[i] if arr[i] >= opn[i] else opn[i]
             dep[i] = st[i] + dwell[i]
-        arr[m - 1] = st[m - 1] = dep[m - 1] = dep[m - 2] + legs[m - 2]
-        wait = [x - y for x, y in zip(st, arr, strict=True)]
-        ms = [0] * m
-        ms[m - 1] = self.end - arr[m - 1]
-        for i in range(m - 2, 0, -1):
-            ms[i] = min(close[i] - st[i], wait[i + 1] + ms[i + 1])
-        self.idx = idx
+        arr[m - 1] = st[m - 1] = dep[m - 2] + legs[m - 2]
         self.arr = np.array(arr, dtype=np.int64)
-        self.dep = np.array(dep, dtype=np.int64)
-        self.wait = np.array(wait, dtype=np.int64)
-        self.maxshift = np.array(ms, dtype=np.int64)
-        self.slack = (self.maxshift + self.wait)[1:, None]
-        """How much later than now each node after the first may be reached."""
-
-    def insertion(self, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For each candidate node: feasible?, best position, time used, added travel.
-
-        Position ``i`` puts the candidate after the route's ``i``-th node. Inserted there it
-        starts at ``max(dep_i + t(i, v), open_v)`` (feasible up to its latest start) and pushes
-        the next node back by ``shift``, feasible when ``shift <= wait + maxshift`` there
-        (the "max shift" test); the time used is ``max(shift, 1)``, the least wins (ties: the
-        earliest position).
-        """
-        a, b = self.idx[:-1], self.idx[1:]
-        flat = self.t_flat
-        if flat is not None:
-            n = self.n
-            t_av = flat[(a * n)[:, None] + cand]  # P × C
-            t_vb = flat[cand * n + b[:, None]]  # P × C
-        else:
-            t_av = self.t[a[:, None], cand[None, :]]
-            t_vb = self.t[cand[None, :], b[:, None]]
-        shift = self.dep[:-1, None] + t_av  # int64: the arrival at the candidate, ...
-        np.maximum(shift, self.opn[cand], out=shift)  # ... its start, ...
-        ok = shift <= self.close[cand]
-        shift += self.dwell[cand] - self.arr[1:, None]  # ... and how much later the next node
-        shift += t_vb
-        ok &= shift <= self.slack
-        np.maximum(shift, 1, out=shift)
-        used = np.where(ok, shift, _NEVER)
-        pos = used.argmin(axis=0)
-        cols = np.arange(len(cand))
-        direct = flat[a[pos] * self.n + b[pos]] if flat is not None else self.t[a[pos], b[pos]]
-        added = t_av[pos, cols] + t_vb[pos, cols] - direct
-        return ok.any(axis=0), pos, used[pos, cols], added
+        self.wait = np.array([x - y for x, y in zip(st, arr, strict=True)], dtype=np.int64)
 
     def feasible(self) -> bool:
         """Every visit starts within its window and the squad is back by its shift end."""
         inner = np.asarray(self.nodes[1:-1], dtype=np.int64)
         st = self.arr[1:-1] + self.wait[1:-1]
         return bool(self.arr[-1] <= self.end and (st <= self.close[inner]).all())
-
-    def insert(self, pos: int, node: int) -> None:
-        self.nodes.insert(pos + 1, node)
-        self.recompute()
-
-
-def _fill(
-    problem: NightProblem,
-    routes: list[RouteState],
-    unrouted: np.ndarray,
-    desa_count: dict[int, int],
-    *,
-    alpha: float,
-    jitter: np.ndarray,
-    presence: Presence,
-    allowed_cand: np.ndarray | None = None,
-) -> None:
-    """Insert venues greedily into ``routes`` until nothing more fits (in place).
-
-    Must-visit venues first (least time used first), then repeatedly the venue and squad with
-    the best ``gain**alpha / time used × jitter`` whose insertion is feasible (windows, shift,
-    area, ``max_stops``, ``max_per_desa``) and pays for its added travel, where ``gain`` is
-    what the visit adds under the presence curve given the visits planned so far
-    (``presence``, kept in step). ``allowed_cand`` (a node mask) limits the venues considered;
-    ``unrouted``, ``desa_count`` and ``presence`` are updated.
-    """
-    k_n = problem.n_squads
-    n = problem.n_nodes
-    cap = problem.max_per_desa
-
-    def open_mask() -> np.ndarray:
-        mask = unrouted if allowed_cand is None else unrouted & allowed_cand
-        if cap is not None:
-            for g, c in desa_count.items():
-                if c >= cap and g >= 0:
-                    mask &= problem.desa_group != g
-        return mask
-
-    # per squad and venue, from the squad's last refresh: feasible, position, time, travel
-    valid = np.zeros((k_n, n), dtype=bool)
-    used_at = np.ones((k_n, n), dtype=np.int64)
-    added_at = np.zeros((k_n, n), dtype=np.int64)
-    for phase in ("must", "rest"):
-        base = problem.must_visit if phase == "must" else np.ones(n, dtype=bool)
-        if phase == "must" and not (base & open_mask()).any():
-            continue
-        score = np.full((k_n, n), -np.inf)
-        best_pos = np.zeros((k_n, n), dtype=np.int64)
-        valid[:] = False
-
-        def value(
-            rows: np.ndarray | int, cand: np.ndarray, gain: np.ndarray, phase: str = phase
-        ) -> np.ndarray:
-            used = used_at[rows, cand]
-            if phase == "must":
-                return np.where(valid[rows, cand], -used.astype(np.float64), -np.inf)
-            ok = (gain - added_at[rows, cand] >= 0) | problem.must_visit[cand]
-            worth = np.maximum(gain, 0.0)
-            val = (worth if alpha == 1.0 else worth**alpha) / used * jitter[cand]
-            return np.where(ok & valid[rows, cand], val, -np.inf)
-
-        def refresh(
-            k: int,
-            mask: np.ndarray,
-            score: np.ndarray = score,
-            best_pos: np.ndarray = best_pos,
-            base: np.ndarray = base,
-        ) -> None:
-            score[k] = -np.inf
-            valid[k] = False
-            r = routes[k]
-            if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
-                return
-            cand = np.flatnonzero(mask & base & problem.allowed[k])
-            if len(cand) == 0:
-                return
-            feas, pos, used, added = r.insertion(cand)
-            valid[k, cand] = feas
-            used_at[k, cand] = np.where(feas, used, 1)
-            added_at[k, cand] = added
-            best_pos[k, cand] = pos
-            score[k, cand] = value(k, cand, presence.gains(cand))
-
-        mask = open_mask()
-        for k in range(k_n):
-            refresh(k, mask)
-        while True:
-            flat = int(np.argmax(score))
-            k, v = divmod(flat, n)
-            if not np.isfinite(score[k, v]):
-                break
-            routes[k].insert(int(best_pos[k, v]), v)
-            unrouted[v] = False
-            presence.add(v)
-            score[:, v] = -np.inf
-            valid[:, v] = False
-            g = int(problem.desa_group[v])
-            if cap is not None and g >= 0:
-                desa_count[g] = desa_count.get(g, 0) + 1
-                if desa_count[g] >= cap:
-                    score[:, problem.desa_group == g] = -np.inf
-            mask = open_mask()
-            if not presence.flat and phase == "rest":
-                # the visit lowers what its desa's other venues would add, for every squad
-                same = np.flatnonzero(mask & (problem.desa_group == g))
-                if len(same):
-                    gain = presence.gains(same)
-                    for j in range(k_n):
-                        score[j, same] = value(j, same, gain)
-            refresh(k, mask)
 
 
 def greedy_routes(
@@ -351,16 +177,18 @@ def greedy_routes(
     ``max_stops``, ``max_per_desa``) and pays for its added travel. ``noise`` (with ``seed``)
     perturbs the ratios by up to that fraction, for diversified restarts.
     """
-    rng = np.random.default_rng(seed)
+    return _greedy(problem, _kernel.night_arrays(problem), seed=seed, alpha=alpha, noise=noise)
+
+
+def _greedy(
+    problem: NightProblem, night: _kernel.Night, *, seed: int, alpha: float, noise: float
+) -> list[list[int]]:
+    """:func:`greedy_routes` on the compiled arrays of ``problem`` (built once per restarts)."""
     k_n = problem.n_squads
-    routes = [RouteState(problem, k) for k in range(k_n)]
     if problem.n_nodes == problem.n_depots or k_n == 0:
         return [[] for _ in range(k_n)]
-    unrouted = np.ones(problem.n_nodes, dtype=bool)
-    unrouted[: problem.n_depots] = False
-    jitter = 1.0 + noise * rng.random(problem.n_nodes)
-    _fill(problem, routes, unrouted, {}, alpha=alpha, jitter=jitter, presence=Presence(problem))
-    return [r.nodes[1:-1] for r in routes]
+    jitter = 1.0 + noise * np.random.default_rng(seed).random(problem.n_nodes)
+    return _kernel.greedy(night, jitter, alpha)
 
 
 def multistart_greedy(
@@ -381,10 +209,11 @@ def multistart_greedy(
     t0 = time.perf_counter()
     best: tuple[int, list[list[int]]] | None = None
     done = 0
+    night = _kernel.night_arrays(problem)
     for i in range(max(1, starts)):
         alpha = (1.0, 1.5, 2.0)[i % 3]
         noise = 0.0 if i < 3 else 0.3
-        routes = greedy_routes(problem, seed=seed * 100_003 + i, alpha=alpha, noise=noise)
+        routes = _greedy(problem, night, seed=seed * 100_003 + i, alpha=alpha, noise=noise)
         cost = plan_cost(problem, routes)
         done += 1
         if best is None or cost < best[0]:
@@ -523,14 +352,11 @@ _RR_HOT = 1 / 3
 """Starting temperature of the annealing, as a share of the mean venue penalty."""
 _RR_COLD = 1 / 30
 """Final temperature as a share of the starting one."""
-_RR_MAX_STRING = 10
-_RR_CAND_FROM = 100
-_RR_CAND_NEAR = 20
-"""The refill considers the 20 venues nearest to each removed venue (to at most 100 of
-them), besides the removed ones and those near the seed. Hard five TOPTW instances (pr02
-m=2/4, pr05 m=2/4, rc201 m=2, 10 s, total score): 6065 / 6053 / 6046 against 6020 / 6014 /
-6012 with the 10 nearest of every third removed venue; 40 nearest: 6063; demo night equal."""
-_RR_AVG_REMOVED = 10
+_RR_CHUNK = 50
+"""Steps per chunk under an iteration budget (the stall rule is looked at between chunks)."""
+_RR_CHUNK_S = 0.002
+_RR_CHUNK_MAX = 4096
+"""On the clock: chunks of about 2 ms, at most this many steps."""
 _RR_REHEAT_PER_VENUE = 0.25
 """On the clock, a cooled annealing that has not improved its best for this many steps per
 venue starts a new cycle, hot again, from the best plan (issue 18). Seven hard held-out
@@ -543,12 +369,11 @@ the routes on few routes 7045, a starting temperature half as high 7005. pr11 m=
 335 in every variant."""
 
 
-class _RuinState:
-    """The routes of one ruin-and-recreate search and what goes with them, kept in step.
+class _Visits:
+    """Routes (as :class:`RouteState`) and what goes with them, for :func:`swap_descent`.
 
     ``unrouted`` (node mask), ``route_of`` (the squad of each visited node, else -1),
-    ``desa_count`` (visits per desa group, counted as :func:`_fill` counts them) and
-    ``travel`` (seconds per route) always describe ``routes``.
+    ``travel`` (seconds per route) and ``presence`` always describe ``routes``.
     """
 
     def __init__(self, problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> None:
@@ -556,7 +381,6 @@ class _RuinState:
         self.routes = [RouteState(problem, k) for k in range(problem.n_squads)]
         self.unrouted = np.zeros(problem.n_nodes, dtype=bool)
         self.unrouted[problem.venue_nodes] = True
-        self.desa_count: dict[int, int] = {}
         self.route_of = np.full(problem.n_nodes, -1, dtype=np.int64)
         for k, nodes in enumerate(node_routes):
             if nodes:
@@ -564,126 +388,11 @@ class _RuinState:
                 self.routes[k].recompute()
             self.unrouted[nodes] = False
             self.route_of[nodes] = k
-            for v in nodes:
-                g = int(problem.desa_group[v])
-                if problem.max_per_desa is not None and g >= 0:
-                    self.desa_count[g] = self.desa_count.get(g, 0) + 1
-        self.penalty = problem.penalty.astype(np.int64)
         self.travel = [_route_travel(problem, k, r.nodes) for k, r in enumerate(self.routes)]
         self.presence = Presence(problem, np.flatnonzero(self.route_of >= 0).tolist())
 
-    def cost(self) -> int:
-        """Travel seconds plus the penalty units not collected (:func:`plan_cost`)."""
-        if self.presence.flat:
-            return sum(self.travel) + int(self.penalty[self.unrouted].sum())
-        return sum(self.travel) + _uncollected(self.problem, np.flatnonzero(self.route_of >= 0))
-
     def node_routes(self) -> list[list[int]]:
         return [r.nodes[1:-1] for r in self.routes]
-
-    def snapshot(self) -> tuple[list[list[int]], np.ndarray, dict[int, int], list[int]]:
-        return (
-            [list(r.nodes) for r in self.routes],
-            self.unrouted.copy(),
-            dict(self.desa_count),
-            list(self.travel),
-        )
-
-    def restore(self, snap: tuple[list[list[int]], np.ndarray, dict[int, int], list[int]]) -> None:
-        """Back to a :meth:`snapshot` (only the routes that changed are recomputed)."""
-        saved, saved_unrouted, saved_desa, saved_travel = snap
-        for k, r in enumerate(self.routes):
-            if r.nodes != saved[k]:
-                r.nodes = saved[k]
-                r.recompute()
-                for u in r.nodes[1:-1]:
-                    self.route_of[u] = k
-        self.unrouted[:] = saved_unrouted
-        self.route_of[self.unrouted] = -1
-        self.desa_count.clear()
-        self.desa_count.update(saved_desa)
-        self.travel = saved_travel
-        if not self.presence.flat:
-            self.presence = Presence(self.problem, np.flatnonzero(self.route_of >= 0).tolist())
-
-    def ruin(self, rng: np.random.Generator, near: _Neighbours) -> tuple[int, list[int], set[int]]:
-        """Cut strings of visits around venues near a random seed venue, one per route.
-
-        Must-visit venues stay. Returns the seed venue, the removed venues (now unrouted)
-        and the squads whose routes were cut.
-        """
-        p = self.problem
-        on_route = np.flatnonzero(self.route_of >= 0)
-        pool = on_route if len(on_route) and rng.random() < 0.9 else p.venue_nodes
-        seed_v = int(pool[rng.integers(len(pool))])
-        want = int(rng.integers(1, 2 * _RR_AVG_REMOVED))
-        removed: list[int] = []
-        ruined: set[int] = set()
-        for v in (seed_v, *near[seed_v]):
-            if len(removed) >= want:
-                break
-            k = int(self.route_of[v])
-            if k < 0 or k in ruined or self.unrouted[v]:
-                continue
-            ruined.add(k)
-            inner = self.routes[k].nodes[1:-1]
-            length = int(rng.integers(1, min(_RR_MAX_STRING, len(inner)) + 1))
-            at = inner.index(v)
-            first = int(rng.integers(max(0, at - length + 1), min(at, len(inner) - length) + 1))
-            cut = [u for u in inner[first : first + length] if not p.must_visit[u]]
-            if not cut:
-                continue
-            keep = set(cut)
-            self.routes[k].nodes = [u for u in self.routes[k].nodes if u not in keep]
-            self.routes[k].recompute()
-            removed += cut
-        for u in removed:
-            self.unrouted[u] = True
-            self.route_of[u] = -1
-            self.presence.remove(u)
-            g = int(p.desa_group[u])
-            if p.max_per_desa is not None and g >= 0:
-                self.desa_count[g] -= 1
-        return seed_v, removed, ruined
-
-    def recreate(
-        self,
-        rng: np.random.Generator,
-        near: _Neighbours,
-        seed_v: int,
-        removed: list[int],
-        before: list[list[int]],
-    ) -> None:
-        """Refill from the removed venues and the unvisited ones near them, randomised ratios.
-
-        ``before`` holds the routes' nodes before the ruin: the travel of a route that ends
-        up as it was is not computed again.
-        """
-        p = self.problem
-        cand = np.zeros(p.n_nodes, dtype=bool)
-        cand[removed] = True
-        cand[near[seed_v]] = True
-        for u in removed[:: max(1, len(removed) // _RR_CAND_FROM)]:
-            cand[near[u][:_RR_CAND_NEAR]] = True
-        jitter = 1.0 + 0.5 * rng.random(p.n_nodes)
-        alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
-        placed = set(np.flatnonzero(cand & self.unrouted).tolist())
-        _fill(
-            p,
-            self.routes,
-            self.unrouted,
-            self.desa_count,
-            alpha=alpha,
-            jitter=jitter,
-            presence=self.presence,
-            allowed_cand=cand,
-        )
-        for k, r in enumerate(self.routes):
-            if r.nodes != before[k]:
-                self.travel[k] = _route_travel(p, k, r.nodes)
-            for u in r.nodes[1:-1]:
-                if u in placed:
-                    self.route_of[u] = k
 
 
 def ruin_recreate(
@@ -701,9 +410,10 @@ def ruin_recreate(
 
     Each step removes strings of visits around a random venue from the routes that pass near
     it (the SISR ruin of Christiaens & Vanden Berghe, 2020, without the must-visit venues),
-    then refills with :func:`_fill` from the removed venues and the unvisited venues near it,
-    with randomised ratios. A worse plan is accepted under a temperature that cools from a
-    third of a mean venue penalty to a ninetieth of it; the best plan seen is returned.
+    then refills greedily from the removed venues and the unvisited venues near them, with
+    randomised ratios (the steps are compiled: :mod:`planner.routing._kernel`). A worse plan
+    is accepted under a temperature that cools from a third of a mean venue penalty to a
+    thirtieth of that; the best plan seen is returned.
     The annealing has cooled after ``horizon`` steps (default ``iterations``) or at
     ``time_limit_s``, whichever comes first: on the clock, a night that takes its steps fast
     cools in ``horizon`` steps, as in reproducible mode, instead of over the whole time limit.
@@ -714,38 +424,40 @@ def ruin_recreate(
     (reproducible: one cycle) or at ``time_limit_s``, whichever first, or, once the first
     cycle has cooled (also while a later one is hot), when ``stall`` says the search has
     converged (``stats["rr_stopped"]``: ``"converged"``, ``"time_limit"`` or ``"budget"``;
-    ``rr_last_improvement_s``: seconds into the run when the best last improved).
+    ``rr_last_improvement_s``: seconds into the run when the best last improved). The clock,
+    the stall rule and the reheat are looked at between chunks of steps: chunks of
+    ``_RR_CHUNK`` steps under an iteration budget (so the run does not depend on the
+    machine's speed), of about ``_RR_CHUNK_S`` seconds on the clock.
     """
-    rng = np.random.default_rng(seed)
     venues = problem.venue_nodes
     out = [list(map(int, r)) for r in node_routes]
     if problem.n_squads == 0 or len(venues) < 2 or (iterations is None and time_limit_s is None):
         return out
-    near = _Neighbours(problem, min(40, len(venues) - 1))
-    state = _RuinState(problem, out)
-    cost = state.cost()
-    best_cost, best = cost, state.node_routes()
-    t_hot = max(1.0, float(state.penalty[venues].mean()) * _RR_HOT)
+    search = _kernel.Annealing(problem, out, seed)
+    t_hot = max(1.0, float(problem.penalty[venues].mean()) * _RR_HOT)
     t_cold = t_hot * _RR_COLD
     t0 = t_best = time.perf_counter()
-    step = accepted = best_step = 0
     # the current cooling cycle: its first step, its start (seconds into the run) and the
     # step at which it had cooled (None: still cooling)
     cycle_step, cycle_t, cooled_step = 0, 0.0, None
     cycles = 1
     reheat_after = _RR_REHEAT_PER_VENUE * len(venues)
     stopped = "budget"
+    chunk = _RR_CHUNK
+    cool_at = horizon if horizon is not None else iterations
     while True:
+        step = int(search.stats[0])
         if iterations is not None and step >= iterations:
             break
-        cool_at = horizon if horizon is not None else iterations
         progress = (step - cycle_step) / cool_at if cool_at else 0.0
+        floor = 0.0
         if time_limit_s is not None:
             elapsed = time.perf_counter() - t0
             if elapsed >= time_limit_s:
                 stopped = "time_limit"
                 break
-            progress = max(progress, (elapsed - cycle_t) / (time_limit_s - cycle_t))
+            floor = (elapsed - cycle_t) / (time_limit_s - cycle_t)
+            progress = max(progress, floor)
         # the converge stop as before reheating: from the first time the annealing cooled
         if (progress >= 1.0 or cycles > 1) and stall is not None and stall.converged(step):
             stopped = "converged"
@@ -753,44 +465,42 @@ def ruin_recreate(
         if progress >= 1.0:
             if cooled_step is None:
                 cooled_step = step
+            best_step = int(search.stats[2])
             if iterations is None and step - max(cooled_step, best_step) >= reheat_after:
                 # cooled and stuck: heat up again from the best plan, for a new cycle that
                 # cools within ``horizon`` steps or by the time limit
-                state = _RuinState(problem, best)
-                cost = best_cost
+                search.restart()
                 cycle_step, cycle_t, cooled_step = step, time.perf_counter() - t0, None
                 cycles += 1
                 continue
-        step += 1
-        temp = t_hot * (t_cold / t_hot) ** min(1.0, progress)
-        snap = state.snapshot()
-        seed_v, removed, ruined = state.ruin(rng, near)
-        if not removed:
-            continue
-        ok = all(state.routes[k].feasible() for k in ruined)
-        if ok:
-            state.recreate(rng, near, seed_v, removed, snap[0])
-            new_cost = state.cost()
-            ok = new_cost < cost - temp * np.log(1.0 - rng.random())
-        if ok:
-            accepted += 1
-            cost = new_cost
-            if cost < best_cost:
-                best_cost, best = cost, state.node_routes()
-                t_best = time.perf_counter()
-                best_step = step
-                if stall is not None:
-                    stall.improved(step)
-            continue
-        state.restore(snap)
+        count = chunk if iterations is None else min(chunk, iterations - step)
+        t_chunk = time.perf_counter()
+        improved = search.steps(
+            count,
+            cycle_step=cycle_step,
+            cool_at=cool_at or 0,
+            floor=floor,
+            hot=t_hot,
+            cold=t_cold,
+        )
+        now = time.perf_counter()
+        if improved:
+            t_best = now
+            if stall is not None:
+                stall.improved(int(search.stats[2]))
+        if iterations is None:
+            took = max(now - t_chunk, 1e-6)
+            chunk = max(1, min(_RR_CHUNK_MAX, int(count * _RR_CHUNK_S / took)))
+    best = search.best()
     if stats is not None:
-        stats["rr_iterations"] = step
-        stats["rr_accepted"] = accepted
+        stats["rr_iterations"] = int(search.stats[0])
+        stats["rr_accepted"] = int(search.stats[1])
         stats["rr_s"] = round(time.perf_counter() - t0, 3)
         stats["rr_stopped"] = stopped
         stats["rr_last_improvement_s"] = round(t_best - t0, 3)
         stats["rr_cycles"] = cycles
-    return [list(map(int, r)) for r in best]
+    # the search counts the curve in floating point: the exact objective has the last word
+    return best if cost_key(problem, best) <= cost_key(problem, out) else out
 
 
 def swap_descent(
@@ -816,7 +526,7 @@ def swap_descent(
         return out
     t0 = time.perf_counter()
     near = _Neighbours(problem, min(20, len(venues) - 1))
-    state = _RuinState(problem, out)
+    state = _Visits(problem, out)
     scratch = [RouteState(problem, k) for k in range(problem.n_squads)]
     cap = problem.max_per_desa
     count = np.bincount(
@@ -861,7 +571,7 @@ def swap_descent(
 
 def _best_swap(
     problem: NightProblem,
-    state: _RuinState,
+    state: _Visits,
     scratch: RouteState,
     k: int,
     i: int,

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from planner.domain import Dropped, DropReason, Plan, Route, Stop
 from planner.problem import NightProblem
-from planner.routing.heuristics import RouteState
+from planner.routing import _kernel
 
 
 def _prefetch_distances(problem: NightProblem, node_routes: Sequence[Sequence[int]]) -> None:
@@ -95,35 +93,13 @@ def plan_from_routes(
     _prefetch_distances(problem, node_routes)
     routes = tuple(_schedule(problem, k, nodes) for k, nodes in enumerate(node_routes))
     visited = {v for nodes in node_routes for v in nodes}
-    states = [RouteState(problem, k) for k in range(problem.n_squads)]
-    for k, nodes in enumerate(node_routes):
-        states[k].nodes[1:1] = list(nodes)
-        states[k].recompute()
-    desa_count: dict[int, int] = {}
-    for v in visited:
-        g = int(problem.desa_group[v])
-        desa_count[g] = desa_count.get(g, 0) + 1
+    fits = _kernel.fits(problem, [list(map(int, r)) for r in node_routes])
     dropped = list(problem.dropped)
     unmet = list(problem.unmet_must_visit)
     for v in problem.venue_nodes:
         if v in visited:
             continue
-        g = int(problem.desa_group[v])
-        fits = False
-        desa_full = (
-            problem.max_per_desa is not None
-            and g >= 0
-            and desa_count.get(g, 0) >= problem.max_per_desa
-        )
-        if not desa_full:
-            for kk in np.flatnonzero(problem.allowed[:, v]):
-                r = states[int(kk)]
-                if problem.max_stops is not None and len(r.nodes) - 2 >= problem.max_stops:
-                    continue
-                if r.insertion(np.array([v]))[0][0]:
-                    fits = True
-                    break
-        reason: DropReason = "not_worth" if fits and not problem.must_visit[v] else "no_fit"
+        reason: DropReason = "not_worth" if fits[v] and not problem.must_visit[v] else "no_fit"
         dropped.append(Dropped(problem.node_ids[v], reason, float(problem.prize[v])))
         if problem.must_visit[v]:
             unmet.append((problem.node_ids[v], "no_fit"))

@@ -1,4 +1,5 @@
-"""Tests of the numpy heuristics: ruin and recreate keeps every rule and never loses ground."""
+"""Tests of the heuristics: ruin and recreate keeps every rule and never loses ground; the
+compiled kernel keeps its book in step and agrees with the independent checker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from planner.check import verify
 from planner.problem import NightProblem
+from planner.routing import _kernel
 from planner.routing.heuristics import (
     Presence,
     Stall,
@@ -268,3 +270,83 @@ def test_neighbour_rows_are_computed_when_asked_and_match_every_venue_ranked():
         others = [d for u, d in dist.items() if u != v and u not in row]
         assert max(dist[u] for u in row) <= min(others)
     assert int(near._done.sum()) == 3  # the other rows were never computed
+
+
+# ------------------------------------------------------------------ the compiled kernel
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1.0, 0.5]),
+    st.sampled_from([None, 2]),
+    st.sampled_from([None, 3]),
+)
+def test_the_kernels_book_keeping_matches_a_recount(
+    seed: int, decay: float, max_per_desa: int | None, max_stops: int | None
+) -> None:
+    """After hot annealing steps (most accepted, many undone), what the compiled state keeps
+    in step — its cost, each venue's route, the unplanned mask, the visits per desa — equals a
+    recount from its routes, which keep every rule."""
+    rng = np.random.default_rng(seed)
+    p = _night(rng, max_per_desa=max_per_desa, max_stops=max_stops, desa_decay=decay)
+    start = [r[: len(r) // 2] for r in greedy_routes(p)]
+    search = _kernel.Annealing(p, start, seed)
+    hot = float(p.penalty.mean())
+    for count in (40, 25):
+        search.steps(count, cycle_step=0, cool_at=0, floor=0.0, hot=hot, cold=hot)
+        state = search.state
+        routes = _kernel.routes_of(state)
+        assert _rules_broken(p, routes) == []
+        assert _kernel.cost_of(state) == pytest.approx(plan_cost(p, routes), abs=1.0)
+        route_of = np.full(p.n_nodes, -1)
+        for k, r in enumerate(routes):
+            route_of[r] = k
+        assert (state.route_of == route_of).all()
+        assert (state.unrouted[p.n_depots :] == (route_of[p.n_depots :] < 0)).all()
+        visited = [v for r in routes for v in r]
+        want = np.bincount(p.desa_group[visited], minlength=len(state.desa_count))
+        assert (state.desa_count == want[: len(state.desa_count)]).all()
+    best = search.best()
+    assert _rules_broken(p, best) == []
+    assert plan_cost(p, best) <= plan_cost(p, start)
+    assert search.stats[0] == 65
+
+
+def test_the_kernels_steps_do_not_depend_on_their_chunks() -> None:
+    p = _night(np.random.default_rng(8), n_venues=40, max_per_desa=3, desa_decay=0.5)
+    start = greedy_routes(p)
+    runs = []
+    for chunks in ((300,), (1, 120, 179), (50,) * 6):
+        search = _kernel.Annealing(p, start, 5)
+        for count in chunks:
+            search.steps(count, cycle_step=0, cool_at=300, floor=0.0, hot=500.0, cold=20.0)
+        runs.append((search.best(), search.best_cost, search.stats.tolist()))
+    assert runs[0] == runs[1] == runs[2]
+
+
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.sampled_from([None, 2]), st.sampled_from([None, 2]))
+def test_fits_agrees_with_the_checker(
+    seed: int, max_per_desa: int | None, max_stops: int | None
+) -> None:
+    """A venue left out "fits" (the drop reason ``not_worth``) exactly when the independent
+    checker accepts the plan with it inserted somewhere in some squad's route."""
+    rng = np.random.default_rng(seed)
+    p = _night(rng, n_venues=14, max_per_desa=max_per_desa, max_stops=max_stops)
+    routes = [r[: len(r) // 2 + 1] for r in greedy_routes(p)]
+    fits = _kernel.fits(p, routes)
+    visited = {v for r in routes for v in r}
+    for v in list(p.venue_nodes):
+        if v in visited:
+            assert not fits[v]
+            continue
+        some = any(
+            not _rules_broken(
+                p, [r if j != k else [*r[:i], v, *r[i:]] for j, r in enumerate(routes)]
+            )
+            for k, r in enumerate(routes)
+            if p.allowed[k, v]
+            for i in range(len(r) + 1)
+        )
+        assert bool(fits[v]) == some, v
