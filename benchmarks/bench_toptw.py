@@ -62,7 +62,23 @@ m=1 335 vs 353 (every variant: PyVRP's own 351 route is not improved by our ruin
 recreate either, the single-route case needs another neighbourhood). The issue's targets
 (ratio >= 1.00 in every family, >= 0.99 per case, gap <= 1.5 % on pr11-pr20) are not met.
 
-Still short of issue 18's targets: the large Cordeau cases with m=2 lose (pr19 m=2 961 vs
+Compiled steps (planner/routing/_kernel.py) and restarts of a converged annealing (issue 18,
+third pass), 10 s, PyVRP back to back, 2026-12-02/03; "before" is the reheat above:
+
+==========================================  =========  ==========  ============  =======
+cases                                       gap ours   gap PyVRP   ours / PyVRP  W/T/L
+==========================================  =========  ==========  ============  =======
+pr11-pr20 m=2,4, compiled steps only        2.47 %     2.46 %      0.9999        10/2/8
+same, compiled steps and restarts           2.01 %     2.42 %      1.0043        11/4/5
+Solomon 100/200 + Cordeau, 3 each, m=1,3    0.29 %     0.53 %      1.0026        5/11/2
+Chao sets 4-7, 3 each (11 routable)         n/a        n/a         0.9981        0/10/1
+==========================================  =========  ==========  ============  =======
+
+Converged: 15 of 20 on pr11-pr20, 17 of 18 on the sample, 11 of 11 on Chao. Still short:
+pr11 m=1 339 vs 353 (0.960), pr19 m=2 1013 vs 1032 (0.982), p6.3.g 276 vs 282 (282 when run
+again), the pr11-pr20 gap 2.01 % > 1.5 %. Per family in docs/routing.md.
+
+Earlier: still short of issue 18's targets: the large Cordeau cases with m=2 lose (pr19 m=2 961 vs
 1023, pr16 m=2 1102-1109 vs 1080-1159, pr20 m=2 1137 vs 1177) and pr11 m=1 stays at 335 of
 353 with or without the converge stop. Not kept: ruin sizes that grow with the plan (a tenth of
 the visits, strings up to a quarter of a route): pr11-pr20 4.63 % / PyVRP 4.59 % / 0.9999,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -198,3 +199,48 @@ def test_a_reproducible_run_that_converges_is_still_reproducible(fast: Settings)
     assert a.plan.routes == b.plan.routes
     assert a.stats["lns_iterations"] == b.stats["lns_iterations"]
     assert verify(a.plan, p) == []
+
+
+@pytest.mark.parametrize("reproducible", [False, True])
+def test_a_converged_ruin_and_recreate_restarts_until_a_restart_finds_nothing_better(
+    monkeypatch: pytest.MonkeyPatch, reproducible: bool
+) -> None:
+    """On the clock, a run that converges is followed by another with the next seed from the
+    same greedy start; the best run is kept and the first restart not better ends the phase.
+    In reproducible mode the step budget is the whole phase: one run."""
+    from planner.routing import lns
+    from planner.routing.heuristics import cost_key, ruin_recreate
+
+    p = _small_night()
+    greedy, _ = multistart_greedy(p, starts=5, seed=0)
+    better = ruin_recreate(p, greedy, seed=3, iterations=300)
+    assert cost_key(p, better) < cost_key(p, greedy)  # the scripted runs need a better plan
+    script = [greedy, better, greedy, better]  # no change, better, no change (ends), unused
+    seeds: list[int] = []
+
+    def scripted(problem, start, *, seed, stats, **_):  # type: ignore[no-untyped-def]
+        assert start == greedy  # every run starts from the greedy, not the best so far
+        seeds.append(seed)
+        stats.update(rr_iterations=10, rr_stopped="converged", rr_last_improvement_s=0.1)
+        return script[len(seeds) - 1]
+
+    monkeypatch.setattr(lns, "ruin_recreate", scripted)
+    monkeypatch.setattr(lns, "multistart_greedy", lambda *a, **k: (greedy, 1))
+    settings = Settings().with_overrides(
+        routing={"time_limit_s": 30.0, "reproducible": reproducible, "workers": 1}
+    )
+    stats: dict[str, object] = {}
+    found = lns._greedy_start(
+        p,
+        seed=5,
+        options=SolveOptions.from_settings(settings.routing),
+        stats=stats,
+        deadline=time.perf_counter() + 30.0,
+    )
+    if reproducible:
+        assert seeds == [5] and found == greedy and stats["rr_restarts"] == 0
+    else:
+        assert found == better
+        assert len(set(seeds)) == 3 and seeds[0] == 5  # each run its own seed
+        assert stats["rr_restarts"] == 2 and stats["rr_iterations"] == 30
+        assert stats["rr_cost"] == plan_cost(p, better) < stats["greedy_cost"]
