@@ -12,8 +12,8 @@ import pytest
 from planner.check import verify
 from planner.config import Settings
 from planner.problem import NightProblem
-from planner.routing import solve
-from planner.routing.heuristics import multistart_greedy, plan_cost
+from planner.routing import lns, solve
+from planner.routing.heuristics import cost_key, multistart_greedy, plan_cost, ruin_recreate
 from planner.routing.lns import SolveOptions, _restrict
 from planner.routing.schedule import plan_from_routes
 from planner.testing import synthetic_problem
@@ -208,9 +208,6 @@ def test_a_converged_ruin_and_recreate_restarts_until_a_restart_finds_nothing_be
     """On the clock, a run that converges is followed by another with the next seed from the
     same greedy start; the best run is kept and the first restart not better ends the phase.
     In reproducible mode the step budget is the whole phase: one run."""
-    from planner.routing import lns
-    from planner.routing.heuristics import cost_key, ruin_recreate
-
     p = _small_night()
     greedy, _ = multistart_greedy(p, starts=5, seed=0)
     better = ruin_recreate(p, greedy, seed=3, iterations=300)
