@@ -1,6 +1,6 @@
 """Atomic writes: a file, a set of files, or a whole folder, replaced so no reader sees half.
 
-- :func:`write_bytes` / :func:`write_text` / :func:`staged`: one file, written to a temporary
+- :func:`write_bytes` / :func:`write_text` / :func:`write_json` / :func:`staged`: one file, written to a temporary
   sibling (``.<name>.<pid>.<random>.tmp``), fsynced, then renamed over the old file.
 - :func:`replace_all`: several files, each replaced only after every one was written.
 - :func:`replace_folder`: a whole folder (a night's outputs). The new files are written to a
@@ -19,12 +19,15 @@ import ctypes
 import ctypes.util
 import errno
 import glob
+import io
+import json
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, BinaryIO
 
 
 def _alive(pid: int) -> bool:
@@ -82,10 +85,14 @@ def _tmp_for(path: Path) -> Path:
     return Path(name)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """``data`` into ``path`` (created or truncated), fsynced, mode 644."""
+def _write_file(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """``data`` into ``path`` (created or truncated), fsynced, mode 644; ``data`` may be a
+    function that writes to the open file (a large file streamed a piece at a time)."""
     with open(path, "wb") as fh:
-        fh.write(data)
+        if callable(data):
+            data(fh)
+        else:
+            fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, 0o644)
@@ -99,7 +106,7 @@ def _named(exc: OSError, path: Path) -> OSError:
     return exc
 
 
-def _write_tmp(path: Path, data: bytes) -> Path:
+def _write_tmp(path: Path, data: bytes | Callable[[BinaryIO], None]) -> Path:
     """``data`` in a durable temporary sibling of ``path`` (removed again if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_dead_tmp_files(path.parent, path.name)
@@ -115,9 +122,35 @@ def _write_tmp(path: Path, data: bytes) -> Path:
     return tmp
 
 
+def _json_pieces(value: Any) -> Iterator[str]:
+    """The JSON text of ``value`` in pieces (see :func:`write_json`)."""
+    if hasattr(value, "json_chunks"):
+        yield from value.json_chunks()
+    elif isinstance(value, dict):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"
+            yield from _json_pieces(item)
+        yield "}"
+    elif isinstance(value, list | tuple) and any(
+        hasattr(x, "json_chunks") or isinstance(x, dict | list | tuple) for x in value
+    ):
+        yield "["
+        for i, item in enumerate(value):
+            if i:
+                yield ","
+            yield from _json_pieces(item)
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_bytes(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (fsync, then rename over the old file)."""
-    path = Path(path)
+    return _write_atomic(Path(path), data)
+
+
+def _write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> Path:
     tmp = _write_tmp(path, data)
     try:
         os.replace(tmp, path)
@@ -130,6 +163,23 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
 def write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically."""
     return write_bytes(path, text.encode(encoding))
+
+
+def write_json(path: Path | str, doc: Any) -> Path:
+    """Write ``doc`` as UTF-8 JSON (``ensure_ascii=False``) to ``path`` atomically, encoded
+    and written a piece at a time: the text of a large document is never held whole. A value
+    with a ``json_chunks()`` method is written as the JSON text it yields (a problem's packed
+    matrices, made a block of rows at a time: :func:`planner.planfile.problem_to_json` with
+    ``streamed``)."""
+
+    def dump(fh: BinaryIO) -> None:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        for piece in _json_pieces(doc):
+            text.write(piece)
+        text.flush()
+        text.detach()  # the file stays open for its fsync
+
+    return _write_atomic(Path(path), dump)
 
 
 @contextlib.contextmanager
@@ -351,5 +401,6 @@ __all__ = [
     "scratch_dir",
     "staged",
     "write_bytes",
+    "write_json",
     "write_text",
 ]

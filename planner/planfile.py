@@ -16,7 +16,7 @@ import dataclasses
 import math
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -56,8 +56,9 @@ decimetres, -1 where no road leads (see ``access_m``)."""
 UNKNOWN_LEG_S = 10_000_000
 """Travel seconds of a leg a checking copy of the problem does not hold (as the road network
 marks "no path"); its distance is ``inf``."""
-_BLOCK_CELLS = 1 << 22
-"""Cells a block of rows holds while a matrix is packed or unpacked (16 MB as int32)."""
+_BLOCK_CELLS = 1 << 20
+"""Cells a block of rows holds while a matrix is packed or unpacked (4 MB as int32; its
+temporaries are a few times that, so an export adds little to a large night's memory)."""
 _ZLIB_LEVEL = 6
 """Deflate level of :data:`PLANES`: at 5,000 venues 9 is slower for a few percent."""
 
@@ -74,22 +75,99 @@ def _pack(arr: np.ndarray) -> dict[str, Any]:
     return {"encoding": PACKED, "shape": list(arr.shape), "planes": len(planes), "data": data}
 
 
-def _pack_rows(rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -> dict[str, Any]:
-    """A matrix as :data:`PLANES`, from ``rows(lo, hi)`` (int32-valued rows ``lo:hi``), a block
-    at a time: no copy of the whole matrix is made, so writing a large night's problem does
-    not raise the memory the night already holds."""
-    n_rows, n_cols = shape
-    step = max(1, _BLOCK_CELLS // max(1, n_cols))
-    streams = [zlib.compressobj(_ZLIB_LEVEL) for _ in range(4)]
-    parts: list[list[bytes]] = [[] for _ in range(4)]
-    for lo in range(0, n_rows, step):
-        planes = _planes_of(np.asarray(rows(lo, min(n_rows, lo + step))))
+class _Packing:
+    """The four planes of one :data:`PLANES` matrix, deflated in one pass over its rows (a
+    large night's road distances are computed as they are read: once, not once per plane).
+
+    Plane 0, the largest, can be streamed during the pass (:meth:`stream_first`): its
+    deflated bytes are handed on as they come, the other planes' (the high bytes of small
+    differences, little after deflate) are kept for afterwards."""
+
+    __slots__ = ("kept", "rows", "shape")
+
+    def __init__(self, rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -> None:
+        self.rows, self.shape = rows, shape
+        self.kept: list[bytes] | None = None
+        """Deflated planes 1-3 (and 0 unless it was streamed) after a pass."""
+
+    def _pass(self, first: list[bytes] | None) -> Iterator[bytes]:
+        """One pass; plane 0's bytes are yielded (``first`` None) or kept in ``first``."""
+        n_rows, n_cols = self.shape
+        step = max(1, _BLOCK_CELLS // max(1, n_cols))
+        streams = [zlib.compressobj(_ZLIB_LEVEL) for _ in range(4)]
+        parts: list[list[bytes]] = [[] if first is None else first, [], [], []]
+        for lo in range(0, n_rows, step):
+            planes = _planes_of(np.asarray(self.rows(lo, min(n_rows, lo + step))))
+            for i in range(4):
+                out = streams[i].compress(planes[:, i].tobytes())
+                if i == 0 and first is None:
+                    yield out
+                else:
+                    parts[i].append(out)
         for i in range(4):
-            parts[i].append(streams[i].compress(planes[:, i].tobytes()))
-    for i in range(4):
-        parts[i].append(streams[i].flush())
-    data = [base64.b64encode(b"".join(p)).decode() for p in parts]
-    return {"encoding": PLANES, "shape": [n_rows, n_cols], "data": data}
+            if i == 0 and first is None:
+                yield streams[0].flush()
+            else:
+                parts[i].append(streams[i].flush())
+        self.kept = [b"".join(p) for p in parts]
+
+    def stream_first(self) -> Iterator[bytes]:
+        """Plane 0 deflated, in pieces, while the pass keeps the other planes."""
+        yield from self._pass(None)
+
+    def plane(self, i: int) -> bytes:
+        """Plane ``i`` deflated (plane 0: from a pass of its own if it was streamed)."""
+        if self.kept is None or (i == 0 and not self.kept[0]):
+            first: list[bytes] = []
+            for _ in self._pass(first):
+                pass
+        assert self.kept is not None
+        return self.kept[i]
+
+
+class _Plane:
+    """Plane ``i`` of a packed matrix as JSON text, base64-encoded as it is written
+    (:func:`planner._atomic.write_json`): a large night's export never holds its packed
+    text. ``str(plane)`` is the whole text (without quotes)."""
+
+    __slots__ = ("i", "packing")
+
+    def __init__(self, packing: _Packing, i: int) -> None:
+        self.packing, self.i = packing, i
+
+    def text_chunks(self) -> Iterator[str]:
+        if self.i > 0 or self.packing.kept is not None:
+            yield base64.b64encode(self.packing.plane(self.i)).decode()
+            return
+        carry = b""
+        for out in self.packing.stream_first():
+            carry += out
+            whole = len(carry) - len(carry) % 3  # base64 of 3-byte groups concatenates
+            if whole:
+                yield base64.b64encode(carry[:whole]).decode()
+                carry = carry[whole:]
+        yield base64.b64encode(carry).decode()
+
+    def json_chunks(self) -> Iterator[str]:
+        """The plane as a JSON string, in pieces (the protocol of ``write_json``)."""
+        yield '"'
+        yield from self.text_chunks()
+        yield '"'
+
+    def __str__(self) -> str:
+        return "".join(self.text_chunks())
+
+
+def _pack_rows(
+    rows: Callable[[int, int], np.ndarray], shape: tuple[int, int], *, streamed: bool = False
+) -> dict[str, Any]:
+    """A matrix as :data:`PLANES`, from ``rows(lo, hi)`` (int32-valued rows ``lo:hi``), a block
+    at a time: no copy of the whole matrix is made. ``streamed``: the planes stay
+    :class:`_Plane` objects, encoded only when ``write_json`` writes them."""
+    packing = _Packing(rows, (int(shape[0]), int(shape[1])))
+    planes = [_Plane(packing, i) for i in range(4)]
+    data: list[Any] = planes if streamed else [str(p) for p in planes]
+    return {"encoding": PLANES, "shape": [int(shape[0]), int(shape[1])], "data": data}
 
 
 def _planes_of(block: np.ndarray) -> np.ndarray:
@@ -185,6 +263,7 @@ def problem_to_json(
     packed: bool = False,
     legs_of: Plan | None = None,
     version: int = PROBLEM_VERSION,
+    streamed: bool = False,
 ) -> dict[str, Any]:
     """The problem as a JSON-ready dict (format ``warkop-night-problem``, v4 by default).
 
@@ -195,7 +274,10 @@ def problem_to_json(
     nested lists of integers and metres rounded to 0.1 m, ``null``: no road; with ``packed``
     :data:`PACKED` arrays), for readers that know no v4. With ``legs_of`` only the legs
     between the stations and the venues that plan visits are kept (``matrix_nodes``): the copy
-    a plan.json embeds, enough to check that plan.
+    a plan.json embeds, enough to check that plan. ``streamed`` (v4): the matrices' packed
+    text is made only as :func:`planner._atomic.write_json` writes the document (the export
+    of a large night then adds almost nothing to the memory the night holds); the dict is for
+    that writer only.
     """
     if version not in (3, PROBLEM_VERSION):
         raise ValueError(f"problem_to_json writes version 3 or {PROBLEM_VERSION}, not {version}")
@@ -247,7 +329,7 @@ def problem_to_json(
     if legs is not None:
         out["matrix_nodes"] = [problem.node_ids[i] for i in rows]
     if version >= 4:
-        out |= _compact_matrices(problem, rows, whole=legs is None)
+        out |= _compact_matrices(problem, rows, whole=legs is None, streamed=streamed)
     else:
         travel = problem.travel_s[:, rows][:, :, rows]
         dist = np.asarray(problem.dist_m)[:, rows][:, :, rows]
@@ -270,7 +352,9 @@ def problem_to_json(
     return out
 
 
-def _compact_matrices(problem: NightProblem, rows: np.ndarray, *, whole: bool) -> dict[str, Any]:
+def _compact_matrices(
+    problem: NightProblem, rows: np.ndarray, *, whole: bool, streamed: bool = False
+) -> dict[str, Any]:
     """v4's ``travel_s``, ``dist_m`` (and ``access_m`` when the distances are exact road
     decimetres and access metres) between the nodes ``rows``, packed a block at a time."""
     shape = (len(rows), len(rows))
@@ -282,14 +366,16 @@ def _compact_matrices(problem: NightProblem, rows: np.ndarray, *, whole: bool) -
 
     out: dict[str, Any] = {
         "travel_s": {
-            p: _pack_rows(sub(problem.travel_s[i]), shape) for i, p in enumerate(problem.profiles)
+            p: _pack_rows(sub(problem.travel_s[i]), shape, streamed=streamed)
+            for i, p in enumerate(problem.profiles)
         }
     }
     dist = problem.dist_m
     if hasattr(dist, "road_dm") and len(problem.profiles):
         dists = [dist[i] if whole else dist[i].take(rows) for i in range(len(problem.profiles))]
         out["dist_m"] = {
-            p: _pack_rows(d.road_rows, shape) for p, d in zip(problem.profiles, dists, strict=True)
+            p: _pack_rows(d.road_rows, shape, streamed=streamed)
+            for p, d in zip(problem.profiles, dists, strict=True)
         }
         access = dists[0].access_m if dists[0].nodes is None else dists[0].access_m[dists[0].nodes]
         out["access_m"] = [float(x) for x in access]
@@ -300,7 +386,8 @@ def _compact_matrices(problem: NightProblem, rows: np.ndarray, *, whole: bool) -
         return lambda lo, hi: _decimetres(np.asarray(take(lo, hi), dtype=np.float64))
 
     out["dist_m"] = {
-        p: _pack_rows(dm(np.asarray(dist[i])), shape) for i, p in enumerate(problem.profiles)
+        p: _pack_rows(dm(np.asarray(dist[i])), shape, streamed=streamed)
+        for i, p in enumerate(problem.profiles)
     }
     return out
 

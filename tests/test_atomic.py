@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import random
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from planner import _atomic
-from planner._atomic import replace_all, staged, write_bytes, write_text
+from planner._atomic import replace_all, staged, write_bytes, write_json, write_text
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -57,6 +58,23 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         write_bytes(target, b"new")
     assert info.value.filename == str(target)  # a failed write() names no file by itself
     assert target.read_bytes() == b"old"
+    assert _leftovers(tmp_path) == []
+
+
+def test_write_json_streams_the_document_and_keeps_the_old_file_when_it_fails(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "problem.json"
+    doc = {"night": "2026-12-01", "desa": ["Dongko", "Sumberbening ✓"], "m": "x" * 200_000}
+    write_json(target, doc)
+    raw = target.read_bytes()
+    assert json.loads(raw.decode("utf-8")) == doc
+    assert "Sumberbening ✓".encode() in raw  # UTF-8 as written, not \u escapes
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+    # a document that cannot be written part way through: the old file stays whole
+    with pytest.raises(TypeError):
+        write_json(target, {"first": "y" * 100_000, "then": object()})
+    assert target.read_bytes() == raw
     assert _leftovers(tmp_path) == []
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from typing import Any
 
 import numpy as np
@@ -293,6 +295,46 @@ def test_a_compact_export_packs_a_block_of_rows_at_a_time(
     monkeypatch.setattr(planfile, "_BLOCK_CELLS", 13)  # one row of 11 cells per block
     assert problem_to_json(built)["travel_s"] == whole["travel_s"]
     assert problem_from_json(whole).travel_s.tolist() == built.travel_s.tolist()
+
+
+def test_a_streamed_export_writes_the_same_problem_a_block_at_a_time(
+    built: NightProblem, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``planner plan --export-problem`` encodes the matrices only as it writes them, a block
+    of rows at a time (the base64 text split at 3-byte groups): the file reads back exactly."""
+    import planner.planfile as planfile
+    from planner._atomic import write_json
+
+    compact = _compact(built)
+    whole = json.loads(json.dumps(problem_to_json(compact)))
+    monkeypatch.setattr(planfile, "_BLOCK_CELLS", 13)  # one row of 11 cells per block
+    streamed = problem_to_json(compact, streamed=True)
+    assert not isinstance(streamed["travel_s"]["mobil"]["data"][0], str)  # not encoded yet
+    target = tmp_path / "problem.json"
+    write_json(target, streamed)
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc == whole
+    back = problem_from_json(doc)
+    assert np.array_equal(back.travel_s, compact.travel_s)
+    assert np.array_equal(np.asarray(back.dist_m), np.asarray(compact.dist_m))
+    # a matrix deflate cannot shrink: its text comes in many pieces, split mid-stream
+    rng = np.random.default_rng(3)
+    big = rng.integers(-(2**31), 2**31 - 1, size=(400, 300), dtype=np.int64).astype(np.int32)
+    monkeypatch.setattr(planfile, "_BLOCK_CELLS", 3000)
+    reads: list[int] = []
+
+    def rows(lo: int, hi: int) -> np.ndarray:
+        reads.append(lo)
+        return big[lo:hi]
+
+    packing = planfile._Packing(rows, big.shape)
+    pieces = list(planfile._Plane(packing, 0).text_chunks())
+    assert len(pieces) > 3
+    texts = ["".join(pieces), *(str(planfile._Plane(packing, i)) for i in (1, 2, 3))]
+    assert reads == sorted(set(reads))  # every block read once, for all four planes
+    for i, text in enumerate(texts):
+        raw = zlib.decompress(base64.b64decode(text, validate=True))
+        assert raw == planfile._planes_of(big)[:, i].tobytes()
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ def plan_cmd(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from planner import pipeline
-    from planner._atomic import write_text
+    from planner._atomic import write_json
     from planner.planfile import problem_to_json
     from planner.render import outputs, sheets
 
@@ -240,9 +240,7 @@ def plan_cmd(
         write_timings: dict[str, float] = {}
         files = outputs.write_night(result, folder, lang=lg, timings=write_timings)
         if export_problem is not None:
-            write_text(
-                export_problem, _json.dumps(problem_to_json(result.problem), ensure_ascii=False)
-            )
+            write_json(export_problem, problem_to_json(result.problem, streamed=True))
         hook("write", "end", 0.0)
     summary = sheets.summary(result, files=files, extra_timings=write_timings)
     if json_out:
