@@ -63,9 +63,10 @@ venues / squads         wall s    peak MB    matrix s    solve   legs s   render
 ======================  ========  =========  ==========  ======  =======  ========  =========
 
 5,000 venues with ``--export-problem``: 31.7 MB written in 3.0 s; the process peak 805 MB before
-it and 865 MB after it (the JSON text). Streamed (2026-12-03): 31.7 MB in 2.5 s, the peak 867.1 MB
-before and after it ("before": the peak once the night's own files are written). 20,000 venues / 64 squads on the cache of the first run
-(``--warm``): 63.2 s, 3,715 MB, the matrix phase 7.5 s. Memory still grows with the square of the
+it and 865 MB after it (the JSON text). Streamed (2026-12-03): 31.7 MB in 2.5 s, the peak
+867.1 MB before and after it ("before": the peak once the night's own files are written).
+20,000 venues / 64 squads on the cache of the first run (``--warm``): 63.2 s, 3,715 MB, the
+matrix phase 7.5 s. Memory still grows with the square of the
 venues, now only through the travel times (4 bytes per pair and profile: 2,878 MB of the 3,736
 at 20,000), see docs/network.md.
 """

@@ -1,7 +1,8 @@
 """Atomic writes: a file, a set of files, or a whole folder, replaced so no reader sees half.
 
-- :func:`write_bytes` / :func:`write_text` / :func:`write_json` / :func:`staged`: one file, written to a temporary
-  sibling (``.<name>.<pid>.<random>.tmp``), fsynced, then renamed over the old file.
+- :func:`write_bytes` / :func:`write_text` / :func:`write_json` / :func:`staged`: one file,
+  written to a temporary sibling (``.<name>.<pid>.<random>.tmp``), fsynced, then renamed over
+  the old file.
 - :func:`replace_all`: several files, each replaced only after every one was written.
 - :func:`replace_folder`: a whole folder (a night's outputs). The new files are written to a
   sibling folder ``.<name>.new-<pid>`` and swapped with the old folder in one step

@@ -79,50 +79,36 @@ class _Packing:
     """The four planes of one :data:`PLANES` matrix, deflated in one pass over its rows (a
     large night's road distances are computed as they are read: once, not once per plane).
 
-    Plane 0, the largest, can be streamed during the pass (:meth:`stream_first`): its
-    deflated bytes are handed on as they come, the other planes' (the high bytes of small
-    differences, little after deflate) are kept for afterwards."""
+    The pass (:meth:`first`) hands on plane 0, the largest, as its deflated pieces come, and
+    keeps the other three (the high bytes of small differences, little after deflate)."""
 
-    __slots__ = ("kept", "rows", "shape")
+    __slots__ = ("high", "rows", "shape")
 
     def __init__(self, rows: Callable[[int, int], np.ndarray], shape: tuple[int, int]) -> None:
-        self.rows, self.shape = rows, shape
-        self.kept: list[bytes] | None = None
-        """Deflated planes 1-3 (and 0 unless it was streamed) after a pass."""
+        self.rows, self.shape = rows, (int(shape[0]), int(shape[1]))
+        self.high: list[bytes] | None = None
+        """Planes 1-3 deflated, once a pass has ended."""
 
-    def _pass(self, first: list[bytes] | None) -> Iterator[bytes]:
-        """One pass; plane 0's bytes are yielded (``first`` None) or kept in ``first``."""
+    def first(self) -> Iterator[bytes]:
+        """One pass: plane 0 deflated, in pieces; planes 1-3 kept in :attr:`high`."""
         n_rows, n_cols = self.shape
         step = max(1, _BLOCK_CELLS // max(1, n_cols))
         streams = [zlib.compressobj(_ZLIB_LEVEL) for _ in range(4)]
-        parts: list[list[bytes]] = [[] if first is None else first, [], [], []]
+        parts: list[list[bytes]] = [[], [], []]
         for lo in range(0, n_rows, step):
             planes = _planes_of(np.asarray(self.rows(lo, min(n_rows, lo + step))))
-            for i in range(4):
-                out = streams[i].compress(planes[:, i].tobytes())
-                if i == 0 and first is None:
-                    yield out
-                else:
-                    parts[i].append(out)
-        for i in range(4):
-            if i == 0 and first is None:
-                yield streams[0].flush()
-            else:
-                parts[i].append(streams[i].flush())
-        self.kept = [b"".join(p) for p in parts]
-
-    def stream_first(self) -> Iterator[bytes]:
-        """Plane 0 deflated, in pieces, while the pass keeps the other planes."""
-        yield from self._pass(None)
+            yield streams[0].compress(planes[:, 0].tobytes())
+            for i in (1, 2, 3):
+                parts[i - 1].append(streams[i].compress(planes[:, i].tobytes()))
+        yield streams[0].flush()
+        self.high = [b"".join([*p, z.flush()]) for p, z in zip(parts, streams[1:], strict=True)]
 
     def plane(self, i: int) -> bytes:
-        """Plane ``i`` deflated (plane 0: from a pass of its own if it was streamed)."""
-        if self.kept is None or (i == 0 and not self.kept[0]):
-            first: list[bytes] = []
-            for _ in self._pass(first):
+        """Plane ``i`` (1-3) deflated, from the pass :meth:`first` made (or one made now)."""
+        if self.high is None:
+            for _ in self.first():
                 pass
-        assert self.kept is not None
-        return self.kept[i]
+        return self.high[i - 1]  # type: ignore[index]  # set by the pass
 
 
 class _Plane:
@@ -136,11 +122,11 @@ class _Plane:
         self.packing, self.i = packing, i
 
     def text_chunks(self) -> Iterator[str]:
-        if self.i > 0 or self.packing.kept is not None:
+        if self.i:
             yield base64.b64encode(self.packing.plane(self.i)).decode()
             return
         carry = b""
-        for out in self.packing.stream_first():
+        for out in self.packing.first():
             carry += out
             whole = len(carry) - len(carry) % 3  # base64 of 3-byte groups concatenates
             if whole:
@@ -163,11 +149,12 @@ def _pack_rows(
 ) -> dict[str, Any]:
     """A matrix as :data:`PLANES`, from ``rows(lo, hi)`` (int32-valued rows ``lo:hi``), a block
     at a time: no copy of the whole matrix is made. ``streamed``: the planes stay
-    :class:`_Plane` objects, encoded only when ``write_json`` writes them."""
-    packing = _Packing(rows, (int(shape[0]), int(shape[1])))
+    :class:`_Plane` objects, encoded only when ``write_json`` writes them (plane 0 first, so
+    one pass makes all four)."""
+    packing = _Packing(rows, shape)
     planes = [_Plane(packing, i) for i in range(4)]
     data: list[Any] = planes if streamed else [str(p) for p in planes]
-    return {"encoding": PLANES, "shape": [int(shape[0]), int(shape[1])], "data": data}
+    return {"encoding": PLANES, "shape": list(packing.shape), "data": data}
 
 
 def _planes_of(block: np.ndarray) -> np.ndarray:
