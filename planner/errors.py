@@ -192,6 +192,9 @@ def output_error(path: object, exc: OSError, *, then: Msg | None = None) -> Outp
         errno.EPERM: Msg("tidak ada izin menulis", "no permission to write there"),
         errno.ENOENT: Msg("folder tidak ada", "the folder does not exist"),
         errno.ENOTDIR: Msg("bukan folder", "it is not a folder"),
+        errno.EISDIR: Msg(
+            "itu sebuah folder, bukan nama berkas", "it is a folder, not a file name"
+        ),
     }.get(exc.errno or 0, Msg(exc.strerror or str(exc), exc.strerror or str(exc)))
     where = str(path)
     after_id = f" {then.id}" if then else ""

@@ -241,6 +241,28 @@ def check_writable(folder: Path) -> Path:
     return folder
 
 
+def check_writable_file(path: Path) -> Path:
+    """Make sure a file can be written at ``path`` (e.g. ``--export-problem``), before a night
+    is solved: ``path`` is not an existing folder and its folder passes
+    :func:`check_writable`. Nothing is written.
+
+    Raises
+    ------
+    OutputError
+        ``path`` is a folder, or its folder cannot be written (see :func:`check_writable`).
+    """
+    import errno
+    import os
+
+    path = Path(path)
+    if path.is_dir():
+        exc = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        then = msg("Belum ada yang direncanakan.", "Nothing was planned yet.")
+        raise output_error(path, exc, then=then)
+    check_writable(path.parent)
+    return path
+
+
 def plan_night(
     dataset: Dataset | Path | str,
     night: Night,
@@ -438,6 +460,7 @@ __all__ = [
     "NightResult",
     "Preflight",
     "check_writable",
+    "check_writable_file",
     "night_start",
     "plan_night",
     "preflight",

@@ -215,6 +215,8 @@ def plan_cmd(
     lg = parse_lang(lang)
     night = _parse_night(date)
     time_limit = _time_limit(time_limit)
+    if export_problem is not None:  # refused before the solve, not after it
+        pipeline.check_writable_file(export_problem)
     show = not (quiet or json_out)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

@@ -605,6 +605,34 @@ def test_an_unwritable_output_folder_is_refused_before_solving(
     assert not list(tmp_path.glob("**/.planner-probe-*"))
 
 
+@pytest.mark.parametrize("case", ["under a file", "a folder"])
+def test_an_unwritable_export_problem_is_refused_before_solving(
+    case: str, demo: Demo, invoke: Invoke, tmp_path: Path
+) -> None:
+    """``--export-problem`` under a file, or naming a folder, ends with exit 73 and the reason
+    before the night is solved, and the folder of maps is not written either."""
+    from planner.errors import EXIT_OUTPUT
+
+    a_file = tmp_path / "afile"
+    a_file.write_text("not a folder", encoding="utf-8")
+    a_folder = tmp_path / "exports"
+    a_folder.mkdir()
+    export, reason = {
+        "under a file": (a_file / "problem.json", "it is not a folder"),
+        "a folder": (a_folder, "it is a folder, not a file name"),
+    }[case]
+    out = tmp_path / "maps"
+    res = invoke("plan", demo.path, "--date", NIGHT, "--out", out,
+                 "--export-problem", export, "--lang", "en")  # fmt: skip
+    assert res.exit_code == EXIT_OUTPUT, res.output
+    text = flat(res.output)
+    assert no_traceback(res.output) and reason in text and "Nothing was planned yet." in text
+    assert "Solving routes" not in text and not out.exists()
+    assert a_file.read_text(encoding="utf-8") == "not a folder" and not list(a_folder.iterdir())
+    res = invoke("plan", demo.path, "--date", NIGHT, "--out", out, "--export-problem", export)
+    assert res.exit_code == EXIT_OUTPUT and "Belum ada yang direncanakan." in flat(res.output)
+
+
 def test_a_read_only_file_system_is_named(
     demo: Demo, invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
