@@ -105,6 +105,7 @@ def run_demo() -> dict[str, Any]:
             core, _ = m.router.core(p)
             router_sizes.append([p, m.router.graph(p).csr.shape[0], core.shape[0]])
         out["graph_nodes_whole_vs_contracted"] = router_sizes
+        out |= _against_scipy(*m.router.core(profiles[0]))
         out["cache_file_mb"] = sum(f.stat().st_size for f in cache.glob("matrices-*.npz")) / 2**20
         out["cache_file_raw_int64_float64_mb"] = 16 * len(m.ids) ** 2 * len(profiles) / 2**20
         cached = []
@@ -174,6 +175,33 @@ def random_points(index: Any, n: int, seed: int = 1) -> Any:
     return gpd.GeoDataFrame({"id": ids}, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
+def _against_scipy(core: Any, n_road: int) -> dict[str, Any]:
+    """The compiled Dijkstra (planner/network/_dijkstra.py) against scipy's on the same
+    contracted graph, every point to every point, one process each, best of two: the rows must
+    be identical."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from planner.network import _dijkstra
+
+    points = np.arange(n_road, core.shape[0])
+    graph = _dijkstra.Graph(core)
+    _dijkstra.warm()
+
+    def scipy_rows() -> np.ndarray:  # in chunks, as the matrix code called it (small buffers)
+        step = max(1, 1_000_000 // core.shape[0])
+        parts = [
+            dijkstra(core, directed=True, indices=points[lo : lo + step])[:, points]
+            for lo in range(0, len(points), step)
+        ]
+        return np.vstack(parts)
+
+    ours = min(_timed(partial(graph.rows, points, points))[1]["wall_s"] for _ in range(2))
+    ref = min(_timed(scipy_rows)[1]["wall_s"] for _ in range(2))
+    same = np.array_equal(graph.rows(points, points), scipy_rows())
+    assert same, "the compiled Dijkstra must give scipy's rows"
+    return {"dijkstra_compiled_s": ours, "dijkstra_scipy_s": ref, "scipy_over_compiled": ref / ours}
+
+
 def run_scenario(name: str, nx_origins: int) -> dict[str, Any]:
     import networkx as nx
 
@@ -224,11 +252,12 @@ def run_scenario(name: str, nx_origins: int) -> dict[str, Any]:
         out["matrix_serial_s"] = min(r["wall_s"] for r in runs["serial"])
         out["matrix_cpu_s"] = min(r["cpu_s"] + r["children_cpu_s"] for r in runs["parallel"])
         out["matrix_shape"] = list(m.travel_s[PROFILE].shape)
-        core, _ = m.router.core(PROFILE)
+        core, n_road = m.router.core(PROFILE)
         out["graph_nodes_whole_vs_contracted"] = [
             m.router.graph(PROFILE).csr.shape[0],
             core.shape[0],
         ]
+        out |= _against_scipy(core, n_road)
         t = time.perf_counter()
         legs = [nw.leg_geometry(m, PROFILE, m.ids[0], b) for b in m.ids[1:301]]
         out["legs_300_s"] = time.perf_counter() - t

@@ -1,7 +1,8 @@
 """The compiled core of the heuristics: greedy insertion and ruin-and-recreate steps (numba).
 
-The only module importing numba (import-linter). :mod:`planner.routing.heuristics` keeps the
-algorithms' rules, budgets and clocks; this module runs their inner loops in machine code:
+Compiled by :func:`planner._compiled.jit` (the one module importing numba).
+:mod:`planner.routing.heuristics` keeps the algorithms' rules, budgets and clocks; this module
+runs their inner loops in machine code:
 
 * :func:`greedy` — one greedy insertion over every venue (:func:`_fill`);
 * :class:`Annealing` — the state of one ruin-and-recreate search, advanced a chunk of steps
@@ -20,15 +21,14 @@ may be reached, the "max shift" of Vansteenwegen et al. plus the wait).
 from __future__ import annotations
 
 import time
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import numba
 import numpy as np
 
+from planner._compiled import jit
 from planner.problem import NightProblem
 
 _NEVER = np.iinfo(np.int64).max
-_JIT: dict[str, Any] = {"cache": True, "nogil": True}
 
 MAX_STRING = 10
 """Longest string of visits one ruin cuts from a route."""
@@ -307,7 +307,7 @@ class Annealing:
 # ------------------------------------------------------------------ compiled functions
 
 
-@numba.njit(**_JIT)
+@jit
 def _rand(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     """xorshift64*: the next 64 random bits."""
     x = state[0]
@@ -318,19 +318,19 @@ def _rand(state: np.ndarray) -> np.uint64:  # pragma: no cover - compiled
     return x * np.uint64(0x2545F4914F6CDD1D)
 
 
-@numba.njit(**_JIT)
+@jit
 def _uniform(state: np.ndarray) -> float:  # pragma: no cover - compiled
     """A float in [0, 1)."""
     return float(_rand(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
 
 
-@numba.njit(**_JIT)
+@jit
 def _below(state: np.ndarray, n: int) -> int:  # pragma: no cover - compiled
     """An int in [0, n)."""
     return np.int64(_rand(state) % np.uint64(n))  # type: ignore[return-value]
 
 
-@numba.njit(**_JIT)
+@jit
 def _recompute(night: Night, st: State, k: int) -> None:  # pragma: no cover - compiled
     """Route ``k``'s earliest schedule, slack and travel from its nodes."""
     t = night.travel[night.prof[k]]
@@ -366,7 +366,7 @@ def _recompute(night: Night, st: State, k: int) -> None:  # pragma: no cover - c
     st.travel[k] = travel if m > 2 else 0
 
 
-@numba.njit(**_JIT)
+@jit
 def _feasible(night: Night, st: State, k: int) -> bool:  # pragma: no cover - compiled
     """Every visit of route ``k`` starts within its window and it is back by its shift end."""
     m = st.lens[k]
@@ -378,7 +378,7 @@ def _feasible(night: Night, st: State, k: int) -> bool:  # pragma: no cover - co
     return True
 
 
-@numba.njit(**_JIT)
+@jit
 def _insertion(night: Night, st: State, k: int, v: int) -> tuple[int, int, int]:  # pragma: no cover
     """Best position of ``v`` in route ``k``: ``(position or -1, time used, added travel)``.
 
@@ -415,7 +415,7 @@ def _insertion(night: Night, st: State, k: int, v: int) -> tuple[int, int, int]:
     return best_pos, best_used, int(t[a, v]) + int(t[v, b]) - int(t[a, b])
 
 
-@numba.njit(**_JIT)
+@jit
 def _gain(night: Night, st: State, v: int) -> float:  # pragma: no cover - compiled
     """Penalty units visiting ``v`` (not planned) would collect under the presence curve.
 
@@ -436,7 +436,7 @@ def _gain(night: Night, st: State, v: int) -> float:  # pragma: no cover - compi
     return p * night.wpow[r] - (1.0 - night.decay) * tail
 
 
-@numba.njit(**_JIT)
+@jit
 def _present(night: Night, st: State, v: int) -> None:  # pragma: no cover - compiled
     """``v`` is planned: into its group's penalties (descending)."""
     if night.decay >= 1.0:
@@ -452,7 +452,7 @@ def _present(night: Night, st: State, v: int) -> None:  # pragma: no cover - com
     st.vcnt[g] = c + 1
 
 
-@numba.njit(**_JIT)
+@jit
 def _absent(night: Night, st: State, v: int) -> None:  # pragma: no cover - compiled
     """``v`` is no longer planned: out of its group's penalties."""
     if night.decay >= 1.0:
@@ -468,7 +468,7 @@ def _absent(night: Night, st: State, v: int) -> None:  # pragma: no cover - comp
     st.vcnt[g] = c - 1
 
 
-@numba.njit(**_JIT)
+@jit
 def _plan(night: Night, st: State, v: int, k: int) -> None:  # pragma: no cover - compiled
     """Book-keeping of ``v`` joining route ``k`` (the route's nodes are the caller's)."""
     st.unc[0] -= _gain(night, st, v)
@@ -480,7 +480,7 @@ def _plan(night: Night, st: State, v: int, k: int) -> None:  # pragma: no cover 
         st.desa_count[g] += 1
 
 
-@numba.njit(**_JIT)
+@jit
 def _unplan(night: Night, st: State, v: int) -> None:  # pragma: no cover - compiled
     """Book-keeping of ``v`` leaving its route."""
     _absent(night, st, v)
@@ -492,7 +492,7 @@ def _unplan(night: Night, st: State, v: int) -> None:  # pragma: no cover - comp
         st.desa_count[g] -= 1
 
 
-@numba.njit(**_JIT)
+@jit
 def _load(night: Night, st: State, rows: np.ndarray, lens: np.ndarray) -> None:  # pragma: no cover
     """``st`` holding the routes ``rows`` / ``lens`` and nothing else."""
     n = len(night.opn)
@@ -513,7 +513,7 @@ def _load(night: Night, st: State, rows: np.ndarray, lens: np.ndarray) -> None: 
         _recompute(night, st, k)
 
 
-@numba.njit(**_JIT)
+@jit
 def _near(night: Night, st: State, v: int) -> np.ndarray:  # pragma: no cover - compiled
     """The venues nearest to ``v`` (fastest profile there plus back; ties: lower node)."""
     if not st.near_done[v]:
@@ -538,7 +538,7 @@ def _near(night: Night, st: State, v: int) -> np.ndarray:  # pragma: no cover - 
     return st.near[v]
 
 
-@numba.njit(**_JIT)
+@jit
 def _fill(
     night: Night,
     st: State,
@@ -652,7 +652,7 @@ def _fill(
                         _rescan(score, k, best_c, best_v)
 
 
-@numba.njit(**_JIT)
+@jit
 def _value(
     night: Night,
     v: int,
@@ -673,7 +673,7 @@ def _value(
     return worth / used * jitter
 
 
-@numba.njit(**_JIT)
+@jit
 def _refresh(
     night: Night,
     st: State,
@@ -708,7 +708,7 @@ def _refresh(
         score[k, c] = _value(night, v, gain[c], u, a, jitter[c], alpha, phase)
 
 
-@numba.njit(**_JIT)
+@jit
 def _rescan(
     score: np.ndarray, k: int, best_c: np.ndarray, best_v: np.ndarray
 ) -> None:  # pragma: no cover
@@ -722,7 +722,7 @@ def _rescan(
     best_v[k] = bv
 
 
-@numba.njit(**_JIT)
+@jit
 def _fits(night: Night, st: State) -> np.ndarray:  # pragma: no cover - compiled
     n = len(night.opn)
     out = np.zeros(n, dtype=np.bool_)
@@ -743,7 +743,7 @@ def _fits(night: Night, st: State) -> np.ndarray:  # pragma: no cover - compiled
     return out
 
 
-@numba.njit(**_JIT)
+@jit
 def _ruin(
     night: Night, st: State, removed: np.ndarray, ruined: np.ndarray
 ) -> int:  # pragma: no cover
@@ -811,7 +811,7 @@ def _ruin(
     return seed_v
 
 
-@numba.njit(**_JIT)
+@jit
 def _steps(
     night: Night,
     st: State,
