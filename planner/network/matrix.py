@@ -3,10 +3,11 @@
 Every snapped point is a node of the profile's :class:`~planner.network.graph.AugmentedGraph`,
 and the compiled Dijkstra of :mod:`planner.network._dijkstra` solves the origins a chunk at a
 time (scipy's distances, about twice as fast). One pass gives the fastest path's time *and* its
-length (packed weights; ties in time go to the shorter path). Matrices run on a contracted copy of the graph (dead ends removed, the
-middles of chains bridged: exact, since packed weights are integers) and, when large, in forked
-processes sharing the origins (:func:`matrix_workers`); neither changes a value. Predecessors
-are recomputed lazily, per origin, only for legs that are drawn (:meth:`Router.leg`).
+length (packed weights; ties in time go to the shorter path). Matrices run on a contracted copy
+of the graph (dead ends removed, the middles of chains bridged: exact, since packed weights are
+integers) and, when large, in forked processes sharing the origins (:func:`matrix_workers`);
+neither changes a value. Predecessors are recomputed lazily, per origin, only for legs that are
+drawn (:meth:`Router.leg`).
 
 :func:`build_matrices` is the pipeline's entry point: load, snap and compute, with the disk
 cache of :mod:`planner.network.cache`.
