@@ -62,6 +62,12 @@ m=1 335 vs 353 (every variant: PyVRP's own 351 route is not improved by our ruin
 recreate either, the single-route case needs another neighbourhood). The issue's targets
 (ratio >= 1.00 in every family, >= 0.99 per case, gap <= 1.5 % on pr11-pr20) are not met.
 
+Every family, ten instances each (issue 18, fifth pass; ``--all --sample 10 --m 1 2 3 4``),
+10 s, PyVRP back to back, 2026-12-03, quiet machine; per family in docs/routing.md. 154 cases:
+gap ours -0.14 %, PyVRP 0.25 %, ours / PyVRP 1.0029, W/T/L 46/84/24, worst 0.972 (p7.3.n
+797 vs 820); per family 1.0012 (Solomon 100), 1.0026 (200), 1.0081 (Cordeau), 0.9981, 1.0000,
+1.0000, 0.9985 (Chao sets 4-7). No infeasible answer.
+
 Compiled steps (planner/routing/_kernel.py) and restarts of a converged annealing (issue 18,
 third pass), 10 s, PyVRP back to back, 2026-12-02/03; "before" is the reheat above:
 

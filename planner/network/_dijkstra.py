@@ -138,19 +138,24 @@ class Graph:
         self.n = csr.shape[0]
         self.indptr = csr.indptr.astype(np.int64)
         self.indices = csr.indices.astype(np.int32)
-        self.weight = csr.data.astype(np.int64)
-        if not np.array_equal(self.weight, csr.data):
-            raise ValueError("packed weights must be whole numbers below 2**53")
+        data = csr.data
+        in_range = np.isfinite(data).all() and (data >= 0).all() and (data < 2.0**53).all()
+        self.weight = data.astype(np.int64) if in_range else np.zeros(0, dtype=np.int64)
+        if not (in_range and np.array_equal(self.weight, data)):
+            raise ValueError("packed weights must be whole numbers from 0 below 2**53")
 
     def rows(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Shortest distances (float64, ``inf``: no path) from each of ``sources`` to each of
         ``targets`` (node numbers, distinct): ``len(sources) × len(targets)``."""
+        src = np.asarray(sources, dtype=np.int64)
+        for nodes in (src, np.asarray(targets)):  # the compiled loop does not check bounds
+            if nodes.size and (nodes.min() < 0 or nodes.max() >= self.n):
+                raise ValueError(f"node numbers must be in 0 .. {self.n - 1}")
         col_of = np.full(self.n, -1, dtype=np.int32)
         col_of[targets] = np.arange(len(targets), dtype=np.int32)
         if len(np.unique(col_of[targets])) != len(targets):
             raise ValueError("targets must be distinct")
-        out = np.empty((len(sources), len(targets)), dtype=np.float64)
-        src = np.asarray(sources, dtype=np.int64)
+        out = np.empty((len(src), len(targets)), dtype=np.float64)
         _rows(self.indptr, self.indices, self.weight, src, col_of, len(targets), out)
         return out
 

@@ -59,10 +59,16 @@ def test_a_search_stops_once_its_targets_are_settled() -> None:
     assert g.rows(np.array([10]), np.array([n - 1, 5])).tolist() == [[n - 11.0, np.inf]]
 
 
-def test_weights_must_be_whole_numbers_and_targets_distinct() -> None:
-    csr = csr_matrix((np.array([1.5]), ([0], [1])), shape=(2, 2))
-    with pytest.raises(ValueError, match="whole numbers"):
-        _dijkstra.Graph(csr)
+def test_weights_nodes_and_targets_are_checked() -> None:
+    """Fractional or negative weights, node numbers outside the graph (the compiled loop
+    would read past its arrays) and repeated targets are refused."""
+    for w in (1.5, -2.0, np.inf):
+        with pytest.raises(ValueError, match="whole numbers"):
+            _dijkstra.Graph(csr_matrix((np.array([w]), ([0], [1])), shape=(2, 2)))
     g = _dijkstra.Graph(csr_matrix((np.array([2.0]), ([0], [1])), shape=(2, 2)))
     with pytest.raises(ValueError, match="distinct"):
         g.rows(np.array([0]), np.array([1, 1]))
+    for sources, targets in (([2], [0]), ([-1], [0]), ([0], [2])):
+        with pytest.raises(ValueError, match=r"0 \.\. 1"):
+            g.rows(np.array(sources), np.array(targets))
+    assert g.rows(np.array([0]), np.array([], dtype=np.int64)).shape == (1, 0)
