@@ -196,15 +196,19 @@ def output_error(path: object, exc: OSError, *, then: Msg | None = None) -> Outp
             "itu sebuah folder, bukan nama berkas", "it is a folder, not a file name"
         ),
     }.get(exc.errno or 0, Msg(exc.strerror or str(exc), exc.strerror or str(exc)))
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    hint = (
+        Msg("Kosongkan disk atau pilih folder lain.", "Free some space or choose another folder.")
+        if full
+        else Msg("Pilih lokasi lain.", "Choose another location.")
+    )
     where = str(path)
     after_id = f" {then.id}" if then else ""
     after_en = f" {then.en}" if then else ""
     return OutputError(
         Msg(
-            f"Tidak dapat menulis {where}: {reason.id}. Kosongkan disk atau pilih folder lain."
-            + after_id,
-            f"Cannot write {where}: {reason.en}. Free some space or choose another folder."
-            + after_en,
+            f"Tidak dapat menulis {where}: {reason.id}. {hint.id}" + after_id,
+            f"Cannot write {where}: {reason.en}. {hint.en}" + after_en,
         ),
         path=where,
     )

@@ -109,15 +109,20 @@ def test_exit_codes_travel_with_the_exceptions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "words_id", "words_en"),
+    ("code", "words_id", "words_en", "hint_en"),
     [
-        (errno.ENOSPC, "disk penuh", "disk is full"),
-        (errno.EROFS, "hanya-baca", "read-only"),
-        (errno.EACCES, "izin", "permission"),
-        (errno.ENOENT, "tidak ada", "does not exist"),
+        (errno.ENOSPC, "disk penuh", "disk is full", "Free some space"),
+        (errno.EROFS, "hanya-baca", "read-only", "Choose another location."),
+        (errno.EACCES, "izin", "permission", "Choose another location."),
+        (errno.ENOENT, "tidak ada", "does not exist", "Choose another location."),
+        (errno.EISDIR, "bukan nama berkas", "not a file name", "Choose another location."),
     ],
 )
-def test_output_error_says_why_in_both_languages(code: int, words_id: str, words_en: str) -> None:
+def test_output_error_says_why_in_both_languages(
+    code: int, words_id: str, words_en: str, hint_en: str
+) -> None:
+    """The reason in both languages; freeing disk space is suggested only when the disk is
+    full, another location otherwise."""
     from planner.errors import output_error
 
     err = output_error(
@@ -125,6 +130,8 @@ def test_output_error_says_why_in_both_languages(code: int, words_id: str, words
     )
     assert words_id in err.render("id") and "maps/2026-12-01" in err.render("id")
     assert words_en in err.render("en") and err.render("en").endswith("Old kept.")
+    assert hint_en in err.render("en")
+    assert ("Kosongkan disk" in err.render("id")) == (code == errno.ENOSPC)
 
 
 def test_a_collector_keeps_warnings_apart_from_problems() -> None:

@@ -627,6 +627,7 @@ def test_an_unwritable_export_problem_is_refused_before_solving(
     assert res.exit_code == EXIT_OUTPUT, res.output
     text = flat(res.output)
     assert no_traceback(res.output) and reason in text and "Nothing was planned yet." in text
+    assert "Choose another location." in text and "Free some space" not in text  # not a disk
     assert "Solving routes" not in text and not out.exists()
     assert a_file.read_text(encoding="utf-8") == "not a folder" and not list(a_folder.iterdir())
     res = invoke("plan", demo.path, "--date", NIGHT, "--out", out, "--export-problem", export)
