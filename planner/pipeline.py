@@ -208,6 +208,10 @@ def _preflight(
     )  # fmt: skip
 
 
+_NOTHING_PLANNED = msg("Belum ada yang direncanakan.", "Nothing was planned yet.")
+"""What an output refused before the solve leaves: nothing (:func:`check_writable`)."""
+
+
 def check_writable(folder: Path) -> Path:
     """Make sure the night's files can be written under ``folder``, before a night is solved.
 
@@ -236,8 +240,7 @@ def check_writable(folder: Path) -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        then = msg("Belum ada yang direncanakan.", "Nothing was planned yet.")
-        raise output_error(folder, exc, then=then) from None
+        raise output_error(folder, exc, then=_NOTHING_PLANNED) from None
     return folder
 
 
@@ -257,8 +260,7 @@ def check_writable_file(path: Path) -> Path:
     path = Path(path)
     if path.is_dir():
         exc = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        then = msg("Belum ada yang direncanakan.", "Nothing was planned yet.")
-        raise output_error(path, exc, then=then)
+        raise output_error(path, exc, then=_NOTHING_PLANNED)
     check_writable(path.parent)
     return path
 
