@@ -207,11 +207,28 @@ def cost_of(state: State) -> float:
     return float(state.travel.sum()) + float(state.unc[0])
 
 
-def greedy(night: Night, jitter: np.ndarray, alpha: float) -> list[list[int]]:
-    """One greedy insertion of every venue into empty routes (see :func:`_fill`)."""
-    night, state = new_state(night, [[] for _ in range(len(night.prof))], 0)
+def greedy(
+    night: Night,
+    jitter: np.ndarray,
+    alpha: float,
+    *,
+    anchor_from: list[list[int]] | None = None,
+    seed: int = 0,
+) -> list[list[int]]:
+    """One greedy insertion of every venue into empty routes (see :func:`_fill`).
+
+    With ``anchor_from`` (node routes), each route first gets one venue those routes leave
+    out, drawn at random (``seed``) among those its squad can visit alone (:func:`_anchor`):
+    a start in another part of the map than ``anchor_from``'s.
+    """
+    night, state = new_state(night, [[] for _ in range(len(night.prof))], seed)
+    log = np.zeros(len(night.opn) + 1, dtype=np.int64)
+    if anchor_from is not None:
+        avoid = np.zeros(len(night.opn), dtype=np.bool_)
+        for route in anchor_from:
+            avoid[np.asarray(route, dtype=np.int64)] = True
+        _anchor(night, state, avoid, log)
     cand = np.flatnonzero(state.unrouted).astype(np.int64)
-    log = np.zeros(len(cand) + 1, dtype=np.int64)
     _fill(night, state, cand, np.asarray(jitter, dtype=np.float64)[cand], float(alpha), log)
     return routes_of(state)
 
@@ -231,6 +248,7 @@ def warm(problem: NightProblem) -> float:
     night, state = new_state(night_arrays(problem), [[] for _ in range(problem.n_squads)], 0)
     none = np.zeros(0, dtype=np.int64)
     _fill(night, state, none, np.zeros(0), 1.0, np.zeros(1, dtype=np.int64))
+    _anchor(night, state, np.ones(len(night.opn), dtype=np.bool_), np.zeros(1, dtype=np.int64))
     _fits(night, state)
     _steps(
         night,
@@ -598,16 +616,7 @@ def _fill(
                 break
             cb = best_c[kb]
             v = cand[cb]
-            p = pos[kb, cb]
-            m = st.lens[kb]
-            for i in range(m, p + 1, -1):
-                st.nodes[kb, i] = st.nodes[kb, i - 1]
-            st.nodes[kb, p + 1] = v
-            st.lens[kb] = m + 1
-            _recompute(night, st, kb)
-            _plan(night, st, v, kb)
-            log[0] += 1
-            log[log[0]] = v
+            _insert(night, st, kb, pos[kb, cb], v, log)
             active[cb] = False
             for k in range(k_n):
                 score[k, cb] = -np.inf
@@ -650,6 +659,50 @@ def _fill(
                     u = cand[bc]
                     if (full and night.capgrp[u] == g_cap) or (curve and night.grp[u] == g):
                         _rescan(score, k, best_c, best_v)
+
+
+@jit
+def _insert(
+    night: Night, st: State, k: int, p: int, v: int, log: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """``v`` into route ``k`` after its ``p``-th node, logged (``log[0]`` counts)."""
+    m = st.lens[k]
+    for i in range(m, p + 1, -1):
+        st.nodes[k, i] = st.nodes[k, i - 1]
+    st.nodes[k, p + 1] = v
+    st.lens[k] = m + 1
+    _recompute(night, st, k)
+    _plan(night, st, v, k)
+    log[0] += 1
+    log[log[0]] = v
+
+
+@jit
+def _anchor(
+    night: Night, st: State, avoid: np.ndarray, log: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Into each empty route, one venue drawn at random (the state's generator) among those
+    not in ``avoid`` and not planned that its squad can visit alone (windows, shift,
+    jurisdiction, ``max_stops``, ``max_per_desa``)."""
+    nd = night.n_depots
+    n = len(night.opn)
+    pool = np.empty(n, dtype=np.int64)
+    for k in range(len(st.lens)):
+        if st.lens[k] != 2 or night.width < 3 or night.max_stops == 0:
+            continue
+        c_n = 0
+        for v in range(nd, n):
+            if avoid[v] or not st.unrouted[v] or not night.allowed[k, v]:
+                continue
+            g = night.capgrp[v]
+            if night.cap >= 0 and g >= 0 and st.desa_count[g] >= night.cap:
+                continue
+            if _insertion(night, st, k, v)[0] < 0:
+                continue
+            pool[c_n] = v
+            c_n += 1
+        if c_n:
+            _insert(night, st, k, 0, pool[_below(st.rng, c_n)], log)
 
 
 @jit

@@ -191,6 +191,22 @@ def _greedy(
     return _kernel.greedy(night, jitter, alpha)
 
 
+def anchored_greedy(
+    problem: NightProblem, avoid: Sequence[Sequence[int]], *, seed: int
+) -> list[list[int]]:
+    """A greedy insertion (noise 0.3, ``alpha`` drawn from 1, 1.5, 2) from routes that each
+    begin with one venue drawn at random among those ``avoid``'s routes leave out and its
+    squad can visit alone: a start elsewhere on the map than ``avoid`` (deterministic for a
+    given ``seed``). Ruin and recreate restarts from these (planner/routing/lns.py)."""
+    if problem.n_nodes == problem.n_depots or problem.n_squads == 0:
+        return [[] for _ in range(problem.n_squads)]
+    rng = np.random.default_rng(seed)
+    jitter = 1.0 + 0.3 * rng.random(problem.n_nodes)
+    alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
+    night = _kernel.night_arrays(problem)
+    return _kernel.greedy(night, jitter, alpha, anchor_from=[list(r) for r in avoid], seed=seed)
+
+
 def multistart_greedy(
     problem: NightProblem,
     *,
@@ -624,6 +640,7 @@ __all__ = [
     "Presence",
     "RouteState",
     "Stall",
+    "anchored_greedy",
     "cost_key",
     "greedy_routes",
     "linear_penalties",

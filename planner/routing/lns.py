@@ -40,6 +40,7 @@ from planner.routing._ortools import (
 )
 from planner.routing.heuristics import (
     Stall,
+    anchored_greedy,
     cost_key,
     linear_penalties,
     multistart_greedy,
@@ -154,6 +155,8 @@ _LNS_STALL_ROUNDS = 2
 least 3 rounds in all)."""
 _RR_RESTART_SEED = 7_919
 """Seed step between the ruin-and-recreate runs of one whole-model search (restarts)."""
+_RR_PATIENCE = 3
+"""Restarts in a row that find nothing better end the ruin-and-recreate phase."""
 _AFTER_CONVERGED = (1 - _RR_SHARE) / _RR_SHARE
 """After ruin and recreate converged, OR-Tools' polish gets this much of the time used so far
 (the share it would have had of a time limit that ended there), at least ``_STALL_MIN_S``."""
@@ -440,10 +443,14 @@ def _greedy_start(
     """The whole model's first solution: the greedy multi-start, then ruin and recreate.
 
     On the clock, a ruin-and-recreate run that converges before its share of the time is
-    over is followed by another from the same greedy start with the next seed, and so on; the
-    best plan of the runs is kept, and the first restart that does not beat it ends the phase
+    over is followed by another with the next seed, and so on; the best plan of the runs is
+    kept, and ``_RR_PATIENCE`` restarts in a row that do not beat it end the phase
     (``stats["rr_restarts"]``; ``rr_stopped`` is the last run's). A compiled run converges in
-    2-6 s on the held-out Cordeau cases at 10 s, stuck in its basin: a fresh run finds another.
+    2-6 s on the held-out Cordeau cases at 10 s, stuck in its basin. A restart begins
+    elsewhere on the map: from :func:`anchored_greedy`, each route seeded with a random venue
+    the best plan so far leaves out. On one or two routes the basin is the part of the map the
+    routes cover (pr19 m=1: not one venue in common with PyVRP's route), and a restart from
+    the same greedy ends in the same part; see docs/routing.md for the measurements.
     """
     t_greedy = time.perf_counter()
     reproducible = options.solution_limit is not None
@@ -462,15 +469,19 @@ def _greedy_start(
         left = deadline - t_rr
         rr_end = t_rr + (left if reproducible else _RR_SHARE * left)
         best, t_best = greedy, t_greedy + stats["greedy_s"]
-        restarts = steps = 0
+        restarts = steps = fails = 0
         while True:
-            # on the clock, a converged run is followed by another from the greedy start
-            # with its own seed; the first restart that finds nothing better ends the phase
+            # on the clock, a converged run is followed by another with its own seed, from a
+            # greedy anchored away from the best plan so far; _RR_PATIENCE restarts in a row
+            # that find nothing better end the phase
             t_run = time.perf_counter()
             run: dict[str, Any] = {}
+            origin = greedy
+            if restarts:
+                origin = anchored_greedy(problem, best, seed=seed + _RR_RESTART_SEED * restarts)
             found = ruin_recreate(
                 problem,
-                greedy,
+                origin,
                 seed=seed + _RR_RESTART_SEED * restarts,
                 time_limit_s=max(0.0, rr_end - t_run),
                 iterations=options.rr_steps if reproducible else None,
@@ -487,7 +498,8 @@ def _greedy_start(
             if restarts == 0:
                 stats.update(run)
             stats["rr_stopped"] = run["rr_stopped"]
-            if reproducible or run["rr_stopped"] != "converged" or (restarts and not improved):
+            fails = 0 if improved or not restarts else fails + 1
+            if reproducible or run["rr_stopped"] != "converged" or fails >= _RR_PATIENCE:
                 break
             restarts += 1
         greedy = best

@@ -15,6 +15,7 @@ from planner.routing import _kernel
 from planner.routing.heuristics import (
     Presence,
     Stall,
+    anchored_greedy,
     greedy_routes,
     linear_penalties,
     plan_cost,
@@ -323,6 +324,75 @@ def test_the_kernels_steps_do_not_depend_on_their_chunks() -> None:
             search.steps(count, cycle_step=0, cool_at=300, floor=0.0, hot=500.0, cold=20.0)
         runs.append((search.best(), search.best_cost, search.stats.tolist()))
     assert runs[0] == runs[1] == runs[2]
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([None, 2]),
+    st.sampled_from([None, 3]),
+    st.integers(0, 2),
+)
+def test_an_anchored_greedy_starts_each_route_at_a_venue_the_plan_avoided(
+    seed: int, max_per_desa: int | None, max_stops: int | None, must: int
+) -> None:
+    """The restarts' start: every rule kept; each squad's route holds a venue the avoided
+    plan leaves out whenever enough of them fit that squad alone (by the checker), the others
+    taking one each at most; the same seed gives the same routes."""
+    rng = np.random.default_rng(seed)
+    p = _night(rng, n_venues=30, max_per_desa=max_per_desa, max_stops=max_stops, must=must)
+    avoid = greedy_routes(p)
+    avoided = {v for r in avoid for v in r}
+    out = anchored_greedy(p, avoid, seed=seed)
+    assert _rules_broken(p, out) == []
+    assert out == anchored_greedy(p, avoid, seed=seed)
+    k_n = p.n_squads
+    for k in range(k_n):
+        alone = [
+            v
+            for v in p.venue_nodes
+            if v not in avoided
+            and p.allowed[k, v]
+            and not _rules_broken(p, [[v] if j == k else [] for j in range(k_n)])
+        ]
+        # the other squads' anchors take one each at most, and under max_per_desa two of
+        # them may fill one desa
+        blocked = 0
+        if max_per_desa is not None and alone:
+            blocked = int(np.bincount(p.desa_group[alone]).max())
+        spare = len(alone) - (k_n - 1) - blocked
+        if spare > 0:
+            assert set(out[k]) - avoided, (k, alone)
+
+
+def test_anchors_are_random_venues_the_avoided_plan_leaves_out_that_fit_alone() -> None:
+    """With every penalty 0 the fill adds nothing that costs driving, so the routes show the
+    anchors: in each route a venue the avoided plan leaves out, its squad allowed there and
+    able to visit it alone (by the checker); other seeds draw other anchors."""
+    p = _night(np.random.default_rng(12), n_venues=40)
+    q = p.replace(penalty=np.zeros_like(p.penalty))
+    avoid = greedy_routes(p)
+    avoided = {v for r in avoid for v in r}
+    night = _kernel.night_arrays(q)
+    k_n = q.n_squads
+    draws = set()
+    for seed in range(6):
+        out = _kernel.greedy(night, np.ones(q.n_nodes), 1.0, anchor_from=avoid, seed=seed)
+        assert _rules_broken(q, out) == []
+        for k, route in enumerate(out):
+            anchors = [
+                v
+                for v in route
+                if v not in avoided
+                and q.allowed[k, v]
+                and not _rules_broken(q, [[v] if j == k else [] for j in range(k_n)])
+            ]
+            assert anchors, (seed, k, route)
+        draws.add(str(out))
+    assert len(draws) > 1
+    # without anchors the same fill leaves every route empty
+    plain = _kernel.greedy(night, np.ones(q.n_nodes), 1.0)
+    assert plain == [[] for _ in range(k_n)]
 
 
 @hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

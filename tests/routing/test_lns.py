@@ -202,26 +202,36 @@ def test_a_reproducible_run_that_converges_is_still_reproducible(fast: Settings)
 
 
 @pytest.mark.parametrize("reproducible", [False, True])
-def test_a_converged_ruin_and_recreate_restarts_until_a_restart_finds_nothing_better(
+def test_a_converged_ruin_and_recreate_restarts_elsewhere_until_restarts_find_nothing_better(
     monkeypatch: pytest.MonkeyPatch, reproducible: bool
 ) -> None:
-    """On the clock, a run that converges is followed by another with the next seed from the
-    same greedy start; the best run is kept and the first restart not better ends the phase.
-    In reproducible mode the step budget is the whole phase: one run."""
+    """On the clock, a run that converges is followed by another with the next seed, from a
+    greedy anchored away from the best plan so far; the best run is kept and
+    ``_RR_PATIENCE`` restarts in a row that are not better end the phase. In reproducible
+    mode the step budget is the whole phase: one run from the greedy."""
     p = _small_night()
     greedy, _ = multistart_greedy(p, starts=5, seed=0)
     better = ruin_recreate(p, greedy, seed=3, iterations=300)
     assert cost_key(p, better) < cost_key(p, greedy)  # the scripted runs need a better plan
-    script = [greedy, better, greedy, better]  # no change, better, no change (ends), unused
+    patience = lns._RR_PATIENCE
+    # no change, better, then ``patience`` runs with no change (the last ends it), unused
+    script = [greedy, better, *([greedy] * patience), better]
     seeds: list[int] = []
+    starts: list[list[list[int]]] = []
+    avoided: list[list[list[int]]] = []
+
+    def anchored(problem, avoid, *, seed):  # type: ignore[no-untyped-def]
+        avoided.append([list(r) for r in avoid])
+        return [[-len(avoided)]]  # a marker: the run must start from what this returns
 
     def scripted(problem, start, *, seed, stats, **_):  # type: ignore[no-untyped-def]
-        assert start == greedy  # every run starts from the greedy, not the best so far
         seeds.append(seed)
+        starts.append(start)
         stats.update(rr_iterations=10, rr_stopped="converged", rr_last_improvement_s=0.1)
         return script[len(seeds) - 1]
 
     monkeypatch.setattr(lns, "ruin_recreate", scripted)
+    monkeypatch.setattr(lns, "anchored_greedy", anchored)
     monkeypatch.setattr(lns, "multistart_greedy", lambda *a, **k: (greedy, 1))
     settings = Settings().with_overrides(
         routing={"time_limit_s": 30.0, "reproducible": reproducible, "workers": 1}
@@ -235,9 +245,15 @@ def test_a_converged_ruin_and_recreate_restarts_until_a_restart_finds_nothing_be
         deadline=time.perf_counter() + 30.0,
     )
     if reproducible:
-        assert seeds == [5] and found == greedy and stats["rr_restarts"] == 0
+        assert seeds == [5] and starts == [greedy] and avoided == []
+        assert found == greedy and stats["rr_restarts"] == 0
     else:
+        runs = 2 + patience
         assert found == better
-        assert len(set(seeds)) == 3 and seeds[0] == 5  # each run its own seed
-        assert stats["rr_restarts"] == 2 and stats["rr_iterations"] == 30
+        assert len(set(seeds)) == runs and seeds[0] == 5  # each run its own seed
+        # the first run from the greedy, each restart from an anchored greedy that avoids
+        # the best plan at the time
+        assert starts == [greedy, *([[-i]] for i in range(1, runs))]
+        assert avoided == [greedy, *([better] * patience)]
+        assert stats["rr_restarts"] == runs - 1 and stats["rr_iterations"] == 10 * runs
         assert stats["rr_cost"] == plan_cost(p, better) < stats["greedy_cost"]
