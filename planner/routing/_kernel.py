@@ -4,7 +4,8 @@ Compiled by :func:`planner._compiled.jit` (the one module importing numba).
 :mod:`planner.routing.heuristics` keeps the algorithms' rules, budgets and clocks; this module
 runs their inner loops in machine code:
 
-* :func:`greedy` — one greedy insertion over every venue (:func:`_fill`);
+* :func:`greedy` — one greedy insertion over every venue (:func:`_fill`), optionally from
+  random anchors (:func:`_anchor`);
 * :class:`Annealing` — the state of one ruin-and-recreate search, advanced a chunk of steps
   at a time (:meth:`Annealing.steps`), so that the caller can watch its clock between chunks.
 
@@ -38,6 +39,9 @@ CAND_FROM = 100
 CAND_NEAR = 20
 """The refill considers the ``CAND_NEAR`` venues nearest to each removed venue (to at most
 ``CAND_FROM`` of them), besides the removed ones and the neighbours of the ruin's seed."""
+SEQUENTIAL = 0.5
+"""Share of the refills that insert the candidates one at a time in a random order
+(:func:`_seq_fill`); the others rank them all by value (:func:`_fill`)."""
 NEAR = 40
 """Neighbours kept per venue (fastest profile, both directions)."""
 
@@ -706,6 +710,60 @@ def _anchor(
 
 
 @jit
+def _seq_fill(
+    night: Night, st: State, cand: np.ndarray, jitter: np.ndarray, seed_v: int, log: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The other refill: the candidates one at a time (must-visit venues first), each into
+    the squad and position using the least time (:func:`_insertion`) if it fits and pays for
+    its added travel, in one of three orders drawn at random: shuffled, by penalty (highest
+    first) or by travel from the ruin's seed (nearest first), the last two under ``jitter``.
+
+    The recreate of SISR (Christiaens & Vanden Berghe, 2020) without its blinks. Unlike
+    :func:`_fill`, which always takes the best value per time used next, it also builds
+    refills no value ranking would, e.g. a run of venues on the far side of the gap.
+    """
+    c_n = len(cand)
+    k_n = len(night.prof)
+    key = np.empty(c_n)
+    how = _below(st.rng, 3)
+    for c in range(c_n):
+        v = cand[c]
+        if how == 0:
+            key[c] = _uniform(st.rng)
+        elif how == 1:
+            key[c] = -night.pen[v] * jitter[c]
+        else:
+            key[c] = float(night.travel[0, seed_v, v]) * jitter[c]
+    order = np.argsort(key)
+    for phase in range(2):
+        for j in range(c_n):
+            v = cand[order[j]]
+            if not st.unrouted[v] or (phase == 0 and not night.must[v]):
+                continue
+            g_cap = night.capgrp[v]
+            if night.cap >= 0 and g_cap >= 0 and st.desa_count[g_cap] >= night.cap:
+                continue
+            gain = _gain(night, st, v)
+            kb = -1
+            pb = -1
+            ub = _NEVER
+            for k in range(k_n):
+                if not night.allowed[k, v] or st.lens[k] >= night.width:
+                    continue
+                if night.max_stops >= 0 and st.lens[k] - 2 >= night.max_stops:
+                    continue
+                p, u, a = _insertion(night, st, k, v)
+                if p < 0 or not (gain - a >= 0 or night.must[v]):
+                    continue
+                if u < ub:
+                    ub = u
+                    kb = k
+                    pb = p
+            if kb >= 0:
+                _insert(night, st, kb, pb, v, log)
+
+
+@jit
 def _value(
     night: Night,
     v: int,
@@ -950,7 +1008,10 @@ def _steps(
             for i in range(c_n):
                 jit[i] = 1.0 + 0.5 * _uniform(rng)
             alpha = (1.0, 1.5, 2.0)[_below(rng, 3)]
-            _fill(night, st, chosen, jit, alpha, log)
+            if _uniform(rng) < SEQUENTIAL:
+                _seq_fill(night, st, chosen, jit, seed_v, log)
+            else:
+                _fill(night, st, chosen, jit, alpha, log)
             new_cost = float(st.travel.sum()) + st.unc[0]
             good = new_cost < box[0] - temp * np.log(1.0 - _uniform(rng))
         if good:

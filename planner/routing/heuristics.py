@@ -426,8 +426,9 @@ def ruin_recreate(
 
     Each step removes strings of visits around a random venue from the routes that pass near
     it (the SISR ruin of Christiaens & Vanden Berghe, 2020, without the must-visit venues),
-    then refills greedily from the removed venues and the unvisited venues near them, with
-    randomised ratios (the steps are compiled: :mod:`planner.routing._kernel`). A worse plan
+    then refills from the removed venues and the unvisited venues near them: half the time
+    greedily by randomised ratios, half the time one venue at a time in a random order (the
+    steps are compiled: :mod:`planner.routing._kernel`). A worse plan
     is accepted under a temperature that cools from a third of a mean venue penalty to a
     thirtieth of that; the best plan seen is returned.
     The annealing has cooled after ``horizon`` steps (default ``iterations``) or at
