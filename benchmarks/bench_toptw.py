@@ -24,6 +24,12 @@ Gap = (best known − score) / best known, where best known is the best of bks.c
 reference runs at any time limit (many bks.csv rows are only lower bounds). Timings are wall
 times on a shared machine: noisy. The problems are pure team orienteering (presence curve off).
 
+Latest (issue 18, sixth pass: restarts from anchored greedies, the sequential refill), 10 s,
+PyVRP 0.14 back to back, quiet 2-core machine, 2026-12-03: Cordeau pr11-pr20 with m = 1-4
+(40 cases) gap 1.34 % against PyVRP's 2.50 %, ours / PyVRP 1.0121, 28/7/5, worst 0.987
+(pr15 m=4); a sample of Solomon 100/200 and Chao sets 4, 5, 7 (22 cases) 1.0020, no loss. The
+full run of the search before it and the variants measured are in docs/routing.md.
+
 Held out (issue 18; not the 24 tuned cases), 10 s, PyVRP 0.14 back to back, 2 workers,
 2026-12-02 on the shared 2-core machine (load 3-8: the ratio moves with it, see
 docs/routing.md), every answer verified:
