@@ -139,10 +139,10 @@ class Graph:
         self.indptr = csr.indptr.astype(np.int64)
         self.indices = csr.indices.astype(np.int32)
         data = csr.data
-        in_range = np.isfinite(data).all() and (data >= 0).all() and (data < 2.0**53).all()
-        self.weight = data.astype(np.int64) if in_range else np.zeros(0, dtype=np.int64)
-        if not (in_range and np.array_equal(self.weight, data)):
+        whole = np.isfinite(data) & (data >= 0) & (data < 2.0**53) & (data == np.floor(data))
+        if not whole.all():
             raise ValueError("packed weights must be whole numbers from 0 below 2**53")
+        self.weight = data.astype(np.int64)
 
     def rows(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Shortest distances (float64, ``inf``: no path) from each of ``sources`` to each of

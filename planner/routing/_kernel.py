@@ -596,9 +596,7 @@ def _fill(
         anything = False
         for c in range(c_n):
             v = cand[c]
-            a = st.unrouted[v] and (phase == 1 or night.must[v])
-            if a and night.cap >= 0 and night.capgrp[v] >= 0:
-                a = st.desa_count[night.capgrp[v]] < night.cap
+            a = st.unrouted[v] and (phase == 1 or night.must[v]) and not _desa_full(night, st, v)
             active[c] = a
             anything |= a
         if not anything:
@@ -626,7 +624,7 @@ def _fill(
                 score[k, cb] = -np.inf
             # the columns whose values changed: a desa now full, or (curve) lower gains
             g_cap = night.capgrp[v]
-            full = night.cap >= 0 and g_cap >= 0 and st.desa_count[g_cap] >= night.cap
+            full = _desa_full(night, st, v)
             curve = night.decay < 1.0 and phase == 1
             g = night.grp[v]
             if full or curve:
@@ -666,6 +664,20 @@ def _fill(
 
 
 @jit
+def _desa_full(night: Night, st: State, v: int) -> bool:  # pragma: no cover - compiled
+    """``v``'s desa has its ``max_per_desa`` visits already."""
+    g = night.capgrp[v]
+    return night.cap >= 0 and g >= 0 and st.desa_count[g] >= night.cap
+
+
+@jit
+def _room(night: Night, st: State, k: int) -> bool:  # pragma: no cover - compiled
+    """Route ``k`` can take one more visit (its row's width, ``max_stops``)."""
+    m = st.lens[k]
+    return m < night.width and (night.max_stops < 0 or m - 2 < night.max_stops)
+
+
+@jit
 def _insert(
     night: Night, st: State, k: int, p: int, v: int, log: np.ndarray
 ) -> None:  # pragma: no cover - compiled
@@ -692,16 +704,13 @@ def _anchor(
     n = len(night.opn)
     pool = np.empty(n, dtype=np.int64)
     for k in range(len(st.lens)):
-        if st.lens[k] != 2 or night.width < 3 or night.max_stops == 0:
+        if st.lens[k] != 2 or not _room(night, st, k):
             continue
         c_n = 0
         for v in range(nd, n):
             if avoid[v] or not st.unrouted[v] or not night.allowed[k, v]:
                 continue
-            g = night.capgrp[v]
-            if night.cap >= 0 and g >= 0 and st.desa_count[g] >= night.cap:
-                continue
-            if _insertion(night, st, k, v)[0] < 0:
+            if _desa_full(night, st, v) or _insertion(night, st, k, v)[0] < 0:
                 continue
             pool[c_n] = v
             c_n += 1
@@ -740,17 +749,14 @@ def _seq_fill(
             v = cand[order[j]]
             if not st.unrouted[v] or (phase == 0 and not night.must[v]):
                 continue
-            g_cap = night.capgrp[v]
-            if night.cap >= 0 and g_cap >= 0 and st.desa_count[g_cap] >= night.cap:
+            if _desa_full(night, st, v):
                 continue
             gain = _gain(night, st, v)
             kb = -1
             pb = -1
             ub = _NEVER
             for k in range(k_n):
-                if not night.allowed[k, v] or st.lens[k] >= night.width:
-                    continue
-                if night.max_stops >= 0 and st.lens[k] - 2 >= night.max_stops:
+                if not night.allowed[k, v] or not _room(night, st, k):
                     continue
                 p, u, a = _insertion(night, st, k, v)
                 if p < 0 or not (gain - a >= 0 or night.must[v]):
@@ -802,7 +808,7 @@ def _refresh(
     ok: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Route ``k``'s row of the fill's tables, from its current schedule."""
-    full = st.lens[k] >= night.width or (night.max_stops >= 0 and st.lens[k] - 2 >= night.max_stops)
+    full = not _room(night, st, k)
     for c in range(len(cand)):
         score[k, c] = -np.inf
         ok[k, c] = False
@@ -838,15 +844,10 @@ def _fits(night: Night, st: State) -> np.ndarray:  # pragma: no cover - compiled
     n = len(night.opn)
     out = np.zeros(n, dtype=np.bool_)
     for v in range(night.n_depots, n):
-        if not st.unrouted[v]:
-            continue
-        g = night.capgrp[v]
-        if night.cap >= 0 and g >= 0 and st.desa_count[g] >= night.cap:
+        if not st.unrouted[v] or _desa_full(night, st, v):
             continue
         for k in range(len(st.lens)):
-            if not night.allowed[k, v] or st.lens[k] >= night.width:
-                continue
-            if night.max_stops >= 0 and st.lens[k] - 2 >= night.max_stops:
+            if not night.allowed[k, v] or not _room(night, st, k):
                 continue
             if _insertion(night, st, k, v)[0] >= 0:
                 out[v] = True
