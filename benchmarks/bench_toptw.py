@@ -24,6 +24,14 @@ Gap = (best known − score) / best known, where best known is the best of bks.c
 reference runs at any time limit (many bks.csv rows are only lower bounds). Timings are wall
 times on a shared machine: noisy. The problems are pure team orienteering (presence curve off).
 
+Full run of the sixth pass's search (issue 18, seventh pass), 10 s, PyVRP 0.14 back to back,
+quiet 2-core machine, 2026-12-04, the rows in benchmarks/runs/toptw-full-b355702.csv (resumable:
+pass it as ``--csv``): Cordeau 80 cases gap 0.98 % (PyVRP 2.35 %), ours / PyVRP 1.0144, 60/16/4,
+pr11-pr20 gap 1.32 % (3.01 %); Solomon 100 (116) 1.0034, 41/72/3; Solomon 200 (108) 1.0051,
+41/65/2; the 304 TOPTW cases 1.0069; Chao set 4 (56) 1.0066, set 5 (73 of its cases) 1.0010.
+Below 0.99: pr10 m=1 (580 vs 591), p5.2.s (1325 vs 1340); no infeasible answer. Sets 6, 7 and
+the rest of 5 are still to run.
+
 Latest (issue 18, sixth pass: restarts from anchored greedies, the sequential refill), 10 s,
 PyVRP 0.14 back to back, quiet 2-core machine, 2026-12-03: Cordeau pr11-pr20 with m = 1-4
 (40 cases) gap 1.34 % against PyVRP's 2.50 %, ours / PyVRP 1.0121, 28/7/5, worst 0.987

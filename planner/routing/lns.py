@@ -648,6 +648,9 @@ def _decomposed_start(
         best_i = min(range(runs), key=lambda i: cost_key(problem, found_rr[i][0]))
         rr_routes, rr_stats = found_rr[best_i]
         stats["rr_s"] = round(time.perf_counter() - t_rr, 3)
+        # the steps and cooling cycles of every run, as the whole model counts its restarts'
+        stats["rr_iterations"] = sum(int(st.get("rr_iterations", 0)) for _, st in found_rr)
+        stats["rr_cycles"] = sum(int(st.get("rr_cycles", 0)) for _, st in found_rr)
         stats["rr_cost"] = plan_cost(problem, rr_routes)
         # converged only when every run did (they all end before the LNS begins)
         stopped = {st["rr_stopped"] for _, st in found_rr}

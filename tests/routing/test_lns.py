@@ -63,6 +63,9 @@ def test_decomposition_keeps_every_rule_and_improves_on_the_greedy(
     res = solve(p, s)
     assert res.stats["decomposed"] is True
     assert res.stats["polish_squads"] == 2  # the two squads confined to their own side
+    # reproducible: one ruin-and-recreate run, one cooling cycle, its whole step budget
+    assert res.stats["rr_iterations"] == s.routing.ruin_recreate_steps
+    assert res.stats["rr_cycles"] == 1
     assert res.stats["polish_gain"] >= 0
     # one part per 60 of solution_limit, unless the LNS converged first (rounds, not the clock)
     assert res.stats["lns_iterations"] == 10 or (
