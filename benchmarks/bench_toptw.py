@@ -24,13 +24,26 @@ Gap = (best known − score) / best known, where best known is the best of bks.c
 reference runs at any time limit (many bks.csv rows are only lower bounds). Timings are wall
 times on a shared machine: noisy. The problems are pure team orienteering (presence curve off).
 
-Full run of the sixth pass's search (issue 18, seventh pass), 10 s, PyVRP 0.14 back to back,
-quiet 2-core machine, 2026-12-04, the rows in benchmarks/runs/toptw-full-b355702.csv (resumable:
-pass it as ``--csv``): Cordeau 80 cases gap 0.98 % (PyVRP 2.35 %), ours / PyVRP 1.0144, 60/16/4,
-pr11-pr20 gap 1.32 % (3.01 %); Solomon 100 (116) 1.0034, 41/72/3; Solomon 200 (108) 1.0051,
-41/65/2; the 304 TOPTW cases 1.0069; Chao set 4 (56) 1.0066, set 5 (73 of its cases) 1.0010.
-Below 0.99: pr10 m=1 (580 vs 591), p5.2.s (1325 vs 1340); no infeasible answer. Sets 6, 7 and
-the rest of 5 are still to run.
+Full run of the sixth pass's search (issue 18, seventh and eighth passes), 10 s, PyVRP 0.14 back
+to back, quiet 2-core machine, 2026-12-04, all 522 routable cases (22 Chao cases have no route
+that fits), the rows in benchmarks/runs/toptw-full-b355702.csv (resumable: pass it as ``--csv``):
+
+===========  ===  ========  =========  ============  ======  ==========  =========
+family       n    gap ours  gap PyVRP  ours / PyVRP  worst   W/T/L       converged
+===========  ===  ========  =========  ============  ======  ==========  =========
+Solomon 100  116  -0.98 %   -0.64 %    1.0034        0.9963  41/72/3     75
+Solomon 200  108  -0.91 %   -0.41 %    1.0051        0.9987  41/65/2     16
+Cordeau      80   0.98 %    2.35 %     1.0144        0.9814  60/16/4     18
+pr11-pr20    40   1.32 %    3.01 %     1.0180        0.9922  33/6/1      9
+Chao set 4   56   n/a       n/a        1.0066        0.9896  32/21/3     23
+Chao set 5   78   n/a       n/a        1.0009        0.9888  7/69/2      76
+Chao set 6   24   n/a       n/a        1.0000        1.0000  0/24/0      24
+Chao set 7   60   n/a       n/a        1.0040        0.9865  23/34/3     53
+all          522  -0.44 %   0.23 %     1.0053        0.9814  204/301/17  285
+===========  ===  ========  =========  ============  ======  ==========  =========
+
+No infeasible answer. Below 0.99: pr10 m=1 (580 vs 591), p7.3.n (803 vs 814), p5.2.s (1325 vs
+1340), p4.2.n (1138 vs 1150).
 
 Latest (issue 18, sixth pass: restarts from anchored greedies, the sequential refill), 10 s,
 PyVRP 0.14 back to back, quiet 2-core machine, 2026-12-03: Cordeau pr11-pr20 with m = 1-4
