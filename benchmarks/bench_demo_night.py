@@ -29,6 +29,9 @@ export of a 5,000-venue demo (``benchmarks/bench_plan.py --venues 5000 --export-
 ``--bound`` also prints a lower bound on the objective (``benchmarks/bound.py``, a Lagrangian of
 the shifts: no plan costs less), how far above it each solver's best plan is, and the objective
 the 1.02 target asks for, so a target can be read against what is possible at all.
+Measured 2026-12-04 (20 s, seed 0, quiet 2-core machine; docs/routing.md): demo night bound
+5 472 148, ours 5 656 136, PyVRP 5 810 723 (PyVRP / ours 1.0273); 5,000-venue export bound
+22 365 557, ours 22 598 351, PyVRP 22 933 348 (1.0148; 1.02 needs 22 483 675).
 
 Measured 2026-11-28 (20 s, seeds 0-2): priority 2087.4 / 2092.0 / 2089.5 vs PyVRP 2075.8 /
 2070.8 / 2074.1, mean ratio 1.0078, solve 20.0-20.1 s; objective 4 752 318 - 4 754 027 vs
