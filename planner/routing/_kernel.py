@@ -218,6 +218,7 @@ def greedy(
     *,
     anchor_from: list[list[int]] | None = None,
     seed: int = 0,
+    start: list[list[int]] | None = None,
 ) -> list[list[int]]:
     """One greedy insertion of every venue into empty routes (see :func:`_fill`).
 
@@ -225,7 +226,13 @@ def greedy(
     out, drawn at random (``seed``) among those its squad can visit alone (:func:`_anchor`):
     a start in another part of the map than ``anchor_from``'s.
     """
-    night, state = new_state(night, [[] for _ in range(len(night.prof))], seed)
+    k_n = len(night.prof)
+    night, state = new_state(night, start if start is not None else [[] for _ in range(k_n)], seed)
+    if start is not None:  # a route of ``start`` that breaks a rule starts empty
+        bad = [k for k in range(k_n) if not _feasible(night, state, k)]
+        if bad:
+            kept = [[] if k in bad else list(start[k]) for k in range(k_n)]
+            night, state = new_state(night, kept, seed)
     log = np.zeros(len(night.opn) + 1, dtype=np.int64)
     if anchor_from is not None:
         avoid = np.zeros(len(night.opn), dtype=np.bool_)

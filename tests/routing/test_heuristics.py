@@ -17,6 +17,7 @@ from planner.routing.heuristics import (
     Stall,
     anchored_greedy,
     greedy_routes,
+    kicked_greedy,
     linear_penalties,
     plan_cost,
     ruin_recreate,
@@ -363,6 +364,47 @@ def test_an_anchored_greedy_starts_each_route_at_a_venue_the_plan_avoided(
         spare = len(alone) - (k_n - 1) - blocked
         if spare > 0:
             assert set(out[k]) - avoided, (k, alone)
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([None, 2]),
+    st.sampled_from([None, 3]),
+    st.integers(0, 2),
+)
+def test_a_kicked_greedy_keeps_part_of_each_route_and_every_rule(
+    seed: int, max_per_desa: int | None, max_stops: int | None, must: int
+) -> None:
+    """The other restarts' start: every rule kept (by the checker); each route keeps at least
+    40 % of its visits (less one, for the rounding), and the same seed gives the same routes."""
+    rng = np.random.default_rng(seed)
+    p = _night(rng, n_venues=30, max_per_desa=max_per_desa, max_stops=max_stops, must=must)
+    best = greedy_routes(p)
+    out = kicked_greedy(p, best, seed=seed)
+    assert _rules_broken(p, out) == []
+    assert out == kicked_greedy(p, best, seed=seed)
+    for before, after in zip(best, out, strict=True):
+        assert len(set(after) & set(before)) >= 0.4 * len(before) - 1
+
+
+def test_a_greedy_from_routes_that_break_a_rule_starts_those_routes_empty() -> None:
+    """A route cut by the kick may break its rules where travel times break the triangle
+    inequality; the greedy drops such a start route and keeps the others. (Here its one visit
+    lasts longer than the shift, which nothing the fill adds can mend.)"""
+    p = _night(np.random.default_rng(3), n_venues=30)
+    first = greedy_routes(p)
+    v = first[0][1]
+    dwell = p.dwell_s.copy()
+    dwell[v] = 10 * H
+    q = p.replace(dwell_s=dwell)
+    start = [[v], *first[1:]]
+    assert _rules_broken(q, start) != []
+    assert _rules_broken(q, [[], *first[1:]]) == []
+    night = _kernel.night_arrays(q)
+    out = _kernel.greedy(night, np.ones(q.n_nodes), 1.0, start=start)
+    assert _rules_broken(q, out) == []
+    assert out[1:] == first[1:]  # the routes that keep the rules stay as they were
 
 
 def test_anchors_are_random_venues_the_avoided_plan_leaves_out_that_fit_alone() -> None:

@@ -223,9 +223,15 @@ def test_a_converged_ruin_and_recreate_restarts_elsewhere_until_restarts_find_no
     starts: list[list[list[int]]] = []
     avoided: list[list[list[int]]] = []
 
-    def anchored(problem, avoid, *, seed):  # type: ignore[no-untyped-def]
-        avoided.append([list(r) for r in avoid])
-        return [[-len(avoided)]]  # a marker: the run must start from what this returns
+    kinds: list[str] = []
+
+    def restart(kind):  # type: ignore[no-untyped-def]
+        def start(problem, avoid, *, seed):  # type: ignore[no-untyped-def]
+            kinds.append(kind)
+            avoided.append([list(r) for r in avoid])
+            return [[-len(avoided)]]  # a marker: the run must start from what this returns
+
+        return start
 
     def scripted(problem, start, *, seed, stats, **_):  # type: ignore[no-untyped-def]
         seeds.append(seed)
@@ -234,7 +240,8 @@ def test_a_converged_ruin_and_recreate_restarts_elsewhere_until_restarts_find_no
         return script[len(seeds) - 1]
 
     monkeypatch.setattr(lns, "ruin_recreate", scripted)
-    monkeypatch.setattr(lns, "anchored_greedy", anchored)
+    monkeypatch.setattr(lns, "anchored_greedy", restart("anchored"))
+    monkeypatch.setattr(lns, "kicked_greedy", restart("kicked"))
     monkeypatch.setattr(lns, "multistart_greedy", lambda *a, **k: (greedy, 1))
     settings = Settings().with_overrides(
         routing={"time_limit_s": 30.0, "reproducible": reproducible, "workers": 1}
@@ -254,9 +261,10 @@ def test_a_converged_ruin_and_recreate_restarts_elsewhere_until_restarts_find_no
         runs = 2 + patience
         assert found == better
         assert len(set(seeds)) == runs and seeds[0] == 5  # each run its own seed
-        # the first run from the greedy, each restart from an anchored greedy that avoids
-        # the best plan at the time
+        # the first run from the greedy, each restart from a greedy built on the best plan
+        # at the time: anchored away from it and kicked (most of it kept) by turns
         assert starts == [greedy, *([[-i]] for i in range(1, runs))]
         assert avoided == [greedy, *([better] * patience)]
+        assert kinds == ["anchored" if i % 2 else "kicked" for i in range(1, runs)]
         assert stats["rr_restarts"] == runs - 1 and stats["rr_iterations"] == 10 * runs
         assert stats["rr_cost"] == plan_cost(p, better) < stats["greedy_cost"]
