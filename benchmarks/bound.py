@@ -133,12 +133,17 @@ def objective_bound(problem: NightProblem, *, iterations: int = 400) -> Bound:
         return _dual(problem, a, room, desa, np.full(problem.n_squads, x))[0]
 
     g = (5**0.5 - 1) / 2
-    for _ in range(24):
-        x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
-        if common(x1) <= common(x2):
-            hi = x2
+    x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+    f1, f2 = common(x1), common(x2)
+    for _ in range(24):  # each step keeps one of its two points and evaluates the other
+        if f1 <= f2:
+            hi, x2, f2 = x2, x1, f1
+            x1 = hi - g * (hi - lo)
+            f1 = common(x1)
         else:
-            lo = x1
+            lo, x1, f1 = x1, x2, f2
+            x2 = lo + g * (hi - lo)
+            f2 = common(x2)
     lam = np.full(problem.n_squads, (lo + hi) / 2)
     step = float(lam[0]) / 5
     best, best_lam = np.inf, lam.copy()

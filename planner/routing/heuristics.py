@@ -200,11 +200,20 @@ def anchored_greedy(
     given ``seed``). Ruin and recreate restarts from these (planner/routing/lns.py)."""
     if problem.n_nodes == problem.n_depots or problem.n_squads == 0:
         return [[] for _ in range(problem.n_squads)]
+    _, jitter, alpha = _restart_draws(problem, seed)
+    night = _kernel.night_arrays(problem)
+    return _kernel.greedy(night, jitter, alpha, anchor_from=[list(r) for r in avoid], seed=seed)
+
+
+def _restart_draws(
+    problem: NightProblem, seed: int
+) -> tuple[np.random.Generator, np.ndarray, float]:
+    """A restart's greedy draws: its generator, the ratios' noise (0.3) and ``alpha`` (1, 1.5
+    or 2), in that order from ``seed``."""
     rng = np.random.default_rng(seed)
     jitter = 1.0 + 0.3 * rng.random(problem.n_nodes)
     alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
-    night = _kernel.night_arrays(problem)
-    return _kernel.greedy(night, jitter, alpha, anchor_from=[list(r) for r in avoid], seed=seed)
+    return rng, jitter, alpha
 
 
 def kicked_greedy(
@@ -214,9 +223,7 @@ def kicked_greedy(
     greedy insertion (noise 0.3, ``alpha`` drawn from 1, 1.5, 2)."""
     if problem.n_nodes == problem.n_depots or problem.n_squads == 0:
         return [[] for _ in range(problem.n_squads)]
-    rng = np.random.default_rng(seed)
-    jitter = 1.0 + 0.3 * rng.random(problem.n_nodes)
-    alpha = (1.0, 1.5, 2.0)[int(rng.integers(3))]
+    rng, jitter, alpha = _restart_draws(problem, seed)
     kept = []
     for route in best:
         n = len(route)

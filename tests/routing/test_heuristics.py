@@ -327,13 +327,17 @@ def test_the_kernels_steps_do_not_depend_on_their_chunks() -> None:
     assert runs[0] == runs[1] == runs[2]
 
 
-@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
+_RESTART_NIGHTS = given(
     st.integers(0, 2**32 - 1),
     st.sampled_from([None, 2]),
     st.sampled_from([None, 3]),
     st.integers(0, 2),
 )
+"""The restarts' tests: a seed, ``max_per_desa``, ``max_stops`` and the must-visit count."""
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@_RESTART_NIGHTS
 def test_an_anchored_greedy_starts_each_route_at_a_venue_the_plan_avoided(
     seed: int, max_per_desa: int | None, max_stops: int | None, must: int
 ) -> None:
@@ -367,12 +371,7 @@ def test_an_anchored_greedy_starts_each_route_at_a_venue_the_plan_avoided(
 
 
 @hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.integers(0, 2**32 - 1),
-    st.sampled_from([None, 2]),
-    st.sampled_from([None, 3]),
-    st.integers(0, 2),
-)
+@_RESTART_NIGHTS
 def test_a_kicked_greedy_keeps_part_of_each_route_and_every_rule(
     seed: int, max_per_desa: int | None, max_stops: int | None, must: int
 ) -> None:
